@@ -1,0 +1,52 @@
+"""Agencies (机关), their departments, staff, citizens and organisations, roles and login."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from disclosure.extensions import db, login_manager
+
+
+def init_app(app: Flask) -> None:
+    from disclosure.accounts import admin_views, cli, views
+    from disclosure.accounts.models import User
+    from disclosure.accounts.roles import Role
+    from disclosure.web import nav
+
+    @login_manager.user_loader
+    def _load_user(token: str):
+        return db.session.execute(db.select(User).where(User.session_token == token)).scalar_one_or_none()
+
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(admin_views.bp)
+    cli.init_app(app)
+    nav.register(app, "applicant", _l("My profile"), "accounts.profile", order=90)
+    nav.register(app, "admin", _l("Agencies"), "accounts_admin.agencies", roles=[Role.SYS_ADMIN], order=10)
+    nav.register(
+        app,
+        "admin",
+        _l("Staff users"),
+        "accounts_admin.users",
+        roles=[Role.SYS_ADMIN, Role.AGENCY_ADMIN],
+        order=20,
+    )
+    nav.register(
+        app,
+        "admin",
+        _l("Audit log"),
+        "accounts_admin.audit",
+        roles=[Role.SYS_ADMIN, Role.AGENCY_ADMIN],
+        order=80,
+    )
+    nav.register(
+        app,
+        "admin",
+        _l("Outbox"),
+        "accounts_admin.outbox",
+        roles=[Role.SYS_ADMIN, Role.AGENCY_ADMIN],
+        order=85,
+    )

@@ -1,0 +1,339 @@
+"""Account operations: registration, confirmation, login with lockout, password reset, profiles, staff, agencies.
+
+Each function is one change: it validates, changes the models, appends an audit event and queues any email,
+and leaves the commit to the caller (the request boundary or a CLI command).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from disclosure.accounts import tokens
+from disclosure.accounts.models import Agency, ApplicantProfile, Department, User, UserRole
+from disclosure.accounts.roles import ApplicantCategory, ApplicantType, Role, UserKind
+from disclosure.core import audit, validators
+from disclosure.core.errors import DomainError
+from disclosure.core.outbox import enqueue_email
+from disclosure.core.timeutil import utcnow
+from disclosure.extensions import db
+
+PROFILE_FIELDS = (
+    "applicant_type",
+    "category",
+    "doc_type",
+    "doc_number",
+    "org_name",
+    "org_credit_code",
+    "phone",
+    "postal_address",
+    "postal_code",
+)
+AGENCY_FIELDS = (
+    "slug",
+    "full_name",
+    "short_name",
+    "credit_code",
+    "division_code",
+    "parent_id",
+    "address",
+    "postal_code",
+    "office_hours",
+    "phone",
+    "fax",
+    "email",
+    "website",
+    "reconsideration_body",
+    "litigation_court",
+    "doc_number_prefixes",
+    "auto_confirm_online",
+    "active",
+)
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.execute(
+        db.select(User).where(User.email == normalise_email(email))
+    ).scalar_one_or_none()
+
+
+def _send_template(user: User, template: str, subject, **ctx) -> None:
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        enqueue_email(
+            to=user.email,
+            subject=str(subject),
+            body_text=render_template(f"emails/{template}.txt", user=user, **ctx),
+            related=("user", user.id),
+            agency_id=user.agency_id,
+        )
+
+
+def register_applicant(*, email: str, password: str, name: str, profile: dict, locale: str | None) -> User:
+    """A citizen or organisation registers; a confirmation email is queued."""
+    email = normalise_email(email)
+    if find_user_by_email(email):
+        raise DomainError(
+            _l("An account with this email already exists. Log in or reset the password."), field="email"
+        )
+    user = User(email=email, name=name.strip(), kind=UserKind.APPLICANT, locale=locale)
+    user.set_password(password)
+    user.profile = ApplicantProfile(**_clean_profile(profile))
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        "user.registered",
+        object_type="user",
+        object_id=user.id,
+        after={"email": email, **audit.snapshot(user.profile, PROFILE_FIELDS)},
+        actor=user,
+    )
+    send_confirmation(user)
+    return user
+
+
+def _clean_profile(profile: dict) -> dict:
+    data = {k: profile.get(k) for k in PROFILE_FIELDS}
+    if data["applicant_type"] == ApplicantType.ORGANISATION:
+        data["doc_type"] = data["doc_number"] = None
+    else:
+        data["applicant_type"] = ApplicantType.PERSON
+        data["category"] = ApplicantCategory.NATURAL_PERSON
+        data["org_name"] = data["org_credit_code"] = None
+    for k in ("phone", "postal_address", "postal_code"):
+        data[k] = (data[k] or "").strip()
+    return data
+
+
+def send_confirmation(user: User) -> None:
+    token = tokens.make_token(user, "confirm")
+    link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("accounts.confirm", token=token)
+    _send_template(user, "accounts/confirm", _("Confirm your email address"), link=link)
+
+
+def confirm_email(token: str) -> User:
+    user, problem = tokens.read_token(token, "confirm", current_app.config["EMAIL_CONFIRM_MAX_AGE"])
+    if problem == "expired":
+        raise DomainError(_l("The confirmation link has expired. Log in to get a new one."))
+    if user is None:
+        raise DomainError(_l("The confirmation link is not valid."))
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        audit.record("user.email_confirmed", object_type="user", object_id=user.id, actor=user)
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """Check a password with lockout: after LOGIN_MAX_FAILURES wrong passwords the account is locked for
+    LOGIN_LOCK_MINUTES. The error never tells whether the email exists."""
+    cfg = current_app.config
+    user = find_user_by_email(email)
+    wrong = DomainError(_l("The email or the password is wrong."))
+    if user is None:
+        raise wrong
+    if user.is_locked():
+        raise DomainError(
+            _l(
+                "Too many wrong passwords: the account is locked for %(m)s minutes.",
+                m=cfg["LOGIN_LOCK_MINUTES"],
+            )
+        )
+    if not user.check_password(password):
+        user.failed_logins += 1
+        if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
+            user.locked_until = utcnow() + dt.timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
+            user.failed_logins = 0
+            audit.record(
+                "user.locked",
+                object_type="user",
+                object_id=user.id,
+                agency_id=user.agency_id,
+                actor=user,
+                reason="too many failed logins",
+            )
+        raise wrong
+    if not user.active:
+        raise DomainError(_l("This account is disabled. Contact the administrator."))
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = utcnow()
+    audit.record(
+        "user.logged_in", object_type="user", object_id=user.id, agency_id=user.agency_id, actor=user
+    )
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Queue a reset link if the account exists; say nothing either way (no account enumeration)."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    token = tokens.make_token(user, "reset")
+    link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("accounts.reset", token=token)
+    _send_template(user, "accounts/reset", _("Reset your password"), link=link)
+    audit.record(
+        "user.reset_requested", object_type="user", object_id=user.id, agency_id=user.agency_id, actor=user
+    )
+
+
+def reset_password(token: str, password: str) -> User:
+    user, problem = tokens.read_token(token, "reset", current_app.config["PASSWORD_RESET_MAX_AGE"])
+    if problem == "expired":
+        raise DomainError(_l("The reset link has expired. Ask for a new one."))
+    if user is None:
+        raise DomainError(_l("The reset link is not valid or has already been used."))
+    user.set_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()  # the link proves the address
+    audit.record(
+        "user.password_reset", object_type="user", object_id=user.id, agency_id=user.agency_id, actor=user
+    )
+    return user
+
+
+def update_profile(user: User, *, name: str, profile: dict) -> None:
+    before = {"name": user.name, **audit.snapshot(user.profile, PROFILE_FIELDS)}
+    user.name = name.strip()
+    for k, val in _clean_profile(profile).items():
+        setattr(user.profile, k, val)
+    after = {"name": user.name, **audit.snapshot(user.profile, PROFILE_FIELDS)}
+    b, a = audit.diff(before, after)
+    if a:
+        audit.record("user.profile_updated", object_type="user", object_id=user.id, before=b, after=a)
+
+
+# --- staff and agencies -------------------------------------------------------------------------------
+
+
+def create_staff(
+    *,
+    agency: Agency,
+    email: str,
+    name: str,
+    password: str,
+    roles: list[Role],
+    department: Department | None = None,
+) -> User:
+    email = normalise_email(email)
+    if find_user_by_email(email):
+        raise DomainError(_l("An account with this email already exists."), field="email")
+    if Role.SYS_ADMIN in roles and agency is None:
+        raise DomainError(_l("Every staff user belongs to an agency."))
+    user = User(
+        email=email,
+        name=name.strip(),
+        kind=UserKind.STAFF,
+        agency_id=agency.id,
+        department_id=department.id if department else None,
+        email_confirmed_at=utcnow(),
+    )
+    user.set_password(password)
+    user.role_rows = [UserRole(role=r.value) for r in sorted(set(roles))]
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        "user.created",
+        object_type="user",
+        object_id=user.id,
+        agency_id=agency.id,
+        after={
+            "email": email,
+            "name": user.name,
+            "roles": sorted(r.value for r in roles),
+            "department_id": user.department_id,
+        },
+    )
+    return user
+
+
+def update_staff(
+    user: User, *, name: str, roles: list[Role], department_id: int | None, active: bool, by: User
+) -> None:
+    if Role.SYS_ADMIN in roles and not by.is_sys_admin:
+        raise DomainError(_l("Only a system administrator can grant the system administrator role."))
+    if user.id == by.id and not active:
+        raise DomainError(_l("You cannot disable your own account."))
+    before = {
+        "name": user.name,
+        "roles": sorted(r.value for r in user.roles),
+        "department_id": user.department_id,
+        "active": user.active,
+    }
+    user.name = name.strip()
+    current = {r.role for r in user.role_rows}
+    wanted = {r.value for r in roles}
+    user.role_rows = [r for r in user.role_rows if r.role in wanted] + [
+        UserRole(role=r) for r in sorted(wanted - current)
+    ]
+    user.department_id = department_id
+    user.active = active
+    after = {"name": user.name, "roles": sorted(wanted), "department_id": department_id, "active": active}
+    b, a = audit.diff(before, after)
+    if a:
+        audit.record(
+            "user.updated", object_type="user", object_id=user.id, agency_id=user.agency_id, before=b, after=a
+        )
+
+
+def save_agency(agency: Agency | None, data: dict) -> Agency:
+    """Create or update an agency. The credit code is validated (GB 32100) and must be unique."""
+    data = dict(data)
+    data["credit_code"] = validators.validate_uscc(data["credit_code"]) if data.get("credit_code") else None
+    if not data["credit_code"]:
+        raise DomainError(_l("Enter the agency's unified social credit code."), field="credit_code")
+    clash = db.session.execute(
+        db.select(Agency).where(
+            (Agency.credit_code == data["credit_code"]) | (Agency.slug == data["slug"]),
+            Agency.id != (agency.id if agency else -1),
+        )
+    ).scalar_one_or_none()
+    if clash:
+        raise DomainError(_l("Another agency already uses this credit code or short identifier."))
+    creating = agency is None
+    before = {} if creating else audit.snapshot(agency, AGENCY_FIELDS)
+    if creating:
+        agency = Agency()
+        db.session.add(agency)
+    for k in AGENCY_FIELDS:
+        if k in data:
+            setattr(agency, k, data[k])
+    db.session.flush()
+    after = audit.snapshot(agency, AGENCY_FIELDS)
+    b, a = audit.diff(before, after)
+    audit.record(
+        "agency.created" if creating else "agency.updated",
+        object_type="agency",
+        object_id=agency.id,
+        agency_id=agency.id,
+        before=b or None,
+        after=a,
+    )
+    return agency
+
+
+def add_department(agency: Agency, name: str, *, is_legal: bool = False) -> Department:
+    name = name.strip()
+    if not name:
+        raise DomainError(_l("Enter the department's name."), field="name")
+    if any(d.name == name for d in agency.departments):
+        raise DomainError(_l("This agency already has a department with this name."), field="name")
+    dep = Department(agency=agency, name=name, is_legal=is_legal)
+    db.session.add(dep)
+    db.session.flush()
+    audit.record(
+        "department.created",
+        object_type="department",
+        object_id=dep.id,
+        agency_id=agency.id,
+        after={"name": name, "is_legal": is_legal},
+    )
+    return dep

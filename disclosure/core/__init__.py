@@ -1,0 +1,1 @@
+"""Shared machinery: database mixins, audit log, calendar, numbering, outbox, validators."""

@@ -1,0 +1,11 @@
+"""The staff workbench: the entry page whose navigation follows the user's roles."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from disclosure.staff import views
+
+    app.register_blueprint(views.bp)

@@ -1,0 +1,49 @@
+"""The staff workbench home."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template
+from flask_login import current_user
+
+from disclosure.core.outbox import OutboxMessage, OutboxState
+from disclosure.extensions import db
+from disclosure.web.access import staff_required
+from disclosure.web.nav import items_for
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+# Other packages add summary panels: functions returning (title, [(label, count, url)]) for the user.
+PANEL_KEY = "staff_panels"
+
+
+def register_panel(app, fn) -> None:
+    app.extensions.setdefault(PANEL_KEY, []).append(fn)
+
+
+@bp.route("/")
+@staff_required()
+def home():
+    panels = [p for fn in current_app.extensions.get(PANEL_KEY, []) if (p := fn(current_user))]
+    failed = 0
+    if current_user.is_sys_admin or current_user.has_role(*_admin_roles()):
+        q = (
+            db.select(db.func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.state == OutboxState.FAILED)
+        )
+        if not current_user.is_sys_admin:
+            q = q.where(OutboxMessage.agency_id == current_user.agency_id)
+        failed = db.session.execute(q).scalar_one()
+    return render_template(
+        "staff/home.html",
+        work=items_for(current_app, "staff"),
+        admin=items_for(current_app, "admin"),
+        panels=panels,
+        failed_mail=failed,
+    )
+
+
+def _admin_roles():
+    from disclosure.accounts.roles import Role
+
+    return (Role.AGENCY_ADMIN,)

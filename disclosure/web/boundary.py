@@ -1,0 +1,98 @@
+"""The request boundary: one commit per request, rollback on any error, domain errors shown plainly."""
+
+from __future__ import annotations
+
+from flask import Flask, flash, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
+
+from disclosure.core.errors import DomainError
+from disclosure.extensions import db
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def _commit(response):
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    @app.teardown_request
+    def _rollback(exc):
+        if exc is not None:
+            db.session.rollback()
+
+    @app.errorhandler(DomainError)
+    def _domain_error(err: DomainError):
+        db.session.rollback()
+        if request.path.startswith("/api/"):
+            return {"error": str(err.message), "field": err.field}, err.status_code
+        flash(str(err.message), "error")
+        return redirect(_back())
+
+    @app.errorhandler(StaleDataError)
+    def _stale(err):
+        db.session.rollback()
+        msg = _(
+            "Someone else changed this record while you were working on it. "
+            "Nothing was overwritten: review the current version and try again."
+        )
+        if request.path.startswith("/api/"):
+            return {"error": msg}, 409
+        flash(msg, "error")
+        return redirect(_back())
+
+    @app.errorhandler(CSRFError)
+    def _csrf(err):
+        db.session.rollback()
+        return render_template(
+            "errors/error.html",
+            code=400,
+            title=_("The form has expired"),
+            message=_(
+                "The page was open too long or was sent from elsewhere. "
+                "Go back, reload the page and submit again. Nothing was changed."
+            ),
+        ), 400
+
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, _http_error)
+
+
+def _back() -> str:
+    ref = request.referrer
+    if ref and ref.startswith(request.host_url):
+        return ref
+    return request.path if request.method == "GET" else "/"
+
+
+def _http_error(err):
+    db.session.rollback()
+    code = getattr(err, "code", 500) or 500
+    titles = {
+        400: _("Bad request"),
+        403: _("Not allowed"),
+        404: _("Not found"),
+        405: _("Method not allowed"),
+        413: _("The upload is too large"),
+        429: _("Too many attempts"),
+        500: _("Something went wrong"),
+    }
+    messages = {
+        403: _("You do not have permission to see this page."),
+        404: _("The page or record does not exist, or you may not see it."),
+        413: _("The file is larger than the allowed size. Nothing was saved."),
+        429: _("Too many attempts in a short time. Please wait a few minutes and try again."),
+        500: _("The error was logged. Nothing was saved; please try again."),
+    }
+    if request.path.startswith("/api/"):
+        return {"error": str(titles.get(code, "error"))}, code
+    return render_template(
+        "errors/error.html",
+        code=code,
+        title=titles.get(code, _("Error")),
+        message=messages.get(code, getattr(err, "description", "")),
+    ), code

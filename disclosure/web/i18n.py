@@ -1,0 +1,50 @@
+"""Languages: Simplified Chinese by default, English complete. Catalogues live per package.
+
+Each domain package may keep `translations/` beside its code; Flask-Babel merges all of them.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request, session
+from flask_babel import format_date, get_locale
+from flask_login import current_user
+
+from disclosure.config import PACKAGE_DIR
+from disclosure.extensions import babel
+
+
+def translation_directories() -> list[str]:
+    dirs = [str(PACKAGE_DIR / "translations")]
+    dirs += sorted(str(p) for p in PACKAGE_DIR.glob("*/translations") if p.is_dir())
+    return dirs
+
+
+def select_locale() -> str:
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    return request.accept_languages.best_match(
+        list(languages), default=current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories())
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def _i18n_context():
+        loc = str(get_locale() or "zh_CN")
+        return {
+            "current_locale": loc,
+            "html_lang": "zh-CN" if loc.startswith("zh") else "en",
+            "languages": app.config["LANGUAGES"],
+        }
+
+    app.jinja_env.filters["longdate"] = lambda d: format_date(d, "long") if d else ""
+    app.jinja_env.filters["isodate"] = lambda d: d.isoformat() if d else ""

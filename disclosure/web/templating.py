@@ -1,0 +1,43 @@
+"""Template globals and filters shared by every page."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+from flask_babel import format_datetime
+
+from disclosure.web.nav import items_for
+
+WARNINGS_KEY = "staff_warnings"
+
+
+def register_warning(app: Flask, fn) -> None:
+    """`fn(user) -> list[str]`: banners shown to staff on every page (e.g. a provisional holiday calendar)."""
+    app.extensions.setdefault(WARNINGS_KEY, []).append(fn)
+
+
+def init_app(app: Flask) -> None:
+    from flask_login import current_user
+
+    def staff_warnings() -> list[str]:
+        out: list[str] = []
+        for fn in current_app.extensions.get(WARNINGS_KEY, []):
+            out.extend(fn(current_user) or [])
+        return out
+
+    from flask_babel import lazy_gettext as _l
+
+    from disclosure.accounts.roles import ROLE_LABELS, Role
+
+    outbox_labels = {
+        "pending": _l("Waiting"),
+        "sending": _l("Sending"),
+        "sent": _l("Delivered"),
+        "failed": _l("Failed"),
+    }
+    app.jinja_env.globals.update(
+        nav_items=lambda section: items_for(current_app, section),
+        staff_warnings=staff_warnings,
+        role_label=lambda r: ROLE_LABELS.get(Role(r), r),
+        outbox_state_label=lambda s: outbox_labels.get(str(s), s),
+    )
+    app.jinja_env.filters["datetimefmt"] = lambda v: format_datetime(v, "yyyy-MM-dd HH:mm") if v else ""

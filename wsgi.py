@@ -1,0 +1,3 @@
+from disclosure import create_app
+
+app = create_app()
