@@ -1,0 +1,33 @@
+"""Simplified Chinese is the default and complete; English is available through the language switch."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_message_has_a_chinese_translation():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "i18n.py"), "check"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
+
+
+def test_chinese_by_default_and_english_on_request(client):
+    body = client.get("/login").get_data(as_text=True)
+    assert "登录" in body and 'lang="zh-CN"' in body
+    client.post("/lang", data={"lang": "en", "next": "/login"})
+    body = client.get("/login").get_data(as_text=True)
+    assert "Log in" in body and 'lang="en"' in body
+    assert "登录" not in body.replace('lang="zh-CN">简体中文', "")
+
+
+def test_accept_language_english(client):
+    body = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    assert "Government information disclosure" in body
+
+
+def test_language_switch_refuses_foreign_redirect(client):
+    resp = client.post("/lang", data={"lang": "en", "next": "//evil.example/"})
+    assert resp.headers["Location"] == "/"
