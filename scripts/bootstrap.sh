@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs what the app needs to run: system packages (only those missing), the virtual environment from the lock
+# file (only when the lock changed), compiled translations, and the database schema. Safe to run repeatedly.
+#   scripts/bootstrap.sh          for `make run`
+#   scripts/bootstrap.sh test     also what the tests need (Chromium, poppler-utils, Node for axe-core)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-run}"
+
+need_pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-noto-cjk-extra
+           fonts-arphic-gkai00mp python3-venv)
+if [ "$mode" = test ]; then
+  need_pkgs+=(chromium chromium-driver poppler-utils)
+  command -v npm >/dev/null 2>&1 || need_pkgs+=(nodejs npm)
+fi
+missing=()
+for p in "${need_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "==> installing system packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PY="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  echo "==> creating the virtual environment"
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.requirements.sha256
+want=$(sha256sum requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "==> installing Python packages from requirements.lock"
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q -r requirements.lock
+  .venv/bin/python -m pip install -q --no-deps -e .
+  echo "$want" > "$stamp"
+fi
+
+if [ "$mode" = test ] && [ ! -f node_modules/axe-core/axe.min.js ]; then
+  echo "==> installing axe-core for the accessibility checks"
+  npm ci --no-audit --no-fund --silent
+fi
+
+.venv/bin/python scripts/i18n.py compile
+if [ "$mode" = run ]; then
+  echo "==> applying database migrations"
+  .venv/bin/disclosure db upgrade heads
+fi
