@@ -1,0 +1,222 @@
+"""Changing the calendar: yearly notices and single-day overrides (rules-china §9.2–9.3).
+
+Every change is audited, bumps the calendar token (other processes reload their tables) and then calls the
+registered recompute callbacks in the same transaction, so open deadlines never disagree with the calendar they
+were computed from. Operations flush only; the request boundary or the command commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from flask_babel import lazy_gettext as _l
+
+from disclosure.core import audit
+from disclosure.core.errors import DomainError
+from disclosure.extensions import db
+from disclosure.workdays import service, statutory
+from disclosure.workdays.models import CalendarNotice, CalendarOverride
+
+_ONE_DAY = dt.timedelta(days=1)
+
+
+def _actor_id(actor) -> int | None:
+    return getattr(actor, "id", None)
+
+
+def notice_window(year: int) -> tuple[dt.date, dt.date]:
+    """A yearly notice may reach into the neighbouring months (the 2012 notice made 2011-12-31 a working day)."""
+    return dt.date(year - 1, 12, 1), dt.date(year + 1, 1, 31)
+
+
+def _expand(ranges: Iterable[tuple[dt.date, dt.date]]) -> list[dt.date]:
+    days: set[dt.date] = set()
+    for start, end in ranges:
+        if end < start:
+            raise DomainError(_l("The range %(start)s to %(end)s ends before it starts.",
+                                 start=start.isoformat(), end=end.isoformat()), field="holidays")
+        d = start
+        while d <= end:
+            days.add(d)
+            d += _ONE_DAY
+    return sorted(days)
+
+
+def _recompute_and_audit(years: Iterable[int], reason: str) -> dict:
+    """Run the registered recompute callbacks and audit what they did (called after every change)."""
+    service.mark_changed()
+    years = sorted(set(years))
+    results = service.run_recompute(years)
+    audit.record(
+        "calendar.deadlines_recomputed",
+        object_type="calendar",
+        object_id=",".join(map(str, years)),
+        after={"years": years, "callbacks": results},
+        reason=reason,
+    )
+    return results
+
+
+def record_notice(
+    year: int,
+    *,
+    reference: str,
+    title: str,
+    issued_on: dt.date | None,
+    holidays: Iterable[tuple[dt.date, dt.date]] | None,
+    workdays: Iterable[dt.date] | None,
+    actor=None,
+    accept_differences: bool = False,
+) -> CalendarNotice:
+    """Enter (or correct) the State Council's notice for `year`: its days off and make-up working days become
+    overrides linked to the notice, and the year counts as official from now on (rules-china §9.3).
+    With `holidays` and `workdays` both None, the days already set one by one for the year are adopted."""
+    service.check_year(year)
+    reference, title = (reference or "").strip(), (title or "").strip()
+    if not reference:
+        raise DomainError(_l("Enter the notice's document number."), field="reference")
+    if not title:
+        raise DomainError(_l("Enter the notice's title."), field="title")
+    if holidays is None and workdays is None:
+        adopted = db.session.execute(
+            db.select(CalendarOverride).where(CalendarOverride.day.between(*notice_window(year)))
+        ).scalars().all()
+        off = sorted(ov.day for ov in adopted if not ov.is_working)
+        work = sorted(ov.day for ov in adopted if ov.is_working)
+    else:
+        off = _expand(holidays or ())
+        work = sorted(set(workdays or ()))
+    if not off:
+        raise DomainError(_l("Enter at least one holiday range."), field="holidays")
+    lo, hi = notice_window(year)
+    for d in off + work:
+        if not lo <= d <= hi:
+            raise DomainError(_l("%(date)s is too far from %(year)s for this year's notice.",
+                                 date=d.isoformat(), year=year), field="holidays")
+    both = sorted(set(off) & set(work))
+    if both:
+        raise DomainError(_l("%(date)s is entered both as a holiday and as a working day.",
+                             date=both[0].isoformat()), field="workdays")
+    weekdays = [d for d in work if d.weekday() < 5]
+    if weekdays:
+        raise DomainError(_l("%(date)s is a weekday, which is a working day anyway: make-up working days are "
+                             "Saturdays or Sundays.", date=weekdays[0].isoformat()), field="workdays")
+    if not accept_differences:
+        # Compensation days (补休) are where the notice has a choice; the holidays themselves are fixed by law.
+        statutory_days = {d for d, name in service.statutory_holidays(year).items()
+                          if not name.endswith(statutory.COMPENSATION_SUFFIX)}
+        missing = sorted(statutory_days - set(off))
+        if missing:
+            raise DomainError(_l("The statutory holidays on %(dates)s are not among the holidays entered. Check "
+                                 "the notice, or confirm that it really differs.",
+                                 dates=", ".join(d.isoformat() for d in missing)), field="holidays")
+
+    notice = db.session.execute(db.select(CalendarNotice).where(CalendarNotice.year == year)).scalar_one_or_none()
+    before = None
+    if notice is None:
+        notice = CalendarNotice(year=year, reference=reference, title=title, issued_on=issued_on,
+                                entered_by_id=_actor_id(actor))
+        db.session.add(notice)
+    else:
+        before = {**audit.snapshot(notice, CalendarNotice.AUDIT_FIELDS), **_notice_days(notice)}
+        notice.reference, notice.title, notice.issued_on = reference, title, issued_on
+        notice.entered_by_id = _actor_id(actor)
+        for ov in list(notice.overrides):
+            db.session.delete(ov)
+    db.session.flush()
+
+    # Days set one by one before give way to the notice; the audit keeps what they were.
+    days = [(d, False) for d in off] + [(d, True) for d in work]
+    replaced = db.session.execute(
+        db.select(CalendarOverride).where(CalendarOverride.day.in_([d for d, _ in days]))
+    ).scalars().all()
+    replaced_before = [audit.snapshot(ov, CalendarOverride.AUDIT_FIELDS) for ov in replaced]
+    for ov in replaced:
+        db.session.delete(ov)
+    db.session.flush()
+    names = service.statutory_holidays(year)
+    for d, is_working in days:
+        db.session.add(CalendarOverride(
+            day=d, is_working=is_working, notice_id=notice.id, source=reference,
+            note="" if is_working else names.get(d, "").removesuffix(statutory.COMPENSATION_SUFFIX),
+            entered_by_id=_actor_id(actor),
+        ))
+    db.session.flush()
+    db.session.refresh(notice)
+    after = {**audit.snapshot(notice, CalendarNotice.AUDIT_FIELDS), **_notice_days(notice)}
+    if replaced_before:
+        after["replaced_overrides"] = replaced_before
+    audit.record("calendar.notice_updated" if before else "calendar.notice_recorded",
+                 object_type="calendar_notice", object_id=notice.id, before=before, after=after)
+    _recompute_and_audit({year} | {d.year for d, _ in days}, reason=f"{year}: {reference}")
+    return notice
+
+
+def _notice_days(notice: CalendarNotice) -> dict:
+    return {
+        "holidays": [ov.day.isoformat() for ov in notice.overrides if not ov.is_working],
+        "workdays": [ov.day.isoformat() for ov in notice.overrides if ov.is_working],
+    }
+
+
+def delete_notice(notice: CalendarNotice, *, reason: str = "") -> None:
+    """Withdraw a notice entered by mistake: its days go, and the year falls back to the library or to the
+    provisional statutory calendar."""
+    before = {**audit.snapshot(notice, CalendarNotice.AUDIT_FIELDS), **_notice_days(notice)}
+    years = {notice.year} | {ov.day.year for ov in notice.overrides}
+    for ov in list(notice.overrides):
+        db.session.delete(ov)
+    db.session.delete(notice)
+    db.session.flush()
+    audit.record("calendar.notice_deleted", object_type="calendar_notice", object_id=notice.id,
+                 before=before, reason=reason or None)
+    _recompute_and_audit(years, reason=f"{notice.year}: {before['reference']} deleted")
+
+
+def set_override(day: dt.date, *, is_working: bool, source: str, note: str = "", actor=None,
+                 override: CalendarOverride | None = None) -> CalendarOverride:
+    """Fix one day as a holiday or a working day, citing the notice it comes from. Editing an existing
+    override may move it to another day."""
+    service.check_date(day)
+    source, note = (source or "").strip(), (note or "").strip()
+    if not source:
+        raise DomainError(_l("Name the notice this day comes from."), field="source")
+    clash = db.session.execute(db.select(CalendarOverride).where(CalendarOverride.day == day)).scalar_one_or_none()
+    if override is None:
+        override = clash
+    elif clash is not None and clash.id != override.id:
+        raise DomainError(_l("%(date)s already has an entry; edit that one instead.", date=day.isoformat()),
+                          field="day")
+    years = {day.year}
+    if override is None:
+        override = CalendarOverride(day=day, is_working=is_working, source=source, note=note,
+                                    entered_by_id=_actor_id(actor))
+        db.session.add(override)
+        db.session.flush()
+        audit.record("calendar.override_created", object_type="calendar_override", object_id=override.id,
+                     after=audit.snapshot(override, CalendarOverride.AUDIT_FIELDS))
+    else:
+        before = audit.snapshot(override, CalendarOverride.AUDIT_FIELDS)
+        years.add(override.day.year)
+        override.day, override.is_working, override.source, override.note = day, is_working, source, note
+        if source != (override.notice.reference if override.notice else None):
+            override.notice_id = None  # no longer what the recorded notice says
+        override.entered_by_id = _actor_id(actor)
+        db.session.flush()
+        changed_before, changed_after = audit.diff(before, audit.snapshot(override, CalendarOverride.AUDIT_FIELDS))
+        if not changed_after:
+            return override
+        audit.record("calendar.override_updated", object_type="calendar_override", object_id=override.id,
+                     before=changed_before, after=changed_after)
+    _recompute_and_audit(years, reason=f"{day.isoformat()}: {source}")
+    return override
+
+
+def delete_override(override: CalendarOverride, *, reason: str = "") -> None:
+    before = audit.snapshot(override, CalendarOverride.AUDIT_FIELDS)
+    db.session.delete(override)
+    db.session.flush()
+    audit.record("calendar.override_deleted", object_type="calendar_override", object_id=override.id,
+                 before=before, reason=reason or None)
+    _recompute_and_audit({override.day.year}, reason=f"{override.day.isoformat()} deleted")

@@ -1,0 +1,47 @@
+"""Calendar fixtures: a system administrator, and a recorder registered as a recompute callback."""
+
+from __future__ import annotations
+
+import pytest
+
+from disclosure.accounts.roles import Role
+
+
+@pytest.fixture
+def sys_admin(make_agency, make_staff):
+    return make_staff(make_agency(), roles=[Role.SYS_ADMIN])
+
+
+@pytest.fixture
+def recompute_calls():
+    """Registers two callbacks (one taking the changed years, one taking nothing) and records their calls."""
+    from disclosure.workdays import service
+
+    calls: list = []
+
+    def with_years(years):
+        calls.append(("with_years", years, service.add_working_days(_D("2026-12-10"), 20)))
+        return 3
+
+    def without_args():
+        calls.append(("without_args", None, None))
+
+    service.register_recompute(with_years)
+    service.register_recompute(without_args)
+    yield calls
+    service.unregister_recompute(with_years)
+    service.unregister_recompute(without_args)
+
+
+def _D(s):
+    import datetime as dt
+
+    return dt.date.fromisoformat(s)
+
+
+@pytest.fixture
+def app_ctx(app):
+    """Like the shared fixture, inside a request context: translated DomainError messages need a locale, and
+    `disclosure.web.i18n.select_locale` reads the request (see the report: it should fall back without one)."""
+    with app.test_request_context():
+        yield app
