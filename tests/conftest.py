@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 import shutil
 import socket
@@ -24,6 +25,8 @@ os.environ["INSTANCE_PATH"] = str(_TMP / "instance")
 import pytest  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from aiosmtpd.controller import Controller  # noqa: E402
+from flask import has_app_context  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_PASSWORD = "correct-horse-7battery"
@@ -136,8 +139,23 @@ def db_session(app_ctx):
     db.session.rollback()
 
 
+class FreshContextClient(FlaskClient):
+    """Each request runs in its own application context, as in a real server, even when the test holds one
+    (otherwise requests would share the test's `g`, login cache and database session)."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            from disclosure.extensions import db
+
+            # End the test's own transaction: its changes become visible to the request, and afterwards the
+            # test reads fresh rows (objects are expired by the commit).
+            db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = FreshContextClient
     return app.test_client()
 
 

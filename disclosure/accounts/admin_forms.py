@@ -21,6 +21,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from disclosure.accounts.forms import _password_strength
 from disclosure.accounts.roles import ROLE_LABELS, Role
 from disclosure.core import validators as v
+from disclosure.web.forms import choices
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -48,9 +49,7 @@ def _prefixes(form, field):
             raise ValidationError(_l("Line %(n)s: write series=prefix, for example reply=X政公开答.", n=n))
         key, val = (s.strip() for s in line.split("=", 1))
         if not key or not val or any(c in val for c in "〔〕[]［］"):
-            raise ValidationError(
-                _l("Line %(n)s: the series and the prefix must not be empty or hold brackets.", n=n)
-            )
+            raise ValidationError(_l("Line %(n)s: the series and the prefix must not be empty or hold brackets.", n=n))
         out[key] = val
     field.parsed = out
 
@@ -82,9 +81,7 @@ class AgencyForm(FlaskForm):
     reconsideration_body = StringField(
         _l("Administrative reconsideration body (full name)"), validators=[Optional(), Length(max=200)]
     )
-    litigation_court = StringField(
-        _l("Court for administrative litigation"), validators=[Optional(), Length(max=200)]
-    )
+    litigation_court = StringField(_l("Court for administrative litigation"), validators=[Optional(), Length(max=200)])
     doc_number_prefixes = TextAreaField(
         _l("Document-number prefixes, one per line: series=prefix"), validators=[_prefixes]
     )
@@ -140,7 +137,7 @@ class StaffForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.roles.choices = [(r.value, ROLE_LABELS[r]) for r in Role]
+        self.roles.choices = choices((r.value, ROLE_LABELS[r]) for r in Role)
 
     def validate_roles(self, field):
         if not field.data:

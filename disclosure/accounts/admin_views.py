@@ -15,6 +15,7 @@ from disclosure.core.errors import DomainError
 from disclosure.core.outbox import OutboxMessage, OutboxState, requeue
 from disclosure.extensions import db
 from disclosure.web.access import staff_object, staff_required
+from disclosure.web.forms import choices
 from disclosure.web.paging import paginate
 
 bp = Blueprint("accounts_admin", __name__, url_prefix="/admin")
@@ -105,14 +106,14 @@ def users():
 def _staff_form(user: User | None) -> StaffForm:
     form = StaffForm(obj=user)
     agencies = _visible_agencies()
-    form.agency_id.choices = [(a.id, a.full_name) for a in agencies]
+    form.agency_id.choices = choices((a.id, a.full_name) for a in agencies)
     agency_ids = [a.id for a in agencies]
     deps = db.session.execute(
         db.select(Department).where(Department.agency_id.in_(agency_ids)).order_by(Department.name)
     ).scalars()
-    form.department_id.choices = [(0, "—")] + [(d.id, f"{d.agency.short_name} · {d.name}") for d in deps]
+    form.department_id.choices = choices([(0, "—")] + [(d.id, f"{d.agency.short_name} · {d.name}") for d in deps])
     if not current_user.is_sys_admin:
-        form.roles.choices = [c for c in form.roles.choices if c[0] != Role.SYS_ADMIN.value]
+        form.roles.choices = [c for c in form.roles.choices if c.value != Role.SYS_ADMIN.value]
     if request.method == "GET" and user:
         form.roles.data = sorted(r.value for r in user.roles)
         form.department_id.data = user.department_id or 0

@@ -54,9 +54,7 @@ def users_list():
     for u in db.session.execute(db.select(User).order_by(User.kind, User.id)).scalars():
         roles = ",".join(sorted(r.value for r in u.roles))
         agency = u.agency.slug if u.agency else "-"
-        click.echo(
-            f"{u.id}\t{u.kind}\t{u.email}\t{u.name}\t{agency}\t{roles}\t{'active' if u.active else 'off'}"
-        )
+        click.echo(f"{u.id}\t{u.kind}\t{u.email}\t{u.name}\t{agency}\t{roles}\t{'active' if u.active else 'off'}")
 
 
 @users.command("set-password")

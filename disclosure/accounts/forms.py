@@ -13,8 +13,13 @@ from disclosure.accounts.roles import (
     ApplicantType,
 )
 from disclosure.core import validators as v
+from disclosure.web.forms import choices
 
 MIN_PASSWORD = 10
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 def _password_strength(form, field):
@@ -26,7 +31,7 @@ def _password_strength(form, field):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False)])
+    email = EmailField(_l("Email"), filters=[_strip], validators=[DataRequired(), Email(check_deliverability=False)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Stay logged in on this computer"))
 
@@ -34,16 +39,18 @@ class LoginForm(FlaskForm):
 class RegisterForm(FlaskForm):
     applicant_type = SelectField(
         _l("I am registering as"),
-        choices=[
-            (ApplicantType.PERSON.value, _l("A citizen (natural person)")),
-            (ApplicantType.ORGANISATION.value, _l("An organisation")),
-        ],
+        choices=choices(
+            [
+                (ApplicantType.PERSON.value, _l("A citizen (natural person)")),
+                (ApplicantType.ORGANISATION.value, _l("An organisation")),
+            ]
+        ),
     )
     name = StringField(
         _l("Full name (for organisations: the contact person)"), validators=[DataRequired(), Length(max=120)]
     )
     email = EmailField(
-        _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
+        _l("Email"), filters=[_strip], validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(), _password_strength])
     password2 = PasswordField(
@@ -61,8 +68,8 @@ class RegisterForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.doc_type.choices = [(k.value, label) for k, label in v.DOCUMENT_TYPE_LABELS.items()]
-        self.category.choices = [(c.value, APPLICANT_CATEGORY_LABELS[c]) for c in ORGANISATION_CATEGORIES]
+        self.doc_type.choices = choices((k.value, label) for k, label in v.DOCUMENT_TYPE_LABELS.items())
+        self.category.choices = choices((c.value, APPLICANT_CATEGORY_LABELS[c]) for c in ORGANISATION_CATEGORIES)
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -105,7 +112,7 @@ class ProfileForm(RegisterForm):
 
 
 class ForgotForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False)])
+    email = EmailField(_l("Email"), filters=[_strip], validators=[DataRequired(), Email(check_deliverability=False)])
 
 
 class ResetForm(FlaskForm):

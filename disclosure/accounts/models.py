@@ -178,9 +178,7 @@ class ApplicantProfile(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True, nullable=False)
     applicant_type: Mapped[str] = mapped_column(String(20), default=ApplicantType.PERSON, nullable=False)
-    category: Mapped[str] = mapped_column(
-        String(30), default=ApplicantCategory.NATURAL_PERSON, nullable=False
-    )
+    category: Mapped[str] = mapped_column(String(30), default=ApplicantCategory.NATURAL_PERSON, nullable=False)
     # Natural persons: identity document.
     doc_type: Mapped[str | None] = mapped_column(String(30), nullable=True)
     doc_number: Mapped[str | None] = mapped_column(String(40), nullable=True)
@@ -197,6 +195,4 @@ class ApplicantProfile(TimestampMixin, db.Model):
 
     @property
     def applicant_name(self) -> str:
-        return (
-            self.org_name if self.applicant_type == ApplicantType.ORGANISATION else None
-        ) or self.user.name
+        return (self.org_name if self.applicant_type == ApplicantType.ORGANISATION else None) or self.user.name

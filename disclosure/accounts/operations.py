@@ -60,9 +60,7 @@ def normalise_email(email: str) -> str:
 
 
 def find_user_by_email(email: str) -> User | None:
-    return db.session.execute(
-        db.select(User).where(User.email == normalise_email(email))
-    ).scalar_one_or_none()
+    return db.session.execute(db.select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
 
 
 def _send_template(user: User, template: str, subject, **ctx) -> None:
@@ -80,9 +78,7 @@ def register_applicant(*, email: str, password: str, name: str, profile: dict, l
     """A citizen or organisation registers; a confirmation email is queued."""
     email = normalise_email(email)
     if find_user_by_email(email):
-        raise DomainError(
-            _l("An account with this email already exists. Log in or reset the password."), field="email"
-        )
+        raise DomainError(_l("An account with this email already exists. Log in or reset the password."), field="email")
     user = User(email=email, name=name.strip(), kind=UserKind.APPLICANT, locale=locale)
     user.set_password(password)
     user.profile = ApplicantProfile(**_clean_profile(profile))
@@ -164,9 +160,7 @@ def authenticate(email: str, password: str) -> User:
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = utcnow()
-    audit.record(
-        "user.logged_in", object_type="user", object_id=user.id, agency_id=user.agency_id, actor=user
-    )
+    audit.record("user.logged_in", object_type="user", object_id=user.id, agency_id=user.agency_id, actor=user)
     return user
 
 
@@ -178,9 +172,7 @@ def request_password_reset(email: str) -> None:
     token = tokens.make_token(user, "reset")
     link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("accounts.reset", token=token)
     _send_template(user, "accounts/reset", _("Reset your password"), link=link)
-    audit.record(
-        "user.reset_requested", object_type="user", object_id=user.id, agency_id=user.agency_id, actor=user
-    )
+    audit.record("user.reset_requested", object_type="user", object_id=user.id, agency_id=user.agency_id, actor=user)
 
 
 def reset_password(token: str, password: str) -> User:
@@ -194,9 +186,7 @@ def reset_password(token: str, password: str) -> User:
     user.locked_until = None
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()  # the link proves the address
-    audit.record(
-        "user.password_reset", object_type="user", object_id=user.id, agency_id=user.agency_id, actor=user
-    )
+    audit.record("user.password_reset", object_type="user", object_id=user.id, agency_id=user.agency_id, actor=user)
     return user
 
 
@@ -279,9 +269,7 @@ def update_staff(
     after = {"name": user.name, "roles": sorted(wanted), "department_id": department_id, "active": active}
     b, a = audit.diff(before, after)
     if a:
-        audit.record(
-            "user.updated", object_type="user", object_id=user.id, agency_id=user.agency_id, before=b, after=a
-        )
+        audit.record("user.updated", object_type="user", object_id=user.id, agency_id=user.agency_id, before=b, after=a)
 
 
 def save_agency(agency: Agency | None, data: dict) -> Agency:

@@ -23,8 +23,7 @@ def _make_huey():
     if redis_url:
         return RedisHuey("disclosure", url=redis_url)
     path = os.environ.get("HUEY_SQLITE_PATH") or str(
-        Path(os.environ.get("INSTANCE_PATH", Path(__file__).resolve().parents[2] / "instance"))
-        / "jobs.sqlite3"
+        Path(os.environ.get("INSTANCE_PATH", Path(__file__).resolve().parents[2] / "instance")) / "jobs.sqlite3"
     )
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey("disclosure", filename=path)

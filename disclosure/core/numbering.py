@@ -59,9 +59,7 @@ def current_value(scope: str, owner_id: int | None, year: int) -> int:
     owner = SYSTEM_WIDE if owner_id is None else owner_id
     return (
         db.session.execute(
-            db.select(Counter.value).where(
-                Counter.scope == scope, Counter.owner_id == owner, Counter.year == year
-            )
+            db.select(Counter.value).where(Counter.scope == scope, Counter.owner_id == owner, Counter.year == year)
         ).scalar_one_or_none()
         or 0
     )

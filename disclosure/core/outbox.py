@@ -90,20 +90,32 @@ def enqueue_email(
 
 
 @event.listens_for(Session, "after_commit")
-def _kick_worker(session: Session) -> None:
-    """Side effects after commit: ask the worker to deliver what this transaction queued."""
+def _mark_committed(session: Session) -> None:
+    """Mail queued in a committed transaction may now be delivered: `kick()` does it once the commit is over."""
     if session.info.pop("outbox_dirty", False):
-        from disclosure.core.tasks import deliver_outbox
-
-        try:
-            deliver_outbox()
-        except Exception:  # the periodic sweep picks the messages up anyway
-            current_app.logger.exception("could not enqueue outbox delivery")
+        session.info["outbox_committed"] = True
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop("outbox_dirty", None)
+
+
+def kick() -> None:
+    """Side effect after commit: ask the worker to deliver what the committed transaction queued.
+
+    Called by the request boundary after its commit (and by commands after theirs). Never inside the
+    transaction: a failed request must send nothing. If the worker queue is unreachable, the periodic sweep
+    delivers the messages anyway.
+    """
+    if not db.session.info.pop("outbox_committed", False):
+        return
+    from disclosure.core.tasks import deliver_outbox
+
+    try:
+        deliver_outbox()
+    except Exception:
+        current_app.logger.exception("could not enqueue outbox delivery")
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -140,10 +152,7 @@ def deliver_due(now: dt.datetime | None = None, limit: int = 100) -> dict[str, i
             db.select(OutboxMessage.id)
             .where(
                 ((OutboxMessage.state == OutboxState.PENDING) & (OutboxMessage.next_attempt_at <= now))
-                | (
-                    (OutboxMessage.state == OutboxState.SENDING)
-                    & (OutboxMessage.claimed_at < now - SENDING_STALE)
-                )
+                | ((OutboxMessage.state == OutboxState.SENDING) & (OutboxMessage.claimed_at < now - SENDING_STALE))
             )
             .order_by(OutboxMessage.id)
             .limit(limit)
@@ -158,10 +167,7 @@ def deliver_due(now: dt.datetime | None = None, limit: int = 100) -> dict[str, i
             .where(
                 OutboxMessage.id == msg_id,
                 (OutboxMessage.state == OutboxState.PENDING)
-                | (
-                    (OutboxMessage.state == OutboxState.SENDING)
-                    & (OutboxMessage.claimed_at < now - SENDING_STALE)
-                ),
+                | ((OutboxMessage.state == OutboxState.SENDING) & (OutboxMessage.claimed_at < now - SENDING_STALE)),
             )
             .values(state=OutboxState.SENDING, claimed_at=utcnow(), attempts=OutboxMessage.attempts + 1)
         ).rowcount

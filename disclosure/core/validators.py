@@ -53,9 +53,7 @@ def validate_uscc(raw: str) -> str:
         raise ValidationError(_l("A unified social credit code has 18 characters."))
     bad = [c for c in code if c not in USCC_CHARS]
     if bad:
-        raise ValidationError(
-            _l("The credit code contains a character that is not allowed: %(char)s", char=bad[0])
-        )
+        raise ValidationError(_l("The credit code contains a character that is not allowed: %(char)s", char=bad[0]))
     if uscc_check(code[:17]) != code[17]:
         raise ValidationError(_l("The check character of the credit code is wrong."))
     body = code[8:16]

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 
+from disclosure.core import outbox
 from disclosure.core.errors import DomainError
 from disclosure.extensions import db
 
@@ -16,6 +17,7 @@ def init_app(app: Flask) -> None:
     def _commit(response):
         if response.status_code < 400:
             db.session.commit()
+            outbox.kick()
         else:
             db.session.rollback()
         return response

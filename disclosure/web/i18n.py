@@ -28,9 +28,7 @@ def select_locale() -> str:
         return chosen
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
-    return request.accept_languages.best_match(
-        list(languages), default=current_app.config["BABEL_DEFAULT_LOCALE"]
-    )
+    return request.accept_languages.best_match(list(languages), default=current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def init_app(app: Flask) -> None:
