@@ -24,9 +24,7 @@ class LanguageForm(FlaskForm):
 @public
 def home():
     agencies = (
-        db.session.execute(db.select(Agency).where(Agency.active.is_(True)).order_by(Agency.full_name))
-        .scalars()
-        .all()
+        db.session.execute(db.select(Agency).where(Agency.active.is_(True)).order_by(Agency.full_name)).scalars().all()
     )
     return render_template("public/home.html", agencies=agencies, services=items_for(current_app, "public"))
 

@@ -26,11 +26,7 @@ def home():
     panels = [p for fn in current_app.extensions.get(PANEL_KEY, []) if (p := fn(current_user))]
     failed = 0
     if current_user.is_sys_admin or current_user.has_role(*_admin_roles()):
-        q = (
-            db.select(db.func.count())
-            .select_from(OutboxMessage)
-            .where(OutboxMessage.state == OutboxState.FAILED)
-        )
+        q = db.select(db.func.count()).select_from(OutboxMessage).where(OutboxMessage.state == OutboxState.FAILED)
         if not current_user.is_sys_admin:
             q = q.where(OutboxMessage.agency_id == current_user.agency_id)
         failed = db.session.execute(q).scalar_one()
