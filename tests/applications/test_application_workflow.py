@@ -108,8 +108,9 @@ def test_reply_cannot_skip_reviews():
 
 
 def test_no_trigger_collides_with_a_mapped_column():
-    from disclosure.applications import models
     from sqlalchemy import inspect
+
+    from disclosure.applications import models
 
     for cls in (models.Application, models.RequestedItem):
         names = {a.key for a in inspect(cls).attrs}

@@ -1,0 +1,120 @@
+"""What each letter of a case must say, and when it is produced (the letters service renders and freezes).
+
+- 补正通知书 with the supplementation request (条例 Art. 30);
+- 延期答复告知书 with the extension (Art. 33);
+- 收费通知书 with the fee notice (109号 Art. 6);
+- 答复书 at issue (Arts. 36–39), each item with its outcome and basis, the remedy clause chosen by the
+  letters service from the outcomes (复议法 Art. 23 for refusals).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+
+from disclosure.applications.models import Application, AttachmentPurpose, CaseEvent, Channel, EventKind
+
+# Letters print the receipt channel in Chinese (contexts.CHANNEL_LABELS_ZH; unknown values print as given).
+_LETTER_CHANNEL = {
+    Channel.ONLINE: "online",
+    Channel.API: "online",
+    Channel.IN_PERSON: "in_person",
+    Channel.REGISTERED_POST: "post_signed",
+    Channel.ORDINARY_LETTER: "letter",
+    Channel.FAX: "fax",
+    Channel.EMAIL: "电子邮件",
+    Channel.ORAL: "oral",
+}
+_PROVISION_ZH = {"paper": "纸质文本", "electronic": "电子文件", "email": "电子邮件", "inspection": "现场查阅"}
+
+
+def _svc():
+    from disclosure.correspondence import service
+
+    return service
+
+
+def _facts(app: Application) -> dict:
+    return {"applicant_name": app.applicant_name, "reference": app.reference or "",
+            "received_date": app.received_date, "channel": _LETTER_CHANNEL.get(app.channel, app.channel)}
+
+
+def reply_context(app: Application):
+    svc = _svc()
+    from disclosure.correspondence.outcomes import Outcome
+
+    provided = [a.file.original_name for a in app.attachments
+                if a.purpose in (AttachmentPurpose.PROVIDED, AttachmentPurpose.REDACTED)]
+    supplemented = [e.start_date for e in app.events if e.kind == EventKind.SUPPLEMENT_RECEIVED]
+    items = [
+        svc.ItemOutcome(
+            description=i.description + (f"（{i.document_ref}）" if i.document_ref else ""),
+            outcome=Outcome(i.outcome),
+            reasons=i.reasons,
+            responsible_agency=i.responsible_agency,
+            responsible_contact=i.responsible_contact,
+            public_location=i.public_location,
+            redirect_channel=i.redirect_channel,
+            withheld_parts=i.withheld_parts,
+            withheld_outcome=Outcome(i.withheld_outcome) if i.withheld_outcome else None,
+            provision=_PROVISION_ZH.get(app.provision_form, ""),
+        )
+        for i in app.items
+    ]
+    return svc.ReplyContext(**_facts(app), items=items,
+                            supplemented_date=supplemented[-1] if supplemented else None, attachments=provided)
+
+
+def issue_reply(app: Application, staff):
+    """The reply letter; after a reopening the new reply formally corrects the earlier one."""
+    svc = _svc()
+    earlier = [lt for lt in svc.letters_for("application", app.id)
+               if lt.kind == svc.LetterKind.REPLY and lt.status == svc.LetterStatus.ISSUED]
+    if earlier:
+        reopen = [e for e in app.events if e.kind == EventKind.REOPEN]
+        reason = reopen[-1].note if reopen else "重新答复"
+        return svc.correct_letter(earlier[-1], app.agency, reply_context(app), reason=reason, issued_by=staff)
+    return svc.issue_letter(svc.LetterKind.REPLY, app.agency, reply_context(app),
+                            related=("application", app.id), issued_by=staff)
+
+
+def issue_supplementation_notice(app: Application, event: CaseEvent, staff):
+    svc = _svc()
+    context = svc.SupplementationContext(**_facts(app), missing=[event.note], supplement_due=event.due_date)
+    return svc.issue_letter(svc.LetterKind.SUPPLEMENTATION_NOTICE, app.agency, context,
+                            related=("application", app.id), issued_by=staff)
+
+
+def issue_extension_notice(app: Application, event: CaseEvent, original_due: dt.date | None, staff):
+    svc = _svc()
+    context = svc.ExtensionContext(**_facts(app), original_due=original_due, extended_due=app.due_date,
+                                   reason=event.note, extension_days=event.days or 0)
+    return svc.issue_letter(svc.LetterKind.EXTENSION_NOTICE, app.agency, context,
+                            related=("application", app.id), issued_by=staff)
+
+
+def issue_fee_notice(app: Application, event: CaseEvent, instructions: str, staff):
+    svc = _svc()
+    method = svc.FeeMethod.PER_REQUEST if event.details.get("method") == "per_item" else svc.FeeMethod.PER_VOLUME
+    unit = "件" if method is svc.FeeMethod.PER_REQUEST else "页"
+    lines = [
+        svc.FeeLine(band=f"第{lo}—{hi}{unit}" if lo != hi else f"第{lo}{unit}", quantity=count,
+                    rate=decimal.Decimal(rate), amount=decimal.Decimal(sub))
+        for lo, hi, rate, count, sub in event.details.get("lines", [])
+    ]
+    context = svc.FeeNoticeContext(**_facts(app), method=method, fee_lines=lines, pay_by=event.due_date,
+                                   payment_instructions=instructions)
+    return svc.issue_letter(svc.LetterKind.FEE_NOTICE, app.agency, context,
+                            related=("application", app.id), issued_by=staff)
+
+
+def letter_number(letter) -> str:
+    return letter.number
+
+
+def email_attachments(letter) -> list[dict]:
+    return [{"file_id": letter.file_id, "filename": letter.download_name}]
+
+
+def letters_for(app: Application) -> list:
+    return _svc().letters_for("application", app.id)

@@ -1,0 +1,37 @@
+"""Helpers shared by the application tests."""
+
+from __future__ import annotations
+
+
+def application_input(**kw):
+    from disclosure.applications.operations import ApplicationInput, ItemInput
+
+    data = dict(
+        applicant_name="张三",
+        doc_type="resident_id",
+        doc_number="11010519491231002X",
+        phone="13800000000",
+        email="zhangsan@example.cn",
+        postal_address="测试市幸福路1号",
+        items=[ItemInput("2025年道路维修资金使用情况", "测财〔2025〕3号"), ItemInput("道路维修招标文件")],
+    )
+    data.update(kw)
+    return ApplicationInput(**data)
+
+
+def to_in_handling(world, app):
+    from disclosure.applications import operations as ops
+
+    ops.assign(app, world.registrar, department=world.department, handler=world.handler)
+    ops.start_handling(app, world.handler)
+    return app
+
+
+def decide_partial(world, app):
+    from disclosure.applications import operations as ops
+
+    first, second = app.items
+    ops.decide_item(first, world.handler, outcome="granted")
+    ops.decide_item(second, world.handler, outcome="partial", withheld_parts="投标人报价明细",
+                    withheld_outcome="deny_third_party", reasons="涉及第三方商业秘密")
+

@@ -1,0 +1,240 @@
+"""Operations on the real database: filing, registration, handling, reviews, issue, delivery, bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from application_helpers import application_input, decide_partial, to_in_handling
+
+from disclosure.applications import operations as ops
+from disclosure.applications.models import Application, CaseEvent, Channel, EventKind
+from disclosure.applications.uploads import Upload
+from disclosure.core.errors import Conflict, DomainError, NotAllowed
+from disclosure.core.outbox import OutboxMessage
+from disclosure.core.timeutil import today_china
+from disclosure.extensions import db
+from workflows.application import States
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _actions(app):
+    from disclosure.core.audit import events_for
+
+    return [e.action for e in events_for("application", app.id)]
+
+
+def test_online_filing_is_numbered_and_confirmed(world):
+    app = ops.file_online(world.citizen, world.agency, application_input())
+    assert app.state == States.SUBMITTED
+    assert app.reference == f"{world.agency.slug.upper()}-{today_china().year}-00001"
+    assert app.received_date is None
+    ops.confirm(app, world.registrar)
+    db.session.commit()
+    assert app.state == States.REGISTERED
+    assert app.received_date == today_china()
+    assert app.due_date > app.received_date
+    assert [i.position for i in app.items] == [1, 2]
+    assert "application.submit" in _actions(app) and "application.confirm" in _actions(app)
+    subjects = [m.subject for m in db.session.execute(db.select(OutboxMessage)).scalars()]
+    assert len(subjects) == 2
+
+
+def test_auto_confirming_agency_receives_at_once(world):
+    world.agency.auto_confirm_online = True
+    app = ops.file_online(world.citizen, world.agency, application_input())
+    assert app.state == States.REGISTERED and app.received_date == today_china()
+
+
+def test_references_have_no_gaps_per_agency(world, make_agency):
+    refs = [ops.file_online(world.citizen, world.agency, application_input()).ref_serial for _ in range(3)]
+    other = make_agency()
+    assert ops.file_online(world.citizen, other, application_input()).ref_serial == 1
+    assert refs == [1, 2, 3]
+
+
+def test_staff_registration_per_channel_records_basis(world):
+    app = ops.register(world.agency, world.registrar, application_input(), channel=Channel.REGISTERED_POST,
+                       received_date=today_china() - dt.timedelta(days=2), evidence="EMS1234567890")
+    assert app.state == States.REGISTERED
+    assert app.received_evidence == "EMS1234567890"
+    with pytest.raises(DomainError, match="future"):
+        ops.register(world.agency, world.registrar, application_input(), channel=Channel.IN_PERSON,
+                     received_date=today_china() + dt.timedelta(days=1))
+    with pytest.raises(DomainError):
+        ops.register(world.agency, world.registrar, application_input(), channel=Channel.FAX,
+                     received_date=today_china())
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"doc_number": "110105194912310021"}, "doc_number"),
+        ({"applicant_type": "organisation", "applicant_category": "commercial", "org_credit_code": "91330100X"},
+         "org_credit_code"),
+        ({"items": []}, "items"),
+        ({"applicant_name": ""}, "applicant_name"),
+        ({"email": "", "delivery_channel": "email"}, "email"),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_saved(world, change, field):
+    before = db.session.execute(db.select(db.func.count(Application.id))).scalar_one()
+    with pytest.raises(DomainError) as exc:
+        ops.file_online(world.citizen, world.agency, application_input(**change))
+    assert exc.value.field == field
+    db.session.rollback()
+    assert db.session.execute(db.select(db.func.count(Application.id))).scalar_one() == before
+
+
+def test_disguised_upload_refused(world):
+    exe = Upload("身份证.pdf", b"MZ\x90\x00" + b"\x00" * 100)
+    with pytest.raises(DomainError, match="accepted type"):
+        ops.file_online(world.citizen, world.agency, application_input(files=[("identity", exe)]))
+    png_as_pdf = Upload("scan.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    with pytest.raises(DomainError, match="does not match"):
+        ops.file_online(world.citizen, world.agency, application_input(files=[("identity", png_as_pdf)]))
+    ok = ops.file_online(world.citizen, world.agency, application_input(files=[("identity", Upload("id.pdf", PDF))]))
+    assert ok.attachments[0].file.content_type == "application/pdf"
+
+
+def test_supplementation_only_once_and_restarts_clock(world, filed):
+    ops.request_supplement(filed, world.registrar, what="请写明所需信息的年份")
+    assert filed.state == States.SUPPLEMENTATION_REQUESTED
+    ops.answer_supplement(filed, world.citizen, text="2025年")
+    assert filed.state == States.REGISTERED
+    assert [e.kind for e in filed.events] == [EventKind.SUPPLEMENT_REQUEST, EventKind.SUPPLEMENT_RECEIVED]
+    with pytest.raises(DomainError, match="only one"):
+        ops.request_supplement(filed, world.registrar, what="再次补正")
+
+
+def test_abandonment_only_after_supplement_deadline(world, filed):
+    ops.request_supplement(filed, world.registrar, what="补充身份证明")
+    with pytest.raises(DomainError, match="not passed"):
+        ops.abandon_unsupplemented(filed)
+    ev = filed.events[-1]
+    ops.abandon_unsupplemented(filed, today=ev.due_date + dt.timedelta(days=1))
+    assert filed.state == States.ABANDONED and filed.outcome == "no_supplement"
+
+
+def test_full_case_to_issue_and_delivery(world, filed, smtp_server):
+    to_in_handling(world, filed)
+    assert filed.state == States.IN_HANDLING
+    with pytest.raises(DomainError, match="Decide every"):
+        ops.draft_reply(filed, world.handler)
+    decide_partial(world, filed)
+    ops.draft_reply(filed, world.handler)
+    ops.submit_for_review(filed, world.handler)
+    with pytest.raises(DomainError, match="comments"):
+        ops.review(filed, world.head, stage="office", approve=False, comment="")
+    ops.review(filed, world.head, stage="office", approve=False, comment="理由需更具体")
+    assert filed.state == States.IN_HANDLING and not filed.office_approved
+    ops.draft_reply(filed, world.handler)
+    ops.submit_for_review(filed, world.handler)
+    ops.review(filed, world.head, stage="office", approve=True, comment="")
+    with pytest.raises(NotAllowed):
+        ops.review(filed, world.head, stage="legal", approve=True, comment="")
+    ops.review(filed, world.legal, stage="legal", approve=True, comment="")
+    assert filed.state == States.APPROVED
+    letter = ops.issue(filed, world.registrar)
+    assert filed.state == States.ISSUED and filed.reply_letter_id == letter.id
+    assert filed.outcome == "partial"
+    assert len(ops.reviews(filed)) == 3
+    with pytest.raises(DomainError):
+        ops.deliver(filed, world.registrar, channel="post", tracking_number="")
+    ops.deliver(filed, world.registrar, channel="post", tracking_number="EMS1234567890")
+    ops.archive(filed, world.registrar)
+    db.session.commit()
+    assert filed.state == States.ARCHIVED
+    from disclosure.core.outbox import deliver_due
+
+    deliver_due()
+    mails = smtp_server.to("zhangsan@example.cn")
+    assert any(part.get_filename() == "答复书.pdf" for m in mails for part in m.iter_attachments())
+
+
+def test_extension_once_and_at_most_20_days(world, filed):
+    to_in_handling(world, filed)
+    before = filed.due_date
+    with pytest.raises(DomainError, match="1 to 20"):
+        ops.extend_deadline(filed, world.head, days=21, reason="数量大")
+    with pytest.raises(NotAllowed):
+        ops.extend_deadline(filed, world.handler, days=10, reason="数量大")
+    ops.extend_deadline(filed, world.head, days=20, reason="涉及档案检索")
+    assert filed.due_date > before
+    with pytest.raises(DomainError, match="once"):
+        ops.extend_deadline(filed, world.head, days=5, reason="再延")
+
+
+def test_consultation_pauses_the_clock(world, filed):
+    to_in_handling(world, filed)
+    ops.start_consultation(filed, world.handler, kind="third_party", party="某公司", letter_date=today_china())
+    assert filed.state == States.CONSULTING and filed.deadline_status == "paused"
+    ops.end_consultation(filed, world.handler, answered_on=today_china(), answer="不同意公开")
+    assert filed.state == States.IN_HANDLING
+    ev = next(e for e in filed.events if e.kind == EventKind.CONSULTATION)
+    assert ev.end_date == today_china()
+
+
+def test_fee_notice_payment_and_abandonment(world, filed):
+    to_in_handling(world, filed)
+    with pytest.raises(DomainError, match="No fee"):
+        ops.notify_fee(filed, world.handler, method="per_item")
+    ev = ops.notify_fee(filed, world.handler, method="per_page", pages=40)
+    assert ev.amount == 100 and filed.state == States.FEE_NOTIFIED
+    with pytest.raises(DomainError):
+        ops.abandon_unpaid(filed)
+    ops.abandon_unpaid(filed, today=ev.due_date + dt.timedelta(days=1))
+    assert filed.state == States.ABANDONED and filed.outcome == "fee_unpaid"
+
+
+def test_version_conflict_gives_clear_message(world, filed):
+    stale = filed.version
+    ops.assign(filed, world.registrar, department=world.department, handler=world.handler)
+    db.session.flush()
+    with pytest.raises(Conflict, match="Someone else"):
+        ops.start_handling(filed, world.handler, expected_version=stale)
+
+
+def test_repeat_warning_and_proactive_candidates(world, filed, make_applicant):
+    to_in_handling(world, filed)
+    decide_partial(world, filed)
+    ops.draft_reply(filed, world.handler)
+    ops.submit_for_review(filed, world.handler)
+    ops.review(filed, world.head, stage="office", approve=True, comment="")
+    ops.review(filed, world.legal, stage="legal", approve=True, comment="")
+    ops.issue(filed, world.registrar)
+    again = ops.file_online(world.citizen, world.agency, application_input())
+    ops.confirm(again, world.registrar)
+    assert again.repeat_of_id == filed.id
+    assert ops.repeated_items(again)
+    other = make_applicant()
+    ops.file_online(other, world.agency, application_input())
+    cands = ops.proactive_candidates(world.agency.id)
+    assert cands and cands[0]["applicants"] == 2
+
+
+def test_withdraw_by_applicant_only_before_issue(world, filed):
+    with pytest.raises(NotAllowed):
+        ops.withdraw(filed, world.handler)  # not the applicant; no staff role on withdraw
+    ops.withdraw(filed, world.citizen, reason="不再需要")
+    assert filed.state == States.WITHDRAWN
+
+
+def test_remedy_corrected_reopens_with_new_deadline(world, filed):
+    to_in_handling(world, filed)
+    decide_partial(world, filed)
+    ops.draft_reply(filed, world.handler)
+    ops.submit_for_review(filed, world.handler)
+    ops.review(filed, world.head, stage="office", approve=True, comment="")
+    ops.review(filed, world.legal, stage="legal", approve=True, comment="")
+    ops.issue(filed, world.registrar)
+    with pytest.raises(DomainError, match="Reopening"):
+        ops.reopen(filed, world.head, received_on=today_china(), reason="复议决定")
+    r = ops.record_remedy(filed, world.registrar, kind="reconsideration", body="测试市人民政府",
+                          filed_date=today_china())
+    ops.update_remedy(r, world.registrar, result="corrected", decided_date=today_china())
+    ops.reopen(filed, world.head, received_on=today_china(), reason="复议决定责令重新答复")
+    assert filed.state == States.IN_HANDLING and filed.reply_letter_id is None
+    assert db.session.execute(db.select(db.func.count(CaseEvent.id)).where(
+        CaseEvent.kind == EventKind.REOPEN)).scalar_one() == 1
