@@ -71,10 +71,23 @@ def create_app(config: dict | None = None) -> Flask:
         if hasattr(module, "init_app"):
             module.init_app(app)
 
+    _exempt_api_from_csrf(app)
+
     from disclosure import cli
 
     cli.init_app(app)
     return app
+
+
+def _exempt_api_from_csrf(app: Flask) -> None:
+    """JSON endpoints authenticate with a bearer token, never a cookie: CSRF does not apply to them."""
+    from apiflask import APIBlueprint
+
+    from disclosure.extensions import csrf
+
+    for bp in app.blueprints.values():
+        if isinstance(bp, APIBlueprint):
+            csrf.exempt(bp)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -91,6 +104,7 @@ def _init_extensions(app: Flask) -> None:
 
     # Import every core model so the metadata (and migrations) know all tables.
     from disclosure.accounts import models as _accounts  # noqa: F401
+    from disclosure.api import models as _api  # noqa: F401
     from disclosure.core import audit, numbering, outbox, sqlite_tuning, storage  # noqa: F401
 
     with app.app_context():

@@ -22,9 +22,9 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "disclosure"
-CORE_PACKAGES = ("core", "accounts", "web", "public", "staff")
+CORE_PACKAGES = ("core", "accounts", "web", "public", "staff", "api")
 CORE_FILES = ("__init__.py", "cli.py", "config.py", "demo.py", "extensions.py")
-CORE_TEMPLATES = ("base.html", "macros", "public", "accounts", "admin", "staff", "errors", "emails/accounts")
+CORE_TEMPLATES = ("base.html", "macros", "public", "accounts", "admin", "staff", "errors", "emails/accounts", "api")
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "pgettext": ((1, "c"), 2)}
 JINJA_OPTS = {"extensions": "jinja2.ext.do", "trimmed": "false"}
 
