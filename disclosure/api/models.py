@@ -14,7 +14,7 @@ from disclosure.core.models import TimestampMixin, UTCDateTime
 from disclosure.core.timeutil import utcnow
 from disclosure.extensions import db
 
-TOKEN_PREFIX = "dsc_"
+TOKEN_PREFIX = "dsc_"  # noqa: S105 - a public marker that makes leaked tokens recognisable, not a secret
 
 # Scopes a token may hold; each package checks the one it needs.
 SCOPES = {

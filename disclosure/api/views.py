@@ -44,7 +44,7 @@ def tokens():
     if form.validate_on_submit():
         agency = staff_object(db.session.get(Agency, form.agency_id.data), "id")
         try:
-            token, secret = ops.issue_token(
+            _token, secret = ops.issue_token(
                 agency, name=form.name.data, scopes=form.scopes.data, created_by=current_user
             )
         except DomainError as exc:
