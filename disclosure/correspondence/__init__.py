@@ -6,7 +6,27 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
-    from disclosure.correspondence import models  # noqa: F401  (tables for the migrations)
+    from disclosure.accounts.roles import Role
+    from disclosure.correspondence import cli, models, views  # noqa: F401  (models: tables for the migrations)
+    from disclosure.correspondence.rendering import RendererUnavailable, check_renderer
+    from disclosure.web import nav
+
+    app.register_blueprint(views.bp)
+    cli.init_app(app)
+    nav.register(app, "public", _l("Check a letter"), "letters.verify", order=80)
+    nav.register(app, "staff", _l("Letters"), "letters.letter_list", order=40)
+    nav.register(app, "admin", _l("Letter settings"), "letters.settings", roles=[Role.AGENCY_ADMIN], order=30)
+
+    # Start-up check (issue 4): without a CJK font or HarfBuzz subsetting the renderer refuses to start; the rest
+    # of the application still runs, and every attempt to render says why.
+    try:
+        families = check_renderer()
+    except RendererUnavailable as exc:
+        app.logger.error("%s", exc)
+        app.extensions["letters_renderer_error"] = str(exc)
+    else:
+        app.extensions["letters_cjk_fonts"] = families

@@ -209,6 +209,7 @@ class AgencyConsultationContext:
     information_description: str
     question: str
     reply_due: dt.date | None = None
+    jointly_made: bool = False  # Art. 34: 15 working days, silence counts as consent
     REQUIRED = ("consulted_agency_name", "reference", "information_description", "question", "reply_due")
 
 

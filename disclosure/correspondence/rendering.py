@@ -213,6 +213,7 @@ class Renderer:
         self.font_config = FontConfiguration()
         self.fetcher = _make_fetcher_class()()
         self._css: dict[str, object] = {}
+        self.color_profiles = {SRGB_PROFILE: _srgb_profile()}
         # WeasyPrint and Pango are not documented as thread-safe; letters render one at a time per process.
         self.lock = threading.Lock()
 
@@ -240,10 +241,25 @@ class Renderer:
             doc = self._weasyprint.HTML(
                 string=html, base_url=str(ASSETS_DIR) + "/", url_fetcher=self.fetcher
             )
-            options = {"pdf_variant": variant} if variant else {}
+            # The PDF/A output intent uses our own, once-loaded sRGB profile: WeasyPrint 70 opens its bundled
+            # profile on every PDF/A render and never closes the file (a ResourceWarning per letter).
+            options = {"pdf_variant": variant, "output_intent": SRGB_PROFILE} if variant else {}
             return doc.write_pdf(
-                stylesheets=self.stylesheets(kind), font_config=self.font_config, **options
+                stylesheets=self.stylesheets(kind), font_config=self.font_config,
+                color_profiles=self.color_profiles if variant else None, **options
             )
+
+
+SRGB_PROFILE = "--srgb"
+
+
+def _srgb_profile():
+    from importlib.resources import files
+
+    from weasyprint.css import ColorProfile
+
+    with (files("weasyprint.pdf") / "sRGB2014.icc").open("rb") as fh:
+        return ColorProfile(fh, "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"]))
 
 
 _renderer: Renderer | None = None

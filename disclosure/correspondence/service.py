@@ -248,14 +248,17 @@ def template_vars(
     }
 
 
-def render_html(kind: LetterKind | str, agency, context: Any, **kwargs) -> str:
-    """The letter as HTML (the staff preview while drafting). Missing values render empty, not as errors."""
+def render_html(kind: LetterKind | str, agency, context: Any, *, stylesheet_urls: list[str] | None = None,
+                **kwargs) -> str:
+    """The letter as HTML: the staff preview while drafting (with `stylesheet_urls` for a browser), and the
+    input of `render_pdf` (stylesheets are then passed to WeasyPrint, already parsed)."""
     kind = LetterKind(kind)
     _check_context(kind, context)
     kwargs.setdefault("draft", kwargs.get("number") is None)
-    return jinja_env().get_template(f"{kind.value}/letter.html").render(
-        **template_vars(kind, agency, context, **kwargs)
-    )
+    variables = template_vars(kind, agency, context, **kwargs)
+    if stylesheet_urls:
+        variables["stylesheet_urls"] = stylesheet_urls
+    return jinja_env().get_template(f"{kind.value}/letter.html").render(**variables)
 
 
 def render_pdf(kind: LetterKind | str, agency, context: Any, *, variant: str | None = PDF_VARIANT, **kwargs) -> bytes:
