@@ -94,6 +94,7 @@ def app(database_url, smtp_server):
             "SERVER_NAME": None,
         }
     )
+    application.test_client_class = FreshContextClient
     with application.app_context():
         upgrade(revision="heads")
     yield application
@@ -155,7 +156,6 @@ class FreshContextClient(FlaskClient):
 
 @pytest.fixture
 def client(app):
-    app.test_client_class = FreshContextClient
     return app.test_client()
 
 

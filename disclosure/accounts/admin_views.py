@@ -37,12 +37,18 @@ def agencies():
 
 
 @bp.route("/agencies/new", methods=["GET", "POST"])
+@staff_required(Role.SYS_ADMIN)
+def agency_new():
+    return _agency_form(None)
+
+
 @bp.route("/agencies/<int:agency_id>", methods=["GET", "POST"])
 @staff_required(*ADMINS)
-def agency_edit(agency_id: int | None = None):
-    agency = staff_object(db.session.get(Agency, agency_id), "id") if agency_id else None
-    if agency is None and not current_user.is_sys_admin:
-        abort(403)
+def agency_edit(agency_id: int):
+    return _agency_form(staff_object(db.session.get(Agency, agency_id), "id"))
+
+
+def _agency_form(agency: Agency | None):
     form = AgencyForm(obj=agency)
     form.parent_id.choices = [(0, "—")] + [
         (a.id, a.full_name)
