@@ -176,6 +176,9 @@ def fingerprint(description: str, document_ref: str = "") -> str:
 def _apply_input(app: Application, data: ApplicationInput, user: User | None) -> None:
     for f in APPLICANT_FIELDS:
         setattr(app, f, getattr(data, f))
+    if app.items:  # replaced wholesale: delete the old rows first (positions are unique per case)
+        app.items.clear()
+        db.session.flush()
     app.items = [
         RequestedItem(position=i + 1, description=it.description, document_ref=it.document_ref,
                       fingerprint=fingerprint(it.description, it.document_ref))
@@ -423,9 +426,7 @@ def save_draft(applicant: User, agency: Agency, data: ApplicationInput, draft: A
             raise DomainError(REFUSALS["state"])
         check_version(draft, expected_version)
         draft.agency_id = agency.id
-    keep = [a for a in draft.attachments]
     _apply_input(draft, data, applicant)
-    del keep
     audit.record("application.draft_saved", object_type=OBJECT_TYPE, object_id=draft.id, agency_id=agency.id,
                  after=audit.snapshot(draft, APPLICANT_FIELDS), actor=applicant)
     db.session.flush()

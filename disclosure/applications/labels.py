@@ -1,0 +1,75 @@
+"""Words shown to people: states in plain language, actions as buttons, deadline states."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from workflows.application import States
+
+STATE_LABELS = {
+    States.DRAFT: _l("Draft (not sent)"),
+    States.SUBMITTED: _l("Sent, waiting for the office to confirm receipt"),
+    States.REGISTERED: _l("Received"),
+    States.SUPPLEMENTATION_REQUESTED: _l("Waiting for your supplement"),
+    States.ASSIGNED: _l("Assigned to a department"),
+    States.IN_HANDLING: _l("Being handled"),
+    States.CONSULTING: _l("Being handled (consulting others; the time does not count)"),
+    States.FEE_NOTIFIED: _l("Waiting for the fee to be paid"),
+    States.REPLY_DRAFTED: _l("Reply being drafted"),
+    States.OFFICE_REVIEW: _l("Reply under review by the office"),
+    States.LEGAL_REVIEW: _l("Reply under legal review"),
+    States.APPROVED: _l("Reply approved, about to be issued"),
+    States.ISSUED: _l("Reply issued"),
+    States.DELIVERED: _l("Reply delivered"),
+    States.ARCHIVED: _l("Closed and archived"),
+    States.ABANDONED: _l("Treated as abandoned"),
+    States.WITHDRAWN: _l("Withdrawn"),
+}
+
+ACTION_LABELS = {
+    "confirm": _l("Confirm receipt"),
+    "request_supplement": _l("Request supplementation"),
+    "receive_supplement": _l("Record supplement received"),
+    "abandon_unsupplemented": _l("Close: not supplemented in time"),
+    "assign": _l("Assign"),
+    "reassign": _l("Reassign"),
+    "start_handling": _l("Start handling"),
+    "start_consultation": _l("Consult a third party or agency"),
+    "end_consultation": _l("Record the consultation answer"),
+    "notify_fee": _l("Send a fee notice"),
+    "record_payment": _l("Record payment"),
+    "abandon_unpaid": _l("Close: fee not paid in time"),
+    "extend_deadline": _l("Extend the deadline (once, ≤ 20 working days)"),
+    "set_custom_deadline": _l("Set a longer deadline (Art. 35)"),
+    "draft_reply": _l("Mark the reply drafted"),
+    "revise_draft": _l("Revise the draft"),
+    "submit_for_review": _l("Send to the office review"),
+    "office_approve": _l("Office review"),
+    "office_return": _l("Office review"),
+    "legal_approve": _l("Legal review"),
+    "legal_return": _l("Legal review"),
+    "issue": _l("Issue the reply letter"),
+    "deliver": _l("Record delivery"),
+    "archive": _l("Archive"),
+    "record_withdrawal": _l("Record withdrawal"),
+    "reopen": _l("Reopen after a corrected remedy"),
+}
+
+DEADLINE_LABELS = {
+    "none": _l("No deadline running"),
+    "ok": _l("On time"),
+    "due_soon": _l("Due soon"),
+    "overdue": _l("Overdue"),
+    "paused": _l("Paused"),
+}
+
+STEP_LABELS = {
+    "received": _l("Received on %(date)s"),
+    "reopened": _l("Reopened: new period from %(date)s"),
+    "restarted": _l("Supplement received on %(date)s: the period restarts (Art. 30)"),
+    "base": _l("%(days)s working days (Art. 33)"),
+    "extension": _l("Extension: + %(days)s working days (Art. 33)"),
+    "custom": _l("Longer deadline: + %(days)s working days (Art. 35)"),
+    "pause_consultation": _l("Consultation from %(start)s to %(end)s not counted (Arts. 32–34)"),
+    "pause_fee_notice": _l("Waiting for the fee from %(start)s to %(end)s not counted"),
+}

@@ -1,0 +1,139 @@
+"""The pages: applicant filing and tracking, staff registration, queues, the case page and its actions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from disclosure.applications.models import Application
+from disclosure.extensions import db
+from workflows.application import States
+
+ITEM = {"item_1_description": "2025年道路维修资金使用情况", "item_1_document_ref": "测财〔2025〕3号"}
+
+
+def _applicant_form(agency, **kw):
+    data = {"agency_id": agency.id, "applicant_type": "person", "applicant_category": "natural_person",
+            "applicant_name": "张三", "doc_type": "resident_id", "doc_number": "11010519491231002X",
+            "phone": "13800000000", "email": "zs@example.cn", "postal_address": "测试市幸福路1号",
+            "postal_code": "310000", "provision_form": "electronic", "delivery_channel": "email", **ITEM}
+    data.update(kw)
+    return data
+
+
+def _case(ref=None):
+    db.session.expire_all()
+    q = db.select(Application).order_by(Application.id.desc())
+    if ref:
+        q = q.where(Application.reference == ref)
+    return db.session.execute(q).scalars().first()
+
+
+def _post(client, case, action, **data):
+    resp = client.post(f"/staff/applications/{case.id}/act/{action}", data={"version": case.version, **data})
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+    return resp
+
+
+def test_citizen_files_drafts_and_submits(world, client, login):
+    login(client, world.citizen)
+    page = client.get("/my/applications/new")
+    assert page.status_code == 200 and "item_1_description" in page.get_data(as_text=True)
+    resp = client.post("/my/applications/new", data=_applicant_form(world.agency, action="draft"))
+    assert resp.status_code == 302 and "/drafts/" in resp.headers["Location"]
+    draft = _case()
+    assert draft.state == States.DRAFT and draft.reference is None
+    resp = client.post(f"/my/applications/drafts/{draft.id}",
+                       data=_applicant_form(world.agency, action="submit", version=draft.version))
+    assert resp.status_code == 302
+    app = _case()
+    assert app.state == States.SUBMITTED and app.reference
+    detail = client.get(f"/my/applications/{app.reference}")
+    assert app.reference in detail.get_data(as_text=True)
+
+
+def test_invalid_id_number_refused_with_message(world, client, login):
+    login(client, world.citizen)
+    resp = client.post("/my/applications/new",
+                       data=_applicant_form(world.agency, action="submit", doc_number="110105194912310021"))
+    assert resp.status_code == 422
+    assert db.session.execute(db.select(db.func.count(Application.id))).scalar_one() == 0
+
+
+def test_other_applicant_cannot_see_case(world, client, login, make_applicant, filed):
+    login(client, make_applicant())
+    assert client.get(f"/my/applications/{filed.reference}").status_code == 404
+
+
+def test_staff_registers_and_case_moves_through_pages(world, client, login):
+    login(client, world.registrar)
+    form = _applicant_form(world.agency, channel="in_person", received_date="2026-11-20", evidence="")
+    resp = client.post("/staff/applications/register", data=form)
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:1000]
+    case = _case()
+    assert case.state == States.REGISTERED and case.channel == "in_person"
+    page = client.get(f"/staff/applications/{case.id}").get_data(as_text=True)
+    assert "Art. 31(1)" in page or "第三十一条" in page or "31" in page
+    assert 'id="act-assign"' in page and 'id="act-start_handling"' not in page
+    _post(client, case, "assign", department_id=world.department.id, handler_id=world.handler.id)
+    assert _case().state == States.ASSIGNED
+    # Stale version: the second person gets a clear message, nothing is overwritten.
+    client.post("/logout")
+    login(client, world.handler)
+    resp = client.post(f"/staff/applications/{case.id}/act/start_handling", data={"version": 1})
+    assert resp.status_code == 302 and _case().state == States.ASSIGNED
+    _post(client, _case(), "start_handling")
+    assert _case().state == States.IN_HANDLING
+    listing = client.get("/staff/applications/?queue=to_handle").get_data(as_text=True)
+    assert case.reference in listing
+    search = client.get(f"/staff/applications/?queue=all&q={case.reference}").get_data(as_text=True)
+    assert case.reference in search
+
+
+def test_case_page_hides_other_agencies(world, client, login, make_agency, make_staff, filed):
+    from disclosure.accounts.roles import Role
+
+    outsider = make_staff(make_agency(), [Role.REGISTRAR])
+    login(client, outsider)
+    assert client.get(f"/staff/applications/{filed.id}").status_code == 404
+
+
+@pytest.mark.slow
+def test_handler_decides_and_reviews_issue_letter(world, client, login, filed):
+    from application_helpers import to_in_handling
+
+    to_in_handling(world, filed)
+    db.session.commit()
+    login(client, world.handler)
+    case = _case(filed.reference)
+    first, second = case.items
+    _post(client, case, "decide_item", prefix=f"item{first.id}", **{
+        f"item{first.id}-item_id": first.id, f"item{first.id}-outcome": "granted",
+        f"item{first.id}-version": case.version})
+    case = _case(filed.reference)
+    _post(client, case, "decide_item", prefix=f"item{second.id}", **{
+        f"item{second.id}-item_id": second.id, f"item{second.id}-outcome": "partial",
+        f"item{second.id}-withheld_parts": "报价明细", f"item{second.id}-withheld_outcome": "deny_third_party",
+        f"item{second.id}-reasons": "涉及商业秘密", f"item{second.id}-version": case.version})
+    case = _case(filed.reference)
+    assert [i.outcome for i in case.items] == ["granted", "partial"]
+    _post(client, case, "draft_reply")
+    _post(client, _case(filed.reference), "submit_for_review")
+    client.post("/logout")
+    login(client, world.head)
+    _post(client, _case(filed.reference), "office_review", decision="approve")
+    client.post("/logout")
+    login(client, world.legal)
+    _post(client, _case(filed.reference), "legal_review", decision="approve")
+    client.post("/logout")
+    login(client, world.registrar)
+    _post(client, _case(filed.reference), "issue")
+    case = _case(filed.reference)
+    assert case.state == States.ISSUED
+    client.post("/logout")
+    login(client, world.citizen)
+    detail = client.get(f"/my/applications/{case.reference}").get_data(as_text=True)
+    m = re.search(r'/letters/(\d+)"', detail)
+    pdf = client.get(f"/my/applications/{case.reference}/letters/{m.group(1)}")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
