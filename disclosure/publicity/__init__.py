@@ -1,0 +1,43 @@
+"""双公示 (double publicity): matter catalogues, responsibility forms, licensing and penalty records entered by
+form, file or API, published within 7 working days, searched by the public, supervised and exported
+(rules-china §5, issue 5)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    from disclosure.accounts.roles import Role
+    from disclosure.publicity import api, cli, models, views  # noqa: F401  (models: tables for the migrations)
+    from disclosure.web import nav
+    from disclosure.workdays.service import register_recompute
+
+    app.register_blueprint(views.staff_bp)
+    app.register_blueprint(views.public_bp)
+    app.register_blueprint(views.admin_bp)
+    api.init_app(app)
+    cli.init_app(app)
+    register_recompute(_recompute)
+    nav.register(app, "public", _l("Licensing and penalties"), "publicity_public.search", order=40)
+    clerks = [Role.PUBLICITY_CLERK, Role.CREDIT_SUPERVISOR, Role.AGENCY_ADMIN]
+    nav.register(app, "staff", _l("Double publicity records"), "publicity.records", roles=clerks, order=50)
+    nav.register(app, "staff", _l("Import licensing/penalty files"), "publicity.imports",
+                 roles=[Role.PUBLICITY_CLERK, Role.AGENCY_ADMIN], order=51)
+    nav.register(app, "staff", _l("Matter catalogue"), "publicity.matters", roles=[*clerks, Role.SECRECY_REVIEWER],
+                 order=52)
+    nav.register(app, "staff", _l("Publicity supervision"), "publicity.dashboard",
+                 roles=[Role.CREDIT_SUPERVISOR, Role.AGENCY_ADMIN], order=53)
+    nav.register(app, "admin", _l("Publicity code lists and periods"), "publicity_admin.settings",
+                 roles=[Role.SYS_ADMIN], order=65)
+
+
+def _recompute(years=None):
+    """Provisional due dates move when the calendar of their year is published (workdays.register_recompute)."""
+    import datetime as dt
+
+    from disclosure.publicity.operations import recompute_due_dates
+
+    since = dt.date(min(years), 1, 1) - dt.timedelta(days=40) if years else None
+    return recompute_due_dates(since)

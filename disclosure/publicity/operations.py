@@ -1,0 +1,509 @@
+"""双公示 operations: one verb per change; each flushes and audits, the caller's boundary commits.
+
+Legal anchors (rules-china §5): publication within 7 working days of the decision (国办发〔2015〕51号 item 18,
+国发〔2016〕33号 item 17, 国办发〔2019〕35号 item 15); withdrawal of a changed, revoked, unlawful or void penalty
+decision within 3 working days with its reason published (处罚法 Arts. 48, 85); penalty publicity periods and
+credit repair (《信用修复管理办法》, 2026; 发改办财金〔2019〕527号); licences public while valid (行政许可法
+Art. 40).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from disclosure.core import audit
+from disclosure.core.errors import DomainError
+from disclosure.core.timeutil import today_china, utcnow
+from disclosure.extensions import db
+from disclosure.publicity import workflow
+from disclosure.publicity.fields import FIELDS, Kind
+from disclosure.publicity.models import (
+    CatalogueStatus,
+    CatalogueVersion,
+    PublicityCode,
+    PublicityMatter,
+    PublicityPeriod,
+    PublicityRecord,
+    PublicitySetting,
+    RecordStatus,
+    Responsibility,
+    Scope,
+    Timeliness,
+)
+from disclosure.publicity.rules import DEFAULT_SETTINGS, Rules, add_months, load_rules
+from disclosure.publicity.search import tokens
+from disclosure.publicity.validation import RowResult
+
+RECORD_AUDIT_FIELDS = tuple(sorted({f.attr for fs in FIELDS.values() for f in fs} | {
+    "matter_id", "severity", "simplified_procedure", "status", "min_until", "max_until"}))
+WITHDRAWAL_KINDS = ("changed", "revoked", "unlawful", "void")
+
+
+class DueDates:
+    """`add_working_days` with a per-date cache: an import of 100,000 rows has a few hundred decision dates."""
+
+    def __init__(self, working_days: int):
+        self.n = working_days
+        self._cache: dict[dt.date, tuple[dt.date, bool]] = {}
+
+    def __call__(self, start: dt.date) -> tuple[dt.date, bool]:
+        hit = self._cache.get(start)
+        if hit is None:
+            from disclosure.workdays.service import add_working_days
+
+            deadline = add_working_days(start, self.n)
+            hit = self._cache[start] = (deadline.due, bool(deadline.provisional))
+        return hit
+
+
+@dataclass
+class Outcome:
+    status: str
+    timeliness: str
+    min_until: dt.date | None
+    max_until: dt.date | None
+
+
+def publicity_outcome(values: dict, rules: Rules, *, publish: bool, due: dt.date, today: dt.date) -> Outcome:
+    """Where a new record goes: published, withheld or pending, with its penalty periods (rules §5.4)."""
+    min_until = max_until = None
+    severity_published = True
+    if values.get("kind", Kind.PENALTY) == Kind.PENALTY and values.get("severity"):
+        period = rules.period(values["severity"], values["decision_date"])
+        if period is not None:
+            severity_published, lo, hi, _basis = period
+            min_until = add_months(values["decision_date"], lo)
+            max_until = add_months(values["decision_date"], hi)
+    kw = {
+        "scope_public": values.get("_scope", Scope.PUBLIC) == Scope.PUBLIC,
+        "simplified": bool(values.get("simplified_procedure")),
+        "severity_published": severity_published,
+        "today": today,
+        "max_until": max_until,
+    }
+    if not workflow.may_be_public(_Event(kw)):
+        status = workflow.fire(RecordStatus.PENDING, "withhold", **kw)
+        return Outcome(status, Timeliness.NOT_APPLICABLE, min_until, max_until)
+    if not publish:
+        late = today > due
+        return Outcome(RecordStatus.PENDING, Timeliness.OVERDUE if late else Timeliness.WAITING,
+                       min_until, max_until)
+    status = workflow.fire(RecordStatus.PENDING, "publish", **kw)
+    if workflow.max_reached(_Event(kw)):
+        # Entered after its maximum period: it has nothing left to show (rules §5.4).
+        status = workflow.fire(status, "expire", **kw)
+    return Outcome(status, Timeliness.ON_TIME if today <= due else Timeliness.LATE, min_until, max_until)
+
+
+class _Event:
+    """The shape of a transitions EventData for calling the pure guards directly."""
+
+    def __init__(self, kwargs: dict):
+        self.kwargs = kwargs
+
+
+def column_values(kind: Kind, result: RowResult) -> dict:
+    values = {k: v for k, v in result.values.items() if not k.startswith("_")}
+    if kind is Kind.LICENSING:
+        values.pop("severity", None)
+        values.pop("simplified_procedure", None)
+    values["search_text"] = tokens(values["counterpart_name"])
+    values["content_hash"] = result.content_hash
+    return values
+
+
+def save_record(agency, kind: Kind, result: RowResult, *, channel: str, publish: bool = True,
+                rules: Rules | None = None, due_dates: DueDates | None = None, import_id: int | None = None,
+                department_id: int | None = None) -> tuple[PublicityRecord, str]:
+    """Create a record, or update the agency's record with the same decision number (the identity the
+    credit platforms use). Returns (record, "created" | "updated" | "unchanged")."""
+    rules = rules or load_rules()
+    due_dates = due_dates or DueDates(int(rules.setting("due_working_days")))
+    values = column_values(kind, result)
+    existing = db.session.execute(
+        select(PublicityRecord).where(PublicityRecord.agency_id == agency.id, PublicityRecord.kind == kind.value,
+                                      PublicityRecord.decision_no == values["decision_no"])
+    ).scalar_one_or_none()
+    today = today_china()
+    if existing is not None:
+        if existing.content_hash == values["content_hash"]:
+            return existing, "unchanged"
+        return _update(existing, values, rules, due_dates, import_id=import_id), "updated"
+    due, provisional = due_dates(values["decision_date"])
+    outcome = publicity_outcome({**result.values, "kind": kind}, rules, publish=publish, due=due, today=today)
+    record = PublicityRecord(
+        kind=kind.value, agency_id=agency.id, department_id=department_id, channel=channel, import_id=import_id,
+        due_date=due, due_provisional=provisional, status=outcome.status, timeliness=outcome.timeliness,
+        min_until=outcome.min_until, max_until=outcome.max_until, **values,
+    )
+    if outcome.status in (RecordStatus.PUBLISHED, RecordStatus.EXPIRED):
+        record.published_at, record.published_on = utcnow(), today
+    if outcome.status == RecordStatus.EXPIRED:
+        record.ended_at = record.published_at
+    db.session.add(record)
+    db.session.flush()
+    audit.record(f"publicity.{kind.value}.create", object_type="publicity_record", object_id=record.id,
+                 agency_id=agency.id, after={**audit.snapshot(record, RECORD_AUDIT_FIELDS), "channel": channel})
+    return record, "created"
+
+
+def _update(record: PublicityRecord, values: dict, rules: Rules, due_dates: DueDates, *,
+            import_id: int | None = None) -> PublicityRecord:
+    """A correction of the stored decision (same agency and decision number): every changed field audited."""
+    before = audit.snapshot(record, RECORD_AUDIT_FIELDS)
+    for key, value in values.items():
+        setattr(record, key, value)
+    if import_id is not None:
+        record.import_id = import_id
+    record.due_date, record.due_provisional = due_dates(record.decision_date)
+    if record.kind == Kind.PENALTY and record.severity:
+        period = rules.period(record.severity, record.decision_date)
+        if period is not None:
+            record.min_until = add_months(record.decision_date, period[1])
+            record.max_until = add_months(record.decision_date, period[2])
+    db.session.flush()
+    old, new = audit.diff(before, audit.snapshot(record, RECORD_AUDIT_FIELDS))
+    audit.record(f"publicity.{record.kind}.correct", object_type="publicity_record", object_id=record.id,
+                 agency_id=record.agency_id, before=old, after=new)
+    return record
+
+
+def _refused(exc: workflow.TransitionRefused, message) -> DomainError:
+    return DomainError(message)
+
+
+def publish_record(record: PublicityRecord, *, matter_scope: str | None = None) -> PublicityRecord:
+    """Publish a pending record now; its timeliness is judged against the due date (rules §5.1)."""
+    rules = load_rules()
+    published = True
+    if record.kind == Kind.PENALTY and record.severity:
+        period = rules.period(record.severity, record.decision_date)
+        published = period[0] if period else True
+    kw = {"scope_public": (matter_scope or record.matter.scope) == Scope.PUBLIC,
+          "simplified": record.simplified_procedure, "severity_published": published}
+    try:
+        record.status = workflow.fire(record.status, "publish", **kw)
+    except workflow.TransitionRefused as exc:
+        raise _refused(exc, _l("This record cannot be published: it is not pending, or it may never be public "
+                               "(simplified procedure, minor severity or government-only scope).")) from None
+    today = today_china()
+    record.published_at, record.published_on = utcnow(), today
+    record.timeliness = Timeliness.ON_TIME if today <= record.due_date else Timeliness.LATE
+    db.session.flush()
+    audit.record("publicity.publish", object_type="publicity_record", object_id=record.id,
+                 agency_id=record.agency_id, after={"status": record.status, "timeliness": record.timeliness})
+    return record
+
+
+def withdraw_record(record: PublicityRecord, *, withdrawal_kind: str, reason: str,
+                    changed_on: dt.date) -> PublicityRecord:
+    """Take a decision off the public site with its reason published (处罚法 Art. 48: a changed, revoked,
+    unlawful or void decision, within 3 working days of the change, Art. 85)."""
+    if withdrawal_kind not in WITHDRAWAL_KINDS:
+        raise DomainError(_l("Choose why the decision is withdrawn."), field="withdrawal_kind")
+    if changed_on > today_china() or changed_on < record.decision_date:
+        raise DomainError(_l("The date of the change must lie between the decision date and today."),
+                          field="changed_on")
+    before = {"status": record.status}
+    try:
+        record.status = workflow.fire(record.status, "withdraw", reason=reason)
+    except workflow.TransitionRefused as exc:
+        if exc.invalid_source:
+            raise DomainError(_l("This record has already left the public site.")) from None
+        raise DomainError(_l("The reason for the withdrawal is required; it is published."),
+                          field="reason") from None
+    from disclosure.workdays.service import add_working_days
+
+    rules = load_rules()
+    record.withdraw_due = add_working_days(changed_on, int(rules.setting("withdraw_working_days"))).due
+    record.withdrawal_kind = withdrawal_kind
+    record.end_reason = reason.strip()
+    record.ended_at = utcnow()
+    db.session.flush()
+    audit.record("publicity.withdraw", object_type="publicity_record", object_id=record.id,
+                 agency_id=record.agency_id, before=before,
+                 after={"status": record.status, "withdrawal_kind": withdrawal_kind,
+                        "withdraw_due": record.withdraw_due, "late": today_china() > record.withdraw_due},
+                 reason=record.end_reason)
+    return record
+
+
+def repair_record(record: PublicityRecord, *, basis: str) -> PublicityRecord:
+    """Credit repair: once the minimum period has run, the penalty leaves the public site early, with the
+    basis recorded (《信用修复管理办法》 2026; 谁认定、谁修复)."""
+    if record.kind != Kind.PENALTY:
+        raise DomainError(_l("Only penalty information can be repaired."))
+    try:
+        record.status = workflow.fire(record.status, "repair", min_until=record.min_until, today=today_china(),
+                                      reason=basis)
+    except workflow.TransitionRefused as exc:
+        if exc.invalid_source:
+            raise DomainError(_l("Only a published penalty can be repaired.")) from None
+        if not (basis or "").strip():
+            raise DomainError(_l("Give the basis of the credit repair."), field="basis") from None
+        raise DomainError(_l("Credit repair is possible only after the minimum publicity period, on "
+                             "%(date)s.", date=record.min_until.isoformat() if record.min_until else "—")) from None
+    record.end_reason = basis.strip()
+    record.ended_at = utcnow()
+    db.session.flush()
+    audit.record("publicity.repair", object_type="publicity_record", object_id=record.id,
+                 agency_id=record.agency_id, before={"status": RecordStatus.PUBLISHED},
+                 after={"status": record.status}, reason=record.end_reason)
+    return record
+
+
+def revoke_licence(record: PublicityRecord, *, reason: str) -> PublicityRecord:
+    """A revoked licence stays on the public site with state 无效 (rules §5.4, ⚠ practice)."""
+    if record.kind != Kind.LICENSING:
+        raise DomainError(_l("Only a licence can be revoked here."))
+    if not (reason or "").strip():
+        raise DomainError(_l("Give the reason for the revocation."), field="reason")
+    if record.licence_state == "2":
+        raise DomainError(_l("This licence is already invalid."))
+    before = {"licence_state": record.licence_state}
+    record.licence_state = "2"
+    record.end_reason = reason.strip()
+    db.session.flush()
+    audit.record("publicity.licence.revoke", object_type="publicity_record", object_id=record.id,
+                 agency_id=record.agency_id, before=before, after={"licence_state": "2"}, reason=reason.strip())
+    return record
+
+
+# -- periodic work (tasks.py calls these and commits) ----------------------------------------------------
+
+
+def expire_penalties(today: dt.date) -> int:
+    """Remove penalties whose maximum publicity period has run (rules §5.4: publication stops automatically)."""
+    rows = db.session.execute(
+        select(PublicityRecord).where(PublicityRecord.status == RecordStatus.PUBLISHED,
+                                      PublicityRecord.kind == Kind.PENALTY,
+                                      PublicityRecord.max_until.is_not(None),
+                                      PublicityRecord.max_until <= today)
+    ).scalars()
+    n = 0
+    for record in rows:
+        record.status = workflow.fire(record.status, "expire", max_until=record.max_until, today=today)
+        record.ended_at = utcnow()
+        audit.record("publicity.expire", object_type="publicity_record", object_id=record.id,
+                     agency_id=record.agency_id, after={"status": record.status, "max_until": record.max_until})
+        n += 1
+    db.session.flush()
+    return n
+
+
+def mark_overdue(today: dt.date) -> int:
+    """Pending records past their due date are overdue (rules §5.1)."""
+    rows = db.session.execute(
+        select(PublicityRecord).where(PublicityRecord.status == RecordStatus.PENDING,
+                                      PublicityRecord.timeliness == Timeliness.WAITING,
+                                      PublicityRecord.due_date < today)
+    ).scalars()
+    n = 0
+    for record in rows:
+        record.timeliness = Timeliness.OVERDUE
+        audit.record("publicity.overdue", object_type="publicity_record", object_id=record.id,
+                     agency_id=record.agency_id, after={"timeliness": Timeliness.OVERDUE, "due": record.due_date})
+        n += 1
+    db.session.flush()
+    return n
+
+
+def expire_licences(today: dt.date) -> int:
+    """A licence past its 有效期至 switches to 无效 and stays public showing that state (rules §5.4 ⚠)."""
+    rows = db.session.execute(
+        select(PublicityRecord).where(PublicityRecord.kind == Kind.LICENSING, PublicityRecord.licence_state == "1",
+                                      PublicityRecord.valid_to.is_not(None), PublicityRecord.valid_to < today)
+    ).scalars()
+    n = 0
+    for record in rows:
+        record.licence_state = "2"
+        audit.record("publicity.licence.expire", object_type="publicity_record", object_id=record.id,
+                     agency_id=record.agency_id, after={"licence_state": "2", "valid_to": record.valid_to})
+        n += 1
+    db.session.flush()
+    return n
+
+
+def recompute_due_dates(since: dt.date | None = None) -> int:
+    """Recompute provisional due dates once the calendar knows the year (workdays.register_recompute)."""
+    rules = load_rules()
+    due_dates = DueDates(int(rules.setting("due_working_days")))
+    stmt = select(PublicityRecord).where(PublicityRecord.due_provisional.is_(True))
+    if since is not None:
+        stmt = stmt.where(PublicityRecord.decision_date >= since)
+    n = 0
+    for record in db.session.execute(stmt).scalars():
+        due, provisional = due_dates(record.decision_date)
+        if (due, provisional) != (record.due_date, record.due_provisional):
+            audit.record("publicity.due.recompute", object_type="publicity_record", object_id=record.id,
+                         agency_id=record.agency_id, before={"due_date": record.due_date},
+                         after={"due_date": due, "provisional": provisional})
+            record.due_date, record.due_provisional = due, provisional
+            n += 1
+    db.session.flush()
+    return n
+
+
+# -- matter catalogue and responsibility ---------------------------------------------------------------
+
+MATTER_FIELDS = ("kind", "code", "name", "legal_basis", "counterpart_kinds", "scope", "active")
+
+
+def save_matter(agency, data: dict, matter: PublicityMatter | None = None) -> PublicityMatter:
+    """Create or change a matter of the agency's catalogue; the public sees it after the next approved review."""
+    duplicate = db.session.execute(
+        select(PublicityMatter.id).where(PublicityMatter.agency_id == agency.id,
+                                         PublicityMatter.kind == data["kind"], PublicityMatter.name == data["name"])
+    ).scalar_one_or_none()
+    if duplicate is not None and (matter is None or duplicate != matter.id):
+        raise DomainError(_l("The catalogue already has a matter with this name."), field="name")
+    if not data.get("counterpart_kinds"):
+        raise DomainError(_l("Choose at least one kind of counterpart."), field="counterpart_kinds")
+    before = audit.snapshot(matter, MATTER_FIELDS) if matter else None
+    if matter is None:
+        matter = PublicityMatter(agency_id=agency.id)
+        db.session.add(matter)
+    for key in MATTER_FIELDS:
+        if key in data:
+            setattr(matter, key, data[key])
+    db.session.flush()
+    after = audit.snapshot(matter, MATTER_FIELDS)
+    if before:
+        before, after = audit.diff(before, after)
+    audit.record("publicity.matter.save", object_type="publicity_matter", object_id=matter.id,
+                 agency_id=agency.id, before=before, after=after)
+    return matter
+
+
+def submit_catalogue(agency, user) -> CatalogueVersion:
+    """Freeze the current catalogue as a new version for the confidentiality review (保密审查, 条例 Art. 17)."""
+    pending = db.session.execute(
+        select(CatalogueVersion.id).where(CatalogueVersion.agency_id == agency.id,
+                                          CatalogueVersion.status == CatalogueStatus.SUBMITTED)
+    ).first()
+    if pending:
+        raise DomainError(_l("A version of the catalogue is already waiting for review."))
+    matters = db.session.execute(
+        select(PublicityMatter).where(PublicityMatter.agency_id == agency.id, PublicityMatter.active.is_(True))
+        .order_by(PublicityMatter.kind, PublicityMatter.code, PublicityMatter.name)
+    ).scalars().all()
+    if not matters:
+        raise DomainError(_l("The catalogue is empty."))
+    last = db.session.execute(
+        select(db.func.max(CatalogueVersion.number)).where(CatalogueVersion.agency_id == agency.id)
+    ).scalar() or 0
+    version = CatalogueVersion(
+        agency_id=agency.id, number=last + 1, status=CatalogueStatus.SUBMITTED, submitted_by_id=user.id,
+        submitted_at=utcnow(),
+        snapshot=[{**audit.snapshot(m, MATTER_FIELDS), "id": m.id} for m in matters],
+    )
+    db.session.add(version)
+    db.session.flush()
+    audit.record("publicity.catalogue.submit", object_type="publicity_catalogue", object_id=version.id,
+                 agency_id=agency.id, after={"number": version.number, "matters": len(matters)})
+    return version
+
+
+def review_catalogue(version: CatalogueVersion, user, *, approve: bool, comment: str) -> CatalogueVersion:
+    """Record the confidentiality review; only an approved version is published."""
+    if version.status != CatalogueStatus.SUBMITTED:
+        raise DomainError(_l("This version has already been reviewed."))
+    if not approve and not (comment or "").strip():
+        raise DomainError(_l("Say why the catalogue is sent back."), field="comment")
+    if version.submitted_by_id == user.id and not user.is_sys_admin:
+        raise DomainError(_l("The confidentiality review must be done by someone other than the submitter."))
+    version.status = CatalogueStatus.APPROVED if approve else CatalogueStatus.REJECTED
+    version.reviewed_by_id, version.reviewed_at, version.review_comment = user.id, utcnow(), comment.strip()
+    db.session.flush()
+    audit.record("publicity.catalogue.review", object_type="publicity_catalogue", object_id=version.id,
+                 agency_id=version.agency_id, after={"status": version.status}, reason=version.review_comment)
+    return version
+
+
+RESPONSIBILITY_FIELDS = ("leader_name", "leader_title", "section_name", "person_name", "person_phone")
+
+
+def save_responsibility(agency, data: dict) -> Responsibility:
+    row = db.session.execute(
+        select(Responsibility).where(Responsibility.agency_id == agency.id)
+    ).scalar_one_or_none()
+    before = audit.snapshot(row, RESPONSIBILITY_FIELDS) if row else None
+    if row is None:
+        row = Responsibility(agency_id=agency.id)
+        db.session.add(row)
+    for key in RESPONSIBILITY_FIELDS:
+        setattr(row, key, (data.get(key) or "").strip())
+    db.session.flush()
+    audit.record("publicity.responsibility.save", object_type="publicity_responsibility", object_id=row.id,
+                 agency_id=agency.id, before=before, after=audit.snapshot(row, RESPONSIBILITY_FIELDS))
+    return row
+
+
+# -- administrator-editable data -----------------------------------------------------------------------
+
+
+def update_setting(key: str, value) -> None:
+    if key not in DEFAULT_SETTINGS:
+        raise DomainError(_l("Unknown setting."))
+    row = db.session.get(PublicitySetting, key)
+    before = {key: row.value if row else DEFAULT_SETTINGS[key]}
+    if row is None:
+        db.session.add(PublicitySetting(key=key, value=value))
+    else:
+        row.value = value
+    db.session.flush()
+    audit.record("publicity.setting", object_type="publicity_setting", object_id=key, before=before,
+                 after={key: value})
+
+
+def save_code(list_name: str, value: str, label: str, *, meaning: str | None = None,
+              active: bool = True, code: PublicityCode | None = None) -> PublicityCode:
+    value, label = value.strip(), label.strip()
+    if not value or not label:
+        raise DomainError(_l("A code needs a value and a label."))
+    clash = db.session.execute(
+        select(PublicityCode.id).where(PublicityCode.list_name == list_name, PublicityCode.value == value)
+    ).scalar_one_or_none()
+    if clash is not None and code is None:
+        code = db.session.get(PublicityCode, clash)  # the list's value is the key: change its label or state
+    elif clash is not None and clash != code.id:
+        raise DomainError(_l("This code list already has that value."), field="value")
+    before = audit.snapshot(code, ("value", "label", "meaning", "active")) if code else None
+    if code is None:
+        last = db.session.execute(select(db.func.max(PublicityCode.sort_order))
+                                  .where(PublicityCode.list_name == list_name)).scalar() or 0
+        code = PublicityCode(list_name=list_name, sort_order=last + 1)
+        db.session.add(code)
+    code.value, code.label, code.meaning, code.active = value, label, meaning or None, active
+    db.session.flush()
+    audit.record("publicity.code.save", object_type="publicity_code", object_id=code.id, before=before,
+                 after=audit.snapshot(code, ("list_name", "value", "label", "meaning", "active")))
+    return code
+
+
+def save_period(severity: str, effective_from: dt.date, *, published: bool, min_months: int, max_months: int,
+                basis: str) -> PublicityPeriod:
+    """A publicity period in force from a date (rules §5.4 ⚠: rules change, so each is dated)."""
+    if severity not in ("minor", "general", "serious"):
+        raise DomainError(_l("Unknown severity."), field="severity")
+    if min_months < 0 or max_months < min_months or max_months > 120:
+        raise DomainError(_l("The minimum must be between 0 and the maximum, the maximum at most 120 months."),
+                          field="max_months")
+    row = db.session.execute(
+        select(PublicityPeriod).where(PublicityPeriod.severity == severity,
+                                      PublicityPeriod.effective_from == effective_from)
+    ).scalar_one_or_none()
+    fields = ("severity", "effective_from", "published", "min_months", "max_months", "basis")
+    before = audit.snapshot(row, fields) if row else None
+    if row is None:
+        row = PublicityPeriod(severity=severity, effective_from=effective_from)
+        db.session.add(row)
+    row.published, row.min_months, row.max_months, row.basis = published, min_months, max_months, basis.strip()
+    db.session.flush()
+    audit.record("publicity.period.save", object_type="publicity_period", object_id=row.id, before=before,
+                 after=audit.snapshot(row, fields))
+    return row

@@ -1,0 +1,184 @@
+"""Public search over licensing and penalty records.
+
+Chinese names have no spaces, and neither SQLite FTS5's `unicode61` nor PostgreSQL's `simple` configuration splits
+them; trigram indexes cannot match two-character queries (stack.md, "Search in Chinese"). So each record keeps
+`search_text` with one token per Chinese character (Latin letters and digits stay words), and a query is
+tokenised the same way and matched as a phrase: correct for queries of any length, on both engines, through
+an index (FTS5 table `publicity_fts` on SQLite, a GIN index on `to_tsvector('simple', search_text)` on
+PostgreSQL). Credit codes and decision numbers are exact lookups on their own indexes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import column, func, literal_column, select, table, text
+
+from disclosure.extensions import db
+from disclosure.publicity.models import PublicityRecord, RecordStatus
+
+_WORD = re.compile(r"[0-9A-Za-z]+|[^\W_]", re.UNICODE)
+_USCC_SHAPE = re.compile(r"^[0-9A-Z]{18}$")
+COUNT_CAP = 1000  # "more than 1,000 results": counting every match of a two-character query costs more than it tells
+
+
+def tokens(name: str | None) -> str:
+    """北京市海淀区ABC科技 -> '北 京 市 海 淀 区 abc 科 技' (the same function indexes and queries)."""
+    return " ".join(m.lower() for m in _WORD.findall(name or ""))
+
+
+@dataclass
+class SearchQuery:
+    q: str = ""
+    kind: str | None = None
+    agency_id: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    order: str = "relevance"  # relevance | date
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass
+class SearchResult:
+    rows: list[PublicityRecord]
+    total: int
+    capped: bool
+    mode: str  # name | credit_code | decision_no | all
+
+
+def _fts_table():
+    return table("publicity_fts", column("rowid"))
+
+
+def name_condition(query_tokens: str):
+    """A WHERE condition matching records whose name contains the phrase, through the engine's index."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        vector = func.to_tsvector(literal_column("'simple'::regconfig"), PublicityRecord.search_text)
+        return vector.op("@@")(func.phraseto_tsquery(literal_column("'simple'::regconfig"), query_tokens))
+    return PublicityRecord.id.in_(select(_fts_table().c.rowid).where(_fts_match(query_tokens)))
+
+
+def _fts_match(query_tokens: str):
+    phrase = '"' + query_tokens.replace('"', "") + '"'
+    return text("publicity_fts MATCH :fts_phrase").bindparams(fts_phrase=phrase)
+
+
+def _name_select(entity, query_tokens: str):
+    """SELECT … driven by the full-text index. On SQLite the FTS table is the outer loop, so ordering by its
+    rowid needs no sort and stops after one page; on PostgreSQL the GIN index answers the condition."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return select(entity).where(name_condition(query_tokens))
+    fts = _fts_table()
+    return select(entity).select_from(fts).join(PublicityRecord, PublicityRecord.id == fts.c.rowid).where(
+        _fts_match(query_tokens))
+
+
+def public_condition():
+    return PublicityRecord.status == RecordStatus.PUBLISHED
+
+
+def search(query: SearchQuery, *, public_only: bool = True) -> SearchResult:
+    """Name (phrase of characters), credit code (exact) or decision number (exact), with filters.
+
+    Relevance ranks shorter names first (the query covers more of them), then newer decisions. A name query
+    matching more than COUNT_CAP records is too broad to rank usefully; it lists the newest records first
+    straight from the index, and the page says to narrow the query."""
+    q = (query.q or "").strip()
+    conds = [public_condition()] if public_only else []
+    mode, toks = "all", ""
+    if q:
+        upper = q.upper()
+        if _USCC_SHAPE.match(upper):
+            mode = "credit_code"
+            conds.append(PublicityRecord.credit_code == upper)
+        else:
+            exact_no = select(PublicityRecord.id).where(PublicityRecord.decision_no == q, *conds).limit(1)
+            if db.session.execute(exact_no).first() is not None:
+                mode = "decision_no"
+                conds.append(PublicityRecord.decision_no == q)
+            else:
+                toks = tokens(q)
+                if not toks:
+                    return SearchResult([], 0, False, "name")
+                mode = "name"
+    if query.kind:
+        conds.append(PublicityRecord.kind == query.kind)
+    if query.agency_id:
+        conds.append(PublicityRecord.agency_id == query.agency_id)
+    if query.date_from:
+        conds.append(PublicityRecord.decision_date >= query.date_from)
+    if query.date_to:
+        conds.append(PublicityRecord.decision_date <= query.date_to)
+
+    def base(entity):
+        return (_name_select(entity, toks) if mode == "name" else select(entity)).where(*conds)
+
+    counted = db.session.execute(
+        select(func.count()).select_from(base(PublicityRecord.id).limit(COUNT_CAP + 1).subquery())
+    ).scalar_one()
+    capped = counted > COUNT_CAP
+    stmt = base(PublicityRecord)
+    if mode == "name" and capped:
+        sqlite = db.session.get_bind().dialect.name != "postgresql"
+        stmt = stmt.order_by(literal_column("publicity_fts.rowid").desc() if sqlite else PublicityRecord.id.desc())
+    elif mode == "name" and query.order == "relevance":
+        stmt = stmt.order_by(func.length(PublicityRecord.counterpart_name), PublicityRecord.decision_date.desc(),
+                             PublicityRecord.id.desc())
+    else:
+        stmt = stmt.order_by(PublicityRecord.decision_date.desc(), PublicityRecord.id.desc())
+    per_page = max(1, min(query.per_page, 100))
+    page = max(1, query.page)
+    rows = list(db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).scalars())
+    return SearchResult(rows, min(counted, COUNT_CAP), capped, mode)
+
+
+def latest(days: int, *, limit: int = 50, kind: str | None = None) -> list[PublicityRecord]:
+    """Records published in the last `days` days (the rolling "latest" list)."""
+    from disclosure.core.timeutil import utcnow
+
+    since = utcnow() - dt.timedelta(days=days)
+    stmt = select(PublicityRecord).where(public_condition(), PublicityRecord.published_at >= since)
+    if kind:
+        stmt = stmt.where(PublicityRecord.kind == kind)
+    stmt = stmt.order_by(PublicityRecord.published_at.desc(), PublicityRecord.id.desc()).limit(limit)
+    return list(db.session.execute(stmt).scalars())
+
+
+SQLITE_DDL = (
+    "CREATE VIRTUAL TABLE publicity_fts USING fts5(search_text, content='publicity_records', "
+    "content_rowid='id', tokenize='unicode61')",
+    "CREATE TRIGGER publicity_fts_ai AFTER INSERT ON publicity_records BEGIN "
+    "INSERT INTO publicity_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "CREATE TRIGGER publicity_fts_ad AFTER DELETE ON publicity_records BEGIN "
+    "INSERT INTO publicity_fts(publicity_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); END",
+    "CREATE TRIGGER publicity_fts_au AFTER UPDATE OF search_text ON publicity_records BEGIN "
+    "INSERT INTO publicity_fts(publicity_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
+    "INSERT INTO publicity_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+)
+SQLITE_DROP = (
+    "DROP TRIGGER IF EXISTS publicity_fts_au",
+    "DROP TRIGGER IF EXISTS publicity_fts_ad",
+    "DROP TRIGGER IF EXISTS publicity_fts_ai",
+    "DROP TABLE IF EXISTS publicity_fts",
+)
+POSTGRES_DDL = (
+    "CREATE INDEX ix_publicity_records_search ON publicity_records "
+    "USING gin (to_tsvector('simple'::regconfig, search_text))",
+)
+POSTGRES_DROP = ("DROP INDEX IF EXISTS ix_publicity_records_search",)
+
+
+def install_search_index(connection) -> None:
+    """Create the engine's full-text index (called by the migration, and by tests that build with create_all)."""
+    ddl = POSTGRES_DDL if connection.dialect.name == "postgresql" else SQLITE_DDL
+    for statement in ddl:
+        connection.exec_driver_sql(statement)
+
+
+def drop_search_index(connection) -> None:
+    ddl = POSTGRES_DROP if connection.dialect.name == "postgresql" else SQLITE_DROP
+    for statement in ddl:
+        connection.exec_driver_sql(statement)

@@ -1,0 +1,365 @@
+"""Validation of one licensing or penalty record, keyed by the standard's field codes (rules-china §5.2, §6).
+
+The same validator serves the entry form, the bulk import and the JSON API, so a record is accepted or refused
+for the same reasons and with the same messages on every channel. Each error names the field code and says what
+is wrong in the user's language; nothing is guessed or silently corrected except surrounding blanks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import gettext as _
+
+from disclosure.core.validators import (
+    USCC_PLACEHOLDER,
+    ValidationError,
+    validate_document,
+    validate_uscc,
+)
+from disclosure.publicity.fields import BY_CODE, FIELDS, Field, FieldType, Kind, kind_prefix
+from disclosure.publicity.rules import INDIVIDUAL_BUSINESS, LEGAL_PERSON, NATURAL_PERSON, Rules
+
+EXTRA_MATTER = "MATTER"
+EXTRA_SEVERITY = "SEVERITY"
+EXTRA_SIMPLIFIED = "SIMPLIFIED"
+
+_DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MULTI_SEP = re.compile(r"[;；,，、]")
+_ORG_CODE_RE = re.compile(r"^[0-9A-Z]{8}[0-9X]$")
+AMOUNT_MAX = Decimal("100000000")  # 1 trillion yuan, in 万元: anything larger is a unit mistake
+TRUE_WORDS = {"是", "1", "true", "yes", "y", "简易", "简易程序"}
+FALSE_WORDS = {"否", "0", "false", "no", "n", "", "普通", "一般程序"}
+
+
+@dataclass
+class RowResult:
+    values: dict[str, object] | None
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    content_hash: str = ""
+
+
+@dataclass
+class MatterRef:
+    id: int
+    code: str
+    name: str
+    counterpart_kinds: list[str]
+    scope: str
+
+
+def org_code_valid(code: str) -> bool:
+    """GB 11714 organisation code: 8 characters and a MOD 11 check character (rules §6.1)."""
+    from disclosure.core.validators import org_code_check
+
+    return bool(_ORG_CODE_RE.match(code)) and org_code_check(code[:8]) == code[8]
+
+
+def parse_date(raw: object) -> dt.date:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    text = str(raw).strip()
+    m = _DATE_RE.match(text) or _DATE_COMPACT.match(text)
+    if not m:
+        raise ValueError(text)
+    return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+
+
+def parse_amount(raw: object) -> Decimal:
+    if isinstance(raw, bool):
+        raise ValueError(raw)
+    if isinstance(raw, float):
+        raw = repr(raw)
+    value = Decimal(str(raw).strip().replace(",", ""))
+    if not value.is_finite():
+        raise ValueError(raw)
+    return value
+
+
+def _text(raw: object) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)  # spreadsheet cells hold numbers like 20260105.0
+    return str(raw).strip()
+
+
+class RecordValidator:
+    """Validates records of one kind for one agency against one snapshot of the rules."""
+
+    def __init__(self, kind: Kind, rules: Rules, matters: list[MatterRef], *, today: dt.date,
+                 default_matter_id: int | None = None):
+        self.kind = kind
+        self.rules = rules
+        self.today = today
+        self.fields = FIELDS[kind]
+        self.by_code = BY_CODE[kind]
+        self.prefix = kind_prefix(kind)
+        self.required = rules.required(kind)
+        self.matters = matters
+        self.matter_by_key: dict[str, MatterRef] = {}
+        for m in matters:
+            self.matter_by_key[m.name] = m
+            if m.code:
+                self.matter_by_key[m.code] = m
+        self.default_matter = next((m for m in matters if m.id == default_matter_id), None)
+        if self.default_matter is None and len(matters) == 1:
+            self.default_matter = matters[0]
+        self.long_term = rules.long_term
+        self._uscc_cache: dict[str, str | Exception] = {}
+
+    # -- single fields -------------------------------------------------------------------------------------
+
+    def _code(self, f: Field, text: str, errors: list) -> str | None:
+        codes = self.rules.codes.get(f.code_list or "")
+        if codes is None:
+            errors.append((f.code, _("The code list %(name)s is empty; ask an administrator.", name=f.code_list)))
+            return None
+        if f.attr == "penalty_categories":
+            parts = [p.strip() for p in _MULTI_SEP.split(text) if p.strip()]
+            resolved = []
+            for p in parts:
+                v = codes.resolve(p)
+                if v is None:
+                    errors.append((f.code, _("%(field)s: %(value)s is not in the code list.",
+                                             field=f.label, value=p)))
+                    return None
+                if v not in resolved:
+                    resolved.append(v)
+            return ";".join(resolved)
+        v = codes.resolve(text)
+        if v is None:
+            errors.append((f.code, _("%(field)s: %(value)s is not in the code list.", field=f.label, value=text)))
+        return v
+
+    def _one(self, f: Field, raw: object, errors: list):
+        if f.type is FieldType.DATE:
+            try:
+                return parse_date(raw)
+            except (ValueError, TypeError):
+                errors.append((f.code, _("%(field)s: %(value)s is not a date (use YYYY-MM-DD).",
+                                         field=f.label, value=_text(raw))))
+                return None
+        if f.type is FieldType.AMOUNT:
+            try:
+                value = parse_amount(raw)
+            except (InvalidOperation, ValueError):
+                errors.append((f.code, _("%(field)s: %(value)s is not an amount in 万元.",
+                                         field=f.label, value=_text(raw))))
+                return None
+            if value < 0 or value > AMOUNT_MAX:
+                errors.append((f.code, _("%(field)s must be between 0 and 100,000,000 万元.", field=f.label)))
+                return None
+            if -int(value.as_tuple().exponent) > 6 and value != value.quantize(Decimal("0.000001")):
+                errors.append((f.code, _("%(field)s has more than six decimals (the unit is 万元).",
+                                         field=f.label)))
+                return None
+            return value
+        text = _text(raw)
+        if _CONTROL.search(text):
+            errors.append((f.code, _("%(field)s contains control characters.", field=f.label)))
+            return None
+        if len(text) > f.max_length:
+            errors.append((f.code, _("%(field)s is longer than %(max)d characters.", field=f.label,
+                                     max=f.max_length)))
+            return None
+        if f.type is FieldType.CODE:
+            return self._code(f, text, errors)
+        return text
+
+    def _uscc(self, code: str, text: str, errors: list, label: str) -> str | None:
+        cached = self._uscc_cache.get(text)
+        if cached is None:
+            try:
+                cached = validate_uscc(text)
+            except ValidationError as exc:
+                cached = exc
+            if len(self._uscc_cache) < 10000:
+                self._uscc_cache[text] = cached
+        if isinstance(cached, Exception):
+            errors.append((code, f"{label}: {cached.message}"))
+            return None
+        return cached
+
+    # -- a whole record ----------------------------------------------------------------------------------
+
+    def validate(self, raw: dict[str, object]) -> RowResult:
+        errors: list[tuple[str, str]] = []
+        values: dict[str, object] = {}
+        present: set[str] = set()
+        for f in self.fields:
+            cell = raw.get(f.code)
+            if cell is None or (isinstance(cell, str) and not cell.strip()):
+                values[f.attr] = None
+                continue
+            present.add(f.code)
+            values[f.attr] = self._one(f, cell, errors)
+
+        category = values.get("counterpart_category")
+        meaning = self.rules.codes.get("counterpart_category").meaning(category) if category and \
+            "counterpart_category" in self.rules.codes else ""
+        required = set(self.required)
+        if meaning:
+            required |= self.rules.required_for_category(self.kind, meaning)
+        for f in self.fields:
+            if f.code in required and f.code not in present:
+                errors.append((f.code, _("%(field)s is required.", field=f.label)))
+        p = self.prefix
+        self._counterpart(values, meaning, errors, p)
+        self._dates(values, errors, p)
+        if self.kind is Kind.PENALTY:
+            self._penalty(values, raw, errors)
+        matter = self._matter(raw, meaning, errors)
+        if errors:
+            return RowResult(None, errors)
+        values["matter_id"] = matter.id
+        values["_scope"] = matter.scope
+        digest = hashlib.sha1(repr(sorted((k, str(v)) for k, v in values.items())).encode(),
+                              usedforsecurity=False).hexdigest()
+        return RowResult(values, [], digest)
+
+    def _counterpart(self, values: dict, meaning: str, errors: list, p: str) -> None:
+        credit = values.get("credit_code")
+        if credit:
+            if credit.upper() == USCC_PLACEHOLDER:
+                if meaning != INDIVIDUAL_BUSINESS:
+                    errors.append((f"{p}_XDR_SHXYM", _("The placeholder credit code is accepted only for an "
+                                                       "individual business.")))
+                elif not values.get("reg_no"):
+                    errors.append((f"{p}_XDR_GSZC", _("With the placeholder credit code, the business "
+                                                      "registration number is required.")))
+                values["credit_code"] = USCC_PLACEHOLDER
+            elif meaning == NATURAL_PERSON:
+                errors.append((f"{p}_XDR_SHXYM", _("A natural person has no credit code; give the identity "
+                                                   "document instead.")))
+            else:
+                values["credit_code"] = self._uscc(f"{p}_XDR_SHXYM", credit, errors,
+                                                   self.by_code[f"{p}_XDR_SHXYM"].label)
+        org = values.get("org_code")
+        if org:
+            org = org.upper().replace("-", "")
+            if not org_code_valid(org):
+                errors.append((f"{p}_XDR_ZZJG", _("The organisation code has 9 characters with a valid check "
+                                                  "character (GB 11714).")))
+            values["org_code"] = org
+        if meaning == NATURAL_PERSON:
+            for attr in ("legal_rep", "legal_rep_doc_type", "legal_rep_doc_no"):
+                if values.get(attr):
+                    errors.append((self._code_of(attr), _("A natural person has no legal representative.")))
+        elif meaning in (LEGAL_PERSON, INDIVIDUAL_BUSINESS) and (values.get("doc_type") or values.get("doc_no")):
+            errors.append((f"{p}_XDR_ZJHM", _("The identity document is given only for a natural person.")))
+        self._document(values, "doc_type", "doc_no", errors)
+        self._document(values, "legal_rep_doc_type", "legal_rep_doc_no", errors)
+        for attr in ("deciding_agency_code", "source_code"):
+            if values.get(attr):
+                f = BY_CODE[self.kind][self._code_of(attr)]
+                values[attr] = self._uscc(f.code, values[attr], errors, f.label)
+
+    def _document(self, values: dict, type_attr: str, no_attr: str, errors: list) -> None:
+        doc_type, doc_no = values.get(type_attr), values.get(no_attr)
+        if doc_no and not doc_type:
+            errors.append((self._code_of(type_attr), _("Give the document type of the document number.")))
+        elif doc_type and not doc_no:
+            errors.append((self._code_of(no_attr), _("Give the document number of the document type.")))
+        elif doc_type and doc_no:
+            meaning = self.rules.codes["document_type"].meaning(doc_type)
+            try:
+                values[no_attr] = validate_document(meaning, doc_no) if meaning else doc_no.upper()
+            except ValidationError as exc:
+                errors.append((self._code_of(no_attr), f"{self.by_code[self._code_of(no_attr)].label}: "
+                                                       f"{exc.message}"))
+
+    def _dates(self, values: dict, errors: list, p: str) -> None:
+        decided = values.get("decision_date")
+        if decided and decided > self.today:
+            errors.append((f"{p}_JDRQ", _("The decision date cannot be in the future.")))
+        for attr in ("valid_from", "valid_to", "penalty_valid_until", "publicity_end", "decision_date"):
+            d = values.get(attr)
+            if d and (d.year < 1949 or d > self.long_term):
+                errors.append((self._code_of(attr), _("%(field)s must be between 1949-10-01 and %(max)s.",
+                                                      field=self.by_code[self._code_of(attr)].label,
+                                                      max=self.long_term.isoformat())))
+        start, end = values.get("valid_from"), values.get("valid_to")
+        if start and end and start > end:
+            errors.append((f"{p}_YXQZI", _("The validity end is before its start.")))
+        for attr in ("penalty_valid_until", "publicity_end"):
+            d = values.get(attr)
+            if d and decided and d < decided:
+                errors.append((self._code_of(attr), _("%(field)s is before the decision date.",
+                                                      field=self.by_code[self._code_of(attr)].label)))
+
+    def _penalty(self, values: dict, raw: dict, errors: list) -> None:
+        cats = [c for c in (values.get("penalty_categories") or "").split(";") if c]
+        meanings = {self.rules.codes["penalty_category"].meaning(c) for c in cats} if cats else set()
+        failed = {code for code, _m in errors}
+        if "fine" in meanings and values.get("fine_amount") is None and "CF_NR_FK" not in failed:
+            errors.append(("CF_NR_FK", _("A fine was imposed: give the fine amount in 万元.")))
+        if "confiscation" in meanings and values.get("confiscated_amount") is None and "CF_NR_WFFF" not in failed:
+            errors.append(("CF_NR_WFFF", _("Something was confiscated: give the amount in 万元.")))
+        if "licence_action" in meanings and not values.get("suspended_licence"):
+            errors.append(("CF_NR_ZKDX", _("A licence was suspended or revoked: name it and its number.")))
+        simplified_raw = _text(raw.get(EXTRA_SIMPLIFIED)).lower()
+        if simplified_raw in TRUE_WORDS:
+            values["simplified_procedure"] = True
+        elif simplified_raw in FALSE_WORDS:
+            values["simplified_procedure"] = False
+        else:
+            errors.append((EXTRA_SIMPLIFIED, _("Simplified procedure: answer 是 or 否.")))
+        sev_raw = _text(raw.get(EXTRA_SEVERITY))
+        severity = None
+        if sev_raw:
+            severity = self.rules.codes.get("severity").resolve(sev_raw) if "severity" in self.rules.codes \
+                else None
+            if severity is None:
+                errors.append((EXTRA_SEVERITY, _("Severity must be 轻微, 一般 or 严重.")))
+        # 《信用修复管理办法》 (2026): simplified-procedure penalties, warnings and public criticism are minor.
+        if values.get("simplified_procedure") or (meanings and meanings <= {"warning", "criticism"}):
+            if severity not in (None, "minor"):
+                errors.append((EXTRA_SEVERITY, _("A simplified-procedure penalty, a warning or a public "
+                                                 "criticism is minor.")))
+            severity = "minor"
+        values["severity"] = severity or "general"
+
+    def _matter(self, raw: dict, meaning: str, errors: list) -> MatterRef | None:
+        key = _text(raw.get(EXTRA_MATTER))
+        matter = self.matter_by_key.get(key) if key else self.default_matter
+        if matter is None:
+            if key:
+                errors.append((EXTRA_MATTER, _("The matter %(name)s is not in this agency's catalogue.",
+                                               name=key)))
+            elif not self.matters:
+                errors.append((EXTRA_MATTER, _("This agency's catalogue has no matter of this kind yet.")))
+            else:
+                errors.append((EXTRA_MATTER, _("Name the matter of the agency's catalogue this decision "
+                                               "belongs to.")))
+            return None
+        if meaning and matter.counterpart_kinds and meaning not in matter.counterpart_kinds:
+            errors.append((EXTRA_MATTER, _("The matter %(name)s does not apply to this kind of counterpart.",
+                                           name=matter.name)))
+        return matter
+
+    def _code_of(self, attr: str) -> str:
+        from disclosure.publicity.fields import BY_ATTR
+
+        return BY_ATTR[self.kind][attr].code
+
+
+def matter_refs(agency_id: int, kind: Kind) -> list[MatterRef]:
+    from disclosure.extensions import db
+    from disclosure.publicity.models import PublicityMatter
+
+    rows = db.session.execute(
+        db.select(PublicityMatter).where(PublicityMatter.agency_id == agency_id,
+                                         PublicityMatter.kind == kind.value,
+                                         PublicityMatter.active.is_(True))
+    ).scalars()
+    return [MatterRef(m.id, m.code, m.name, list(m.counterpart_kinds or []), m.scope) for m in rows]
+

@@ -1,0 +1,742 @@
+"""双公示 pages: staff entry, import, catalogue, supervision and export; the administrators' code lists and
+periods; the public search, record pages, latest list and published catalogues."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from disclosure.accounts.models import Agency
+from disclosure.accounts.roles import Role
+from disclosure.core.audit import events_for
+from disclosure.core.errors import DomainError
+from disclosure.core.storage import StoredFile, store
+from disclosure.core.timeutil import today_china
+from disclosure.extensions import db
+from disclosure.publicity import export as export_mod
+from disclosure.publicity import forms, importer, operations, stats
+from disclosure.publicity import search as search_mod
+from disclosure.publicity.fields import FIELDS, Kind
+from disclosure.publicity.masking import public_value
+from disclosure.publicity.models import (
+    CatalogueStatus,
+    CatalogueVersion,
+    ExportRun,
+    ImportJob,
+    JobStatus,
+    PublicityCode,
+    PublicityMatter,
+    PublicityPeriod,
+    PublicityRecord,
+    RecordStatus,
+    Responsibility,
+)
+from disclosure.publicity.rules import DEFAULT_CODES, load_rules
+from disclosure.publicity.validation import RecordValidator, matter_refs
+from disclosure.web.access import public, staff_object, staff_required
+
+staff_bp = Blueprint("publicity", __name__, url_prefix="/staff/publicity",
+                     static_folder="static", static_url_path="/static")
+public_bp = Blueprint("publicity_public", __name__, url_prefix="/publicity")
+admin_bp = Blueprint("publicity_admin", __name__, url_prefix="/admin/publicity")
+
+CLERKS = (Role.PUBLICITY_CLERK, Role.AGENCY_ADMIN)
+READERS = (Role.PUBLICITY_CLERK, Role.CREDIT_SUPERVISOR, Role.AGENCY_ADMIN)
+SUPERVISORS = (Role.CREDIT_SUPERVISOR, Role.AGENCY_ADMIN)
+CATALOGUE_READERS = (*READERS, Role.SECRECY_REVIEWER)
+REVIEWERS = (Role.SECRECY_REVIEWER, Role.CREDIT_SUPERVISOR)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _kind(value: str) -> Kind:
+    try:
+        return Kind(value)
+    except ValueError:
+        abort(404)
+
+
+def _own_agency() -> Agency:
+    """The agency a staff member works for; a system administrator without one cannot enter records."""
+    if current_user.agency is None:
+        abort(403)
+    return current_user.agency
+
+
+def _visible_agency_ids() -> list[int] | None:
+    """None = every agency (system administrator); otherwise the user's agency and the agencies below it."""
+    if current_user.is_sys_admin:
+        return None
+    ids = [current_user.agency_id]
+    frontier = list(ids)
+    while frontier:
+        children = list(db.session.execute(select(Agency.id).where(Agency.parent_id.in_(frontier))).scalars())
+        frontier = [c for c in children if c not in ids]
+        ids += frontier
+    return ids
+
+
+def _page() -> int:
+    return max(1, request.args.get("page", 1, type=int) or 1)
+
+
+def _date_arg(name: str) -> dt.date | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        flash(_("%(value)s is not a date (use YYYY-MM-DD); the filter was ignored.", value=raw), "error")
+        return None
+
+
+# ---------------------------------------------------------------------------------------------- records
+
+
+@staff_bp.route("/")
+@staff_required(*READERS)
+def records():
+    ids = _visible_agency_ids()
+    stmt = select(PublicityRecord)
+    if ids is not None:
+        stmt = stmt.where(PublicityRecord.agency_id.in_(ids))
+    kind = request.args.get("kind")
+    if kind in ("licensing", "penalty"):
+        stmt = stmt.where(PublicityRecord.kind == kind)
+    status = request.args.get("status")
+    if status in {s.value for s in RecordStatus}:
+        stmt = stmt.where(PublicityRecord.status == status)
+    timeliness = request.args.get("timeliness")
+    if timeliness:
+        stmt = stmt.where(PublicityRecord.timeliness == timeliness)
+    q = request.args.get("q", "").strip()
+    if q:
+        toks = search_mod.tokens(q)
+        conds = [PublicityRecord.decision_no == q, PublicityRecord.credit_code == q.upper()]
+        if toks:
+            conds.append(search_mod.name_condition(toks))
+        stmt = stmt.where(db.or_(*conds))
+    page = _page()
+    rows = db.session.execute(stmt.order_by(PublicityRecord.id.desc()).limit(51).offset((page - 1) * 50)).scalars()
+    rows = list(rows)
+    return render_template("publicity/records.html", rows=rows[:50], more=len(rows) > 50, page=page,
+                           statuses=list(RecordStatus))
+
+
+def _record_form(kind: Kind, agency: Agency, rules, formdata=None, obj_values=None):
+    matters = matter_refs(agency.id, kind)
+    departments = [d for d in agency.departments if d.active]
+    cls = forms.record_form_class(kind, rules, matters, departments)
+    form = cls(formdata=formdata) if formdata is not None else cls()
+    if obj_values:
+        for code, value in obj_values.items():
+            target = getattr(form, forms.field_name(code), None) or getattr(form, code, None)
+            if target is not None and value is not None:
+                target.data = value
+    return form, matters
+
+
+def _save_from_form(kind: Kind, agency: Agency, form, rules, matters, *, record: PublicityRecord | None = None):
+    validator = RecordValidator(kind, rules, matters, today=today_china())
+    result = validator.validate(forms.form_to_raw(form, kind))
+    if result.values is None:
+        forms.attach_errors(form, result.errors)
+        return None
+    if record is not None and result.values["decision_no"] != record.decision_no:
+        forms.attach_errors(form, [("XK_WSH" if kind is Kind.LICENSING else "CF_WSH",
+                                    _("The decision number identifies the record and cannot be changed; "
+                                      "withdraw this record and enter the new decision instead."))])
+        return None
+    department_id = int(form.department.data) if (form.department.data or "").isdigit() else None
+    if department_id is not None and department_id not in {d.id for d in agency.departments}:
+        department_id = None
+    saved, action = operations.save_record(agency, kind, result, channel="form", publish=form.publish.data,
+                                           rules=rules, department_id=department_id)
+    if department_id is not None:
+        saved.department_id = department_id
+    return saved, action
+
+
+@staff_bp.route("/new/<kind>", methods=["GET", "POST"])
+@staff_required(*CLERKS)
+def new_record(kind: str):
+    kind = _kind(kind)
+    agency = _own_agency()
+    rules = load_rules()
+    form, matters = _record_form(kind, agency, rules, formdata=request.form if request.method == "POST" else None)
+    if request.method == "GET":
+        prefix = "XK" if kind is Kind.LICENSING else "CF"
+        defaults = {f"{prefix}_{'XKJG' if kind is Kind.LICENSING else 'CFJG'}": agency.full_name,
+                    f"{prefix}_{'XKJGDM' if kind is Kind.LICENSING else 'CFJGDM'}": agency.credit_code,
+                    f"{prefix}_{'LYDW' if kind is Kind.LICENSING else 'SJLY'}": agency.full_name,
+                    f"{prefix}_{'LYDWDM' if kind is Kind.LICENSING else 'SJLYDM'}": agency.credit_code}
+        for code, value in defaults.items():
+            getattr(form, forms.field_name(code)).data = value
+    if request.method == "POST" and form.validate():
+        saved = _save_from_form(kind, agency, form, rules, matters)
+        if saved is not None:
+            record, action = saved
+            if action == "unchanged":
+                flash(_("A record with this decision number exists already and is unchanged."), "info")
+            elif action == "updated":
+                flash(_("The existing record with this decision number was corrected."), "success")
+            else:
+                flash(_("The record was saved."), "success")
+            return redirect(url_for(".record", record_id=record.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("publicity/record_form.html", form=form, kind=kind, fields=FIELDS[kind],
+                           record=None), status
+
+
+@staff_bp.route("/validate/<kind>", methods=["POST"])
+@staff_required(*CLERKS)
+def validate_record(kind: str):
+    """Inline validation for the entry form: the same validator, answering with the errors per field."""
+    kind = _kind(kind)
+    agency = _own_agency()
+    rules = load_rules()
+    form, matters = _record_form(kind, agency, rules, formdata=request.form)
+    result = RecordValidator(kind, rules, matters, today=today_china()).validate(forms.form_to_raw(form, kind))
+    errors: dict[str, list[str]] = {}
+    targets = {"MATTER": "matter", "SEVERITY": "severity", "SIMPLIFIED": "simplified"}
+    for code, message in result.errors:
+        errors.setdefault(targets.get(code) or forms.field_name(code), []).append(message)
+    return jsonify({"valid": not errors, "errors": errors})
+
+
+def _load_record(record_id: int) -> PublicityRecord:
+    return staff_object(db.session.get(PublicityRecord, record_id))
+
+
+@staff_bp.route("/records/<int:record_id>")
+@staff_required(*READERS)
+def record(record_id: int):
+    rec = _load_record(record_id)
+    kind = Kind(rec.kind)
+    return render_template(
+        "publicity/record.html", record=rec, kind=kind, fields=FIELDS[kind],
+        events=events_for("publicity_record", rec.id), withdraw_form=forms.WithdrawForm(),
+        repair_form=forms.RepairForm(), revoke_form=forms.RevokeForm(), action_form=forms.ActionForm(),
+        today=today_china(), can_edit=current_user.has_role(*CLERKS) or current_user.is_sys_admin,
+    )
+
+
+@staff_bp.route("/records/<int:record_id>/edit", methods=["GET", "POST"])
+@staff_required(*CLERKS)
+def edit_record(record_id: int):
+    rec = _load_record(record_id)
+    kind = Kind(rec.kind)
+    agency = rec.agency
+    rules = load_rules()
+    values = {f.code: getattr(rec, f.attr) for f in FIELDS[kind]}
+    values = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in values.items()}
+    if kind is Kind.PENALTY:
+        values["CF_CFLB"] = (rec.penalty_categories or "").split(";")
+    form, matters = _record_form(kind, agency, rules,
+                                 formdata=request.form if request.method == "POST" else None,
+                                 obj_values=None if request.method == "POST" else values)
+    if request.method == "GET":
+        form.matter.data = rec.matter.name
+        form.department.data = str(rec.department_id or "")
+        if kind is Kind.PENALTY:
+            form.severity.data = rec.severity or ""
+            form.simplified.data = rec.simplified_procedure
+    if request.method == "POST" and form.validate():
+        saved = _save_from_form(kind, agency, form, rules, matters, record=rec)
+        if saved is not None:
+            flash(_("The correction was saved and audited."), "success")
+            return redirect(url_for(".record", record_id=rec.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("publicity/record_form.html", form=form, kind=kind, fields=FIELDS[kind],
+                           record=rec), status
+
+
+@staff_bp.route("/records/<int:record_id>/publish", methods=["POST"])
+@staff_required(*CLERKS)
+def publish(record_id: int):
+    rec = _load_record(record_id)
+    if forms.ActionForm().validate_on_submit():
+        operations.publish_record(rec)
+        flash(_("The record is published."), "success")
+    return redirect(url_for(".record", record_id=rec.id))
+
+
+@staff_bp.route("/records/<int:record_id>/withdraw", methods=["POST"])
+@staff_required(*CLERKS)
+def withdraw(record_id: int):
+    rec = _load_record(record_id)
+    form = forms.WithdrawForm()
+    if not form.validate_on_submit():
+        for errs in form.errors.values():
+            for e in errs:
+                flash(str(e), "error")
+        return redirect(url_for(".record", record_id=rec.id))
+    operations.withdraw_record(rec, withdrawal_kind=form.withdrawal_kind.data, reason=form.reason.data,
+                               changed_on=form.changed_on.data)
+    flash(_("The decision was withdrawn from the public site; its reason is published."), "success")
+    return redirect(url_for(".record", record_id=rec.id))
+
+
+@staff_bp.route("/records/<int:record_id>/repair", methods=["POST"])
+@staff_required(Role.CREDIT_SUPERVISOR, Role.AGENCY_ADMIN)
+def repair(record_id: int):
+    rec = _load_record(record_id)
+    form = forms.RepairForm()
+    if not form.validate_on_submit():
+        flash(_("Give the basis of the credit repair."), "error")
+        return redirect(url_for(".record", record_id=rec.id))
+    operations.repair_record(rec, basis=form.basis.data)
+    flash(_("Credit repair recorded: the penalty has left the public site."), "success")
+    return redirect(url_for(".record", record_id=rec.id))
+
+
+@staff_bp.route("/records/<int:record_id>/revoke", methods=["POST"])
+@staff_required(*CLERKS)
+def revoke(record_id: int):
+    rec = _load_record(record_id)
+    form = forms.RevokeForm()
+    if not form.validate_on_submit():
+        flash(_("Give the reason for the revocation."), "error")
+        return redirect(url_for(".record", record_id=rec.id))
+    operations.revoke_licence(rec, reason=form.reason.data)
+    flash(_("The licence is marked invalid."), "success")
+    return redirect(url_for(".record", record_id=rec.id))
+
+
+# ---------------------------------------------------------------------------------------------- imports
+
+
+def _import_form(agency: Agency):
+    form = forms.ImportForm()
+    matters = db.session.execute(
+        select(PublicityMatter).where(PublicityMatter.agency_id == agency.id, PublicityMatter.active.is_(True))
+        .order_by(PublicityMatter.kind, PublicityMatter.name)).scalars()
+    form.matter.choices = [("", _("Use the file's matter column"))] + [(str(m.id), m.name) for m in matters]
+    return form
+
+
+@staff_bp.route("/imports", methods=["GET", "POST"])
+@staff_required(*CLERKS)
+def imports():
+    agency = _own_agency()
+    lim = importer.limits()
+    if request.method == "POST" and (request.content_length or 0) > lim["max_bytes"] + 64 * 1024:
+        # Refused before the body is read (the request's declared length is enough).
+        flash(_("The file is larger than %(mb)d MB. Split it into several files.",
+                mb=lim["max_bytes"] // (1024 * 1024)), "error")
+        return redirect(url_for(".imports")), 303
+    form = _import_form(agency)
+    if form.validate_on_submit():
+        job = _start_import(agency, form)
+        if job is not None:
+            return redirect(url_for(".import_job", job_id=job.id))
+    jobs = db.session.execute(select(ImportJob).where(ImportJob.agency_id == agency.id)
+                              .order_by(ImportJob.id.desc()).limit(30)).scalars().all()
+    status = 400 if request.method == "POST" else 200
+    return render_template("publicity/imports.html", form=form, jobs=jobs, limits=lim), status
+
+
+def _start_import(agency: Agency, form) -> ImportJob | None:
+    upload = form.file.data
+    data = upload.read(importer.limits()["max_bytes"] + 1)
+    try:
+        importer.inspect_upload(data)
+    except DomainError as exc:
+        form.file.errors = [*form.file.errors, exc.message]
+        return None
+    matter_id = int(form.matter.data) if (form.matter.data or "").isdigit() else None
+    if matter_id is not None:
+        matter = db.session.get(PublicityMatter, matter_id)
+        if matter is None or matter.agency_id != agency.id or matter.kind != form.kind.data:
+            form.matter.errors = [_("Choose a matter of this record type from your catalogue.")]
+            return None
+    stored = store(data, original_name=upload.filename or "import", content_type=upload.mimetype or "",
+                   agency_id=agency.id, uploaded_by_id=current_user.id)
+    db.session.flush()
+    job = ImportJob(agency_id=agency.id, kind=form.kind.data, file_id=stored.id, filename=stored.original_name,
+                    publish=form.publish.data, default_matter_id=matter_id, created_by_id=current_user.id,
+                    locale=str(get_locale() or "zh_CN"))
+    db.session.add(job)
+    db.session.flush()
+    if len(data) <= importer.limits()["sync_bytes"]:
+        try:
+            importer.import_file(job, data)
+        except DomainError as exc:
+            db.session.rollback()
+            form.file.errors = [*form.file.errors, exc.message]
+            return None
+    else:
+        _queue_import(job.id)
+    return job
+
+
+def _queue_import(job_id: int) -> None:
+    """Hand the job to the worker. If the worker is faster than this request's commit, the task does not see
+    the job yet and huey retries it (tasks.run_import)."""
+    from disclosure.publicity.tasks import run_import
+
+    run_import(job_id)
+
+
+@staff_bp.route("/imports/<int:job_id>")
+@staff_required(*CLERKS)
+def import_job(job_id: int):
+    job = staff_object(db.session.get(ImportJob, job_id))
+    return render_template("publicity/import_job.html", job=job)
+
+
+@staff_bp.route("/imports/<int:job_id>/status.json")
+@staff_required(*CLERKS)
+def import_status(job_id: int):
+    job = staff_object(db.session.get(ImportJob, job_id))
+    return jsonify({"status": job.status, "percent": job.progress_percent, "processed": job.processed_rows,
+                    "total": job.total_rows, "created": job.created_count, "updated": job.updated_count,
+                    "unchanged": job.unchanged_count, "errors": job.error_count, "failure": job.failure,
+                    "done": job.status in (JobStatus.DONE, JobStatus.FAILED)})
+
+
+@staff_bp.route("/imports/<int:job_id>/errors.xlsx")
+@staff_required(*CLERKS)
+def import_errors(job_id: int):
+    job = staff_object(db.session.get(ImportJob, job_id))
+    if job.error_file_id is None:
+        abort(404)
+    stored = db.session.get(StoredFile, job.error_file_id)
+    return send_file(io.BytesIO(stored.read_bytes()), mimetype=XLSX, as_attachment=True,
+                     download_name=stored.original_name)
+
+
+@staff_bp.route("/template/<kind>.xlsx")
+@staff_required(*CLERKS)
+def template(kind: str):
+    kind = _kind(kind)
+    codes = request.args.get("codes") == "1"
+    name = ("行政许可" if kind is Kind.LICENSING else "行政处罚") + ("-字段代码" if codes else "") + "-模板.xlsx"
+    return send_file(io.BytesIO(importer.template_workbook(kind, codes=codes)), mimetype=XLSX,
+                     as_attachment=True, download_name=name)
+
+
+# ---------------------------------------------------------------------------------------------- catalogue
+
+
+@staff_bp.route("/matters")
+@staff_required(*CATALOGUE_READERS)
+def matters():
+    agency = _own_agency()
+    rows = db.session.execute(select(PublicityMatter).where(PublicityMatter.agency_id == agency.id)
+                              .order_by(PublicityMatter.kind, PublicityMatter.code, PublicityMatter.name)).scalars()
+    versions = db.session.execute(select(CatalogueVersion).where(CatalogueVersion.agency_id == agency.id)
+                                  .order_by(CatalogueVersion.number.desc())).scalars().all()
+    responsibility = db.session.execute(select(Responsibility).where(Responsibility.agency_id == agency.id)
+                                        ).scalar_one_or_none()
+    return render_template("publicity/matters.html", matters=list(rows), versions=versions,
+                           action_form=forms.ActionForm(), responsibility=responsibility,
+                           can_edit=current_user.has_role(*CLERKS) or current_user.is_sys_admin)
+
+
+@staff_bp.route("/matters/new", methods=["GET", "POST"])
+@staff_bp.route("/matters/<int:matter_id>/edit", methods=["GET", "POST"])
+@staff_required(*CLERKS)
+def edit_matter(matter_id: int | None = None):
+    agency = _own_agency()
+    matter = staff_object(db.session.get(PublicityMatter, matter_id)) if matter_id else None
+    form = forms.MatterForm(obj=matter)
+    if form.validate_on_submit():
+        try:
+            operations.save_matter(agency, {
+                "kind": form.kind.data, "code": (form.code.data or "").strip(), "name": form.name.data.strip(),
+                "legal_basis": form.legal_basis.data.strip(), "counterpart_kinds": form.counterpart_kinds.data,
+                "scope": form.scope.data, "active": form.active.data}, matter)
+        except DomainError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "name").errors.append(exc.message)
+        else:
+            flash(_("The matter was saved. Submit the catalogue for review to publish the change."), "success")
+            return redirect(url_for(".matters"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("publicity/matter_form.html", form=form, matter=matter), status
+
+
+@staff_bp.route("/catalogue/submit", methods=["POST"])
+@staff_required(*CLERKS)
+def submit_catalogue():
+    agency = _own_agency()
+    if forms.ActionForm().validate_on_submit():
+        version = operations.submit_catalogue(agency, current_user)
+        flash(_("Version %(n)d of the catalogue was submitted for the confidentiality review.", n=version.number),
+              "success")
+    return redirect(url_for(".matters"))
+
+
+@staff_bp.route("/catalogue/<int:version_id>", methods=["GET", "POST"])
+@staff_required(*CATALOGUE_READERS)
+def catalogue_version(version_id: int):
+    version = staff_object(db.session.get(CatalogueVersion, version_id))
+    form = forms.ReviewForm()
+    may_review = current_user.is_sys_admin or current_user.has_role(*REVIEWERS)
+    if request.method == "POST":
+        if not may_review:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                operations.review_catalogue(version, current_user, approve=form.decision.data == "approve",
+                                            comment=form.comment.data or "")
+            except DomainError as exc:
+                db.session.rollback()
+                getattr(form, exc.field or "decision").errors.append(exc.message)
+            else:
+                flash(_("The review was recorded."), "success")
+                return redirect(url_for(".matters"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("publicity/catalogue_version.html", version=version, form=form,
+                           may_review=may_review and version.status == CatalogueStatus.SUBMITTED), status
+
+
+@staff_bp.route("/responsibility", methods=["GET", "POST"])
+@staff_required(Role.AGENCY_ADMIN, Role.CREDIT_SUPERVISOR)
+def responsibility():
+    agency = _own_agency()
+    row = db.session.execute(select(Responsibility).where(Responsibility.agency_id == agency.id)
+                             ).scalar_one_or_none()
+    form = forms.ResponsibilityForm(obj=row)
+    if form.validate_on_submit():
+        operations.save_responsibility(agency, form.data)
+        flash(_("The responsibility form was saved."), "success")
+        return redirect(url_for(".responsibility"))
+    ids = _visible_agency_ids()
+    stmt = select(Responsibility, Agency).join(Agency, Agency.id == Responsibility.agency_id)
+    if ids is not None:
+        stmt = stmt.where(Responsibility.agency_id.in_(ids))
+    status = 400 if request.method == "POST" else 200
+    return render_template("publicity/responsibility.html", form=form,
+                           overview=db.session.execute(stmt.order_by(Agency.short_name)).all()), status
+
+
+# ---------------------------------------------------------------------------------------------- supervision
+
+
+def _dashboard_args():
+    by = request.args.get("by", "month")
+    if by not in ("month", "department", "county", "agency"):
+        by = "month"
+    kind = request.args.get("kind") if request.args.get("kind") in ("licensing", "penalty") else None
+    return by, kind, _date_arg("from"), _date_arg("to")
+
+
+@staff_bp.route("/dashboard")
+@staff_required(*SUPERVISORS)
+def dashboard():
+    by, kind, date_from, date_to = _dashboard_args()
+    board = stats.dashboard(agency_ids=_visible_agency_ids(), by=by, kind=kind, date_from=date_from,
+                            date_to=date_to)
+    return render_template("publicity/dashboard.html", board=board, by=by, kind=kind)
+
+
+@staff_bp.route("/dashboard.xlsx")
+@staff_required(*SUPERVISORS)
+def dashboard_xlsx():
+    _by, kind, date_from, date_to = _dashboard_args()
+    data = stats.statistics_workbook(agency_ids=_visible_agency_ids(), kind=kind, date_from=date_from,
+                                     date_to=date_to)
+    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
+                     download_name=f"双公示统计-{today_china().isoformat()}.xlsx")
+
+
+@staff_bp.route("/export", methods=["GET", "POST"])
+@staff_required(*SUPERVISORS)
+def export():
+    form = forms.ExportForm()
+    ids = _visible_agency_ids()
+    agencies = db.session.execute(select(Agency).where(Agency.id.in_(ids)) if ids is not None
+                                  else select(Agency)).scalars().all()
+    form.agency.choices = ([("", _("All agencies"))] if ids is None else []) + [
+        (str(a.id), a.short_name) for a in agencies]
+    if form.validate_on_submit():
+        agency_id = int(form.agency.data) if (form.agency.data or "").isdigit() else None
+        if agency_id is None and ids is not None:
+            agency_id = current_user.agency_id
+        if ids is not None and agency_id not in ids:
+            abort(404)
+        run = export_mod.export_records(kind=Kind(form.kind.data), fmt=form.fmt.data, agency_id=agency_id,
+                                        changed_only=form.changed_only.data, public=False, user=current_user)
+        flash(_("Export ready: %(n)d records.", n=run.row_count), "success")
+        return redirect(url_for(".export"))
+    stmt = select(ExportRun).order_by(ExportRun.id.desc()).limit(30)
+    if ids is not None:
+        stmt = stmt.where(ExportRun.agency_id.in_(ids))
+    status = 400 if request.method == "POST" else 200
+    return render_template("publicity/export.html", form=form, runs=db.session.execute(stmt).scalars().all()), \
+        status
+
+
+@staff_bp.route("/export/<int:run_id>")
+@staff_required(*SUPERVISORS)
+def export_download(run_id: int):
+    run = db.session.get(ExportRun, run_id)
+    if run is None or (run.agency_id is None and not current_user.is_sys_admin):
+        abort(404)
+    if run.agency_id is not None:
+        ids = _visible_agency_ids()
+        if ids is not None and run.agency_id not in ids:
+            abort(404)
+    stored = db.session.get(StoredFile, run.file_id)
+    return send_file(io.BytesIO(stored.read_bytes()), mimetype=stored.content_type, as_attachment=True,
+                     download_name=stored.original_name)
+
+
+# ---------------------------------------------------------------------------------------------- administration
+
+
+@admin_bp.route("/", methods=["GET", "POST"])
+@staff_required(Role.SYS_ADMIN)
+def settings():
+    rules = load_rules()
+    form = forms.SettingsForm(prefix="s")
+    code_form = forms.CodeForm(prefix="c")
+    code_form.list_name.choices = [(n, n) for n in DEFAULT_CODES]
+    period_form = forms.PeriodForm(prefix="p")
+    if request.method == "GET":
+        form.due_working_days.data = rules.setting("due_working_days")
+        form.withdraw_working_days.data = rules.setting("withdraw_working_days")
+        form.latest_days.data = rules.setting("latest_days")
+        form.long_term_date.data = rules.long_term
+    elif "s-due_working_days" in request.form and form.validate_on_submit():
+        for key in ("due_working_days", "withdraw_working_days", "latest_days"):
+            operations.update_setting(key, getattr(form, key).data)
+        operations.update_setting("long_term_date", form.long_term_date.data.isoformat())
+        flash(_("The settings were saved."), "success")
+        return redirect(url_for(".settings"))
+    elif "c-value" in request.form and code_form.validate_on_submit():
+        code_id = request.form.get("code_id", type=int)
+        code = db.session.get(PublicityCode, code_id) if code_id else None
+        try:
+            operations.save_code(code_form.list_name.data, code_form.value.data, code_form.label.data,
+                                 meaning=code_form.meaning.data, active=code_form.active.data, code=code)
+        except DomainError as exc:
+            db.session.rollback()
+            code_form.value.errors = [*code_form.value.errors, exc.message]
+        else:
+            flash(_("The code was saved."), "success")
+            return redirect(url_for(".settings"))
+    elif "p-severity" in request.form and period_form.validate_on_submit():
+        try:
+            operations.save_period(period_form.severity.data, period_form.effective_from.data,
+                                   published=period_form.published.data, min_months=period_form.min_months.data,
+                                   max_months=period_form.max_months.data, basis=period_form.basis.data)
+        except DomainError as exc:
+            db.session.rollback()
+            period_form.max_months.errors = [*period_form.max_months.errors, exc.message]
+        else:
+            flash(_("The publicity period was saved."), "success")
+            return redirect(url_for(".settings"))
+    codes = db.session.execute(select(PublicityCode).order_by(PublicityCode.list_name, PublicityCode.sort_order)
+                               ).scalars().all()
+    periods = db.session.execute(select(PublicityPeriod).order_by(PublicityPeriod.effective_from.desc(),
+                                                                  PublicityPeriod.severity)).scalars().all()
+    status = 400 if request.method == "POST" else 200
+    return render_template("publicity/settings.html", form=form, code_form=code_form, period_form=period_form,
+                           codes=codes, periods=periods), status
+
+
+# ---------------------------------------------------------------------------------------------- public site
+
+
+def _public_record_or_404(record_id: int) -> PublicityRecord:
+    """Published records, and withdrawn ones (whose reason must stay visible, 处罚法 Art. 48)."""
+    rec = db.session.get(PublicityRecord, record_id)
+    if rec is None or rec.status not in (RecordStatus.PUBLISHED, RecordStatus.WITHDRAWN) or \
+            rec.published_at is None:
+        abort(404)
+    return rec
+
+
+@public_bp.route("/")
+@public
+def search():
+    q = request.args.get("q", "").strip()[:100]
+    kind = request.args.get("kind") if request.args.get("kind") in ("licensing", "penalty") else None
+    agency_id = request.args.get("agency", type=int)
+    order = "date" if request.args.get("order") == "date" else "relevance"
+    query = search_mod.SearchQuery(q=q, kind=kind, agency_id=agency_id, date_from=_date_arg("from"),
+                               date_to=_date_arg("to"), order=order, page=_page())
+    searched = bool(q or kind or agency_id or query.date_from or query.date_to)
+    result = search_mod.search(query) if searched else None
+    agencies = db.session.execute(select(Agency).where(Agency.active.is_(True)).order_by(Agency.short_name)
+                                  ).scalars().all()
+    return render_template("publicity/public_search.html", result=result, query=query, agencies=agencies,
+                           latest=None if searched else search_mod.latest(int(load_rules().setting("latest_days")),
+                                                                      limit=10))
+
+
+@public_bp.route("/latest")
+@public
+def latest():
+    days = int(load_rules().setting("latest_days"))
+    kind = request.args.get("kind") if request.args.get("kind") in ("licensing", "penalty") else None
+    return render_template("publicity/public_latest.html", rows=search_mod.latest(days, limit=200, kind=kind),
+                           days=days, kind=kind)
+
+
+@public_bp.route("/records/<int:record_id>")
+@public
+def public_record(record_id: int):
+    rec = _public_record_or_404(record_id)
+    kind = Kind(rec.kind)
+    shown = [(f, public_value(rec, f)) for f in FIELDS[kind] if f.public]
+    return render_template("publicity/public_record.html", record=rec, kind=kind, shown=shown,
+                           today=today_china())
+
+
+@public_bp.route("/export.<fmt>")
+@public
+def public_export(fmt: str):
+    """The public search result as CSV/XLSX, masked like the pages (rules §5.5), at most 5,000 records."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    kind = _kind(request.args.get("kind", "penalty"))
+    query = search_mod.SearchQuery(q=request.args.get("q", "").strip()[:100], kind=kind.value,
+                               agency_id=request.args.get("agency", type=int), order="date", per_page=100)
+    rows: list[PublicityRecord] = []
+    for page in range(1, 51):
+        query.page = page
+        batch = search_mod.search(query).rows
+        rows += batch
+        if len(batch) < query.per_page:
+            break
+    data = export_mod.render(export_mod.rows_for(rows, kind, public=True), fmt)
+    return send_file(io.BytesIO(data), mimetype=XLSX if fmt == "xlsx" else "text/csv", as_attachment=True,
+                     download_name=f"{'行政许可' if kind is Kind.LICENSING else '行政处罚'}.{fmt}")
+
+
+@public_bp.route("/catalogues")
+@public
+def catalogues():
+    latest_ids = (select(CatalogueVersion.agency_id, func.max(CatalogueVersion.number).label("n"))
+                  .where(CatalogueVersion.status == CatalogueStatus.APPROVED)
+                  .group_by(CatalogueVersion.agency_id).subquery())
+    agencies = db.session.execute(select(Agency).join(latest_ids, latest_ids.c.agency_id == Agency.id)
+                                  .order_by(Agency.short_name)).scalars().all()
+    return render_template("publicity/public_catalogues.html", agencies=agencies)
+
+
+@public_bp.route("/catalogues/<slug>")
+@public
+def catalogue(slug: str):
+    agency = db.session.execute(select(Agency).where(Agency.slug == slug)).scalar_one_or_none()
+    if agency is None:
+        abort(404)
+    version = db.session.execute(
+        select(CatalogueVersion).where(CatalogueVersion.agency_id == agency.id,
+                                       CatalogueVersion.status == CatalogueStatus.APPROVED)
+        .order_by(CatalogueVersion.number.desc()).limit(1)).scalar_one_or_none()
+    if version is None:
+        abort(404)
+    items = [m for m in version.snapshot if m.get("scope") == "public" and m.get("active", True)]
+    return render_template("publicity/public_catalogue.html", agency=agency, version=version, items=items)
+
