@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
 import click
-from flask import Flask
-from flask.cli import AppGroup
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+from flask_babel import force_locale
 
 from disclosure.core.errors import DomainError
 from disclosure.extensions import db
@@ -18,6 +21,17 @@ calendar = AppGroup("calendar", help="Show and maintain the working-day calendar
 def init_app(app: Flask) -> None:
     app.cli.add_command(calendar)
     app.cli.add_command(deadline)
+
+
+def _default_locale(fn):
+    """Messages in the deployment's default language (there is no request to choose one from)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 def _fail(exc) -> None:
@@ -59,6 +73,8 @@ def _flag(provisional: bool) -> str:
               help="Working days added after the original due date.")
 @click.option("--pause", "pauses", type=RANGE, multiple=True,
               help="Days START to END (both included) that do not count; repeatable.")
+@with_appcontext
+@_default_locale
 def deadline(received, days, extension, pauses):
     """Compute a deadline; the last line is the due date (ISO), with ' provisional' when it depends on a
     provisional calendar."""
@@ -78,6 +94,7 @@ def deadline(received, days, extension, pauses):
 
 @calendar.command("show")
 @click.argument("year", type=click.IntRange(service.FIRST_YEAR, service.LAST_YEAR))
+@_default_locale
 def calendar_show(year):
     """List a year's holidays and make-up working days with their source."""
     status = service.year_status(year)
@@ -95,6 +112,7 @@ def calendar_show(year):
 @click.argument("status", type=click.Choice(["work", "holiday"]))
 @click.option("--notice", "source", required=True, help="The notice this day comes from.")
 @click.option("--note", default="", help="For example the holiday's name.")
+@_default_locale
 def calendar_set(day, status, source, note):
     """Fix DAY as a working day or a holiday (wins over every other source)."""
     try:
@@ -108,6 +126,7 @@ def calendar_set(day, status, source, note):
 @calendar.command("unset")
 @click.argument("day", type=DATE)
 @click.option("--reason", default="")
+@_default_locale
 def calendar_unset(day, reason):
     """Remove the entry fixed for DAY."""
     override = db.session.execute(db.select(CalendarOverride).where(CalendarOverride.day == day)).scalar_one_or_none()
@@ -127,6 +146,7 @@ def calendar_unset(day, reason):
               help="Days off START:END; repeatable. Without any, the days already set for the year are used.")
 @click.option("--workday", "workdays", type=DATE, multiple=True, help="A make-up working day; repeatable.")
 @click.option("--accept-differences", is_flag=True, help="Accept a notice that omits a statutory holiday.")
+@_default_locale
 def calendar_notice(year, title, reference, issued, holidays, workdays, accept_differences):
     """Record YEAR's holiday notice: the year becomes official and open deadlines are recomputed."""
     adopt = not holidays and not workdays
@@ -146,6 +166,7 @@ def calendar_notice(year, title, reference, issued, holidays, workdays, accept_d
 @calendar.command("delete-notice")
 @click.argument("year", type=click.IntRange(service.FIRST_YEAR, service.LAST_YEAR))
 @click.option("--reason", default="")
+@_default_locale
 def calendar_delete_notice(year, reason):
     """Withdraw YEAR's notice (the year becomes provisional again unless the library covers it)."""
     notice = db.session.execute(db.select(CalendarNotice).where(CalendarNotice.year == year)).scalar_one_or_none()

@@ -9,6 +9,7 @@ from wtforms import BooleanField, IntegerField, RadioField, StringField, TextAre
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import DateInput
 
+from disclosure.web.forms import choices
 from disclosure.workdays import parsing
 
 
@@ -89,7 +90,7 @@ class NoticeForm(FlaskForm):
 
 class OverrideForm(FlaskForm):
     day = IsoDateField(_l("Date"), validators=[InputRequired(message=_REQUIRED_DATE)])
-    status = RadioField(_l("Status"), choices=[("holiday", _l("Holiday")), ("work", _l("Working day"))],
+    status = RadioField(_l("Status"), choices=choices([("holiday", _l("Holiday")), ("work", _l("Working day"))]),
                         validators=[InputRequired(message=_l("Choose holiday or working day."))])
     source = StringField(_l("Notice it comes from"),
                          validators=[InputRequired(message=_l("Name the notice this day comes from.")),

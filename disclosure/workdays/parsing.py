@@ -18,8 +18,11 @@ class InputError(ValueError):
     """Bad user input; `message` is translatable."""
 
     def __init__(self, message):
-        super().__init__(str(message))
+        super().__init__(message)
         self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 def parse_date(text: str) -> dt.date:
