@@ -14,9 +14,10 @@ from disclosure.extensions import babel
 
 
 def translation_directories() -> list[str]:
-    dirs = [str(PACKAGE_DIR / "translations")]
-    dirs += sorted(str(p) for p in PACKAGE_DIR.glob("*/translations") if p.is_dir())
-    return dirs
+    """Package catalogues first, the core catalogue last: Flask-Babel merges them in order and the last one wins,
+    so shared words ("Email", "Save") read the same on every page."""
+    dirs = sorted(str(p) for p in PACKAGE_DIR.glob("*/translations") if p.is_dir())
+    return [*dirs, str(PACKAGE_DIR / "translations")]
 
 
 def select_locale() -> str:
