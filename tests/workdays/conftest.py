@@ -43,5 +43,5 @@ def _D(s):
 def app_ctx(app):
     """Like the shared fixture, inside a request context: translated DomainError messages need a locale, and
     `disclosure.web.i18n.select_locale` reads the request (see the report: it should fall back without one)."""
-    with app.test_request_context():
+    with app.test_request_context(headers={"Accept-Language": "en"}):  # messages asserted in English
         yield app

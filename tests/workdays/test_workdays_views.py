@@ -163,3 +163,10 @@ def test_the_calculator_explains_bad_input(handler_client, query, message):
     assert resp.status_code == 200
     body = resp.get_data(as_text=True)
     assert message in body and "due-date" not in body
+
+
+def test_chinese_by_default(handler_client):
+    body = handler_client.get("/staff/deadline?received=2026-02-30").get_data(as_text=True)
+    assert "期限计算器" in body and "不是有效日期" in body
+    body = handler_client.get("/staff/deadline?received=2026-12-10").get_data(as_text=True)
+    assert "暂定" in body and "元旦" in body
