@@ -184,6 +184,8 @@ _EARLY_OPEN = (S.REGISTERED, S.ASSIGNED, S.IN_HANDLING, S.CONSULTING, S.FEE_NOTI
 
 TRANSITIONS: tuple[Transition, ...] = (
     _t("submit", S.DRAFT, S.SUBMITTED, [APPLICANT], ["is_own_case"]),
+    # An external portal files through the API on the applicant's behalf (token-authenticated).
+    _t("file_via_portal", S.DRAFT, S.SUBMITTED, [SYSTEM]),
     # Art. 31(3): the online application is received on the day the office confirms it.
     _t("confirm", S.SUBMITTED, S.REGISTERED, [REGISTRAR, OFFICE_HEAD, SYSTEM]),
     # Art. 29 / 31(1)(2): staff register a written, posted, faxed, emailed or oral application.

@@ -9,7 +9,24 @@ def init_app(app: Flask) -> None:
     from disclosure.applications import models  # noqa: F401  (tables for the migrations)
 
     app.config.setdefault("APPLICATION_REFERENCE_FORMAT", "{slug}-{year}-{serial:05d}")
+    from disclosure.applications import cli
+
+    cli.init_app(app)
+    _register_recompute()
     _init_web(app)
+
+
+def _register_recompute() -> None:
+    """When an administrator enters a year's holiday notice, every open deadline is recomputed."""
+    from disclosure.workdays import service
+
+    service.register_recompute(_recompute_after_calendar_change)
+
+
+def _recompute_after_calendar_change():
+    from disclosure.applications import sweep
+
+    return sweep.recompute_open()["changed"]
 
 
 def _init_web(app: Flask) -> None:
@@ -17,6 +34,7 @@ def _init_web(app: Flask) -> None:
 
     if importlib.util.find_spec("disclosure.applications.views") is None:
         return
-    from disclosure.applications import views
+    from disclosure.applications import api, views
 
     views.init_app(app)
+    api.init_app(app)

@@ -456,6 +456,28 @@ def file_online(applicant: User, agency: Agency, data: ApplicationInput) -> Appl
     return submit(draft, applicant)
 
 
+def file_via_portal(agency: Agency, data: ApplicationInput, *, portal: str) -> Application:
+    """An external portal files an application on behalf of an applicant (token-authenticated API). The same
+    validation as the online form; received when the office confirms it (Art. 31(3)), or at once when the
+    agency confirms automatically."""
+    if not agency.active:
+        raise DomainError(_l("This agency does not accept applications."), field="agency_id")
+    data = validate_input(data, complete=True)
+    app = Application(agency_id=agency.id, applicant_id=None, channel=Channel.API, state=States.DRAFT,
+                      received_evidence=_clean(portal, 300))
+    db.session.add(app)
+    db.session.flush()
+    _apply_input(app, data, None)
+    today = today_china()
+    _new_reference(app, agency, today)
+    app.submitted_at = utcnow()
+    _transition(app, "file_via_portal", None, today=today, extra={"portal": portal})
+    notify_applicant(app, "submitted")
+    if agency.auto_confirm_online:
+        confirm(app, None, today)
+    return app
+
+
 def confirm(app: Application, user: User | None, confirmed_on: dt.date | None = None) -> Application:
     """Art. 31(3): an online application is received on the day the office confirms it."""
     today = today_china()

@@ -1,0 +1,18 @@
+"""Periodic jobs: the morning deadline sweep (every day at 08:05 Beijing time; emails only on working days)."""
+
+from __future__ import annotations
+
+from huey import crontab
+
+from disclosure.core.jobs import huey, with_app
+
+
+@huey.periodic_task(crontab(hour="0", minute="5"))  # 00:05 UTC = 08:05 in China
+@with_app
+def deadline_sweep():
+    from disclosure.applications import sweep
+    from disclosure.extensions import db
+
+    stats = sweep.run()
+    db.session.commit()
+    return stats
