@@ -90,7 +90,8 @@ def agency_with_matters():
     db.session.flush()
     kinds = ["legal_person", "natural_person", "individual_business"]
     for kind, code, name in (("licensing", "XK001", "食品经营许可"), ("penalty", "CF001", "食品安全处罚")):
-        db.session.add(PublicityMatter(agency_id=agency.id, kind=kind, code=code, name=name, legal_basis="《食品安全法》",
+        db.session.add(PublicityMatter(agency_id=agency.id, kind=kind, code=code, name=name,
+                                       legal_basis="《食品安全法》",
                                        counterpart_kinds=kinds, scope="public"))
     db.session.commit()
     return agency

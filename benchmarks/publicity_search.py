@@ -23,7 +23,7 @@ def generate(rows: int, rng: random.Random) -> tuple[list[str], list[str]]:
     from disclosure.core.timeutil import utcnow
     from disclosure.extensions import db
     from disclosure.publicity.models import PublicityMatter, PublicityRecord
-    from disclosure.publicity.search import tokens
+    from disclosure.publicity.search import index_text
 
     agency = agency_with_matters()
     matters = {m.kind: m.id for m in db.session.execute(db.select(PublicityMatter)).scalars()}
@@ -51,7 +51,7 @@ def generate(rows: int, rng: random.Random) -> tuple[list[str], list[str]]:
             "source_code": agency.credit_code, "simplified_procedure": False,
             "status": "published" if rng.random() < 0.9 else "expired", "timeliness": "on_time",
             "due_date": decided + dt.timedelta(days=9), "due_provisional": False, "channel": "import",
-            "content_hash": "", "search_text": tokens(name), "version": 1, "created_at": now, "updated_at": now,
+            "content_hash": "", "search_text": index_text(name), "version": 1, "created_at": now, "updated_at": now,
             "published_at": now, "published_on": decided,
         })
         if len(batch) == 20000:

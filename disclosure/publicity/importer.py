@@ -333,9 +333,11 @@ def write_error_file(job: ImportJob, kind: Kind, header: HeaderMap, report: Impo
         list_sheet.append([row_no, code, _label(kind, code) if code else "", message])
     buf = io.BytesIO()
     wb.save(buf)
-    return store(buf.getvalue(), original_name=f"import-{job.id}-errors.xlsx",
-                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                 agency_id=job.agency_id, uploaded_by_id=job.created_by_id)
+    stored = store(buf.getvalue(), original_name=f"import-{job.id}-errors.xlsx",
+                   content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   agency_id=job.agency_id, uploaded_by_id=job.created_by_id)
+    db.session.flush()
+    return stored
 
 
 def _header_text(kind: Kind, code: str | None) -> str:

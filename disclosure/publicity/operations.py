@@ -35,7 +35,7 @@ from disclosure.publicity.models import (
     Timeliness,
 )
 from disclosure.publicity.rules import DEFAULT_SETTINGS, Rules, add_months, load_rules
-from disclosure.publicity.search import tokens
+from disclosure.publicity.search import index_text
 from disclosure.publicity.validation import RowResult
 
 RECORD_AUDIT_FIELDS = tuple(sorted({f.attr for fs in FIELDS.values() for f in fs} | {
@@ -111,7 +111,7 @@ def column_values(kind: Kind, result: RowResult) -> dict:
     if kind is Kind.LICENSING:
         values.pop("severity", None)
         values.pop("simplified_procedure", None)
-    values["search_text"] = tokens(values["counterpart_name"])
+    values["search_text"] = index_text(values["counterpart_name"])
     values["content_hash"] = result.content_hash
     return values
 

@@ -11,10 +11,11 @@ PostgreSQL). Credit codes and decision numbers are exact lookups on their own in
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import column, func, literal_column, select, table, text
+from sqlalchemy import and_, column, func, literal_column, select, table, text
 
 from disclosure.extensions import db
 from disclosure.publicity.models import PublicityRecord, RecordStatus
@@ -25,8 +26,28 @@ COUNT_CAP = 1000  # "more than 1,000 results": counting every match of a two-cha
 
 
 def tokens(name: str | None) -> str:
-    """北京市海淀区ABC科技 -> '北 京 市 海 淀 区 abc 科 技' (the same function indexes and queries)."""
+    """北京市海淀区ABC科技 -> '北 京 市 海 淀 区 abc 科 技': one token per Chinese character, Latin words whole.
+    Queries are tokenised with this function and matched as a phrase."""
     return " ".join(m.lower() for m in _WORD.findall(name or ""))
+
+
+def bigrams(query_tokens: str) -> list[str]:
+    """Adjacent pairs of single-character tokens: '北 京 科' -> ['北京', '京科']."""
+    toks = query_tokens.split()
+    pairs = [a + b for a, b in itertools.pairwise(toks) if len(a) == 1 and len(b) == 1]
+    return pairs
+
+
+def index_text(name: str | None) -> str:
+    """The stored `search_text`: the tokens, then ' | ', then the character pairs.
+
+    SQLite FTS5 matches a query as a phrase of single characters (pairs never equal a one-character token, and
+    the bar keeps a phrase from spanning the two parts). PostgreSQL looks the pairs up in its GIN index without
+    re-reading positions, which keeps two-character queries on common characters fast, and confirms the phrase
+    with a LIKE on the candidates only."""
+    toks = tokens(name)
+    pairs = bigrams(toks)
+    return f"{toks} | {' '.join(pairs)}" if pairs else toks
 
 
 @dataclass
@@ -57,7 +78,13 @@ def name_condition(query_tokens: str):
     """A WHERE condition matching records whose name contains the phrase, through the engine's index."""
     if db.session.get_bind().dialect.name == "postgresql":
         vector = func.to_tsvector(literal_column("'simple'::regconfig"), PublicityRecord.search_text)
-        return vector.op("@@")(func.phraseto_tsquery(literal_column("'simple'::regconfig"), query_tokens))
+        pairs = bigrams(query_tokens)
+        terms = " ".join(pairs) if pairs else query_tokens
+        indexed = vector.op("@@")(func.plainto_tsquery(literal_column("'simple'::regconfig"), terms))
+        if not pairs or len(query_tokens.split()) == 2:
+            return indexed  # one pair (or one token) is the whole phrase
+        phrase = query_tokens.replace("\\", "").replace("%", "").replace("_", "")
+        return and_(indexed, PublicityRecord.search_text.like(f"%{phrase}%"))
     return PublicityRecord.id.in_(select(_fts_table().c.rowid).where(_fts_match(query_tokens)))
 
 

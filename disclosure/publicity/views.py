@@ -5,8 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -41,8 +53,7 @@ from disclosure.publicity.rules import DEFAULT_CODES, load_rules
 from disclosure.publicity.validation import RecordValidator, matter_refs
 from disclosure.web.access import public, staff_object, staff_required
 
-staff_bp = Blueprint("publicity", __name__, url_prefix="/staff/publicity",
-                     static_folder="static", static_url_path="/static")
+staff_bp = Blueprint("publicity", __name__, url_prefix="/staff/publicity")
 public_bp = Blueprint("publicity_public", __name__, url_prefix="/publicity")
 admin_bp = Blueprint("publicity_admin", __name__, url_prefix="/admin/publicity")
 
@@ -97,6 +108,15 @@ def _date_arg(name: str) -> dt.date | None:
 
 
 # ---------------------------------------------------------------------------------------------- records
+
+
+@staff_bp.route("/publicity.js")
+@public
+def script():
+    """Inline validation and the import progress bar (a file of our own origin: the CSP allows no inline
+    script). Public like any other static asset."""
+    return send_from_directory(Path(__file__).parent / "static", "publicity.js", mimetype="text/javascript",
+                               max_age=3600)
 
 
 @staff_bp.route("/")

@@ -56,3 +56,18 @@ def workbook(rows: list[dict], kind: str = "penalty", *, headers: str = "codes")
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def save(pub, raw: dict, kind: str = "penalty", *, publish: bool = True, today=None):
+    """Validate and store one record as the form does; returns the record."""
+    from disclosure.core.timeutil import today_china
+    from disclosure.publicity.fields import Kind
+    from disclosure.publicity.operations import save_record
+    from disclosure.publicity.rules import load_rules
+    from disclosure.publicity.validation import RecordValidator, matter_refs
+
+    k = Kind(kind)
+    result = RecordValidator(k, load_rules(), matter_refs(pub.agency.id, k), today=today or today_china()).validate(raw)
+    assert result.errors == [], result.errors
+    record, _action = save_record(pub.agency, k, result, channel="form", publish=publish)
+    return record

@@ -1,0 +1,199 @@
+"""Bulk import of national-template files: mixed valid and invalid rows, re-import, Chinese headers and field
+codes, CSV encodings, and files refused before they are read (not a spreadsheet, truncated, zip bomb, too large)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from decimal import Decimal
+
+import pytest
+from publicity_helpers import REAL_USCC, licensing_raw, penalty_raw, workbook
+
+from disclosure.core.errors import DomainError
+from disclosure.extensions import db
+from disclosure.publicity import importer
+from disclosure.publicity.models import ImportJob, JobStatus, PublicityRecord
+
+
+def run_import(pub, data: bytes, kind: str = "penalty", **kw) -> ImportJob:
+    from disclosure.core.storage import store
+
+    stored = store(data, original_name="upload.xlsx", content_type="", agency_id=pub.agency.id)
+    db.session.flush()
+    job = ImportJob(agency_id=pub.agency.id, kind=kind, file_id=stored.id, filename="upload.xlsx",
+                    locale="en", **kw)
+    db.session.add(job)
+    db.session.flush()
+    importer.import_file(job, data)
+    db.session.commit()
+    return job
+
+
+def error_rows(job: ImportJob) -> list[list]:
+    from openpyxl import load_workbook
+
+    from disclosure.core.storage import StoredFile
+
+    wb = load_workbook(io.BytesIO(db.session.get(StoredFile, job.error_file_id).read_bytes()))
+    return [list(r) for r in wb["错误清单"].iter_rows(values_only=True)][1:], \
+        [list(r) for r in wb["待修正数据"].iter_rows(values_only=True)]
+
+
+def mixed_rows(pub) -> list[dict]:
+    return [
+        penalty_raw(pub, CF_WSH="罚〔2026〕1号"),
+        penalty_raw(pub, CF_WSH="罚〔2026〕2号", CF_XDR_SHXYM="914403001922038217"),  # wrong check character
+        penalty_raw(pub, CF_WSH="罚〔2026〕3号", CF_XDR_MC="杭州第三科技有限公司", CF_XDR_SHXYM=REAL_USCC[2]),
+        penalty_raw(pub, CF_WSH="罚〔2026〕4号", CF_JDRQ="2026-13-01"),  # not a date
+        penalty_raw(pub, CF_WSH="罚〔2026〕1号"),  # repeated decision number
+    ]
+
+
+def test_mixed_file_keeps_valid_rows_and_reports_every_invalid_one(pub, en):
+    job = run_import(pub, workbook(mixed_rows(pub)))
+    assert job.status == JobStatus.DONE
+    assert (job.created_count, job.updated_count, job.unchanged_count, job.error_count) == (2, 0, 0, 3)
+    listing, refused = error_rows(job)
+    assert [(r[0], r[1]) for r in listing] == [(3, "CF_XDR_SHXYM"), (5, "CF_JDRQ"), (6, "CF_WSH")]
+    assert "The check character of the credit code is wrong." in listing[0][3]
+    assert listing[2][3] == "The decision number is repeated from row 2."
+    # The first sheet holds the refused rows in their own columns, ready to be fixed and imported again.
+    assert refused[0][-2:] == ["原行号", "错误原因"] and [r[-2] for r in refused[1:]] == [3, 5, 6]
+    assert db.session.query(PublicityRecord).count() == 2
+
+
+def test_same_file_again_updates_instead_of_duplicating(pub, en):
+    rows = [penalty_raw(pub, CF_WSH=f"罚〔2026〕{i}号") for i in range(1, 4)]
+    run_import(pub, workbook(rows))
+    again = run_import(pub, workbook(rows))
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 3)
+    rows[1]["CF_NR_FK"] = "0.5"
+    third = run_import(pub, workbook(rows))
+    assert (third.created_count, third.updated_count, third.unchanged_count) == (0, 1, 2)
+    assert db.session.query(PublicityRecord).count() == 3
+    changed = db.session.execute(db.select(PublicityRecord).where(PublicityRecord.decision_no == "罚〔2026〕2号")
+                                 ).scalar_one()
+    from disclosure.core.audit import events_for
+
+    correction = [e for e in events_for("publicity_record", changed.id) if e.action == "publicity.penalty.correct"]
+    assert correction and Decimal(correction[0].before["fine_amount"]) == Decimal("0.2") and \
+        Decimal(correction[0].after["fine_amount"]) == Decimal("0.5")
+
+
+def test_fixed_error_sheet_imports(pub, en):
+    """The error file's first sheet, corrected, imports as it is (its extra columns are ignored)."""
+    from openpyxl import Workbook
+
+    job = run_import(pub, workbook(mixed_rows(pub)[:2]))
+    _listing, refused = error_rows(job)
+    header, row = refused[0], refused[1]
+    row[header.index("CF_XDR_SHXYM")] = REAL_USCC[1]
+    wb = Workbook()
+    wb.active.append(header)
+    wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    fixed = run_import(pub, buf.getvalue())
+    assert (fixed.created_count, fixed.error_count) == (1, 0)
+
+
+@pytest.mark.parametrize("headers", ["names", "codes"])
+def test_chinese_names_or_field_codes_in_the_header(pub, en, headers):
+    job = run_import(pub, workbook([licensing_raw(pub)], "licensing", headers=headers), kind="licensing")
+    assert (job.created_count, job.error_count) == (1, 0)
+
+
+def test_title_row_above_the_header_and_unknown_columns(pub, en):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    raw = penalty_raw(pub)
+    ws.append(["行政处罚信息公示表（2026年11月）"])
+    ws.append([*raw.keys(), "内部编号"])
+    ws.append([*raw.values(), "A-1"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    job = run_import(pub, buf.getvalue())
+    assert job.created_count == 1
+    assert job.errors_preview == [[2, "", "Unknown column 内部编号 was ignored."]]
+
+
+def test_csv_in_utf8_and_gb18030(pub, en):
+    import csv
+
+    for encoding, number in (("utf-8-sig", "罚〔2026〕8号"), ("gb18030", "罚〔2026〕9号")):
+        raw = penalty_raw(pub, CF_WSH=number)
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(raw.keys())
+        w.writerow(raw.values())
+        job = run_import(pub, buf.getvalue().encode(encoding))
+        assert (job.created_count, job.error_count) == (1, 0), job.errors_preview
+
+
+def test_wrong_record_type_is_named(pub, en):
+    with pytest.raises(DomainError) as exc:
+        run_import(pub, workbook([licensing_raw(pub)], "licensing"), kind="penalty")
+    assert str(exc.value.message) == "The header row belongs to the other record type: choose the right type."
+
+
+def test_refused_before_reading(pub, app, en):
+    cases = {
+        b"%PDF-1.7\n" + b"\x00" * 100: "The file is not a spreadsheet (XLSX or CSV).",
+        b"": "The file is empty.",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 50: "This is an old Excel (.xls) file. Save it as .xlsx or "
+                                                           ".csv and upload it again.",
+        workbook([penalty_raw(pub)])[:900]: "The spreadsheet is damaged or incomplete (truncated). Save it again "
+                                            "and retry.",
+    }
+    plain_zip = io.BytesIO()
+    with zipfile.ZipFile(plain_zip, "w") as z:
+        z.writestr("readme.txt", "hello")
+    cases[plain_zip.getvalue()] = "The file is a zip archive but not an Excel workbook (XLSX)."
+    for data, message in cases.items():
+        with pytest.raises(DomainError) as exc:
+            importer.inspect_upload(data)
+        assert str(exc.value.message) == message
+
+
+def test_zip_bomb_is_refused_from_its_directory(pub, en):
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\x00" * (50 * 1024 * 1024))
+    data = bomb.getvalue()
+    assert len(data) < 200 * 1024
+    with pytest.raises(DomainError) as exc:
+        importer.inspect_upload(data)
+    assert str(exc.value.message) == "The workbook is compressed suspiciously well (a zip bomb?) and is refused."
+
+
+def test_oversized_file_is_refused(pub, app, en):
+    app.config["PUBLICITY_IMPORT_MAX_BYTES"] = 1024
+    try:
+        with pytest.raises(DomainError) as exc:
+            importer.inspect_upload(b"a,b\n" * 1000)
+        assert str(exc.value.message) == "The file is larger than 0 MB. Split it into several files."
+    finally:
+        del app.config["PUBLICITY_IMPORT_MAX_BYTES"]
+
+
+def test_background_job_reports_progress(pub, en):
+    """A queued job runs with the worker's entry point and commits its progress."""
+    from disclosure.core.storage import store
+    from disclosure.publicity.jobs import process_import
+
+    data = workbook([penalty_raw(pub, CF_WSH=f"罚〔2026〕{i}号") for i in range(1, 2502)])
+    stored = store(data, original_name="big.xlsx", content_type="", agency_id=pub.agency.id)
+    db.session.flush()
+    job = ImportJob(agency_id=pub.agency.id, kind="penalty", file_id=stored.id, filename="big.xlsx", locale="en")
+    db.session.add(job)
+    db.session.commit()
+    assert process_import(job.id) == JobStatus.DONE
+    db.session.expire_all()
+    job = db.session.get(ImportJob, job.id)
+    assert (job.created_count, job.processed_rows, job.progress_percent) == (2501, 2501, 100)
+    assert process_import(987654) is None
