@@ -66,9 +66,9 @@ class CalculatorForm(FlaskForm):
         csrf = False
 
     received = IsoDateField(_l("Received on"), validators=[InputRequired(message=_REQUIRED_DATE)])
+    # Left out of the query, the number of days is the default (20, 条例 Art. 33); empty, it is refused.
     days = IntegerField(_l("Working days"), default=20,
-                        validators=[InputRequired(message=_l("Enter a number of working days.")),
-                                    NumberRange(min=0, max=400, message=_l("Enter a number from 0 to 400."))])
+                        validators=[NumberRange(min=0, max=400, message=_l("Enter a number from 0 to 400."))])
     extension = IntegerField(_l("Extension (working days)"), default=0,
                              validators=[Optional(), NumberRange(min=0, max=400,
                                                                  message=_l("Enter a number from 0 to 400."))])
