@@ -51,7 +51,7 @@ class Deadline(NamedTuple):
 
 
 class Source(NamedTuple):
-    """Where a day's status comes from. kind: "override" | "notice" | "chinesecalendar" | "statutory";
+    """Where a day's status comes from. kind: "override" | "notice" | "chinesecalendar" | "provisional";
     detail: the notice reference or the holiday's name ("" for an ordinary day)."""
 
     kind: str
@@ -210,7 +210,8 @@ class _Holder:
 
 
 _STANDALONE = _Holder()
-_DIRTY_KEY = "workdays_dirty"
+_DIRTY_KEY = "workdays_dirty"  # session.info: holders to drop when the transaction ends
+_LOCAL_KEY = "workdays_table"  # session.info: the transaction's private table
 
 
 def _holder() -> tuple[_Holder, bool]:
@@ -247,41 +248,51 @@ def _load_data() -> tuple[dict[dt.date, _Override], dict[int, str]]:
     return {r.day: _Override(r.is_working, r.source, r.note) for r in rows}, {y: ref for y, ref in notices}
 
 
-def _table(y0: int, y1: int) -> _Table:
-    """A table covering at least years y0..y1 (clamped to the supported range), fresh enough."""
-    holder, with_db = _holder()
-    if with_db:
-        interval = current_app.config.get("CALENDAR_CACHE_CHECK_SECONDS", 0 if current_app.testing else 5)
-        now = time.monotonic()
-        if holder.table is None or now - holder.checked_at >= interval:
-            token = _load_token()
-            holder.checked_at = now
-            if token != holder.token:
-                holder.table = None
-                holder.token = token
-    table = holder.table
-    if table is not None and table.covers(y0, y1):
-        return table
-    if table is not None:  # widen rather than shrink: callers keep asking about the same years
+def _span(y0: int, y1: int, table: _Table | None) -> tuple[int, int]:
+    """The years to build: what is asked, what was built before (callers keep asking about the same years) and,
+    for a first build, a few years around today."""
+    if table is not None:
         y0, y1 = min(y0, table.y0), max(y1, table.y1)
     else:
         this_year = today_china().year
         y0, y1 = min(y0, this_year - 3), max(y1, this_year + 2)
-    y0, y1 = max(y0, FIRST_YEAR), min(y1, LAST_YEAR)
-    overrides, notices = _load_data() if with_db else ({}, {})
-    holder.table = _Table(y0, y1, overrides, notices, statutory_rules())
-    return holder.table
+    return max(y0, FIRST_YEAR), min(y1, LAST_YEAR)
 
 
-def invalidate() -> None:
-    """Drop this process's tables now (used by the operations that change the calendar)."""
-    holder, _ = _holder()
-    holder.invalidate()
+def _table(y0: int, y1: int) -> _Table:
+    """A table covering at least years y0..y1 (clamped to the supported range), fresh enough."""
+    holder, with_db = _holder()
+    if not with_db:
+        if holder.table is None or not holder.table.covers(y0, y1):
+            holder.table = _Table(*_span(y0, y1, holder.table), {}, {}, statutory_rules())
+        return holder.table
+    from disclosure.extensions import db
+
+    info = db.session.info
+    if info.get(_DIRTY_KEY):
+        # This transaction changed the calendar: its callbacks need the new days, other threads must not see
+        # them before the commit, so the table is private to the transaction.
+        local = info.get(_LOCAL_KEY)
+        if local is None or not local.covers(y0, y1):
+            local = info[_LOCAL_KEY] = _Table(*_span(y0, y1, local), *_load_data(), statutory_rules())
+        return local
+    interval = current_app.config.get("CALENDAR_CACHE_CHECK_SECONDS", 0 if current_app.testing else 5)
+    now = time.monotonic()
+    if holder.table is None or now - holder.checked_at >= interval:
+        token = _load_token()
+        holder.checked_at = now
+        if token != holder.token:
+            holder.table = None
+            holder.token = token
+    table = holder.table
+    if table is None or not table.covers(y0, y1):
+        table = holder.table = _Table(*_span(y0, y1, table), *_load_data(), statutory_rules())
+    return table
 
 
 def mark_changed() -> None:
-    """Record a calendar change in the current transaction: a new token for other processes, this process's
-    cache dropped now and again when the transaction ends (so a rolled-back change never stays cached)."""
+    """Record a calendar change in the current transaction: a new token tells other processes to reload; this
+    transaction computes with a private table until it ends, and then this process's cache is dropped."""
     from disclosure.extensions import db
     from disclosure.workdays.models import CalendarState
 
@@ -293,13 +304,15 @@ def mark_changed() -> None:
         state.token = token
     db.session.flush()
     holder, _ = _holder()
-    holder.invalidate()
-    db.session.info.setdefault(_DIRTY_KEY, []).append(holder)
+    info = db.session.info
+    info.setdefault(_DIRTY_KEY, []).append(holder)
+    info.pop(_LOCAL_KEY, None)
 
 
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _drop_cache_after_transaction(session):
+    session.info.pop(_LOCAL_KEY, None)
     for holder in session.info.pop(_DIRTY_KEY, ()):
         holder.invalidate()
 

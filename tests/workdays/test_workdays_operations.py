@@ -177,3 +177,14 @@ def test_other_processes_notice_a_change_by_its_token(app, app_ctx):
         assert service.is_working_day(D("2026-03-02"))
     finally:
         del app.config["CALENDAR_CACHE_CHECK_SECONDS"]
+
+
+def test_uncommitted_changes_stay_private_to_their_transaction(app, app_ctx):
+    assert service.is_working_day(D("2026-03-02"))  # the shared table is built
+    ops.set_override(D("2026-03-02"), is_working=False, source="x")
+    assert not service.is_working_day(D("2026-03-02"))
+    with app.app_context():  # another request meanwhile (its own session) still sees the committed calendar
+        assert service.is_working_day(D("2026-03-02"))
+    db.session.commit()
+    with app.app_context():
+        assert not service.is_working_day(D("2026-03-02"))
