@@ -70,3 +70,5 @@ def test_scope_and_token_are_enforced(app, make_agency, app_ctx):
     assert c.get("/api/v1/probe/", headers={"Authorization": f"Bearer {other}"}).status_code == 403
     resp = c.get("/api/v1/probe/", headers={"Authorization": f"Bearer {good}"})
     assert resp.status_code == 200 and resp.get_json() == {"agency": agency.id}
+    with probe_app.app_context():
+        db.engine.dispose()  # the second app has its own pool
