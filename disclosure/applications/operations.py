@@ -1019,9 +1019,9 @@ def revise_draft(app: Application, handler: User, expected_version: int | None =
 
 def submit_for_review(app: Application, handler: User, expected_version: int | None = None) -> None:
     check_version(app, expected_version)
+    _transition(app, "submit_for_review", handler)
     app.office_approved = app.legal_approved = False
     app.outcome = _derive_outcome(app)
-    _transition(app, "submit_for_review", handler)
 
 
 def _draft_snapshot(app: Application) -> list[dict]:
