@@ -76,7 +76,7 @@ class CalculatorForm(FlaskForm):
 
 
 class NoticeForm(FlaskForm):
-    reference = StringField(_l("Document number"), validators=[InputRequired(message=_l("Enter the notice's "
+    reference = StringField(_l("Notice document number"), validators=[InputRequired(message=_l("Enter the notice's "
                                                                                         "document number.")),
                                                                 Length(max=120)])
     title = StringField(_l("Title"), validators=[InputRequired(message=_l("Enter the notice's title.")),
