@@ -34,8 +34,14 @@ def _render_item(type_, obj, autogen_context):
     return False
 
 
+def include_name(name, type_, parent_names):
+    """Full-text index tables (SQLite FTS5 virtual tables and their shadow tables, `*_fts*`) are made by raw SQL
+    in their migrations and have no model: autogenerate must not try to drop them."""
+    return not (type_ == "table" and name and "_fts" in name)
+
+
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(compare_type=True, render_as_batch=True, render_item=_render_item)
+migrate = Migrate(compare_type=True, render_as_batch=True, render_item=_render_item, include_name=include_name)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
