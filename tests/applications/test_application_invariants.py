@@ -124,7 +124,8 @@ def test_random_action_sequences_keep_the_invariants(world, make_agency, make_st
 
         @rule(approve=st.booleans())
         def office(self, approve):
-            self._moved(ops.review, self.case, self.head, stage="office", approve=approve, comment="" if approve else "改")
+            self._moved(ops.review, self.case, self.head, stage="office", approve=approve,
+                        comment="" if approve else "改")
 
         @rule(approve=st.booleans())
         def legal_review(self, approve):
