@@ -254,6 +254,7 @@ class Application(TimestampMixin, db.Model):
         Index("ix_applications_handler_state", "handler_id", "state"),
         Index("ix_applications_applicant", "applicant_id", "id"),
         Index("ix_applications_state_due", "state", "due_date"),
+        Index("ix_applications_agency_status_due", "agency_id", "deadline_status", "due_date"),
     )
 
     @property

@@ -2,7 +2,7 @@
 
 Revision ID: applications_0001
 Revises: 0001_foundation
-Create Date: 2026-11-22 22:45:26.150882
+Create Date: 2026-11-22 23:07:08.169905
 
 """
 from alembic import op
@@ -96,6 +96,7 @@ def upgrade():
     with op.batch_alter_table('applications', schema=None) as batch_op:
         batch_op.create_index('ix_applications_agency_due', ['agency_id', 'due_date'], unique=False)
         batch_op.create_index('ix_applications_agency_state_due', ['agency_id', 'state', 'due_date'], unique=False)
+        batch_op.create_index('ix_applications_agency_status_due', ['agency_id', 'deadline_status', 'due_date'], unique=False)
         batch_op.create_index('ix_applications_applicant', ['applicant_id', 'id'], unique=False)
         batch_op.create_index('ix_applications_handler_state', ['handler_id', 'state'], unique=False)
         batch_op.create_index('ix_applications_state_due', ['state', 'due_date'], unique=False)
@@ -292,6 +293,7 @@ def downgrade():
         batch_op.drop_index('ix_applications_state_due')
         batch_op.drop_index('ix_applications_handler_state')
         batch_op.drop_index('ix_applications_applicant')
+        batch_op.drop_index('ix_applications_agency_status_due')
         batch_op.drop_index('ix_applications_agency_state_due')
         batch_op.drop_index('ix_applications_agency_due')
 
