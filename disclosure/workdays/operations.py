@@ -30,6 +30,14 @@ def notice_window(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year - 1, 12, 1), dt.date(year + 1, 1, 31)
 
 
+def _check_window(year: int, days: Iterable[dt.date]) -> None:
+    lo, hi = notice_window(year)
+    for d in days:
+        if not lo <= d <= hi:
+            raise DomainError(_l("%(date)s is too far from %(year)s for this year's notice.",
+                                 date=d.isoformat(), year=year), field="holidays")
+
+
 def _expand(ranges: Iterable[tuple[dt.date, dt.date]]) -> list[dt.date]:
     days: set[dt.date] = set()
     for start, end in ranges:
@@ -85,15 +93,11 @@ def record_notice(
         off = sorted(ov.day for ov in adopted if not ov.is_working)
         work = sorted(ov.day for ov in adopted if ov.is_working)
     else:
-        off = _expand(holidays or ())
-        work = sorted(set(workdays or ()))
+        holidays, work = list(holidays or ()), sorted(set(workdays or ()))
+        _check_window(year, [d for span in holidays for d in span] + work)
+        off = _expand(holidays)
     if not off:
         raise DomainError(_l("Enter at least one holiday range."), field="holidays")
-    lo, hi = notice_window(year)
-    for d in off + work:
-        if not lo <= d <= hi:
-            raise DomainError(_l("%(date)s is too far from %(year)s for this year's notice.",
-                                 date=d.isoformat(), year=year), field="holidays")
     both = sorted(set(off) & set(work))
     if both:
         raise DomainError(_l("%(date)s is entered both as a holiday and as a working day.",
