@@ -89,27 +89,10 @@ class AgencyForm(FlaskForm):
     active = BooleanField(_l("Active"), default=True)
 
     def data_for_save(self) -> dict:
-        d = {
-            k: getattr(self, k).data
-            for k in (
-                "slug",
-                "full_name",
-                "short_name",
-                "credit_code",
-                "division_code",
-                "address",
-                "postal_code",
-                "office_hours",
-                "phone",
-                "fax",
-                "email",
-                "website",
-                "reconsideration_body",
-                "litigation_court",
-                "auto_confirm_online",
-                "active",
-            )
-        }
+        from disclosure.accounts.operations import AGENCY_FIELDS
+
+        special = {"parent_id", "doc_number_prefixes"}
+        d = {k: getattr(self, k).data for k in AGENCY_FIELDS if k not in special}
         d = {k: (val.strip() if isinstance(val, str) else val) for k, val in d.items()}
         d["email"] = d["email"] or ""
         d["parent_id"] = self.parent_id.data or None
