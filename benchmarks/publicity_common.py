@@ -39,15 +39,21 @@ def make_uscc(rng: random.Random, n: int) -> str:
 
 
 @contextlib.contextmanager
-def bench_app(engine: str):
-    """An application on a fresh, migrated database; dropped afterwards."""
+def bench_app(engine: str, *, keep: bool = False, reuse: str | None = None):
+    """An application on a fresh, migrated database, dropped afterwards unless `keep`; `reuse` names a kept
+    database (PostgreSQL name or SQLite path) to measure again without generating the data."""
     from flask_migrate import upgrade
     from sqlalchemy import create_engine
 
     tmp = Path(tempfile.mkdtemp(prefix="publicity-bench-"))
     os.environ["INSTANCE_PATH"] = str(tmp / "instance")
     pg_name = None
-    if engine == "postgresql":
+    if reuse and engine == "postgresql":
+        server = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+        url = server.rsplit("/", 1)[0] + "/" + reuse
+    elif reuse:
+        url = f"sqlite:///{reuse}"
+    elif engine == "postgresql":
         server = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
         pg_name = f"publicity_bench_{uuid.uuid4().hex[:8]}"
         admin = create_engine(server, isolation_level="AUTOCOMMIT")
@@ -62,19 +68,25 @@ def bench_app(engine: str):
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "STORAGE_DIR": str(tmp / "files"), "TESTING": True})
     try:
         with app.app_context():
-            upgrade(revision="heads")
+            if not reuse:
+                upgrade(revision="heads")
+            print(f"  database: {pg_name or url}")
             yield app
             from disclosure.extensions import db
 
             db.session.remove()
             db.engine.dispose()
     finally:
-        if pg_name:
+        if pg_name and not keep:
             with admin.connect() as conn:
                 conn.exec_driver_sql(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                                      f"WHERE datname = '{pg_name}' AND pid <> pg_backend_pid()")
                 conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {pg_name}")
             admin.dispose()
+        elif not keep and not reuse:
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def agency_with_matters():

@@ -95,14 +95,26 @@ def timed(fn, queries) -> list[float]:
     return out
 
 
-def run(engine: str, rows: int, n_queries: int) -> dict:
+def sample_existing(rng: random.Random) -> tuple[list[str], list[str]]:
+    """Names and codes of a reused database (every 97th / 89th record, as generated)."""
+    from sqlalchemy import text
+
+    from disclosure.extensions import db
+
+    names = list(db.session.execute(text("SELECT counterpart_name FROM publicity_records WHERE id % 97 = 0")).scalars())
+    codes = list(db.session.execute(text("SELECT credit_code FROM publicity_records WHERE id % 89 = 0 "
+                                         "AND credit_code IS NOT NULL")).scalars())
+    return names, codes
+
+
+def run(engine: str, rows: int, n_queries: int, keep: bool = False, reuse: str | None = None) -> dict:
     from disclosure.extensions import db
     from disclosure.publicity.search import SearchQuery, search
 
     rng = random.Random(20261122)
-    with bench_app(engine):
+    with bench_app(engine, keep=keep, reuse=reuse):
         print(f"[{engine}]")
-        names, codes = generate(rows, rng)
+        names, codes = sample_existing(rng) if reuse else generate(rows, rng)
         two, four = [], []
         for name in rng.sample(names, min(len(names), n_queries * 3)):
             if len(name) >= 2 and len(two) < n_queries:
@@ -141,10 +153,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--keep", action="store_true", help="keep the generated database")
+    parser.add_argument("--reuse", help="measure a kept database again (PostgreSQL name or SQLite file)")
     args = parser.parse_args()
     engines = ["sqlite", "postgresql"] if args.engine == "both" else [args.engine]
     for engine in engines:
-        run(engine, args.rows, args.queries)
+        run(engine, args.rows, args.queries, keep=args.keep, reuse=args.reuse)
 
 
 if __name__ == "__main__":

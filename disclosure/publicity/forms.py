@@ -23,16 +23,18 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from disclosure.publicity.fields import FIELDS, FieldType, Kind
 from disclosure.publicity.rules import INDIVIDUAL_BUSINESS, LEGAL_PERSON, NATURAL_PERSON
 from disclosure.publicity.validation import EXTRA_MATTER, EXTRA_SEVERITY, EXTRA_SIMPLIFIED
+from disclosure.web.forms import choices as _choices
 
-KIND_CHOICES = [(Kind.LICENSING.value, _l("Administrative licensing")), (Kind.PENALTY.value,
-                                                                          _l("Administrative penalty"))]
-COUNTERPART_CHOICES = [(LEGAL_PERSON, _l("Legal person or other organisation")),
-                       (NATURAL_PERSON, _l("Natural person")), (INDIVIDUAL_BUSINESS, _l("Individual business"))]
-SCOPE_CHOICES = [("public", _l("Public")), ("government", _l("Government only"))]
-WITHDRAWAL_CHOICES = [("changed", _l("Decision changed")), ("revoked", _l("Decision revoked")),
-                      ("unlawful", _l("Confirmed unlawful")), ("void", _l("Confirmed void"))]
-SEVERITY_CHOICES = [("", _l("Determined from the penalty")), ("minor", _l("Minor")),
-                    ("general", _l("General")), ("serious", _l("Serious"))]
+KIND_CHOICES = _choices([(Kind.LICENSING.value, _l("Administrative licensing")), (Kind.PENALTY.value,
+                                                                          _l("Administrative penalty"))])
+COUNTERPART_CHOICES = _choices([(LEGAL_PERSON, _l("Legal person or other organisation")),
+                                (NATURAL_PERSON, _l("Natural person")),
+                                (INDIVIDUAL_BUSINESS, _l("Individual business"))])
+SCOPE_CHOICES = _choices([("public", _l("Public")), ("government", _l("Government only"))])
+WITHDRAWAL_CHOICES = _choices([("changed", _l("Decision changed")), ("revoked", _l("Decision revoked")),
+                               ("unlawful", _l("Confirmed unlawful")), ("void", _l("Confirmed void"))])
+SEVERITY_CHOICES = _choices([("", _l("Determined from the penalty")), ("minor", _l("Minor")),
+                             ("general", _l("General")), ("serious", _l("Serious"))])
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -53,10 +55,10 @@ def record_form_class(kind: Kind, rules, matters, departments):
     for f in FIELDS[kind]:
         label = f"{f.label} ({f.code})"
         if f.type is FieldType.CODE and f.code_list in rules.codes and f.attr != "penalty_categories":
-            choices = [("", "—"), *list(rules.codes[f.code_list].labels.items())]
+            choices = _choices([("", "—"), *rules.codes[f.code_list].labels.items()])
             setattr(RecordForm, field_name(f.code), SelectField(label, choices=choices, validate_choice=False))
         elif f.type is FieldType.CODE and f.attr == "penalty_categories":
-            choices = list(rules.codes.get(f.code_list).labels.items()) if f.code_list in rules.codes else []
+            choices = _choices(rules.codes[f.code_list].labels.items() if f.code_list in rules.codes else [])
             setattr(RecordForm, field_name(f.code), MultiCheckboxField(label, choices=choices,
                                                                          validate_choice=False))
         elif f.type is FieldType.DATE:
@@ -65,12 +67,12 @@ def record_form_class(kind: Kind, rules, matters, departments):
             setattr(RecordForm, field_name(f.code), TextAreaField(label, render_kw={"rows": 3}))
         else:
             setattr(RecordForm, field_name(f.code), StringField(label))
-    RecordForm.matter = SelectField(_l("Matter of the catalogue"), choices=[("", "—")] + [
-        (m.name, m.name) for m in matters], validate_choice=False)
-    RecordForm.department = SelectField(_l("Department"), choices=[("", "—")] + [
-        (str(d.id), d.name) for d in departments], validate_choice=False)
+    RecordForm.matter = SelectField(_l("Matter of the catalogue"), choices=_choices(
+        [("", "—")] + [(m.name, m.name) for m in matters]), validate_choice=False)
+    RecordForm.department = SelectField(_l("Department"), choices=_choices(
+        [("", "—")] + [(str(d.id), d.name) for d in departments]), validate_choice=False)
     if kind is Kind.PENALTY:
-        RecordForm.severity = SelectField(_l("Severity"), choices=SEVERITY_CHOICES)
+        RecordForm.severity = SelectField(_l("Severity"), choices=SEVERITY_CHOICES, validate_choice=False)
         RecordForm.simplified = BooleanField(_l("Decided by simplified procedure (never public)"))
     RecordForm.publish = BooleanField(_l("Publish now"), default=True)
     return RecordForm
@@ -139,8 +141,8 @@ class MatterForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    decision = RadioField(_l("Confidentiality review"), choices=[
-        ("approve", _l("Approve: nothing secret, publish")), ("reject", _l("Send back"))],
+    decision = RadioField(_l("Confidentiality review"), choices=_choices([
+        ("approve", _l("Approve: nothing secret, publish")), ("reject", _l("Send back"))]),
         validators=[InputRequired()])
     comment = TextAreaField(_l("Comment"), validators=[Length(max=2000)])
 
@@ -182,6 +184,6 @@ class PeriodForm(FlaskForm):
 
 class ExportForm(FlaskForm):
     kind = RadioField(_l("Record type"), choices=KIND_CHOICES, validators=[InputRequired()])
-    fmt = RadioField(_l("Format"), choices=[("xlsx", "XLSX"), ("csv", "CSV")], default="xlsx")
+    fmt = RadioField(_l("Format"), choices=_choices([("xlsx", "XLSX"), ("csv", "CSV")]), default="xlsx")
     changed_only = BooleanField(_l("Only records changed since the last export"))
     agency = SelectField(_l("Agency"), choices=[], validate_choice=False)

@@ -52,6 +52,7 @@ from disclosure.publicity.models import (
 from disclosure.publicity.rules import DEFAULT_CODES, load_rules
 from disclosure.publicity.validation import RecordValidator, matter_refs
 from disclosure.web.access import public, staff_object, staff_required
+from disclosure.web.forms import choices
 
 staff_bp = Blueprint("publicity", __name__, url_prefix="/staff/publicity")
 public_bp = Blueprint("publicity_public", __name__, url_prefix="/publicity")
@@ -337,7 +338,7 @@ def _import_form(agency: Agency):
     matters = db.session.execute(
         select(PublicityMatter).where(PublicityMatter.agency_id == agency.id, PublicityMatter.active.is_(True))
         .order_by(PublicityMatter.kind, PublicityMatter.name)).scalars()
-    form.matter.choices = [("", _("Use the file's matter column"))] + [(str(m.id), m.name) for m in matters]
+    form.matter.choices = choices([("", _("Use the file's matter column"))] + [(str(m.id), m.name) for m in matters])
     return form
 
 
@@ -575,8 +576,8 @@ def export():
     ids = _visible_agency_ids()
     agencies = db.session.execute(select(Agency).where(Agency.id.in_(ids)) if ids is not None
                                   else select(Agency)).scalars().all()
-    form.agency.choices = ([("", _("All agencies"))] if ids is None else []) + [
-        (str(a.id), a.short_name) for a in agencies]
+    form.agency.choices = choices(([("", _("All agencies"))] if ids is None else []) + [
+        (str(a.id), a.short_name) for a in agencies])
     if form.validate_on_submit():
         agency_id = int(form.agency.data) if (form.agency.data or "").isdigit() else None
         if agency_id is None and ids is not None:
@@ -619,7 +620,7 @@ def settings():
     rules = load_rules()
     form = forms.SettingsForm(prefix="s")
     code_form = forms.CodeForm(prefix="c")
-    code_form.list_name.choices = [(n, n) for n in DEFAULT_CODES]
+    code_form.list_name.choices = choices((n, n) for n in DEFAULT_CODES)
     period_form = forms.PeriodForm(prefix="p")
     if request.method == "GET":
         form.due_working_days.data = rules.setting("due_working_days")
