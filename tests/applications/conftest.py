@@ -22,7 +22,7 @@ class World:
 @pytest.fixture
 def request_ctx(app_ctx):
     """Operations raise translated messages; the locale selector reads the request, so give them one."""
-    with app_ctx.test_request_context("/"):
+    with app_ctx.test_request_context("/", headers={"Accept-Language": "en"}):
         yield
 
 
