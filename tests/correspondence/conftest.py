@@ -31,8 +31,8 @@ def fixed_agency(**kw):
 
 @pytest.fixture
 def req(app):
-    """A request context: translated messages and url_for work as in a view."""
-    with app.test_request_context("/"):
+    """A request context in English: translated messages and url_for work as in a view."""
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
         yield app
 
 
