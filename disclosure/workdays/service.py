@@ -450,8 +450,8 @@ def statutory_holidays(year: int) -> dict[dt.date, str]:
 
 
 def year_days(year: int) -> list[tuple[dt.date, DayInfo]]:
-    """Every day of `year` that is not an ordinary weekday or weekend: holidays, make-up working days and
-    overrides, with their source (for the administrators' calendar page)."""
+    """Every day of `year` that is not an ordinary weekday or weekend: holidays (also those on a weekend),
+    make-up working days and overrides, with their source (for the administrators' calendar page)."""
     check_year(year)
     table = _table(year, year)
     out = []
@@ -459,7 +459,9 @@ def year_days(year: int) -> list[tuple[dt.date, DayInfo]]:
     while d.year == year:
         info = table.info(d)
         ordinary = info.is_working == (d.weekday() < 5)
-        if not ordinary or info.source.kind == "override":
+        # a holiday on a weekend is listed too: it explains the compensation days
+        named = info.source.kind in ("chinesecalendar", "provisional") and info.source.detail
+        if not ordinary or named or info.source.kind == "override":
             out.append((d, info))
         d += _ONE_DAY
     return out

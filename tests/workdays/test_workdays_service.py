@@ -149,4 +149,6 @@ def test_year_days_lists_holidays_and_make_up_days(app_ctx):
     days = dict(service.year_days(2026))
     assert days[D("2026-02-14")].is_working and not days[D("2026-02-16")].is_working
     assert D("2026-03-02") not in days  # an ordinary Monday
+    assert D("2026-04-04") in days and not days[D("2026-04-04")].is_working  # 清明 on a Saturday
+    assert D("2027-02-06") in dict(service.year_days(2027))  # 春节 on a Saturday (provisional)
     assert sum(1 for info in days.values() if info.is_working) == 6
