@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import Select, exists, or_, select
+from sqlalchemy.orm import selectinload
 
 from disclosure.applications.models import Application, DeadlineStatus, RequestedItem
 from disclosure.core.timeutil import today_china
@@ -51,7 +52,7 @@ def workbench_query(agency_id: int | None, f: Filters, *, user_id: int | None = 
                     today: dt.date | None = None) -> Select:
     """The cases matching the filters, ordered by deadline (cases without one last) then reference."""
     today = today or today_china()
-    q = select(Application).where(Application.state != S.DRAFT)
+    q = select(Application).options(selectinload(Application.handler)).where(Application.state != S.DRAFT)
     if agency_id is not None:
         q = q.where(Application.agency_id == agency_id)
     states = QUEUES.get(f.queue, ())
