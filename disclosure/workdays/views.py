@@ -39,7 +39,7 @@ def _checked_year(year: int) -> int:
 @bp.route("/admin/calendar/<int:year>")
 @staff_required(Role.SYS_ADMIN)
 def year(year: int | None = None):
-    year = _checked_year(year or today_china().year)
+    year = _checked_year(today_china().year if year is None else year)
     notice = _notice_for(year)
     overrides = {
         ov.day: ov

@@ -53,6 +53,7 @@ def test_year_page_lists_days_and_sources(admin_client):
     body = admin_client.get("/admin/calendar/2027").get_data(as_text=True)
     assert "2027-02-10" in body and "春节（补休）" in body
     assert admin_client.get("/admin/calendar/2101").status_code == 404
+    assert admin_client.get("/admin/calendar/0").status_code == 404
     assert admin_client.get("/admin/calendar/").status_code == 200
 
 
