@@ -74,8 +74,9 @@ def test_every_route_against_every_role(app, people):
         api = _is_api(app, rule.endpoint)
         policy = None if api else app.view_functions[rule.endpoint].access_policy
         for who, (user, c) in people.items():
-            resp = c.open(url, method=method, data={})
-            status = resp.status_code
+            with c.open(url, method=method, data={}) as resp:  # closes file responses
+                status = resp.status_code
+                location = resp.headers.get("Location", "")
             if status >= 500:
                 problems.append(f"{method} {url} as {who}: server error {status}")
                 continue
@@ -84,7 +85,7 @@ def test_every_route_against_every_role(app, people):
                     problems.append(f"{method} {url} as {who}: API without token gave {status}, not 401")
                 continue
             allowed = policy.allows(user) if user is not None else policy.kind == "public"
-            to_login = status == 302 and "/login" in resp.headers.get("Location", "")
+            to_login = status == 302 and "/login" in location
             refused = status == 403 or (to_login and policy.kind != "public")
             if allowed and refused:
                 problems.append(f"{method} {url} as {who}: refused ({status}) but the policy allows")

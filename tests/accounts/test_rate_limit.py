@@ -3,8 +3,16 @@
 
 def test_login_rate_limit(app):
     from disclosure import create_app
+    from disclosure.extensions import limiter
 
     limited = create_app({**app.config, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"})
+    try:
+        _check(limited)
+    finally:
+        limiter.enabled = app.config["RATELIMIT_ENABLED"]  # the extension object is shared by both apps
+
+
+def _check(limited):
     c = limited.test_client()
     codes = [c.post("/login", data={"email": "x@example.cn", "password": "nope"}).status_code for _ in range(21)]
     assert codes[:20] == [200] * 20
