@@ -48,7 +48,7 @@ def pdf_text(pdf: bytes, *, layout: bool = False) -> str:
     with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
         fh.write(pdf)
         fh.flush()
-        args = ["pdftotext", "-enc", "UTF-8"] + (["-layout"] if layout else []) + [fh.name, "-"]
+        args = ["pdftotext", "-enc", "UTF-8", "-layout" if layout else "-raw", fh.name, "-"]
         return subprocess.run(args, check=True, capture_output=True).stdout.decode("utf-8")
 
 

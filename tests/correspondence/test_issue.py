@@ -111,7 +111,7 @@ def test_correction_is_a_new_letter_referring_to_the_old(req, agency):
     assert new.corrects_id == old.id and new.number != old.number
     assert old.status == LetterStatus.SUPERSEDED
     text = flat(pdf_text(service.letter_pdf(new)))
-    assert f"的更正，原文书以本文书为准" in text and old.number in text
+    assert "的更正，原文书以本文书为准" in text and old.number in text
     assert service.verify(old.number, old.verification_code).status == LetterStatus.SUPERSEDED
 
 
