@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
+import threading
 import time
 import uuid
 from array import array
@@ -202,6 +203,7 @@ class _Holder:
         self.table: _Table | None = None
         self.token: str | None = None
         self.checked_at = float("-inf")
+        self.changing = 0  # transactions in progress that changed the calendar (see mark_changed)
 
     def invalidate(self) -> None:
         self.table = None
@@ -212,6 +214,7 @@ class _Holder:
 _STANDALONE = _Holder()
 _DIRTY_KEY = "workdays_dirty"  # session.info: holders to drop when the transaction ends
 _LOCAL_KEY = "workdays_table"  # session.info: the transaction's private table
+_CHANGING_LOCK = threading.Lock()
 
 
 def _holder() -> tuple[_Holder, bool]:
@@ -268,8 +271,8 @@ def _table(y0: int, y1: int) -> _Table:
         return holder.table
     from disclosure.extensions import db
 
-    info = db.session.info
-    if info.get(_DIRTY_KEY):
+    info = db.session.info if holder.changing else None
+    if info and info.get(_DIRTY_KEY):
         # This transaction changed the calendar: its callbacks need the new days, other threads must not see
         # them before the commit, so the table is private to the transaction.
         local = info.get(_LOCAL_KEY)
@@ -305,7 +308,11 @@ def mark_changed() -> None:
     db.session.flush()
     holder, _ = _holder()
     info = db.session.info
-    info.setdefault(_DIRTY_KEY, []).append(holder)
+    dirty = info.setdefault(_DIRTY_KEY, [])
+    if holder not in dirty:
+        dirty.append(holder)
+        with _CHANGING_LOCK:
+            holder.changing += 1
     info.pop(_LOCAL_KEY, None)
 
 
@@ -314,6 +321,8 @@ def mark_changed() -> None:
 def _drop_cache_after_transaction(session):
     session.info.pop(_LOCAL_KEY, None)
     for holder in session.info.pop(_DIRTY_KEY, ()):
+        with _CHANGING_LOCK:
+            holder.changing -= 1
         holder.invalidate()
 
 
