@@ -250,7 +250,7 @@ class Application(TimestampMixin, db.Model):
         ),
         CheckConstraint("state NOT IN ('assigned', 'in_handling') OR handler_id IS NOT NULL", name="handler"),
         Index("ix_applications_agency_state_due", "agency_id", "state", "due_date"),
-        Index("ix_applications_agency_due", "agency_id", "due_date"),
+        Index("ix_applications_agency_due", "agency_id", "due_date", "id"),  # the workbench order
         Index("ix_applications_handler_state", "handler_id", "state"),
         Index("ix_applications_applicant", "applicant_id", "id"),
         Index("ix_applications_state_due", "state", "due_date"),

@@ -87,7 +87,8 @@ def workbench_query(agency_id: int | None, f: Filters, *, user_id: int | None = 
         ))
     if f.sort == "new":
         return q.order_by(Application.id.desc())
-    return q.order_by(Application.due_date.is_(None), Application.due_date, Application.id)
+    # NULLS LAST is the index's own order on PostgreSQL, so the (agency, due date, id) index serves the sort.
+    return q.order_by(Application.due_date.asc().nulls_last(), Application.id)
 
 
 def _escape(term: str) -> str:

@@ -2,7 +2,7 @@
 
 Revision ID: applications_0001
 Revises: 0001_foundation
-Create Date: 2026-11-22 23:07:08.169905
+Create Date: 2026-11-22 23:20:03.857720
 
 """
 from alembic import op
@@ -94,7 +94,7 @@ def upgrade():
     sa.UniqueConstraint('agency_id', 'reference', name='uq_applications_agency_reference')
     )
     with op.batch_alter_table('applications', schema=None) as batch_op:
-        batch_op.create_index('ix_applications_agency_due', ['agency_id', 'due_date'], unique=False)
+        batch_op.create_index('ix_applications_agency_due', ['agency_id', 'due_date', 'id'], unique=False)
         batch_op.create_index('ix_applications_agency_state_due', ['agency_id', 'state', 'due_date'], unique=False)
         batch_op.create_index('ix_applications_agency_status_due', ['agency_id', 'deadline_status', 'due_date'], unique=False)
         batch_op.create_index('ix_applications_applicant', ['applicant_id', 'id'], unique=False)
