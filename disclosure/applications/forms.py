@@ -251,3 +251,15 @@ class FilterForm(FlaskForm):
                        validators=[Optional()])
 
 
+
+
+class SettingsForm(FlaskForm):
+    version = HiddenField()
+    fee_wait_pauses_clock = BooleanField(_l("The wait for the fee does not count towards the reply deadline"))
+    due_soon_days = IntegerField(_l("Warn this many working days before a deadline"), validators=[InputRequired()])
+    candidate_threshold = IntegerField(_l("Applicants asking the same information before it is a proactive-"
+                                          "disclosure candidate (Art. 44)"), validators=[InputRequired()])
+    supplement_days = IntegerField(_l("Working days the applicant gets to supplement (Art. 30)"),
+                                   validators=[InputRequired()])
+    fee_payment_instructions = TextAreaField(_l("How to pay the information processing fee (printed on the notice)"),
+                                             filters=[_strip], validators=[Length(max=4000)])

@@ -50,6 +50,8 @@ def init_app(app: Flask) -> None:
                  roles=[Role.REGISTRAR, Role.OFFICE_HEAD], order=11)
     nav.register(app, "staff", _l("Proactive-disclosure candidates"), "applications_staff.candidates",
                  roles=CASE_ROLES, order=12)
+    nav.register(app, "admin", _l("Application handling settings"), "applications_staff.settings",
+                 roles=[Role.OFFICE_HEAD, Role.AGENCY_ADMIN], order=30)
     app.jinja_env.globals.update(
         app_state_label=lambda s: labels.STATE_LABELS.get(States(s), s),
         app_deadline_label=lambda s: labels.DEADLINE_LABELS.get(s, s),
@@ -234,6 +236,7 @@ def detail(reference: str):
     return render_template(
         "applications/detail.html", app=app, plan=plan, letters=letters.letters_for(app),
         fee=_open_fee(app), supplement=_open_supplement(app), rating=_rating(app),
+        fee_instructions=operations.settings_for(app.agency_id).fee_payment_instructions,
         answer_form=forms.AnswerSupplementForm(version=app.version), withdraw_form=forms.WithdrawForm(
             version=app.version), rating_form=forms.RatingForm(),
         can_withdraw="withdraw" in operations.allowed_actions(app, current_user),
@@ -389,6 +392,28 @@ def index():
 def candidates():
     rows = operations.proactive_candidates(current_user.agency_id) if current_user.agency_id else []
     return render_template("applications/candidates.html", rows=rows)
+
+
+@staff_bp.route("/settings", methods=["GET", "POST"])
+@staff_required(Role.OFFICE_HEAD, Role.AGENCY_ADMIN)
+def settings():
+    if not current_user.agency_id:
+        abort(403)
+    row = operations.settings_for(current_user.agency_id)
+    form = forms.SettingsForm(obj=row if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data = row.version
+    if form.validate_on_submit():
+        operations.save_settings(current_user.agency_id, current_user,
+                                 fee_wait_pauses_clock=form.fee_wait_pauses_clock.data,
+                                 due_soon_days=form.due_soon_days.data,
+                                 candidate_threshold=form.candidate_threshold.data,
+                                 supplement_days=form.supplement_days.data,
+                                 fee_payment_instructions=form.fee_payment_instructions.data or "",
+                                 expected_version=_version(form))
+        flash(_("Settings saved."), "success")
+        return redirect(url_for("applications_staff.settings"))
+    return render_template("applications/settings.html", form=form), (422 if request.method == "POST" else 200)
 
 
 # --- Staff: registration -------------------------------------------------------------------------------------

@@ -137,3 +137,20 @@ def test_handler_decides_and_reviews_issue_letter(world, client, login, filed):
     m = re.search(r'/letters/(\d+)"', detail)
     pdf = client.get(f"/my/applications/{case.reference}/letters/{m.group(1)}")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_office_head_edits_settings(world, client, login):
+    from disclosure.applications.operations import settings_for
+
+    login(client, world.head)
+    assert client.get("/staff/applications/settings").status_code == 200
+    resp = client.post("/staff/applications/settings", data={
+        "due_soon_days": 3, "candidate_threshold": 3, "supplement_days": 10,
+        "fee_payment_instructions": "请至财务室缴纳", "version": settings_for(world.agency.id).version})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    s = settings_for(world.agency.id)
+    assert (s.due_soon_days, s.fee_wait_pauses_clock, s.supplement_days) == (3, False, 10)
+    client.post("/logout")
+    login(client, world.handler)
+    assert client.get("/staff/applications/settings").status_code == 403
