@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Letters benchmark (issue 4): a two-page reply letter in a warm worker.
+
+Targets: median render under 150 ms; 1,000 letters in one process with flat memory (growth from letter 100 to
+letter 1,000 under 20 MB); PDF under 300 KB; at most 3 times the time WeasyPrint takes for a bare one-page
+document with the same fonts, measured in the same run (the baseline).
+
+    .venv/bin/python benchmarks/letters_render.py            full scale (1,000 letters)
+    .venv/bin/python benchmarks/letters_render.py --quick    200 letters (a smoke run)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+BARE_HTML = """<!doctype html><html lang="zh-CN"><head><style>
+@page { size: A4; margin: 37mm 26mm 35mm 28mm }
+html { font-family: "Noto Serif CJK SC"; font-size: 16pt; line-height: 28.95pt }
+h1 { font-weight: 900; font-size: 22pt; text-align: center }
+</style></head><body><h1>政府信息公开申请答复书</h1><p>%s</p></body></html>"""
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def timed(fn, n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def main(argv: list[str]) -> int:
+    quick = "--quick" in argv
+    total = 200 if quick else 1000
+    tmp = Path(tempfile.mkdtemp(prefix="letters-bench-"))
+    os.environ.setdefault("INSTANCE_PATH", str(tmp))
+    os.environ.setdefault("HUEY_MEMORY", "1")
+
+    from weasyprint import HTML
+
+    from disclosure import create_app
+    from disclosure.correspondence import samples, service
+    from disclosure.correspondence.kinds import LetterKind
+    from disclosure.extensions import db
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/b.db",
+                      "STORAGE_DIR": str(tmp / "files")})
+    agency = SimpleNamespace(
+        id=1, full_name="测试市住房和城乡建设局", short_name="测试住建", doc_number_prefixes={"reply": "测住建公开答"},
+        reconsideration_body="测试市人民政府", litigation_court="测试市上城区人民法院", address="测试市人民路8号",
+        postal_code="310000", phone="0571-87000001", fax="", email="gk@zjj.test.gov.cn",
+        office_hours="工作日上午9:00至12:00，下午1:30至5:00",
+    )
+    with app.test_request_context("/"):
+        db.create_all()
+        ctx = samples.two_page_reply()
+
+        def letter(i: int = 12) -> bytes:
+            return service.render_pdf(LetterKind.REPLY, agency, ctx, number=f"测住建公开答〔2026〕{i}号",
+                                      verification_code="ABCDE23456", issue_date=dt.date(2026, 3, 5))
+
+        # Same characters as the letter's body, so the baseline subsets a comparable number of glyphs.
+        text = service.render_html(LetterKind.REPLY, agency, ctx)
+        import re
+
+        body_text = re.sub(r"<[^>]+>", "", text)[:1200]
+
+        def bare() -> bytes:
+            return HTML(string=BARE_HTML % body_text).write_pdf()
+
+        pdf = letter()
+        bare()  # warm both
+        from pypdf import PdfReader
+
+        pages = len(PdfReader(io.BytesIO(pdf)).pages)
+        letter_times = timed(letter, 25)
+        bare_times = timed(bare, 25)
+        med_letter = statistics.median(letter_times) * 1000
+        med_bare = statistics.median(bare_times) * 1000
+        ratio = med_letter / med_bare
+
+        rss = {}
+        start = time.perf_counter()
+        for i in range(1, total + 1):
+            letter(i)
+            if i in (100, total):
+                rss[i] = rss_mb()
+        elapsed = time.perf_counter() - start
+        growth = rss[total] - rss[100]
+
+    print(f"two-page reply letter: {pages} pages, {len(pdf) / 1024:.0f} KB (PDF/A-3b)")
+    print(f"median render, warm worker: {med_letter:.0f} ms (p90 {sorted(letter_times)[22] * 1000:.0f} ms) "
+          f"[target < 150 ms]")
+    print(f"baseline, bare WeasyPrint one-page document, same fonts: {med_bare:.0f} ms; ratio {ratio:.2f} "
+          f"[target <= 3]")
+    print(f"{total} letters in one process: {elapsed:.0f} s ({elapsed / total * 1000:.0f} ms each); RSS at letter 100 "
+          f"{rss[100]:.0f} MB, at letter {total} {rss[total]:.0f} MB, growth {growth:.1f} MB [target < 20 MB]")
+    failures = []
+    if pages != 2:
+        failures.append("the sample reply is not two pages")
+    if len(pdf) >= 300 * 1024:
+        failures.append("PDF not under 300 KB")
+    if med_letter >= 150:
+        failures.append("median not under 150 ms")
+    if ratio > 3:
+        failures.append("ratio to the bare document above 3")
+    if growth >= 20:
+        failures.append("memory grew 20 MB or more")
+    for f in failures:
+        print("MISSED:", f)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
