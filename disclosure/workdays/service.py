@@ -316,9 +316,11 @@ def mark_changed() -> None:
     info.pop(_LOCAL_KEY, None)
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _drop_cache_after_transaction(session):
+@event.listens_for(Session, "after_transaction_end")
+def _drop_cache_after_transaction(session, transaction):
+    """Commit, rollback or close: the private table goes, and a committed change reaches the shared cache."""
+    if transaction.parent is not None:  # a savepoint or subtransaction: the transaction goes on
+        return
     session.info.pop(_LOCAL_KEY, None)
     for holder in session.info.pop(_DIRTY_KEY, ()):
         with _CHANGING_LOCK:

@@ -188,3 +188,11 @@ def test_uncommitted_changes_stay_private_to_their_transaction(app, app_ctx):
     db.session.commit()
     with app.app_context():
         assert not service.is_working_day(D("2026-03-02"))
+
+
+def test_a_closed_session_forgets_its_uncommitted_change(app, app_ctx):
+    ops.set_override(D("2026-03-02"), is_working=False, source="x")
+    assert app.extensions["workdays_calendar"].changing == 1
+    db.session.remove()  # closed without commit or rollback, as at the end of an app context
+    assert app.extensions["workdays_calendar"].changing == 0
+    assert service.is_working_day(D("2026-03-02"))
