@@ -1,0 +1,49 @@
+"""The renderer refuses to start without a Simplified-Chinese font or without HarfBuzz subsetting (issue 4:
+"no character may ever render as an empty box")."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from disclosure.correspondence import rendering
+
+
+def test_check_finds_the_installed_cjk_fonts():
+    families = rendering.check_renderer()
+    assert "Noto Serif CJK SC" in families
+
+
+def test_refuses_without_cjk_font(tmp_path):
+    """A real fontconfig with no fonts at all (FONTCONFIG_FILE), in a fresh process."""
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(f"<?xml version='1.0'?><fontconfig><dir>{tmp_path / 'none'}</dir>"
+                    f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>")
+    code = textwrap.dedent("""
+        from disclosure.correspondence.rendering import RendererUnavailable, check_renderer
+        try:
+            check_renderer()
+        except RendererUnavailable as exc:
+            print("REFUSED:", exc)
+        else:
+            print("STARTED")
+    """)
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert "REFUSED:" in out.stdout and "Simplified Chinese" in out.stdout, out.stdout + out.stderr
+
+
+def test_refuses_without_harfbuzz_subsetting(monkeypatch):
+    # libharfbuzz-subset cannot be uninstalled for one test; the probe is replaced instead.
+    monkeypatch.setattr(rendering, "harfbuzz_subsetting", lambda: False)
+    with pytest.raises(rendering.RendererUnavailable, match="HarfBuzz"):
+        rendering.check_renderer()
+
+
+def test_cli_check(runner):
+    result = runner.invoke(args=["letters", "check"])
+    assert result.exit_code == 0 and "Noto Serif CJK SC" in result.output
