@@ -57,6 +57,8 @@ FIELD_LABELS = {
     "missing": _l("what the applicant must supplement"),
     "supplement_due": _l("supplementation deadline"),
     "original_due": _l("original reply deadline"),
+    "extension_days": _l("an extension of 1 to 20 working days"),
+    "extended_due_order": _l("an extended deadline after the original one"),
     "extended_due": _l("extended reply deadline"),
     "reason": _l("reason"),
     "third_party_name": _l("third party name"),
@@ -169,6 +171,15 @@ class ExtensionContext(ApplicationFacts):
     extension_days: int = 20
     REQUIRED = ("applicant_name", "reference", "received_date", "channel", "original_due", "extended_due",
                 "reason")
+
+    def invalid(self) -> list[str]:
+        """条例 Art. 33 para 2: one extension of at most 20 working days, ending after the original deadline."""
+        out = []
+        if not isinstance(self.extension_days, int) or not 1 <= self.extension_days <= 20:
+            out.append("extension_days")
+        if self.original_due and self.extended_due and self.extended_due <= self.original_due:
+            out.append("extended_due_order")
+        return out
 
 
 @dataclass(kw_only=True)
@@ -297,6 +308,8 @@ def _empty(value: Any) -> bool:
 def missing_fields(context: Any) -> list[str]:
     """Keys of every required value that is empty, item details included ("items[2].reasons")."""
     out = [name for name in context.REQUIRED if _empty(getattr(context, name))]
+    if hasattr(context, "invalid"):
+        out += context.invalid()
     for i, item in enumerate(getattr(context, "items", []) or []):
         if isinstance(item, ItemOutcome):
             out += [f"items[{i + 1}].{m}" for m in item.missing()]

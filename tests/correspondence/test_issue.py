@@ -162,3 +162,16 @@ def test_record_post_delivery(req, agency):
     service.record_delivery(letter, "post", tracking_number="EMS1234567890", recipient="张晓明")
     db.session.commit()
     assert [d.method for d in letter.deliveries] == ["post"]
+
+
+def test_extension_limits(req, agency):
+    """条例 Art. 33 para 2: at most 20 working days, after the original deadline."""
+    import datetime as dt
+
+    ctx = samples.sample_context(LetterKind.EXTENSION_NOTICE)
+    ctx.extension_days = 0
+    ctx.extended_due = dt.date(2026, 3, 1)
+    with pytest.raises(service.LetterIncomplete) as err:
+        issue(agency, LetterKind.EXTENSION_NOTICE, context=ctx)
+    message = str(err.value.message)
+    assert "1 to 20 working days" in message and "after the original one" in message
