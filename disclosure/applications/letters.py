@@ -108,6 +108,27 @@ def issue_fee_notice(app: Application, event: CaseEvent, instructions: str, staf
                             related=("application", app.id), issued_by=staff)
 
 
+def issue_consultation_letter(app: Application, event: CaseEvent, staff):
+    """Art. 32: the written consultation of the third party (15 working days, the applicant not named);
+    Art. 34 / another agency: the consultation letter."""
+    svc = _svc()
+    described = "；".join(i.description for i in app.items)
+    party = event.details.get("party", "")
+    if event.details.get("kind") == "agency":
+        context = svc.AgencyConsultationContext(consulted_agency_name=party, reference=app.reference or "",
+                                                information_description=described,
+                                                question="上述信息是否可以公开，请提出意见。",
+                                                reply_due=event.due_date)
+        kind = svc.LetterKind.AGENCY_CONSULTATION
+    else:
+        context = svc.ThirdPartyConsultationContext(third_party_name=party, reference=app.reference or "",
+                                                    information_description=described,
+                                                    reason=event.note or "", reply_due=event.due_date)
+        kind = svc.LetterKind.THIRD_PARTY_CONSULTATION
+    return svc.issue_letter(kind, app.agency, context, related=("application", app.id), addressee=party,
+                            issued_by=staff)
+
+
 def letter_number(letter) -> str:
     return letter.number
 

@@ -742,6 +742,11 @@ def start_consultation(app: Application, staff: User, *, kind: str, party: str, 
                    created_by_id=staff.id)
     app.events.append(ev)
     _transition(app, "start_consultation", staff, extra={"party": party, "answer_due": ev.due_date})
+    from disclosure.applications import letters
+
+    db.session.flush()
+    letter = letters.issue_consultation_letter(app, ev, staff)
+    ev.details = {**ev.details, "letter_id": letter.id, "letter": letter.number}
     return ev
 
 
