@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import and_, column, func, literal_column, select, table, text
@@ -23,6 +24,11 @@ from disclosure.publicity.models import PublicityRecord, RecordStatus
 _WORD = re.compile(r"[0-9A-Za-z]+|[^\W_]", re.UNICODE)
 _USCC_SHAPE = re.compile(r"^[0-9A-Z]{18}$")
 COUNT_CAP = 1000  # "more than 1,000 results": counting every match of a two-character query costs more than it tells
+BROAD_ESTIMATE = 3 * COUNT_CAP  # PostgreSQL: a name query whose rarest pair is in more rows is not counted
+
+
+def _postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
 def tokens(name: str | None) -> str:
@@ -48,6 +54,34 @@ def index_text(name: str | None) -> str:
     toks = tokens(name)
     pairs = bigrams(toks)
     return f"{toks} | {' '.join(pairs)}" if pairs else toks
+
+
+_FREQ_CACHE: dict[str, object] = {"at": -1e9, "freqs": {}, "rows": 0.0}
+FREQ_TTL = 600.0  # seconds; ANALYZE refreshes the statistics far less often
+
+
+def _lexeme_frequencies() -> tuple[dict[str, float], float]:
+    """PostgreSQL's statistics of the search index: the share of rows holding each common token, and the row
+    count. Read from pg_stats (no table access) and kept for FREQ_TTL."""
+    now = time.monotonic()
+    if now - float(_FREQ_CACHE["at"]) > FREQ_TTL:
+        conn = db.session.connection()
+        row = conn.exec_driver_sql(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+            "WHERE tablename = 'ix_publicity_records_search'").first()
+        rows = conn.exec_driver_sql(
+            "SELECT reltuples FROM pg_class WHERE relname = 'publicity_records'").scalar() or 0.0
+        freqs = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+        _FREQ_CACHE.update(at=now, freqs=freqs, rows=max(float(rows), 0.0))
+    return _FREQ_CACHE["freqs"], _FREQ_CACHE["rows"]  # type: ignore[return-value]
+
+
+def _broad_on_postgres(query_tokens: str) -> bool:
+    """True when even the rarest pair of the query is shared by more than BROAD_ESTIMATE rows: the phrase then
+    matches more than COUNT_CAP records (or nearly), and counting them would read long posting lists."""
+    freqs, rows = _lexeme_frequencies()
+    keys = bigrams(query_tokens) or query_tokens.split()
+    return bool(keys) and min(freqs.get(k, 0.0) for k in keys) * rows > BROAD_ESTIMATE
 
 
 @dataclass
@@ -83,9 +117,13 @@ def name_condition(query_tokens: str):
         indexed = vector.op("@@")(func.plainto_tsquery(literal_column("'simple'::regconfig"), terms))
         if not pairs or len(query_tokens.split()) == 2:
             return indexed  # one pair (or one token) is the whole phrase
-        phrase = query_tokens.replace("\\", "").replace("%", "").replace("_", "")
-        return and_(indexed, PublicityRecord.search_text.like(f"%{phrase}%"))
+        return and_(indexed, PublicityRecord.search_text.like(f"%{_like_safe(query_tokens)}%"))
     return PublicityRecord.id.in_(select(_fts_table().c.rowid).where(_fts_match(query_tokens)))
+
+
+def _like_safe(query_tokens: str) -> str:
+    """Tokens hold letters and digits only; drop LIKE's wildcards and escape anyway, to be safe."""
+    return query_tokens.replace("\\", "").replace("%", "").replace("_", "")
 
 
 def _fts_match(query_tokens: str):
@@ -143,21 +181,41 @@ def search(query: SearchQuery, *, public_only: bool = True) -> SearchResult:
     def base(entity):
         return (_name_select(entity, toks) if mode == "name" else select(entity)).where(*conds)
 
-    counted = db.session.execute(
-        select(func.count()).select_from(base(PublicityRecord.id).limit(COUNT_CAP + 1).subquery())
-    ).scalar_one()
-    capped = counted > COUNT_CAP
+    per_page = max(1, min(query.per_page, 100))
+    page = max(1, query.page)
+    postgres = mode == "name" and _postgres()
+    broad = postgres and _broad_on_postgres(toks)
+    if broad:
+        # Counting a phrase whose every pair tens of thousands of names share would read long posting lists;
+        # the index statistics already say the answer is "more than COUNT_CAP". Newest first by walking the
+        # primary key backwards, testing the stored tokens with a LIKE (the cheapest exact test): since the
+        # phrase is common, a page is found within some thousands of rows.
+        padded = func.concat(" ", PublicityRecord.search_text, " ")
+        stmt = (select(PublicityRecord).where(*conds, padded.like(f"% {_like_safe(toks)} %"))
+                .order_by(PublicityRecord.id.desc()))
+        rows = list(db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).scalars())
+        return SearchResult(rows, COUNT_CAP, True, mode)
     stmt = base(PublicityRecord)
-    if mode == "name" and capped:
-        sqlite = db.session.get_bind().dialect.name != "postgresql"
-        stmt = stmt.order_by(literal_column("publicity_fts.rowid").desc() if sqlite else PublicityRecord.id.desc())
-    elif mode == "name" and query.order == "relevance":
+    if mode == "name" and query.order == "relevance":
         stmt = stmt.order_by(func.length(PublicityRecord.counterpart_name), PublicityRecord.decision_date.desc(),
                              PublicityRecord.id.desc())
     else:
         stmt = stmt.order_by(PublicityRecord.decision_date.desc(), PublicityRecord.id.desc())
-    per_page = max(1, min(query.per_page, 100))
-    page = max(1, query.page)
+    if postgres:
+        # The matches of a phrase that is not common are few: one pass through the index gives the page and,
+        # by a window count, their number.
+        found = db.session.execute(stmt.add_columns(func.count().over()).limit(per_page)
+                                   .offset((page - 1) * per_page)).all()
+        if found or page == 1:
+            total = found[0][1] if found else 0
+            return SearchResult([r[0] for r in found], min(total, COUNT_CAP), total > COUNT_CAP, mode)
+    counted = db.session.execute(
+        select(func.count()).select_from(base(PublicityRecord.id).limit(COUNT_CAP + 1).subquery())
+    ).scalar_one()
+    capped = counted > COUNT_CAP
+    if mode == "name" and capped and not postgres:
+        # SQLite: the FTS table drives the loop; its rowid order needs no sort and stops after one page.
+        stmt = base(PublicityRecord).order_by(literal_column("publicity_fts.rowid").desc())
     rows = list(db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).scalars())
     return SearchResult(rows, min(counted, COUNT_CAP), capped, mode)
 

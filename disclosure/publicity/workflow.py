@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import threading
 
 from transitions import Machine, MachineError
 
@@ -75,15 +76,29 @@ class TransitionRefused(Exception):
         self.trigger, self.state, self.invalid_source = trigger, state, invalid_source
 
 
+_local = threading.local()
+
+
+def _machine() -> tuple[Machine, _Subject]:
+    """One machine and one plain subject per thread, built once: an import decides 100,000 records, and
+    building a Machine costs far more than firing it. The subject holds a state string, never a row."""
+    cached = getattr(_local, "machine", None)
+    if cached is None:
+        subject = _Subject(States.PENDING)
+        machine = Machine(model=subject, states=list(States), transitions=TRANSITIONS, initial=States.PENDING,
+                          auto_transitions=False, send_event=True)
+        cached = _local.machine = (machine, subject)
+    return cached
+
+
 def fire(state: str, trigger: str, **kwargs) -> str:
     """The state after `trigger` from `state`, or TransitionRefused (invalid source or failed guard)."""
-    subject = _Subject(state)
-    Machine(model=subject, states=list(States), transitions=TRANSITIONS, initial=States(state),
-            auto_transitions=False, send_event=True)
+    machine, subject = _machine()
+    machine.set_state(States(state), model=subject)
     try:
         ok = subject.trigger(trigger, **kwargs)
     except MachineError:
         raise TransitionRefused(trigger, state, True) from None
     if not ok:
         raise TransitionRefused(trigger, state, False)
-    return str(States(subject.state).value) if not isinstance(subject.state, str) else subject.state
+    return States(subject.state).value if not isinstance(subject.state, States) else subject.state.value
