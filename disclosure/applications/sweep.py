@@ -25,20 +25,23 @@ from disclosure.extensions import db
 from workflows.application import OPEN_STATES, States
 
 CHUNK = 5000
+DIGEST_ROWS = 100
 
 
 def _settings() -> dict[int, AgencyApplicationSettings]:
     return {s.agency_id: s for s in db.session.execute(select(AgencyApplicationSettings)).scalars()}
 
 
-def _status(state: str, plan: deadlines.DeadlinePlan, today: dt.date, soon_days: int) -> str:
+def _status(plan: deadlines.DeadlinePlan, today: dt.date, soon_days: int, left: dict) -> str:
     if plan.due is None:
         return DeadlineStatus.NONE
     if not plan.running or plan.paused:
         return DeadlineStatus.PAUSED
     if today > plan.due:
         return DeadlineStatus.OVERDUE
-    if deadlines.working_days_left(plan.due, today) <= soon_days:
+    if plan.due not in left:
+        left[plan.due] = deadlines.working_days_left(plan.due, today)
+    if left[plan.due] <= soon_days:
         return DeadlineStatus.DUE_SOON
     return DeadlineStatus.OK
 
@@ -55,6 +58,9 @@ def recompute_open(today: dt.date | None = None, agency_id: int | None = None) -
         q = q.where(Application.agency_id == agency_id)
     rows = db.session.execute(q).all()
     stats = {"open": len(rows), "changed": 0, "overdue": 0, "due_soon": 0}
+    # Many cases share a received date and have no events: compute each distinct situation once.
+    plans: dict[tuple, deadlines.DeadlinePlan] = {}
+    left: dict[dt.date, int] = {}
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
         ids = [r.id for r in chunk]
@@ -67,11 +73,13 @@ def recompute_open(today: dt.date | None = None, agency_id: int | None = None) -
         changes = []
         for r in chunk:
             s = settings.get(r.agency_id)
-            plan = deadlines.compute(
-                r.received_date, events.get(r.id, ()), fee_wait_pauses=s.fee_wait_pauses_clock if s else True,
-                today=today, waiting_for_supplement=r.state == States.SUPPLEMENTATION_REQUESTED,
-            )
-            status = _status(r.state, plan, today, s.due_soon_days if s else 5)
+            key = (r.received_date, tuple(events.get(r.id, ())), s.fee_wait_pauses_clock if s else True,
+                   r.state == States.SUPPLEMENTATION_REQUESTED)
+            plan = plans.get(key)
+            if plan is None:
+                plan = plans[key] = deadlines.compute(key[0], key[1], fee_wait_pauses=key[2], today=today,
+                                                      waiting_for_supplement=key[3])
+            status = _status(plan, today, s.due_soon_days if s else 5, left)
             stats["overdue"] += status == DeadlineStatus.OVERDUE
             stats["due_soon"] += status == DeadlineStatus.DUE_SOON
             if (plan.due, plan.provisional, status) != (r.due_date, r.due_provisional, r.deadline_status):
@@ -123,7 +131,8 @@ def morning_emails(today: dt.date | None = None) -> int:
                    UserRole.role.in_([Role.OFFICE_HEAD.value, Role.REGISTRAR.value]))
         ).scalars().unique().all()
         for u in supervisors:
-            per_user[u.id].extend(r for r in by_agency[u.agency_id] if r not in per_user[u.id])
+            mine = {r.id for r in per_user[u.id]}
+            per_user[u.id].extend(r for r in by_agency[u.agency_id] if r.id not in mine)
     if not per_user:
         return 0
     users = {u.id: u for u in db.session.execute(select(User).where(User.id.in_(list(per_user)))).scalars()}
@@ -136,8 +145,9 @@ def morning_emails(today: dt.date | None = None) -> int:
         rows = sorted(rows, key=lambda r: (r.due_date or today))
         with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
             subject = render_template("emails/applications/digest.subject.txt", rows=rows, today=today).strip()
-            body = render_template("emails/applications/digest.txt", user=user, rows=rows, today=today,
-                                   base_url=base)
+            # The most urgent ones are listed; the workbench's overdue queue has the rest.
+            body = render_template("emails/applications/digest.txt", user=user, rows=rows[:DIGEST_ROWS],
+                                   more=max(0, len(rows) - DIGEST_ROWS), today=today, base_url=base)
         enqueue_email(to=user.email, subject=subject, body_text=body, agency_id=user.agency_id,
                       related=("user", user.id))
         sent += 1
