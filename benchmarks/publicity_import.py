@@ -52,6 +52,9 @@ def make_file(path: Path, rows: int) -> None:
 
 
 def phase_ours(path: Path, engine: str) -> dict:
+    import openpyxl  # noqa: F401  (a worker has these loaded after its first job: not part of the measurement)
+    import python_calamine  # noqa: F401
+
     from disclosure.core.storage import store
     from disclosure.extensions import db
     from disclosure.publicity.jobs import process_import
@@ -109,11 +112,11 @@ def phase_floor(path: Path, engine: str) -> dict:
             batch.append(rec)
             n += 1
             if len(batch) == 1000:
-                db.session.execute(insert(PublicityRecord), batch)
+                db.session.execute(insert(PublicityRecord.__table__), batch)
                 db.session.commit()
                 batch = []
         if batch:
-            db.session.execute(insert(PublicityRecord), batch)
+            db.session.execute(insert(PublicityRecord.__table__), batch)
             db.session.commit()
         return {"seconds": time.perf_counter() - t0, "rows": n}
 

@@ -85,18 +85,36 @@ def publicity_outcome(values: dict, rules: Rules, *, publish: bool, due: dt.date
         "today": today,
         "max_until": max_until,
     }
-    if not workflow.may_be_public(_Event(kw)):
-        status = workflow.fire(RecordStatus.PENDING, "withhold", **kw)
-        return Outcome(status, Timeliness.NOT_APPLICABLE, min_until, max_until)
+    public = workflow.may_be_public(_Event(kw))
+    ended = workflow.max_reached(_Event(kw))
+    if not public:
+        return Outcome(_fired(RecordStatus.PENDING, ("withhold",), kw, (public, ended)), Timeliness.NOT_APPLICABLE,
+                       min_until, max_until)
     if not publish:
         late = today > due
         return Outcome(RecordStatus.PENDING, Timeliness.OVERDUE if late else Timeliness.WAITING,
                        min_until, max_until)
-    status = workflow.fire(RecordStatus.PENDING, "publish", **kw)
-    if workflow.max_reached(_Event(kw)):
-        # Entered after its maximum period: it has nothing left to show (rules §5.4).
-        status = workflow.fire(status, "expire", **kw)
+    # Entered after its maximum period, a penalty has nothing left to show (rules §5.4): publish, then expire.
+    triggers = ("publish", "expire") if ended else ("publish",)
+    status = _fired(RecordStatus.PENDING, triggers, kw, (public, ended))
     return Outcome(status, Timeliness.ON_TIME if today <= due else Timeliness.LATE, min_until, max_until)
+
+
+_FIRED: dict[tuple, str] = {}
+
+
+def _fired(state: str, triggers: tuple[str, ...], kw: dict, guards: tuple[bool, ...]) -> str:
+    """Fire `triggers` through the state machine once per combination of guard results and remember the end
+    state: the machine is data, so the same guards give the same answer, and an import of 100,000 rows asks
+    the same few questions."""
+    key = (state, triggers, guards)
+    hit = _FIRED.get(key)
+    if hit is None:
+        hit = state
+        for trigger in triggers:
+            hit = workflow.fire(hit, trigger, **kw)
+        _FIRED[key] = hit
+    return hit
 
 
 class _Event:
