@@ -150,7 +150,12 @@ def test_settings_form_saves_audits_and_checks_the_seal(client, login, make_staf
     assert "测试市西湖区人民法院" in text and "如有疑问请与我们联系" in text and "联系人：李四" in text
     assert b"/Subtype /Image" in pdf.data or b"/Image" in pdf.data
     html = client.get("/admin/letters/sample/receipt")
-    assert html.status_code == 200 and "/letters/style/receipt.css" in html.get_data(as_text=True)
+    body = html.get_data(as_text=True)
+    assert html.status_code == 200 and "/letters/style/receipt.css" in body
+    # The preview works under the strict CSP: no inline styles or scripts, the seal as a data: image.
+    assert "style=" not in body and "<script" not in body and "<style" not in body
+    assert 'src="data:image/png;base64,' in body
+    assert "style-src 'self'" in html.headers["Content-Security-Policy"]
     assert client.get("/letters/style/receipt.css").mimetype == "text/css"
 
 
