@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import Boolean, Date, Integer, String, bindparam, column, select, update, values
+from sqlalchemy import select, tuple_, update
 
 from disclosure.accounts.models import User, UserRole
 from disclosure.accounts.roles import Role
@@ -93,30 +93,20 @@ def recompute_open(today: dt.date | None = None, agency_id: int | None = None) -
 
 
 def _write(changes: list[dict]) -> None:
-    """One UPDATE … FROM (VALUES …) per chunk, guarded by the version read before: a case someone edited
-    meanwhile is left for the next run. The version is not bumped (a recomputation is not an edit), so no
-    one's open form becomes stale because of the sweep."""
+    """One UPDATE per distinct (due date, provisional, status), for the (id, version) pairs read before: a
+    case someone edited meanwhile is left for the next run. The version is not bumped (a recomputation is
+    not an edit), so no one's open form becomes stale because of the sweep."""
     t = Application.__table__
+    groups: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
+    for c in changes:
+        groups[(c["due_date"], c["due_provisional"], c["deadline_status"])].append((c["b_id"], c["b_version"]))
     checked_on = changes[0]["deadline_checked_on"]
-    if db.session.get_bind().dialect.name != "postgresql":  # SQLite has no aliased VALUES; executemany is fast
-        db.session.connection().execute(
-            update(t).where(t.c.id == bindparam("b_id"), t.c.version == bindparam("b_version"))
-            .values(due_date=bindparam("due_date"), due_provisional=bindparam("due_provisional"),
-                    deadline_status=bindparam("deadline_status"), deadline_checked_on=checked_on),
-            changes,
+    for (due, provisional, status), pairs in groups.items():
+        db.session.execute(
+            update(t).where(tuple_(t.c.id, t.c.version).in_(pairs))
+            .values(due_date=due, due_provisional=provisional, deadline_status=status,
+                    deadline_checked_on=checked_on)
         )
-        return
-    v = values(
-        column("b_id", Integer), column("b_version", Integer), column("b_due", Date),
-        column("b_provisional", Boolean), column("b_status", String), name="v",
-    ).data([(c["b_id"], c["b_version"], c["due_date"], c["due_provisional"], c["deadline_status"])
-            for c in changes])
-    db.session.execute(
-        update(t)
-        .where(t.c.id == v.c.b_id, t.c.version == v.c.b_version)
-        .values(due_date=v.c.b_due, due_provisional=v.c.b_provisional, deadline_status=v.c.b_status,
-                deadline_checked_on=checked_on)
-    )
 
 
 def morning_emails(today: dt.date | None = None) -> int:
