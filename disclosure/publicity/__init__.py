@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app: Flask) -> None:
     from disclosure.accounts.roles import Role
-    from disclosure.publicity import api, cli, models, views  # noqa: F401  (models: tables for the migrations)
+    from disclosure.publicity import api, cli, models, views
     from disclosure.web import nav
     from disclosure.workdays.service import register_recompute
 
@@ -20,6 +20,8 @@ def init_app(app: Flask) -> None:
     api.init_app(app)
     cli.init_app(app)
     register_recompute(_recompute)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        models.declare_postgres_search_index()
     nav.register(app, "public", _l("Licensing and penalties"), "publicity_public.search", order=40)
     clerks = [Role.PUBLICITY_CLERK, Role.CREDIT_SUPERVISOR, Role.AGENCY_ADMIN]
     nav.register(app, "staff", _l("Double publicity records"), "publicity.records", roles=clerks, order=50)

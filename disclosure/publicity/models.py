@@ -22,6 +22,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    literal_column,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -264,6 +267,18 @@ class PublicityRecord(TimestampMixin, db.Model):
     @property
     def is_public(self) -> bool:
         return self.status == RecordStatus.PUBLISHED
+
+
+def declare_postgres_search_index() -> None:
+    """Declare PostgreSQL's full-text index (search.py) on the model, so that comparing models and migrations
+    sees it. Called for a PostgreSQL database only: SQLite uses the FTS5 table `publicity_fts` instead and cannot
+    reflect expression indexes (Alembic would warn on every comparison). Idempotent."""
+    table = PublicityRecord.__table__
+    if any(ix.name == "ix_publicity_records_search" for ix in table.indexes):
+        return
+    Index("ix_publicity_records_search",
+          func.to_tsvector(literal_column("'simple'::regconfig"), text("search_text")),
+          postgresql_using="gin", _table=table)
 
 
 class ImportJob(TimestampMixin, db.Model):

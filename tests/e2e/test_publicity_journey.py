@@ -14,7 +14,8 @@ GOOD_CODE = "914403001922038216"
 def _rows(agency):
     decided = (dt.date.today() - dt.timedelta(days=2)).isoformat()
     base = {
-        "CF_XDR_MC": "杭州青松餐饮有限公司", "CF_XDR_LB": "法人及非法人组织", "CF_XDR_SHXYM": GOOD_CODE, "CF_FRDB": "张三",
+        "CF_XDR_MC": "杭州青松餐饮有限公司", "CF_XDR_LB": "法人及非法人组织", "CF_XDR_SHXYM": GOOD_CODE,
+        "CF_FRDB": "张三",
         "CF_WSH": "杭市监罚〔2026〕101号", "CF_WFXW": "销售过期食品", "CF_SY": "经查，当事人销售过期食品。",
         "CF_YJ": "《食品安全法》第一百二十四条", "CF_CFLB": "罚款", "CF_NR": "罚款2000元", "CF_NR_FK": "0.2",
         "CF_JDRQ": decided, "CF_YXQ": "2099-12-31", "CF_CFJG": agency.full_name, "CF_CFJGDM": agency.credit_code,
