@@ -13,6 +13,7 @@ from flask import Flask, request
 from flask_babel import gettext as _
 
 from disclosure.api.auth import current_token, require_scope, token_auth
+from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import today_china
 from disclosure.extensions import csrf, db
 from disclosure.publicity.fields import Kind
@@ -87,8 +88,13 @@ def push_records(kind: Kind, agency_id: int, items: list) -> list[dict]:
                             "errors": [{"field": c, "message": m} for c, m in result.errors]})
             continue
         seen.add(result.values["decision_no"])
-        with db.session.begin_nested():
-            record, action = save_record(agency, kind, result, channel="api", rules=rules, due_dates=due_dates)
+        try:
+            with db.session.begin_nested():
+                record, action = save_record(agency, kind, result, channel="api", rules=rules, due_dates=due_dates)
+        except DomainError as exc:  # e.g. a decision date outside the working-day calendar
+            results.append({"index": index, "status": "rejected",
+                            "errors": [{"field": exc.field or "", "message": str(exc.message)}]})
+            continue
         results.append({"index": index, "status": action, "id": record.id, "decision_no": record.decision_no,
                         "publicity_status": record.status})
     return results

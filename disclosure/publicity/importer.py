@@ -232,8 +232,8 @@ class _ChunkWriter:
         self.today = today_china()
         self.now = utcnow()
         self.columns = [c.key for c in PublicityRecord.__table__.columns if c.key != "id"]
-        wsh = "XK_WSH" if kind is Kind.LICENSING else "CF_WSH"
-        self.wsh = wsh
+        self.wsh = "XK_WSH" if kind is Kind.LICENSING else "CF_WSH"
+        self.jdrq = "XK_JDRQ" if kind is Kind.LICENSING else "CF_JDRQ"
 
     def write(self, chunk, header: HeaderMap, validator: RecordValidator, report: ImportReport) -> None:
         valid = []
@@ -258,10 +258,10 @@ class _ChunkWriter:
                 reasons = "；".join(f"{_label(self.kind, c)}: {m}" if c else m for c, m in result.errors)
                 report.invalid_rows.append((row_no, list(row), reasons))
             else:
-                valid.append(result)
+                valid.append((row_no, row, result))
         if not valid:
             return
-        numbers = [r.values["decision_no"] for r in valid]
+        numbers = [r.values["decision_no"] for _n, _row, r in valid]
         existing = {
             dno: (rid, digest)
             for rid, dno, digest in db.session.execute(
@@ -271,10 +271,14 @@ class _ChunkWriter:
             )
         }
         new_rows, changed = [], []
-        for result in valid:
+        for row_no, row, result in valid:
             hit = existing.get(result.values["decision_no"])
             if hit is None:
-                new_rows.append(self._new_row(result))
+                try:
+                    new_rows.append(self._new_row(result))
+                except DomainError as exc:  # e.g. a decision date outside the working-day calendar
+                    report.errors.append((row_no, self.jdrq, str(exc.message)))
+                    report.invalid_rows.append((row_no, list(row), f"{_label(self.kind, self.jdrq)}: {exc.message}"))
             elif hit[1] == result.content_hash:
                 report.unchanged += 1
             else:

@@ -197,3 +197,11 @@ def test_background_job_reports_progress(pub, en):
     job = db.session.get(ImportJob, job.id)
     assert (job.created_count, job.processed_rows, job.progress_percent) == (2501, 2501, 100)
     assert process_import(987654) is None
+
+
+def test_row_outside_the_working_day_calendar_is_reported_not_fatal(pub, en):
+    rows = [penalty_raw(pub, CF_WSH="罚〔1985〕1号", CF_JDRQ="1985-03-01"), penalty_raw(pub, CF_WSH="罚〔2026〕2号")]
+    job = run_import(pub, workbook(rows))
+    assert (job.created_count, job.error_count, job.status) == (1, 1, JobStatus.DONE)
+    listing, _refused = error_rows(job)
+    assert listing[0][:2] == [2, "CF_JDRQ"] and "1985-03-01" in listing[0][3]
