@@ -47,3 +47,12 @@ def test_refuses_without_harfbuzz_subsetting(monkeypatch):
 def test_cli_check(runner):
     result = runner.invoke(args=["letters", "check"])
     assert result.exit_code == 0 and "Noto Serif CJK SC" in result.output
+
+
+def test_cli_sample_renders_with_the_agency_settings(runner, agency, tmp_path):
+    out = tmp_path / "reply.pdf"
+    result = runner.invoke(args=["letters", "sample", agency.slug, "reply", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF")
+    bad = runner.invoke(args=["letters", "sample", agency.slug, "nonsense", "-o", str(out)])
+    assert bad.exit_code != 0 and "receipt" in bad.output
