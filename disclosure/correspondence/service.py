@@ -5,6 +5,10 @@ agency, series and year through the gapless counter (`disclosure.core.numbering`
 transaction, so a rolled-back issue gives its number back and a voided letter keeps its number as void; render
 PDF/A-3b; store it with its SHA-256; a verification code for the public check; one audit event. Operations only
 flush: the request boundary (or the calling command) commits.
+
+On SQLite, call `issue_letter` from a POST request or inside `disclosure.core.sqlite_tuning.immediate()` (jobs,
+commands, threads): only those transactions take the write lock at BEGIN, which the gapless counter needs when
+several staff issue at the same moment.
 """
 
 from __future__ import annotations
