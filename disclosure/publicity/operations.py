@@ -294,56 +294,54 @@ def revoke_licence(record: PublicityRecord, *, reason: str) -> PublicityRecord:
 # -- periodic work (tasks.py calls these and commits) ----------------------------------------------------
 
 
-def expire_penalties(today: dt.date) -> int:
-    """Remove penalties whose maximum publicity period has run (rules §5.4: publication stops automatically)."""
-    rows = db.session.execute(
-        select(PublicityRecord).where(PublicityRecord.status == RecordStatus.PUBLISHED,
-                                      PublicityRecord.kind == Kind.PENALTY,
-                                      PublicityRecord.max_until.is_not(None),
-                                      PublicityRecord.max_until <= today)
-    ).scalars()
+def _sweep(action: str, conditions, change) -> int:
+    """Apply `change(record) -> after` to every record matching `conditions`, one audit event each."""
     n = 0
-    for record in rows:
-        record.status = workflow.fire(record.status, "expire", max_until=record.max_until, today=today)
-        record.ended_at = utcnow()
-        audit.record("publicity.expire", object_type="publicity_record", object_id=record.id,
-                     agency_id=record.agency_id, after={"status": record.status, "max_until": record.max_until})
+    for record in db.session.execute(select(PublicityRecord).where(*conditions)).scalars():
+        after = change(record)
+        audit.record(action, object_type="publicity_record", object_id=record.id, agency_id=record.agency_id,
+                     after=after)
         n += 1
     db.session.flush()
     return n
+
+
+def expire_penalties(today: dt.date) -> int:
+    """Remove penalties whose maximum publicity period has run (rules §5.4: publication stops automatically)."""
+
+    def change(record):
+        record.status = workflow.fire(record.status, "expire", max_until=record.max_until, today=today)
+        record.ended_at = utcnow()
+        return {"status": record.status, "max_until": record.max_until}
+
+    return _sweep("publicity.expire", (PublicityRecord.status == RecordStatus.PUBLISHED,
+                                       PublicityRecord.kind == Kind.PENALTY, PublicityRecord.max_until.is_not(None),
+                                       PublicityRecord.max_until <= today), change)
 
 
 def mark_overdue(today: dt.date) -> int:
     """Pending records past their due date are overdue (rules §5.1)."""
-    rows = db.session.execute(
-        select(PublicityRecord).where(PublicityRecord.status == RecordStatus.PENDING,
-                                      PublicityRecord.timeliness == Timeliness.WAITING,
-                                      PublicityRecord.due_date < today)
-    ).scalars()
-    n = 0
-    for record in rows:
+
+    def change(record):
         record.timeliness = Timeliness.OVERDUE
-        audit.record("publicity.overdue", object_type="publicity_record", object_id=record.id,
-                     agency_id=record.agency_id, after={"timeliness": Timeliness.OVERDUE, "due": record.due_date})
-        n += 1
-    db.session.flush()
-    return n
+        return {"timeliness": Timeliness.OVERDUE, "due": record.due_date}
+
+    return _sweep("publicity.overdue", (PublicityRecord.status == RecordStatus.PENDING,
+                                        PublicityRecord.timeliness == Timeliness.WAITING,
+                                        PublicityRecord.due_date < today), change)
 
 
 def expire_licences(today: dt.date) -> int:
     """A licence past its 有效期至 switches to 无效 and stays public showing that state (rules §5.4 ⚠)."""
-    rows = db.session.execute(
-        select(PublicityRecord).where(PublicityRecord.kind == Kind.LICENSING, PublicityRecord.licence_state == "1",
-                                      PublicityRecord.valid_to.is_not(None), PublicityRecord.valid_to < today)
-    ).scalars()
-    n = 0
-    for record in rows:
+
+    def change(record):
         record.licence_state = "2"
-        audit.record("publicity.licence.expire", object_type="publicity_record", object_id=record.id,
-                     agency_id=record.agency_id, after={"licence_state": "2", "valid_to": record.valid_to})
-        n += 1
-    db.session.flush()
-    return n
+        return {"licence_state": "2", "valid_to": record.valid_to}
+
+    return _sweep("publicity.licence.expire", (PublicityRecord.kind == Kind.LICENSING,
+                                               PublicityRecord.licence_state == "1",
+                                               PublicityRecord.valid_to.is_not(None),
+                                               PublicityRecord.valid_to < today), change)
 
 
 def recompute_due_dates(since: dt.date | None = None) -> int:
