@@ -175,13 +175,14 @@ def lines(text: str | None) -> Markup:
     return Markup("<br>").join(escape(ln) for ln in (text or "").splitlines() if ln.strip())
 
 
-_ORDINALS = "一二三四五六七八九十"
-
-
 def cn_ordinal(n: int) -> str:
+    """一, 二 … for item numbers and periods; a value out of range (an unfinished draft) prints as digits."""
     from disclosure.correspondence.outcomes import chinese_number
 
-    return chinese_number(n)
+    try:
+        return chinese_number(int(n))
+    except (TypeError, ValueError):
+        return str(n)
 
 
 @functools.cache

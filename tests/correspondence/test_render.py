@@ -148,3 +148,31 @@ def test_page_image_matches_reference(rendered, kind, tmp_path):
     diff = ImageChops.difference(got, want).point(lambda v: 255 if v > 64 else 0)
     changed = diff.histogram()[255]
     assert changed / (got.width * got.height) < 0.003, f"{kind}: {changed} pixels differ"
+
+
+def _empty_context(kind):
+    """A draft with nothing filled in yet."""
+    import dataclasses
+
+    from disclosure.correspondence.contexts import ItemOutcome
+    from disclosure.correspondence.outcomes import Outcome
+
+    cls = KINDS[kind].context
+    values = {}
+    for f in dataclasses.fields(cls):
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            values[f.name] = ""
+    ctx = cls(**values)
+    if kind is LetterKind.REPLY:
+        ctx.items = [ItemOutcome(description="", outcome=o) for o in Outcome]
+    if kind is LetterKind.EXTENSION_NOTICE:
+        ctx.extension_days = 0
+    return ctx
+
+
+@pytest.mark.parametrize("kind", list(LetterKind))
+def test_preview_of_an_unfinished_draft_never_crashes(req, fixed, kind):
+    """Staff preview while drafting: missing values render empty; issuing is what refuses them."""
+    html = service.render_html(kind, fixed, _empty_context(kind))
+    assert KINDS[kind].title in html
+    assert service.missing_for(kind, fixed, _empty_context(kind))
