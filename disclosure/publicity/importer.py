@@ -9,6 +9,7 @@ Rows are validated and written in chunks so a 100,000-row file stays within memo
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -65,13 +66,20 @@ def inspect_upload(data: bytes) -> str:
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise DomainError(_l("This is an old Excel (.xls) file. Save it as .xlsx or .csv and upload it again."))
     head = data[:65536]
-    if b"\x00" in head:
+    if b"\x00" in head or not _decodes(head, complete=len(data) <= len(head)):
         raise DomainError(_l("The file is not a spreadsheet (XLSX or CSV)."))
-    try:
-        decode_csv(head[: len(head) - 4] if len(data) > len(head) else head)
-    except UnicodeDecodeError:
-        raise DomainError(_l("The file is not a spreadsheet (XLSX or CSV).")) from None
     return CSV
+
+
+def _decodes(sample: bytes, *, complete: bool) -> bool:
+    """The sample is UTF-8 or GB18030 text (a sample cut mid-character is fine unless it is the whole file)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=complete)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
 
 
 def _inspect_zip(data: bytes, lim: dict) -> None:
@@ -105,7 +113,11 @@ def decode_csv(data: bytes) -> str:
 def read_rows(data: bytes, fmt: str) -> tuple[int, Iterator[list]]:
     """(row count estimate, iterator of rows as lists of cell values) of the first sheet."""
     if fmt == CSV:
-        text = decode_csv(data)
+        try:
+            text = decode_csv(data)
+        except UnicodeDecodeError:
+            raise DomainError(_l("The CSV file is neither UTF-8 nor GB18030 text. Save it again as CSV UTF-8.")) \
+                from None
         count = text.count("\n") + 1
         return count, iter(csv.reader(io.StringIO(text)))
     from python_calamine import CalamineWorkbook
