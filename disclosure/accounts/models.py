@@ -58,9 +58,6 @@ class Agency(TimestampMixin, db.Model):
         """The 9-character organisation code (positions 9–17 of the credit code)."""
         return org_code_from_uscc(self.credit_code)
 
-    def doc_prefix(self, series: str) -> str:
-        return (self.doc_number_prefixes or {}).get(series) or self.short_name
-
     def __repr__(self) -> str:
         return f"<Agency {self.slug}>"
 

@@ -9,7 +9,9 @@ class DomainError(Exception):
     status_code = 400
 
     def __init__(self, message, *, field: str | None = None):
-        super().__init__(str(message))
+        # Keep the lazy message untranslated: it is rendered in the language of whoever sees it, and raising
+        # outside a request (commands, jobs) must not need a locale.
+        super().__init__(message)
         self.message = message
         self.field = field
 
