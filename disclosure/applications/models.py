@@ -26,7 +26,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from disclosure.accounts import models as _accounts  # noqa: F401  (Agency, User, Department for relationships)
 from disclosure.accounts.roles import ApplicantCategory, ApplicantType
+from disclosure.core import storage as _storage  # noqa: F401  (StoredFile for relationships)
 from disclosure.core.models import TimestampMixin, UTCDateTime
 from disclosure.core.timeutil import utcnow
 from disclosure.extensions import db
