@@ -131,6 +131,11 @@ def morning_emails(today: dt.date | None = None) -> int:
             per_user[row.handler_id].append(row)
         if row.deadline_status == DeadlineStatus.OVERDUE or not row.handler_id:
             by_agency[row.agency_id].append(row)
+    notices = notice_window_closing(today)
+    notices_by_agency: dict[int, list] = defaultdict(list)
+    for row, _due in notices:
+        notices_by_agency[row.agency_id].append((row, _due))
+        by_agency.setdefault(row.agency_id, [])
     if by_agency:
         supervisors = db.session.execute(
             select(User).join(UserRole, UserRole.user_id == User.id)
@@ -140,6 +145,11 @@ def morning_emails(today: dt.date | None = None) -> int:
         for u in supervisors:
             mine = {r.id for r in per_user[u.id]}
             per_user[u.id].extend(r for r in by_agency[u.agency_id] if r.id not in mine)
+        supervisor_ids = {u.id for u in supervisors}
+        for u in supervisors:
+            per_user.setdefault(u.id, [])
+    else:
+        supervisor_ids = set()
     if not per_user:
         return 0
     users = {u.id: u for u in db.session.execute(select(User).where(User.id.in_(list(per_user)))).scalars()}
@@ -150,15 +160,47 @@ def morning_emails(today: dt.date | None = None) -> int:
         if user is None or not user.active:
             continue
         rows = sorted(rows, key=lambda r: (r.due_date or today))
+        window = notices_by_agency.get(user.agency_id, []) if uid in supervisor_ids else []
+        if not rows and not window:
+            continue
         with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-            subject = render_template("emails/applications/digest.subject.txt", rows=rows, today=today).strip()
+            subject = render_template("emails/applications/digest.subject.txt", rows=rows + window,
+                                      today=today).strip()
             # The most urgent ones are listed; the workbench's overdue queue has the rest.
             body = render_template("emails/applications/digest.txt", user=user, rows=rows[:DIGEST_ROWS],
-                                   more=max(0, len(rows) - DIGEST_ROWS), today=today, base_url=base)
+                                   more=max(0, len(rows) - DIGEST_ROWS), notices=window[:DIGEST_ROWS],
+                                   today=today, base_url=base)
         enqueue_email(to=user.email, subject=subject, body_text=body, agency_id=user.agency_id,
                       related=("user", user.id))
         sent += 1
     return sent
+
+
+def notice_window_closing(today: dt.date, within: int = 2) -> list[tuple]:
+    """Received cases without a supplementation notice whose Art. 30 window (7 working days after receipt)
+    closes within `within` working days: the registrars are warned before it is too late."""
+    from disclosure.applications.models import EventKind
+
+    rows = db.session.execute(
+        select(Application.id, Application.agency_id, Application.reference, Application.received_date,
+               Application.applicant_name)
+        .where(Application.state == States.REGISTERED, Application.received_date.is_not(None),
+               Application.received_date >= today - dt.timedelta(days=20))
+    ).all()
+    due_for: dict[dt.date, dt.date] = {}
+    out = []
+    for r in rows:
+        if r.received_date not in due_for:
+            due_for[r.received_date] = deadlines.supplement_notice_due(r.received_date)
+        due = due_for[r.received_date]
+        if today <= due and deadlines.working_days_left(due, today) <= within:
+            out.append((r, due))
+    if out:
+        sent = set(db.session.execute(select(CaseEvent.application_id).where(
+            CaseEvent.kind == EventKind.SUPPLEMENT_REQUEST,
+            CaseEvent.application_id.in_([r.id for r, _d in out]))).scalars())
+        out = [(r, d) for r, d in out if r.id not in sent]
+    return out
 
 
 def run(today: dt.date | None = None, *, send_emails: bool = True) -> dict[str, int]:

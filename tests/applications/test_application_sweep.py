@@ -44,3 +44,19 @@ def _is_working(d):
     from disclosure.workdays.service import is_working_day
 
     return is_working_day(d)
+
+
+def test_registrars_warned_before_the_supplementation_window_closes(world, filed):
+    from disclosure.applications import deadlines
+
+    last_day = deadlines.supplement_notice_due(filed.received_date)
+    day_before = last_day - dt.timedelta(days=1)
+    while not _is_working(day_before):
+        day_before -= dt.timedelta(days=1)
+    assert [r.reference for r, _d in sweep.notice_window_closing(day_before)] == [filed.reference]
+    db.session.execute(db.delete(OutboxMessage))
+    sweep.morning_emails(day_before)
+    mails = {m.recipient: m for m in db.session.execute(db.select(OutboxMessage)).scalars()}
+    assert world.registrar.email in mails and filed.reference in mails[world.registrar.email].body_text
+    assert world.handler.email not in mails
+    assert sweep.notice_window_closing(last_day + dt.timedelta(days=1)) == []
