@@ -72,6 +72,33 @@ DEMO_AGENCIES = [
 
 DEPARTMENTS = [("政务公开科", False), ("法规科", True), ("综合科", False)]
 
+# Staff names per agency, one per role (the demo shows what real lists look like).
+STAFF_NAMES = {
+    "demo-gov": {
+        Role.REGISTRAR: "陈晓梅",
+        Role.HANDLER: "刘建国",
+        Role.OFFICE_HEAD: "王振华",
+        Role.LEGAL_REVIEWER: "赵立新",
+        Role.CATALOG_EDITOR: "孙丽",
+        Role.SECRECY_REVIEWER: "周涛",
+        Role.PUBLICITY_CLERK: "吴静",
+        Role.CREDIT_SUPERVISOR: "郑强",
+        Role.AGENCY_ADMIN: "冯磊",
+        Role.SYS_ADMIN: "何平",
+    },
+    "demo-finance": {
+        Role.REGISTRAR: "林芳",
+        Role.HANDLER: "黄志强",
+        Role.OFFICE_HEAD: "杨帆",
+        Role.LEGAL_REVIEWER: "朱丹",
+        Role.CATALOG_EDITOR: "胡晓",
+        Role.SECRECY_REVIEWER: "高远",
+        Role.PUBLICITY_CLERK: "罗敏",
+        Role.CREDIT_SUPERVISOR: "梁斌",
+        Role.AGENCY_ADMIN: "宋佳",
+    },
+}
+
 CITIZENS = [
     (
         "zhang.san@example.cn",
@@ -119,7 +146,7 @@ def load_demo() -> list[tuple[str, str, str]]:
             ops.create_staff(
                 agency=agency,
                 email=email,
-                name=f"{agency.short_name}·{role.value}",
+                name=STAFF_NAMES[spec["slug"]][role],
                 password=password,
                 roles=[role],
                 department=dep,

@@ -37,6 +37,9 @@ def _uscc(form, field):
 
 
 def _prefixes(form, field):
+    if isinstance(field.data, dict):  # the field was not posted: keep the stored prefixes
+        field.parsed = field.data
+        return
     raw = (field.data or "").strip()
     if not raw:
         field.parsed = {}
@@ -77,7 +80,14 @@ class AgencyForm(FlaskForm):
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     fax = StringField(_l("Fax"), validators=[Optional(), Length(max=40)])
     email = EmailField(_l("Email"), validators=[Optional(), Email(check_deliverability=False)])
-    website = StringField(_l("Website"), validators=[Optional(), Length(max=200)])
+    website = StringField(
+        _l("Website"),
+        validators=[
+            Optional(),
+            Length(max=200),
+            Regexp(r"^https?://[^\s<>\"']+$", message=_l("Enter an address starting with http:// or https://.")),
+        ],
+    )
     reconsideration_body = StringField(
         _l("Administrative reconsideration body (full name)"), validators=[Optional(), Length(max=200)]
     )
@@ -110,7 +120,7 @@ class DepartmentForm(FlaskForm):
 
 
 class StaffForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Person's name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False)])
     password = PasswordField(_l("Initial password"), validators=[Optional(), _password_strength])
     agency_id = SelectField(_l("Agency"), coerce=int, choices=[])

@@ -128,19 +128,13 @@ def confirm_email(token: str) -> User:
 
 def authenticate(email: str, password: str) -> User:
     """Check a password with lockout: after LOGIN_MAX_FAILURES wrong passwords the account is locked for
-    LOGIN_LOCK_MINUTES. The error never tells whether the email exists."""
+    LOGIN_LOCK_MINUTES and its owner is told by email. The page says the same for a wrong password, a locked
+    account and an unknown address, so nobody can learn which addresses have accounts."""
     cfg = current_app.config
     user = find_user_by_email(email)
     wrong = DomainError(_l("The email or the password is wrong."))
-    if user is None:
+    if user is None or user.is_locked():
         raise wrong
-    if user.is_locked():
-        raise DomainError(
-            _l(
-                "Too many wrong passwords: the account is locked for %(m)s minutes.",
-                m=cfg["LOGIN_LOCK_MINUTES"],
-            )
-        )
     if not user.check_password(password):
         user.failed_logins += 1
         if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
@@ -153,6 +147,12 @@ def authenticate(email: str, password: str) -> User:
                 agency_id=user.agency_id,
                 actor=user,
                 reason="too many failed logins",
+            )
+            _send_template(
+                user,
+                "accounts/locked",
+                _("Your account has been locked for a while"),
+                minutes=cfg["LOGIN_LOCK_MINUTES"],
             )
         raise wrong
     if not user.active:
@@ -175,12 +175,17 @@ def request_password_reset(email: str) -> None:
     audit.record("user.reset_requested", object_type="user", object_id=user.id, agency_id=user.agency_id, actor=user)
 
 
-def reset_password(token: str, password: str) -> User:
+def check_reset_token(token: str) -> User:
     user, problem = tokens.read_token(token, "reset", current_app.config["PASSWORD_RESET_MAX_AGE"])
     if problem == "expired":
         raise DomainError(_l("The reset link has expired. Ask for a new one."))
     if user is None:
         raise DomainError(_l("The reset link is not valid or has already been used."))
+    return user
+
+
+def reset_password(token: str, password: str) -> User:
+    user = check_reset_token(token)
     user.set_password(password)
     user.failed_logins = 0
     user.locked_until = None

@@ -116,6 +116,8 @@ def forgot():
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @public
 def reset(token: str):
+    if request.method == "GET":
+        ops.check_reset_token(token)  # a used or expired link says so at once, not after typing a password
     form = ResetForm()
     if form.validate_on_submit():
         ops.reset_password(token, form.password.data)

@@ -132,8 +132,8 @@ def _build(msg: OutboxMessage) -> Message:
         body=msg.body_text,
         html=msg.body_html,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
-        extra_headers={"Message-ID": msg.message_id},
     )
+    m.msgId = msg.message_id  # stable per outbox row: a resend after a crash carries the same Message-ID
     for att in msg.attachments:
         stored = db.session.get(StoredFile, att["file_id"])
         name = att.get("filename") or stored.original_name

@@ -41,3 +41,31 @@ def init_app(app: Flask) -> None:
         outbox_state_label=lambda s: outbox_labels.get(str(s), s),
     )
     app.jinja_env.filters["datetimefmt"] = lambda v: format_datetime(v, "yyyy-MM-dd HH:mm") if v else ""
+    app.jinja_env.filters["audit_json"] = audit_json
+    app.jinja_env.globals["audit_value"] = audit_value
+
+
+SENSITIVE_KEYS = ("doc_number", "id_number", "zjhm")
+
+
+def audit_value(key: str, value):
+    """Identity numbers stay whole in the audit table but are shown masked (rules-china §5.5)."""
+    from disclosure.core.validators import mask_resident_id
+
+    if isinstance(value, str) and any(k in str(key).lower() for k in SENSITIVE_KEYS):
+        return mask_resident_id(value)
+    return value
+
+
+def audit_json(data) -> str:
+    """An event's values as readable JSON (Chinese kept as is), with identity numbers masked."""
+    import json
+
+    def walk(obj, key=""):
+        if isinstance(obj, dict):
+            return {k: walk(v, k) for k, v in obj.items()}
+        if isinstance(obj, list):
+            return [walk(v, key) for v in obj]
+        return audit_value(key, obj)
+
+    return json.dumps(walk(data), ensure_ascii=False, sort_keys=True)

@@ -97,7 +97,7 @@ def test_duplicate_email_is_refused(client, make_applicant):
     assert "该电子邮箱已注册" in resp.get_data(as_text=True)
 
 
-def test_lockout_after_five_wrong_passwords(client, make_applicant, login, app_ctx):
+def test_lockout_after_five_wrong_passwords(client, make_applicant, smtp_server, app_ctx):
     user = make_applicant()
     for _ in range(5):
         body = client.post("/login", data={"email": user.email, "password": "wrong-passw0rd"}).get_data(as_text=True)
@@ -105,9 +105,11 @@ def test_lockout_after_five_wrong_passwords(client, make_applicant, login, app_c
     body = client.post("/login", data={"email": user.email, "password": "correct-horse-7battery"}).get_data(
         as_text=True
     )
-    assert "账号已锁定15分钟" in body
+    # the page does not say whether the address has an account; the owner is told by email
+    assert "电子邮箱或密码错误" in body and "锁定" not in body.split("为保护账号安全")[0].split("<main")[1]
     db.session.refresh(user)
     assert user.locked_until is not None
+    assert [m["Subject"] for m in smtp_server.to(user.email)] == ["您的账号已被暂时锁定"]
     assert db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "user.locked")).scalar_one()
 
 
@@ -206,3 +208,54 @@ def test_profile_update_is_audited(client, make_applicant, login, app_ctx):
     assert "校验码不正确" in client.post("/profile", data=bad).get_data(as_text=True)
     db.session.refresh(user)
     assert user.profile.doc_number == "440524188001010014"
+
+
+def test_used_reset_link_says_so_on_opening(client, make_applicant, app_ctx):
+    from disclosure.accounts import tokens
+
+    user = make_applicant()
+    token = tokens.make_token(user, "reset")
+    user.set_password("changed-passw0rd")
+    db.session.commit()
+    resp = client.get(f"/password/reset/{token}")
+    assert resp.status_code == 302
+    assert "重置链接无效或已被使用" in client.get("/").get_data(as_text=True)
+
+
+def test_audit_pages_mask_identity_numbers(client, make_agency, make_staff, login, app_ctx):
+    from disclosure.accounts.roles import Role
+    from disclosure.core import audit
+
+    agency = make_agency()
+    audit.record(
+        "probe.saved",
+        object_type="probe",
+        object_id=1,
+        agency_id=agency.id,
+        after={"doc_number": "11010519491231002X", "applicant_name": "张三"},
+    )
+    db.session.commit()
+    login(client, make_staff(agency, roles=[Role.AGENCY_ADMIN]))
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "110105********002X" in page and "11010519491231002X" not in page
+    assert "张三" in page  # readable, not \\u-escaped
+
+
+def test_agency_website_must_be_http(client, make_agency, make_staff, login, app_ctx):
+    from disclosure.accounts.roles import Role
+
+    agency = make_agency()
+    login(client, make_staff(agency, roles=[Role.SYS_ADMIN]))
+    data = {
+        "slug": agency.slug,
+        "full_name": agency.full_name,
+        "short_name": agency.short_name,
+        "credit_code": agency.credit_code,
+        "division_code": "330100",
+        "parent_id": 0,
+        "website": "javascript:alert(1)",
+    }
+    body = client.post(f"/admin/agencies/{agency.id}", data=data).get_data(as_text=True)
+    assert "请填写以 http:// 或 https:// 开头的网址" in body
+    db.session.refresh(agency)
+    assert agency.website == ""
