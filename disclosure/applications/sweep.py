@@ -2,8 +2,8 @@
 the people responsible each working morning (条例 Art. 33; the calendar's holiday notices can move dates).
 
 Built for 100,000 open cases: the cases and their events are read in two set queries, deadlines are computed
-in memory with the calendar's array tables, and only changed rows are written, each guarded by its version so
-a case someone edited meanwhile is left for the next run (and that person's edit is never overwritten).
+in memory with the calendar's array tables, and only changed rows are written, skipping any row changed since
+the read, so a case someone edited meanwhile is left for the next run (and that edit is never overwritten).
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from collections import defaultdict
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import select, update
 
 from disclosure.accounts.models import User, UserRole
 from disclosure.accounts.roles import Role
 from disclosure.applications import deadlines
 from disclosure.applications.models import AgencyApplicationSettings, Application, CaseEvent, DeadlineStatus
 from disclosure.core.outbox import enqueue_email
-from disclosure.core.timeutil import today_china
+from disclosure.core.timeutil import today_china, utcnow
 from disclosure.extensions import db
 from workflows.application import OPEN_STATES, States
 
@@ -56,6 +56,7 @@ def recompute_open(today: dt.date | None = None, agency_id: int | None = None) -
                Application.version).where(Application.state.in_(open_states)).order_by(Application.id)
     if agency_id is not None:
         q = q.where(Application.agency_id == agency_id)
+    read_at = utcnow()
     rows = db.session.execute(q).all()
     stats = {"open": len(rows), "changed": 0, "overdue": 0, "due_soon": 0}
     # Many cases share a received date and have no events: compute each distinct situation once.
@@ -87,26 +88,28 @@ def recompute_open(today: dt.date | None = None, agency_id: int | None = None) -
                                 "due_provisional": plan.provisional, "deadline_status": status,
                                 "deadline_checked_on": today})
         if changes:
-            _write(changes)
+            _write(changes, read_at)
             stats["changed"] += len(changes)
     return stats
 
 
-def _write(changes: list[dict]) -> None:
-    """One UPDATE per distinct (due date, provisional, status), for the (id, version) pairs read before: a
-    case someone edited meanwhile is left for the next run. The version is not bumped (a recomputation is
-    not an edit), so no one's open form becomes stale because of the sweep."""
+def _write(changes: list[dict], read_at: dt.datetime) -> None:
+    """One UPDATE per distinct (due date, provisional, status) and chunk of ids, skipping any case changed
+    since the sweep read it (`updated_at` later than the read): someone's edit is never overwritten and that
+    case is left for the next run. Neither the version nor `updated_at` moves (a recomputation is not an
+    edit), so no one's open form becomes stale because of the sweep."""
     t = Application.__table__
-    groups: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
+    groups: dict[tuple, list[int]] = defaultdict(list)
     for c in changes:
-        groups[(c["due_date"], c["due_provisional"], c["deadline_status"])].append((c["b_id"], c["b_version"]))
+        groups[(c["due_date"], c["due_provisional"], c["deadline_status"])].append(c["b_id"])
     checked_on = changes[0]["deadline_checked_on"]
-    for (due, provisional, status), pairs in groups.items():
-        db.session.execute(
-            update(t).where(tuple_(t.c.id, t.c.version).in_(pairs))
-            .values(due_date=due, due_provisional=provisional, deadline_status=status,
-                    deadline_checked_on=checked_on)
-        )
+    for (due, provisional, status), ids in groups.items():
+        for k in range(0, len(ids), 1000):
+            db.session.execute(
+                update(t).where(t.c.id.in_(ids[k : k + 1000]), t.c.updated_at <= read_at)
+                .values(due_date=due, due_provisional=provisional, deadline_status=status,
+                        deadline_checked_on=checked_on, updated_at=t.c.updated_at)
+            )
 
 
 def morning_emails(today: dt.date | None = None) -> int:
