@@ -47,8 +47,10 @@ DEMO_AGENCIES = [
         "fax": "0571-12345679",
         "email": "gongkai@demo-gov.example.cn",
         "website": "http://www.demo-gov.example.cn",
-        "reconsideration_body": "示例省人民政府",
-        "litigation_court": "示例市中级人民法院",
+        # A working body of the city government: reconsideration by 本级人民政府 (复议法 Art. 24(1)); not itself a
+        # county-level-or-above government, so litigation starts in the basic court where it sits (诉讼法 Art. 15, 18).
+        "reconsideration_body": "示例市人民政府",
+        "litigation_court": "示例市上城区人民法院",
         "doc_number_prefixes": {"reply": "示政办公开", "notice": "示政办公开告"},
     },
     {

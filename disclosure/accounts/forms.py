@@ -58,7 +58,7 @@ class RegisterForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
     doc_type = SelectField(_l("Identity document"), choices=[], validators=[Optional()])
-    doc_number = StringField(_l("Document number"), validators=[Optional(), Length(max=40)])
+    doc_number = StringField(_l("Identity document number"), validators=[Optional(), Length(max=40)])
     org_name = StringField(_l("Organisation name"), validators=[Optional(), Length(max=200)])
     org_credit_code = StringField(_l("Unified social credit code"), validators=[Optional(), Length(max=18)])
     category = SelectField(_l("Kind of organisation"), choices=[], validators=[Optional()])

@@ -93,14 +93,14 @@ class LetterIncomplete(DomainError):
     def __init__(self, missing_labels: list):
         self.missing_labels = missing_labels
         super().__init__(
-            _l("The letter cannot be issued because these are missing: %(fields)s",
-               fields=ctx.LazyJoin(missing_labels))
+            _l("The letter cannot be issued because these are missing: %(fields)s", fields=ctx.LazyJoin(missing_labels))
         )
 
 
 # ---------------------------------------------------------------------------------------------------------
 # Settings and numbers
 # ---------------------------------------------------------------------------------------------------------
+
 
 def settings_for(agency) -> LetterSettings:
     """The agency's letter settings (an unsaved default row when the agency never edited them)."""
@@ -149,6 +149,7 @@ def verify_url() -> str:
 # Validation
 # ---------------------------------------------------------------------------------------------------------
 
+
 def _check_context(kind: LetterKind, context: Any) -> None:
     expected = kind_info(kind).context
     if not isinstance(context, expected):
@@ -183,6 +184,7 @@ def _remedy_parts(kind: LetterKind, context: Any) -> tuple[bool, bool]:
 # ---------------------------------------------------------------------------------------------------------
 # Rendering
 # ---------------------------------------------------------------------------------------------------------
+
 
 def _seal_data_uri(settings: LetterSettings) -> str | None:
     if not settings.seal_file_id:
@@ -252,8 +254,9 @@ def template_vars(
     }
 
 
-def render_html(kind: LetterKind | str, agency, context: Any, *, stylesheet_urls: list[str] | None = None,
-                **kwargs) -> str:
+def render_html(
+    kind: LetterKind | str, agency, context: Any, *, stylesheet_urls: list[str] | None = None, **kwargs
+) -> str:
     """The letter as HTML: the staff preview while drafting (with `stylesheet_urls` for a browser), and the
     input of `render_pdf` (stylesheets are then passed to WeasyPrint, already parsed)."""
     kind = LetterKind(kind)
@@ -278,6 +281,7 @@ def render_pdf(kind: LetterKind | str, agency, context: Any, *, variant: str | N
 # ---------------------------------------------------------------------------------------------------------
 # Issue, void, correct
 # ---------------------------------------------------------------------------------------------------------
+
 
 def _live_key(agency_id: int, related: tuple[str, Any] | None, kind: LetterKind, addressee: str) -> str | None:
     if related is None:
@@ -324,16 +328,20 @@ def issue_letter(
         ).scalar_one_or_none()
         if existing:
             raise DomainError(
-                _l("This letter has already been issued as %(number)s. Correct or void it instead of issuing "
-                   "it again.", number=existing)
+                _l(
+                    "This letter has already been issued as %(number)s. Correct or void it instead of issuing "
+                    "it again.",
+                    number=existing,
+                )
             )
 
     issue_date = issue_date or today_china()
     serial = numbering.next_value(f"letter:{info.series}", agency.id, issue_date.year)
     number = format_number(number_prefix(agency, kind), issue_date.year, serial)
     code = new_verification_code()
-    pdf = render_pdf(kind, agency, context, number=number, verification_code=code, issue_date=issue_date,
-                     corrects=corrects)
+    pdf = render_pdf(
+        kind, agency, context, number=number, verification_code=code, issue_date=issue_date, corrects=corrects
+    )
     stored = storage.store(
         pdf,
         original_name=f"{info.file_stem}.pdf",
@@ -368,16 +376,32 @@ def issue_letter(
         with db.session.begin_nested():
             db.session.add(letter)
     except IntegrityError:
-        raise DomainError(
-            _l("This letter was issued by someone else at the same moment. Reload the page.")
-        ) from None
-    after = {"number": number, "kind": kind.value, "sha256": stored.sha256, "addressee": addressee,
-             "corrects": corrects.number if corrects else None}
-    audit.record("letter.issued", object_type="letter", object_id=letter.id, agency_id=agency.id,
-                 after=after, reason=correction_reason, actor=issued_by)
+        raise DomainError(_l("This letter was issued by someone else at the same moment. Reload the page.")) from None
+    after = {
+        "number": number,
+        "kind": kind.value,
+        "sha256": stored.sha256,
+        "addressee": addressee,
+        "corrects": corrects.number if corrects else None,
+    }
+    audit.record(
+        "letter.issued",
+        object_type="letter",
+        object_id=letter.id,
+        agency_id=agency.id,
+        after=after,
+        reason=correction_reason,
+        actor=issued_by,
+    )
     if related:
-        audit.record("letter.issued", object_type=related[0], object_id=related[1], agency_id=agency.id,
-                     after=after, actor=issued_by)
+        audit.record(
+            "letter.issued",
+            object_type=related[0],
+            object_id=related[1],
+            agency_id=agency.id,
+            after=after,
+            actor=issued_by,
+        )
     return letter
 
 
@@ -387,8 +411,16 @@ def correct_letter(old: Letter, agency, context: Any, *, reason: str, issued_by=
     if not (reason or "").strip():
         raise DomainError(_l("Give the reason for the correction."), field="reason")
     related = (old.related_type, old.related_id) if old.related_type else None
-    return issue_letter(old.kind, agency, context, related=related, addressee=old.addressee_name, corrects=old,
-                        issued_by=issued_by, correction_reason=reason)
+    return issue_letter(
+        old.kind,
+        agency,
+        context,
+        related=related,
+        addressee=old.addressee_name,
+        corrects=old,
+        issued_by=issued_by,
+        correction_reason=reason,
+    )
 
 
 def void_letter(letter: Letter, reason: str, *, actor=None) -> Letter:
@@ -397,24 +429,42 @@ def void_letter(letter: Letter, reason: str, *, actor=None) -> Letter:
         raise DomainError(_l("Give the reason for voiding the letter."), field="reason")
     if letter.status == LetterStatus.VOID:
         raise DomainError(_l("This letter is already void."))
+    if letter.deliveries:
+        # Served on the addressee, it is a legal act: it stays as it is, and a correction is a new letter.
+        raise DomainError(_l("A letter that has been delivered cannot be voided. Issue a correction instead."))
     before = {"status": letter.status}
     letter.status = LetterStatus.VOID
     letter.live_key = None
     letter.voided_at = utcnow()
     letter.void_reason = reason.strip()
     db.session.flush()
-    audit.record("letter.voided", object_type="letter", object_id=letter.id, agency_id=letter.agency_id,
-                 before=before, after={"status": letter.status, "number": letter.number}, reason=reason,
-                 actor=actor)
+    audit.record(
+        "letter.voided",
+        object_type="letter",
+        object_id=letter.id,
+        agency_id=letter.agency_id,
+        before=before,
+        after={"status": letter.status, "number": letter.number},
+        reason=reason,
+        actor=actor,
+    )
     if letter.related_type:
-        audit.record("letter.voided", object_type=letter.related_type, object_id=letter.related_id,
-                     agency_id=letter.agency_id, after={"number": letter.number}, reason=reason, actor=actor)
+        audit.record(
+            "letter.voided",
+            object_type=letter.related_type,
+            object_id=letter.related_id,
+            agency_id=letter.agency_id,
+            after={"number": letter.number},
+            reason=reason,
+            actor=actor,
+        )
     return letter
 
 
 # ---------------------------------------------------------------------------------------------------------
 # Reading, verifying, delivering
 # ---------------------------------------------------------------------------------------------------------
+
 
 def letter_pdf(letter: Letter) -> bytes:
     """The frozen bytes of an issued letter; refuses to serve a file whose checksum no longer matches."""
@@ -456,8 +506,9 @@ def public_summary(letter: Letter) -> dict:
     }
 
 
-def email_letter(letter: Letter, to: str, *, subject: str | None = None, body_text: str | None = None,
-                 actor=None) -> LetterDelivery:
+def email_letter(
+    letter: Letter, to: str, *, subject: str | None = None, body_text: str | None = None, actor=None
+) -> LetterDelivery:
     """Queue the frozen PDF by email through the outbox (sent after commit) and record the delivery."""
     from disclosure.core.outbox import enqueue_email
 
@@ -472,39 +523,69 @@ def email_letter(letter: Letter, to: str, *, subject: str | None = None, body_te
         f"本文书验证码：{display_code(letter.verification_code)}，可在 {verify_url()} 查验真伪。\n"
     )
     msg = enqueue_email(
-        to=to, subject=subject, body_text=body_text,
+        to=to,
+        subject=subject,
+        body_text=body_text,
         attachments=[{"file_id": letter.file_id, "filename": letter.download_name}],
-        agency_id=letter.agency_id, related=("letter", letter.id),
+        agency_id=letter.agency_id,
+        related=("letter", letter.id),
     )
     db.session.flush()
     return record_delivery(letter, DeliveryMethod.EMAIL, recipient=to, outbox_message_id=msg.id, actor=actor)
 
 
-def record_delivery(letter: Letter, method: DeliveryMethod | str, *, recipient: str = "", tracking_number: str = "",
-                    delivered_on: dt.date | None = None, note: str = "", outbox_message_id: int | None = None,
-                    actor=None) -> LetterDelivery:
+def record_delivery(
+    letter: Letter,
+    method: DeliveryMethod | str,
+    *,
+    recipient: str = "",
+    tracking_number: str = "",
+    delivered_on: dt.date | None = None,
+    note: str = "",
+    outbox_message_id: int | None = None,
+    actor=None,
+) -> LetterDelivery:
     """Record how a letter was delivered: email (via the outbox), post, collection at the office, in person."""
     method = DeliveryMethod(method)
     if method is DeliveryMethod.POST and not tracking_number.strip():
         raise DomainError(_l("Enter the postal tracking number."), field="tracking_number")
     if letter.status == LetterStatus.VOID:
         raise DomainError(_l("A void letter cannot be delivered."))
-    row = LetterDelivery(letter=letter, method=method.value, recipient=recipient.strip(),
-                         tracking_number=tracking_number.strip(), delivered_on=delivered_on, note=note.strip(),
-                         outbox_message_id=outbox_message_id, recorded_by_id=getattr(actor, "id", None))
+    row = LetterDelivery(
+        letter=letter,
+        method=method.value,
+        recipient=recipient.strip(),
+        tracking_number=tracking_number.strip(),
+        delivered_on=delivered_on,
+        note=note.strip(),
+        outbox_message_id=outbox_message_id,
+        recorded_by_id=getattr(actor, "id", None),
+    )
     db.session.add(row)
     db.session.flush()
-    audit.record("letter.delivery_recorded", object_type="letter", object_id=letter.id,
-                 agency_id=letter.agency_id,
-                 after={"method": method.value, "recipient": row.recipient, "tracking_number": row.tracking_number,
-                        "delivered_on": delivered_on},
-                 actor=actor)
+    audit.record(
+        "letter.delivery_recorded",
+        object_type="letter",
+        object_id=letter.id,
+        agency_id=letter.agency_id,
+        after={
+            "method": method.value,
+            "recipient": row.recipient,
+            "tracking_number": row.tracking_number,
+            "delivered_on": delivered_on,
+        },
+        actor=actor,
+    )
     return row
 
 
 def letters_for(related_type: str, related_id: Any) -> list[Letter]:
-    return db.session.execute(
-        db.select(Letter)
-        .where(Letter.related_type == related_type, Letter.related_id == str(related_id))
-        .order_by(Letter.id)
-    ).scalars().all()
+    return (
+        db.session.execute(
+            db.select(Letter)
+            .where(Letter.related_type == related_type, Letter.related_id == str(related_id))
+            .order_by(Letter.id)
+        )
+        .scalars()
+        .all()
+    )

@@ -29,7 +29,7 @@ def init_app(app: Flask) -> None:
     from disclosure.accounts.roles import ROLE_LABELS, Role
 
     outbox_labels = {
-        "pending": _l("Waiting"),
+        "pending": _l("Waiting to be sent"),
         "sending": _l("Sending"),
         "sent": _l("Delivered"),
         "failed": _l("Failed"),

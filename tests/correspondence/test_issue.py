@@ -48,15 +48,24 @@ def test_issue_numbers_freezes_and_audits(req, agency):
 
 def test_missing_fields_are_named_before_numbering(req, make_agency):
     agency = make_agency(reconsideration_body="", litigation_court="")
-    ctx = ReplyContext(**samples.facts(applicant_name=" "), items=[
-        ItemOutcome(description="施工合同", outcome=Outcome.NOT_OURS),
-        ItemOutcome(description="合同", outcome=Outcome.PARTIAL, withheld_parts="账户"),
-    ])
+    ctx = ReplyContext(
+        **samples.facts(applicant_name=" "),
+        items=[
+            ItemOutcome(description="施工合同", outcome=Outcome.NOT_OURS),
+            ItemOutcome(description="合同", outcome=Outcome.PARTIAL, withheld_parts="账户"),
+        ],
+    )
     with pytest.raises(service.LetterIncomplete) as err:
         issue(agency, context=ctx)
     message = str(err.value.message)
-    for expected in ("applicant name", "reconsideration body", "court for litigation", "item 1: reasons",
-                     "item 1: responsible agency", "item 2: the exemption for the withheld parts"):
+    for expected in (
+        "applicant name",
+        "reconsideration body",
+        "court for litigation",
+        "item 1: reasons",
+        "item 1: responsible agency",
+        "item 2: the exemption for the withheld parts",
+    ):
         assert expected in message, message
     db.session.rollback()
     assert numbering.current_value("letter:reply", agency.id, 2026) == 0
@@ -127,8 +136,9 @@ def test_verify(req, agency):
     db.session.commit()
     code = letter.verification_code
     assert service.verify(letter.number, code) == letter
-    assert service.verify(letter.number.replace("〔", "[").replace("〕", "]"), f"{code[:5]}-{code[5:]}".lower()) \
-        == letter
+    assert (
+        service.verify(letter.number.replace("〔", "[").replace("〕", "]"), f"{code[:5]}-{code[5:]}".lower()) == letter
+    )
     wrong = ("2" if code[0] != "2" else "3") + code[1:]
     assert service.verify(letter.number, wrong) is None
     assert service.verify("不存在〔2026〕1号", code) is None
@@ -175,3 +185,13 @@ def test_extension_limits(req, agency):
         issue(agency, LetterKind.EXTENSION_NOTICE, context=ctx)
     message = str(err.value.message)
     assert "1 to 20 working days" in message and "after the original one" in message
+
+
+def test_a_delivered_letter_cannot_be_voided(req, agency):
+    letter = issue(agency)
+    service.record_delivery(letter, "post", recipient="申请人", tracking_number="EMS1234567890")
+    db.session.commit()
+    with pytest.raises(DomainError, match="delivered"):
+        service.void_letter(letter, "想作废")
+    db.session.rollback()
+    assert db.session.get(type(letter), letter.id).status != LetterStatus.VOID
