@@ -123,7 +123,8 @@ def script():
 @staff_bp.route("/")
 @staff_required(*READERS)
 def records():
-    ids = _visible_agency_ids()
+    # Records open only for their own agency (staff_object); supervision of lower agencies is the dashboard's.
+    ids = None if current_user.is_sys_admin else [current_user.agency_id]
     stmt = select(PublicityRecord)
     if ids is not None:
         stmt = stmt.where(PublicityRecord.agency_id.in_(ids))
