@@ -95,10 +95,17 @@ class ApplicationFacts:
     reference: str
     received_date: dt.date | None = None
     channel: str = ""
+    # True for a legal person or other organisation, False for a natural person, None when unknown: letters say
+    # 你单位 / 你 / 你（单位） accordingly.
+    applicant_is_organisation: bool | None = None
 
     @property
     def channel_text(self) -> str:
         return channel_text(self.channel)
+
+    @property
+    def you(self) -> str:
+        return {True: "你单位", False: "你"}.get(self.applicant_is_organisation, "你（单位）")
 
 
 @dataclass(kw_only=True)
