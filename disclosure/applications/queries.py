@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import Select, exists, or_, select
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import joinedload, load_only
 
+from disclosure.accounts.models import User
 from disclosure.applications.models import Application, DeadlineStatus, RequestedItem
 from disclosure.core.timeutil import today_china
 from workflows.application import States
@@ -61,7 +62,7 @@ def workbench_query(agency_id: int | None, f: Filters, *, user_id: int | None = 
     """The cases matching the filters, ordered by deadline (cases without one last) then reference."""
     today = today or today_china()
     q = select(Application).options(
-        load_only(*LIST_COLUMNS), selectinload(Application.handler)
+        load_only(*LIST_COLUMNS), joinedload(Application.handler).load_only(User.id, User.name)
     ).where(Application.state != S.DRAFT)
     if agency_id is not None:
         q = q.where(Application.agency_id == agency_id)
