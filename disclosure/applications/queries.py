@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, load_only
 from disclosure.accounts.models import User
 from disclosure.applications.models import Application, DeadlineStatus, RequestedItem
 from disclosure.core.timeutil import today_china
+from disclosure.web.paging import Page
 from workflows.application import States
 
 S = States
@@ -60,10 +61,16 @@ class Filters:
 def workbench_query(agency_id: int | None, f: Filters, *, user_id: int | None = None,
                     today: dt.date | None = None) -> Select:
     """The cases matching the filters, ordered by deadline (cases without one last) then reference."""
-    today = today or today_china()
     q = select(Application).options(
         load_only(*LIST_COLUMNS), joinedload(Application.handler).load_only(User.id, User.name)
-    ).where(Application.state != S.DRAFT)
+    )
+    return _filtered(q, agency_id, f, user_id=user_id, today=today)
+
+
+def _filtered(q: Select, agency_id: int | None, f: Filters, *, user_id: int | None,
+              today: dt.date | None) -> Select:
+    today = today or today_china()
+    q = q.where(Application.state != S.DRAFT)
     if agency_id is not None:
         q = q.where(Application.agency_id == agency_id)
     states = QUEUES.get(f.queue, ())
@@ -102,6 +109,24 @@ def workbench_query(agency_id: int | None, f: Filters, *, user_id: int | None = 
         return q.order_by(Application.id.desc())
     # NULLS LAST is the index's own order on PostgreSQL, so the (agency, due date, id) index serves the sort.
     return q.order_by(Application.due_date.asc().nulls_last(), Application.id)
+
+
+def list_page(agency_id: int | None, f: Filters, *, page: int, per_page: int = 50, user_id: int | None = None,
+              today: dt.date | None = None) -> Page:
+    """One page of the list as plain rows (the listed columns and the handler's name; no ORM objects to build)
+    and the total count."""
+    from sqlalchemy import func
+
+    from disclosure.extensions import db
+
+    counted = _filtered(select(func.count(Application.id)), agency_id, f, user_id=user_id, today=today)
+    total = db.session.execute(counted.order_by(None)).scalar_one()
+    listed = select(*LIST_COLUMNS, User.name.label("handler_name")).select_from(Application).outerjoin(
+        User, User.id == Application.handler_id)
+    rows = db.session.execute(
+        _filtered(listed, agency_id, f, user_id=user_id, today=today).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page(rows, page, per_page, total)
 
 
 def _escape(term: str) -> str:

@@ -376,7 +376,9 @@ def index():
     else:
         _form_error(form)
     form.queue.data = f.queue
-    page = paginate(queries.workbench_query(agency_id, f, user_id=current_user.id), per_page=50)
+    from disclosure.web.paging import page_number
+
+    page = queries.list_page(agency_id, f, page=page_number(), user_id=current_user.id)
     from disclosure.applications import deadlines
 
     today = operations.today_china()
