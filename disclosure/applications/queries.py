@@ -119,7 +119,7 @@ def list_page(agency_id: int | None, f: Filters, *, page: int, per_page: int = 5
 
     from disclosure.extensions import db
 
-    counted = _filtered(select(func.count(Application.id)), agency_id, f, user_id=user_id, today=today)
+    counted = _filtered(select(func.count()).select_from(Application), agency_id, f, user_id=user_id, today=today)
     total = db.session.execute(counted.order_by(None)).scalar_one()
     listed = select(*LIST_COLUMNS, User.name.label("handler_name")).select_from(Application).outerjoin(
         User, User.id == Application.handler_id)
