@@ -36,7 +36,8 @@ def _svc():
 
 def _facts(app: Application) -> dict:
     return {"applicant_name": app.applicant_name, "reference": app.reference or "",
-            "received_date": app.received_date, "channel": _LETTER_CHANNEL.get(app.channel, app.channel)}
+            "received_date": app.received_date, "channel": _LETTER_CHANNEL.get(app.channel, app.channel),
+            "applicant_is_organisation": app.applicant_type == "organisation"}
 
 
 def reply_context(app: Application):
