@@ -45,7 +45,7 @@ from disclosure.applications.models import (
 from disclosure.core import audit, numbering, validators
 from disclosure.core.errors import Conflict, DomainError, NotAllowed
 from disclosure.core.outbox import enqueue_email
-from disclosure.core.timeutil import today_china, utcnow
+from disclosure.core.timeutil import CHINA_TZ, today_china, utcnow
 from disclosure.extensions import db
 from workflows import application as wf
 from workflows.application import Facts, States, TransitionRefused
@@ -53,9 +53,21 @@ from workflows.application import Facts, States, TransitionRefused
 OBJECT_TYPE = "application"
 SNAPSHOT_FIELDS = ("state", "due_date", "due_provisional", "handler_id", "department_id", "outcome")
 APPLICANT_FIELDS = (
-    "applicant_type", "applicant_category", "applicant_name", "doc_type", "doc_number", "org_credit_code",
-    "legal_representative", "contact_person", "phone", "email", "postal_address", "postal_code",
-    "provision_form", "delivery_channel", "needs_assistance",
+    "applicant_type",
+    "applicant_category",
+    "applicant_name",
+    "doc_type",
+    "doc_number",
+    "org_credit_code",
+    "legal_representative",
+    "contact_person",
+    "phone",
+    "email",
+    "postal_address",
+    "postal_code",
+    "provision_form",
+    "delivery_channel",
+    "needs_assistance",
 )
 MAX_ITEMS = 50
 
@@ -101,15 +113,15 @@ def validate_input(data: ApplicationInput, *, complete: bool) -> ApplicationInpu
     checks only what is filled in. Raises DomainError naming the field."""
     out = ApplicationInput(**{k: getattr(data, k) for k in data.__dataclass_fields__})
     if out.applicant_type not in set(ApplicantType):
-        raise DomainError(_l("Choose whether the applicant is a person or an organisation."),
-                          field="applicant_type")
+        raise DomainError(_l("Choose whether the applicant is a person or an organisation."), field="applicant_type")
     if out.applicant_type == ApplicantType.PERSON:
         out.applicant_category = ApplicantCategory.NATURAL_PERSON
         out.org_credit_code = out.legal_representative = None
-    elif out.applicant_category not in set(ApplicantCategory) or \
-            out.applicant_category == ApplicantCategory.NATURAL_PERSON:
-        raise DomainError(_l("Choose the organisation's category for the annual report."),
-                          field="applicant_category")
+    elif (
+        out.applicant_category not in set(ApplicantCategory)
+        or out.applicant_category == ApplicantCategory.NATURAL_PERSON
+    ):
+        raise DomainError(_l("Choose the organisation's category for the annual report."), field="applicant_category")
     out.applicant_name = _clean(out.applicant_name, 200)
     out.phone = _clean(out.phone, 40)
     out.email = _clean(out.email, 254).lower()
@@ -180,15 +192,18 @@ def _apply_input(app: Application, data: ApplicationInput, user: User | None) ->
         app.items.clear()
         db.session.flush()
     app.items = [
-        RequestedItem(position=i + 1, description=it.description, document_ref=it.document_ref,
-                      fingerprint=fingerprint(it.description, it.document_ref))
+        RequestedItem(
+            position=i + 1,
+            description=it.description,
+            document_ref=it.document_ref,
+            fingerprint=fingerprint(it.description, it.document_ref),
+        )
         for i, it in enumerate(data.items)
     ]
     for purpose, up in data.files:
         stored = uploads.store_checked(up, agency_id=app.agency_id, user_id=user.id if user else None)
         db.session.flush()
-        app.attachments.append(Attachment(file_id=stored.id, purpose=purpose,
-                                          uploaded_by_id=user.id if user else None))
+        app.attachments.append(Attachment(file_id=stored.id, purpose=purpose, uploaded_by_id=user.id if user else None))
 
 
 # --- Settings, facts, actors ---------------------------------------------------------------------------------
@@ -248,11 +263,15 @@ def facts_for(app: Application, user: User | None, today: dt.date | None = None)
 
 
 def _has_unapplied_correction(app: Application) -> bool:
-    corrected = db.session.execute(
-        select(func.count()).select_from(Remedy).where(
-            Remedy.application_id == app.id, Remedy.result == RemedyResult.CORRECTED
-        )
-    ).scalar_one() if app.id else 0
+    corrected = (
+        db.session.execute(
+            select(func.count())
+            .select_from(Remedy)
+            .where(Remedy.application_id == app.id, Remedy.result == RemedyResult.CORRECTED)
+        ).scalar_one()
+        if app.id
+        else 0
+    )
     reopened = sum(1 for e in app.events if e.kind == EventKind.REOPEN)
     return corrected > reopened
 
@@ -302,10 +321,12 @@ REFUSALS = {
 def check_version(app: Application, expected: int | None) -> None:
     """A form carries the version it was loaded with: a second person acting on the same case is stopped."""
     if expected is not None and int(expected) != app.version:
-        raise Conflict(_l(
-            "Someone else changed this case while you were working on it. Nothing was overwritten: "
-            "review the current version and try again."
-        ))
+        raise Conflict(
+            _l(
+                "Someone else changed this case while you were working on it. Nothing was overwritten: "
+                "review the current version and try again."
+            )
+        )
 
 
 def _assert_allowed(app: Application, trigger: str, user: User | None, today: dt.date | None = None) -> None:
@@ -317,8 +338,15 @@ def _assert_allowed(app: Application, trigger: str, user: User | None, today: dt
         raise cls(REFUSALS.get(exc.reason, REFUSALS["state"])) from None
 
 
-def _transition(app: Application, trigger: str, user: User | None, *, reason: str | None = None,
-                today: dt.date | None = None, extra: dict | None = None) -> States:
+def _transition(
+    app: Application,
+    trigger: str,
+    user: User | None,
+    *,
+    reason: str | None = None,
+    today: dt.date | None = None,
+    extra: dict | None = None,
+) -> States:
     before = audit.snapshot(app, SNAPSHOT_FIELDS)
     # The CHECK constraints hold for the finished change only (state, dates, letter): no flush half-way.
     with db.session.no_autoflush:
@@ -332,8 +360,16 @@ def _transition(app: Application, trigger: str, user: User | None, *, reason: st
     after = audit.snapshot(app, SNAPSHOT_FIELDS)
     if extra:
         after.update(audit._jsonable(extra))
-    audit.record(f"application.{trigger}", object_type=OBJECT_TYPE, object_id=app.id, agency_id=app.agency_id,
-                 before=before, after=after, reason=reason, actor=user)
+    audit.record(
+        f"application.{trigger}",
+        object_type=OBJECT_TYPE,
+        object_id=app.id,
+        agency_id=app.agency_id,
+        before=before,
+        after=after,
+        reason=reason,
+        actor=user,
+    )
     db.session.flush()
     return new
 
@@ -345,8 +381,11 @@ def plan_for(app: Application, today: dt.date | None = None) -> deadlines.Deadli
     today = today or today_china()
     facts = [deadlines.EventFact(e.kind, e.start_date, e.end_date, e.days) for e in app.events]
     return deadlines.compute(
-        app.received_date, facts, fee_wait_pauses=settings_for(app.agency_id).fee_wait_pauses_clock,
-        today=today, waiting_for_supplement=app.state == States.SUPPLEMENTATION_REQUESTED,
+        app.received_date,
+        facts,
+        fee_wait_pauses=settings_for(app.agency_id).fee_wait_pauses_clock,
+        today=today,
+        waiting_for_supplement=app.state == States.SUPPLEMENTATION_REQUESTED,
     )
 
 
@@ -395,8 +434,14 @@ def notify_applicant(app: Application, template: str, **ctx) -> None:
         base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
         subject = render_template(f"emails/applications/{template}.subject.txt", app=app, **ctx).strip()
         body = render_template(f"emails/applications/{template}.txt", app=app, base_url=base, **ctx)
-    enqueue_email(to=to, subject=subject, body_text=body, agency_id=app.agency_id,
-                  attachments=ctx.get("attachments"), related=(OBJECT_TYPE, app.id))
+    enqueue_email(
+        to=to,
+        subject=subject,
+        body_text=body,
+        agency_id=app.agency_id,
+        attachments=ctx.get("attachments"),
+        related=(OBJECT_TYPE, app.id),
+    )
 
 
 # --- Filing --------------------------------------------------------------------------------------------------
@@ -410,15 +455,19 @@ def _new_reference(app: Application, agency: Agency, on: dt.date) -> None:
     app.reference = fmt.format(slug=agency.slug.upper(), year=on.year, serial=serial)
 
 
-def save_draft(applicant: User, agency: Agency, data: ApplicationInput, draft: Application | None = None,
-               expected_version: int | None = None) -> Application:
+def save_draft(
+    applicant: User,
+    agency: Agency,
+    data: ApplicationInput,
+    draft: Application | None = None,
+    expected_version: int | None = None,
+) -> Application:
     """An applicant saves an online application as a draft (nothing is sent)."""
     if not agency.active:
         raise DomainError(_l("This agency does not accept applications."), field="agency_id")
     data = validate_input(data, complete=False)
     if draft is None:
-        draft = Application(agency_id=agency.id, applicant_id=applicant.id, channel=Channel.ONLINE,
-                            state=States.DRAFT)
+        draft = Application(agency_id=agency.id, applicant_id=applicant.id, channel=Channel.ONLINE, state=States.DRAFT)
         db.session.add(draft)
         db.session.flush()
     else:
@@ -427,8 +476,14 @@ def save_draft(applicant: User, agency: Agency, data: ApplicationInput, draft: A
         check_version(draft, expected_version)
         draft.agency_id = agency.id
     _apply_input(draft, data, applicant)
-    audit.record("application.draft_saved", object_type=OBJECT_TYPE, object_id=draft.id, agency_id=agency.id,
-                 after=audit.snapshot(draft, APPLICANT_FIELDS), actor=applicant)
+    audit.record(
+        "application.draft_saved",
+        object_type=OBJECT_TYPE,
+        object_id=draft.id,
+        agency_id=agency.id,
+        after=audit.snapshot(draft, APPLICANT_FIELDS),
+        actor=applicant,
+    )
     db.session.flush()
     return draft
 
@@ -437,8 +492,10 @@ def submit(draft: Application, applicant: User, expected_version: int | None = N
     """The applicant sends the draft. It becomes a case when the office confirms it (Art. 31(3)); agencies
     that confirm automatically receive it at once."""
     check_version(draft, expected_version)
-    data = ApplicationInput(**{f: getattr(draft, f) for f in APPLICANT_FIELDS},
-                            items=[ItemInput(i.description, i.document_ref) for i in draft.items])
+    data = ApplicationInput(
+        **{f: getattr(draft, f) for f in APPLICANT_FIELDS},
+        items=[ItemInput(i.description, i.document_ref) for i in draft.items],
+    )
     validate_input(data, complete=True)
     today = today_china()
     _new_reference(draft, draft.agency, today)
@@ -463,8 +520,13 @@ def file_via_portal(agency: Agency, data: ApplicationInput, *, portal: str) -> A
     if not agency.active:
         raise DomainError(_l("This agency does not accept applications."), field="agency_id")
     data = validate_input(data, complete=True)
-    app = Application(agency_id=agency.id, applicant_id=None, channel=Channel.API, state=States.DRAFT,
-                      received_evidence=_clean(portal, 300))
+    app = Application(
+        agency_id=agency.id,
+        applicant_id=None,
+        channel=Channel.API,
+        state=States.DRAFT,
+        received_evidence=_clean(portal, 300),
+    )
     db.session.add(app)
     db.session.flush()
     _apply_input(app, data, None)
@@ -481,8 +543,11 @@ def file_via_portal(agency: Agency, data: ApplicationInput, *, portal: str) -> A
 def confirm(app: Application, user: User | None, confirmed_on: dt.date | None = None) -> Application:
     """Art. 31(3): an online application is received on the day the office confirms it."""
     today = today_china()
-    on = _check_past(confirmed_on or today, "confirmed_on",
-                     not_before=(app.submitted_at.astimezone(dt.UTC).date() if app.submitted_at else None))
+    on = _check_past(
+        confirmed_on or today,
+        "confirmed_on",
+        not_before=(app.submitted_at.astimezone(CHINA_TZ).date() if app.submitted_at else None),
+    )
     app.received_date = on
     app.received_evidence = app.received_evidence or "confirmed"
     app.registered_by_id = user.id if user else None
@@ -492,8 +557,16 @@ def confirm(app: Application, user: User | None, confirmed_on: dt.date | None = 
     return app
 
 
-def register(agency: Agency, staff: User, data: ApplicationInput, *, channel: str, received_date: dt.date,
-             evidence: str = "", applicant: User | None = None) -> Application:
+def register(
+    agency: Agency,
+    staff: User,
+    data: ApplicationInput,
+    *,
+    channel: str,
+    received_date: dt.date,
+    evidence: str = "",
+    applicant: User | None = None,
+) -> Application:
     """Staff register an application received in person, by post, by fax or email, or orally (Arts. 29, 31).
 
     The received date is the one Art. 31 fixes for the channel: the day handed in (in person, oral), the day
@@ -508,9 +581,16 @@ def register(agency: Agency, staff: User, data: ApplicationInput, *, channel: st
         )
     data = validate_input(data, complete=True)
     _check_past(received_date, "received_date", not_before=today_china() - dt.timedelta(days=366))
-    app = Application(agency_id=agency.id, applicant_id=applicant.id if applicant else None, channel=channel,
-                      state=States.DRAFT, received_date=received_date, received_evidence=_clean(evidence, 300),
-                      registered_by_id=staff.id, submitted_at=utcnow())
+    app = Application(
+        agency_id=agency.id,
+        applicant_id=applicant.id if applicant else None,
+        channel=channel,
+        state=States.DRAFT,
+        received_date=received_date,
+        received_evidence=_clean(evidence, 300),
+        registered_by_id=staff.id,
+        submitted_at=utcnow(),
+    )
     db.session.add(app)
     db.session.flush()
     _apply_input(app, data, staff)
@@ -559,19 +639,32 @@ def _warn_repeats(app: Application, user: User | None) -> None:
     repeats = repeated_items(app)
     if repeats:
         app.repeat_of_id = repeats[0][1].id
-        audit.record("application.repeat_detected", object_type=OBJECT_TYPE, object_id=app.id,
-                     agency_id=app.agency_id, after={"earlier": sorted({a.reference for _i, a in repeats})},
-                     actor=user)
+        audit.record(
+            "application.repeat_detected",
+            object_type=OBJECT_TYPE,
+            object_id=app.id,
+            agency_id=app.agency_id,
+            after={"earlier": sorted({a.reference for _i, a in repeats})},
+            actor=user,
+        )
 
 
 def proactive_candidates(agency_id: int, threshold: int | None = None) -> list[dict]:
     """Information asked for by several applicants: candidates for proactive disclosure (Art. 44)."""
     threshold = threshold or settings_for(agency_id).candidate_threshold
-    who = func.coalesce(func.cast(Application.applicant_id, db.String), Application.org_credit_code,
-                        Application.doc_number, func.cast(Application.id, db.String))
+    who = func.coalesce(
+        func.cast(Application.applicant_id, db.String),
+        Application.org_credit_code,
+        Application.doc_number,
+        func.cast(Application.id, db.String),
+    )
     rows = db.session.execute(
-        select(RequestedItem.fingerprint, func.count(func.distinct(who)), func.min(RequestedItem.id),
-               func.max(Application.received_date))
+        select(
+            RequestedItem.fingerprint,
+            func.count(func.distinct(who)),
+            func.min(RequestedItem.id),
+            func.max(Application.received_date),
+        )
         .join(Application, RequestedItem.application_id == Application.id)
         .where(Application.agency_id == agency_id, Application.state.notin_([States.DRAFT]))
         .group_by(RequestedItem.fingerprint)
@@ -581,16 +674,24 @@ def proactive_candidates(agency_id: int, threshold: int | None = None) -> list[d
     out = []
     for fp, applicants, first_id, last in rows:
         item = db.session.get(RequestedItem, first_id)
-        out.append({"fingerprint": fp, "applicants": applicants, "description": item.description,
-                    "document_ref": item.document_ref, "last_received": last})
+        out.append(
+            {
+                "fingerprint": fp,
+                "applicants": applicants,
+                "description": item.description,
+                "document_ref": item.document_ref,
+                "last_received": last,
+            }
+        )
     return out
 
 
 # --- Supplementation (Art. 30) -------------------------------------------------------------------------------
 
 
-def request_supplement(app: Application, staff: User, *, what: str, answer_days: int | None = None,
-                       expected_version: int | None = None) -> CaseEvent:
+def request_supplement(
+    app: Application, staff: User, *, what: str, answer_days: int | None = None, expected_version: int | None = None
+) -> CaseEvent:
     """Art. 30: one single notice, within 7 working days of receipt, stating what to supplement and a
     reasonable deadline. The reply clock restarts when the supplement arrives."""
     check_version(app, expected_version)
@@ -601,8 +702,14 @@ def request_supplement(app: Application, staff: User, *, what: str, answer_days:
     if not 1 <= days <= 60:
         raise DomainError(_l("The applicant's deadline must be between 1 and 60 working days."), field="days")
     today = today_china()
-    ev = CaseEvent(kind=EventKind.SUPPLEMENT_REQUEST, start_date=today, due_date=deadlines.add_working_days(
-        today, days).due, days=days, note=what, created_by_id=staff.id)
+    ev = CaseEvent(
+        kind=EventKind.SUPPLEMENT_REQUEST,
+        start_date=today,
+        due_date=deadlines.add_working_days(today, days).due,
+        days=days,
+        note=what,
+        created_by_id=staff.id,
+    )
     # Guards see the case as it was: add the event after the transition check.
     _transition(app, "request_supplement", staff, reason=what, today=today, extra={"answer_due": ev.due_date})
     app.events.append(ev)
@@ -612,8 +719,9 @@ def request_supplement(app: Application, staff: User, *, what: str, answer_days:
 
     letter = letters.issue_supplementation_notice(app, ev, staff)
     ev.details = {"letter_id": letter.id, "letter": letter.number}
-    notify_applicant(app, "supplement_requested", what=what, due=ev.due_date,
-                     attachments=letters.email_attachments(letter))
+    notify_applicant(
+        app, "supplement_requested", what=what, due=ev.due_date, attachments=letters.email_attachments(letter)
+    )
     return ev
 
 
@@ -621,14 +729,21 @@ def _close_supplement(app: Application, received_on: dt.date, note: str, user: U
     req = _events(app, EventKind.SUPPLEMENT_REQUEST)[-1]
     _check_past(received_on, "received_on", not_before=req.start_date)
     req.end_date = received_on
-    ev = CaseEvent(kind=EventKind.SUPPLEMENT_RECEIVED, start_date=received_on, note=note,
-                   created_by_id=user.id if user else None)
+    ev = CaseEvent(
+        kind=EventKind.SUPPLEMENT_RECEIVED, start_date=received_on, note=note, created_by_id=user.id if user else None
+    )
     app.events.append(ev)
     return ev
 
 
-def answer_supplement(app: Application, applicant: User, *, text: str, files: Sequence[uploads.Upload] = (),
-                      expected_version: int | None = None) -> CaseEvent:
+def answer_supplement(
+    app: Application,
+    applicant: User,
+    *,
+    text: str,
+    files: Sequence[uploads.Upload] = (),
+    expected_version: int | None = None,
+) -> CaseEvent:
     """The applicant answers the supplementation notice online; the clock restarts today (Art. 30)."""
     check_version(app, expected_version)
     text = _clean(text, 8000)
@@ -645,15 +760,17 @@ def answer_supplement(app: Application, applicant: User, *, text: str, files: Se
     for up in files:
         stored = uploads.store_checked(up, agency_id=app.agency_id, user_id=applicant.id)
         db.session.flush()
-        app.attachments.append(Attachment(file_id=stored.id, purpose=AttachmentPurpose.SUPPLEMENT,
-                                          uploaded_by_id=applicant.id))
+        app.attachments.append(
+            Attachment(file_id=stored.id, purpose=AttachmentPurpose.SUPPLEMENT, uploaded_by_id=applicant.id)
+        )
     _transition(app, "answer_supplement", applicant, reason=text[:500], today=today)
     notify_applicant(app, "supplement_received")
     return ev
 
 
-def receive_supplement(app: Application, staff: User, *, received_on: dt.date, note: str = "",
-                       expected_version: int | None = None) -> CaseEvent:
+def receive_supplement(
+    app: Application, staff: User, *, received_on: dt.date, note: str = "", expected_version: int | None = None
+) -> CaseEvent:
     """Staff record a supplement received by post, in person or by phone; the clock restarts that day."""
     check_version(app, expected_version)
     _assert_allowed(app, "receive_supplement", staff)
@@ -675,8 +792,7 @@ def abandon_unsupplemented(app: Application, user: User | None = None, today: dt
     from disclosure.correspondence.outcomes import Outcome
 
     today = today or today_china()
-    _transition(app, "abandon_unsupplemented", user, today=today,
-                reason="Art. 30: not supplemented by the deadline")
+    _transition(app, "abandon_unsupplemented", user, today=today, reason="Art. 30: not supplemented by the deadline")
     _close(app, Outcome.NO_SUPPLEMENT, "Art. 30", today)
     notify_applicant(app, "abandoned", why="supplement")
 
@@ -687,23 +803,41 @@ def abandon_unsupplemented(app: Application, user: User | None = None, today: dt
 def _check_assignee(app: Application, department: Department | None, handler: User | None) -> None:
     if department is None or department.agency_id != app.agency_id or not department.active:
         raise DomainError(_l("Choose a department of this agency."), field="department_id")
-    if (handler is None or not handler.is_staff or handler.agency_id != app.agency_id or not handler.active
-            or not handler.has_role(Role.HANDLER)):
+    if (
+        handler is None
+        or not handler.is_staff
+        or handler.agency_id != app.agency_id
+        or not handler.active
+        or not handler.has_role(Role.HANDLER)
+    ):
         raise DomainError(_l("Choose an active handler of this agency."), field="handler_id")
 
 
-def assign(app: Application, staff: User, *, department: Department, handler: User, note: str = "",
-           expected_version: int | None = None) -> Assignment:
+def assign(
+    app: Application,
+    staff: User,
+    *,
+    department: Department,
+    handler: User,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Assignment:
     """Give the case to a department and a handler (reassignment when it already has one)."""
     check_version(app, expected_version)
     _check_assignee(app, department, handler)
     trigger = "assign" if app.state == States.REGISTERED else "reassign"
     app.department_id, app.handler_id = department.id, handler.id
-    row = Assignment(application_id=app.id, department_id=department.id, handler_id=handler.id,
-                     assigned_by_id=staff.id, note=_clean(note, 2000))
+    row = Assignment(
+        application_id=app.id,
+        department_id=department.id,
+        handler_id=handler.id,
+        assigned_by_id=staff.id,
+        note=_clean(note, 2000),
+    )
     db.session.add(row)
-    _transition(app, trigger, staff, reason=note or None,
-                extra={"department": department.name, "handler": handler.name})
+    _transition(
+        app, trigger, staff, reason=note or None, extra={"department": department.name, "handler": handler.name}
+    )
     return row
 
 
@@ -718,8 +852,14 @@ def add_note(app: Application, staff: User, body: str) -> Note:
         raise DomainError(_l("The note is empty."), field="body")
     note = Note(application_id=app.id, author_id=staff.id, body=body)
     db.session.add(note)
-    audit.record("application.note_added", object_type=OBJECT_TYPE, object_id=app.id, agency_id=app.agency_id,
-                 after={"note": body[:500]}, actor=staff)
+    audit.record(
+        "application.note_added",
+        object_type=OBJECT_TYPE,
+        object_id=app.id,
+        agency_id=app.agency_id,
+        after={"note": body[:500]},
+        actor=staff,
+    )
     db.session.flush()
     return note
 
@@ -727,8 +867,9 @@ def add_note(app: Application, staff: User, body: str) -> Note:
 # --- Consultation (Arts. 32, 34) -----------------------------------------------------------------------------
 
 
-def start_consultation(app: Application, staff: User, *, kind: str, party: str, letter_date: dt.date,
-                       expected_version: int | None = None) -> CaseEvent:
+def start_consultation(
+    app: Application, staff: User, *, kind: str, party: str, letter_date: dt.date, expected_version: int | None = None
+) -> CaseEvent:
     """Art. 32: ask the third party in writing; it has 15 working days. The time is not counted (Art. 33)."""
     check_version(app, expected_version)
     if kind not in set(ConsultationKind):
@@ -737,9 +878,13 @@ def start_consultation(app: Application, staff: User, *, kind: str, party: str, 
     if not party:
         raise DomainError(_l("Name the third party or agency consulted."), field="party")
     _check_past(letter_date, "letter_date", not_before=app.received_date)
-    ev = CaseEvent(kind=EventKind.CONSULTATION, start_date=letter_date,
-                   due_date=deadlines.consultation_due(letter_date), details={"kind": kind, "party": party},
-                   created_by_id=staff.id)
+    ev = CaseEvent(
+        kind=EventKind.CONSULTATION,
+        start_date=letter_date,
+        due_date=deadlines.consultation_due(letter_date),
+        details={"kind": kind, "party": party},
+        created_by_id=staff.id,
+    )
     app.events.append(ev)
     _transition(app, "start_consultation", staff, extra={"party": party, "answer_due": ev.due_date})
     from disclosure.applications import letters
@@ -750,8 +895,9 @@ def start_consultation(app: Application, staff: User, *, kind: str, party: str, 
     return ev
 
 
-def end_consultation(app: Application, staff: User, *, answered_on: dt.date, answer: str,
-                     expected_version: int | None = None) -> CaseEvent:
+def end_consultation(
+    app: Application, staff: User, *, answered_on: dt.date, answer: str, expected_version: int | None = None
+) -> CaseEvent:
     """Record the answer (or the silence after 15 working days); the reply clock runs again."""
     check_version(app, expected_version)
     ev = _open_event(app, EventKind.CONSULTATION)
@@ -777,11 +923,16 @@ def _applicant_items_this_month(app: Application, month_of: dt.date) -> int:
     return db.session.execute(
         select(func.count(RequestedItem.id))
         .join(Application, RequestedItem.application_id == Application.id)
-        .where(clause, Application.agency_id == app.agency_id, Application.id != app.id,
-               Application.received_date >= first, Application.received_date < nxt,
-               Application.received_date.is_not(None),
-               (Application.received_date < app.received_date)
-               | ((Application.received_date == app.received_date) & (Application.id < app.id)))
+        .where(
+            clause,
+            Application.agency_id == app.agency_id,
+            Application.id != app.id,
+            Application.received_date >= first,
+            Application.received_date < nxt,
+            Application.received_date.is_not(None),
+            (Application.received_date < app.received_date)
+            | ((Application.received_date == app.received_date) & (Application.id < app.id)),
+        )
     ).scalar_one()
 
 
@@ -796,27 +947,35 @@ def calculate_fee(app: Application, method: str, pages: int | None = None) -> tu
         if not pages or pages < 1:
             raise DomainError(_l("Enter the number of pages."), field="pages")
         if app.provision_form == ProvisionForm.INSPECTION:
-            raise DomainError(_l("A per-page fee applies only to copies, email or electronic data (109号 Art. 5)."),
-                              field="method")
+            raise DomainError(
+                _l("A per-page fee applies only to copies, email or electronic data (109号 Art. 5)."), field="method"
+            )
         total, lines = fees.fee_per_page(pages, schedule)
         return total, lines, {"method": method, "pages": pages}
     raise DomainError(_l("Choose the fee method."), field="method")
 
 
-def notify_fee(app: Application, staff: User, *, method: str, pages: int | None = None,
-               expected_version: int | None = None) -> CaseEvent:
+def notify_fee(
+    app: Application, staff: User, *, method: str, pages: int | None = None, expected_version: int | None = None
+) -> CaseEvent:
     """Send the fee notice (basis, rate, amount, how to pay). Payment is due in 20 working days."""
     check_version(app, expected_version)
     total, lines, basis = calculate_fee(app, method, pages)
     if total <= 0:
         raise DomainError(_l("No fee is due for this case under the fee schedule."), field="method")
-    instructions = settings_for(app.agency_id).fee_payment_instructions
+    instructions = settings_for(app.agency_id).fee_payment_instructions or ""
     if not instructions.strip():
         raise DomainError(_l("Enter the payment instructions in the agency's application settings first."))
     _assert_allowed(app, "notify_fee", staff)
     today = today_china()
-    ev = CaseEvent(kind=EventKind.FEE_NOTICE, start_date=today, due_date=deadlines.fee_payment_due(today),
-                   amount=total, details={**basis, "lines": lines}, created_by_id=staff.id)
+    ev = CaseEvent(
+        kind=EventKind.FEE_NOTICE,
+        start_date=today,
+        due_date=deadlines.fee_payment_due(today),
+        amount=total,
+        details={**basis, "lines": lines},
+        created_by_id=staff.id,
+    )
     app.events.append(ev)
     _transition(app, "notify_fee", staff, today=today, extra={"amount": total, "pay_by": ev.due_date})
     from disclosure.applications import letters
@@ -824,13 +983,22 @@ def notify_fee(app: Application, staff: User, *, method: str, pages: int | None 
     db.session.flush()
     letter = letters.issue_fee_notice(app, ev, instructions, staff)
     ev.details = {**ev.details, "letter_id": letter.id, "letter": letter.number}
-    notify_applicant(app, "fee_notified", amount=total, due=ev.due_date, lines=lines, basis=basis,
-                     instructions=instructions, attachments=letters.email_attachments(letter))
+    notify_applicant(
+        app,
+        "fee_notified",
+        amount=total,
+        due=ev.due_date,
+        lines=lines,
+        basis=basis,
+        instructions=instructions,
+        attachments=letters.email_attachments(letter),
+    )
     return ev
 
 
-def record_payment(app: Application, staff: User, *, paid_on: dt.date, receipt: str,
-                   expected_version: int | None = None) -> CaseEvent:
+def record_payment(
+    app: Application, staff: User, *, paid_on: dt.date, receipt: str, expected_version: int | None = None
+) -> CaseEvent:
     check_version(app, expected_version)
     ev = _open_event(app, EventKind.FEE_NOTICE)
     if ev is None:
@@ -863,8 +1031,9 @@ def abandon_unpaid(app: Application, user: User | None = None, today: dt.date | 
 # --- Extension and Art. 35 -----------------------------------------------------------------------------------
 
 
-def extend_deadline(app: Application, head: User, *, days: int, reason: str,
-                    expected_version: int | None = None) -> CaseEvent:
+def extend_deadline(
+    app: Application, head: User, *, days: int, reason: str, expected_version: int | None = None
+) -> CaseEvent:
     """Art. 33: one extension of at most 20 working days, approved by the head of the disclosure office;
     the applicant is notified."""
     check_version(app, expected_version)
@@ -890,8 +1059,9 @@ def extend_deadline(app: Application, head: User, *, days: int, reason: str,
     return ev
 
 
-def set_custom_deadline(app: Application, head: User, *, days: int, reason: str,
-                        expected_version: int | None = None) -> CaseEvent:
+def set_custom_deadline(
+    app: Application, head: User, *, days: int, reason: str, expected_version: int | None = None
+) -> CaseEvent:
     """Art. 35: for a number or frequency of requests beyond a reasonable range with a reasonable cause, the
     office sets a longer period (extra working days) and tells the applicant why."""
     check_version(app, expected_version)
@@ -901,8 +1071,7 @@ def set_custom_deadline(app: Application, head: User, *, days: int, reason: str,
     if not reason:
         raise DomainError(_l("State the reason for the longer deadline."), field="reason")
     today = today_china()
-    ev = CaseEvent(kind=EventKind.CUSTOM_DEADLINE, start_date=today, days=days, note=reason,
-                   created_by_id=head.id)
+    ev = CaseEvent(kind=EventKind.CUSTOM_DEADLINE, start_date=today, days=days, note=reason, created_by_id=head.id)
     app.events.append(ev)
     _transition(app, "set_custom_deadline", head, reason=reason, today=today, extra={"days": days})
     notify_applicant(app, "extended", days=days, reason=reason)
@@ -911,14 +1080,34 @@ def set_custom_deadline(app: Application, head: User, *, days: int, reason: str,
 
 # --- Item decisions and reviews ------------------------------------------------------------------------------
 
-DECISION_FIELDS = ("outcome", "reasons", "withheld_parts", "withheld_outcome", "responsible_agency",
-                   "responsible_contact", "public_location", "redirect_channel", "pages")
+DECISION_FIELDS = (
+    "outcome",
+    "reasons",
+    "withheld_parts",
+    "withheld_outcome",
+    "responsible_agency",
+    "responsible_contact",
+    "public_location",
+    "redirect_channel",
+    "pages",
+)
 
 
-def decide_item(item: RequestedItem, handler: User, *, outcome: str, reasons: str = "", withheld_parts: str = "",
-                withheld_outcome: str | None = None, responsible_agency: str = "", responsible_contact: str = "",
-                public_location: str = "", redirect_channel: str = "", pages: int | None = None,
-                expected_version: int | None = None) -> RequestedItem:
+def decide_item(
+    item: RequestedItem,
+    handler: User,
+    *,
+    outcome: str,
+    reasons: str = "",
+    withheld_parts: str = "",
+    withheld_outcome: str | None = None,
+    responsible_agency: str = "",
+    responsible_contact: str = "",
+    public_location: str = "",
+    redirect_channel: str = "",
+    pages: int | None = None,
+    expected_version: int | None = None,
+) -> RequestedItem:
     """The handler decides one item with an outcome the annual report counts (Arts. 36–39), with what the
     letter must state for that outcome (reasons, withheld parts, the responsible agency, the place)."""
     from disclosure.correspondence.outcomes import (
@@ -942,11 +1131,20 @@ def decide_item(item: RequestedItem, handler: User, *, outcome: str, reasons: st
         raise DomainError(_l("Choose an outcome."), field="outcome") from None
     if oc in (Outcome.NO_SUPPLEMENT, Outcome.FEE_UNPAID):
         raise DomainError(_l("This outcome is set by the deadline rules, not by hand."), field="outcome")
-    values = {"reasons": _clean(reasons, 8000), "withheld_parts": _clean(withheld_parts, 8000),
-              "responsible_agency": _clean(responsible_agency, 300), "public_location": _clean(public_location, 4000),
-              "redirect_channel": _clean(redirect_channel, 4000)}
-    needs = {NEEDS_REASONS: "reasons", NEEDS_WITHHELD: "withheld_parts", NEEDS_LOCATION: "public_location",
-             NEEDS_CHANNEL: "redirect_channel", NEEDS_RESPONSIBLE_AGENCY: None}
+    values = {
+        "reasons": _clean(reasons, 8000),
+        "withheld_parts": _clean(withheld_parts, 8000),
+        "responsible_agency": _clean(responsible_agency, 300),
+        "public_location": _clean(public_location, 4000),
+        "redirect_channel": _clean(redirect_channel, 4000),
+    }
+    needs = {
+        NEEDS_REASONS: "reasons",
+        NEEDS_WITHHELD: "withheld_parts",
+        NEEDS_LOCATION: "public_location",
+        NEEDS_CHANNEL: "redirect_channel",
+        NEEDS_RESPONSIBLE_AGENCY: None,
+    }
     messages = {
         "reasons": _l("State the reasons for this outcome."),
         "withheld_parts": _l("Describe each withheld part and why it is withheld (Art. 37)."),
@@ -964,8 +1162,9 @@ def decide_item(item: RequestedItem, handler: User, *, outcome: str, reasons: st
         except ValueError:
             withheld = None
         if withheld is None or not OUTCOMES[withheld].is_refusal or withheld is Outcome.PARTIAL:
-            raise DomainError(_l("Choose the exemption (Arts. 14–16) for the withheld parts."),
-                              field="withheld_outcome")
+            raise DomainError(
+                _l("Choose the exemption (Arts. 14–16) for the withheld parts."), field="withheld_outcome"
+            )
     values["responsible_contact"] = _clean(responsible_contact, 300)
     if pages is not None and (not isinstance(pages, int) or pages < 0):
         raise DomainError(_l("Pages must be a whole number."), field="pages")
@@ -977,30 +1176,54 @@ def decide_item(item: RequestedItem, handler: User, *, outcome: str, reasons: st
     item.pages = pages
     item.decided_by_id, item.decided_at = handler.id, utcnow()
     b, a = audit.diff(before, audit.snapshot(item, DECISION_FIELDS))
-    audit.record("application.item_decided", object_type=OBJECT_TYPE, object_id=app.id, agency_id=app.agency_id,
-                 before={"item": item.position, **b}, after={"item": item.position, **a}, actor=handler)
+    audit.record(
+        "application.item_decided",
+        object_type=OBJECT_TYPE,
+        object_id=app.id,
+        agency_id=app.agency_id,
+        before={"item": item.position, **b},
+        after={"item": item.position, **a},
+        actor=handler,
+    )
     app.office_approved = app.legal_approved = False
     db.session.flush()
     return item
 
 
-def attach_information(app: Application, handler: User, *, upload: uploads.Upload, purpose: str,
-                       item: RequestedItem | None = None) -> Attachment:
+def attach_information(
+    app: Application, handler: User, *, upload: uploads.Upload, purpose: str, item: RequestedItem | None = None
+) -> Attachment:
     """Attach the information provided, or its redacted version (Arts. 36(2), 37)."""
-    if purpose not in (AttachmentPurpose.PROVIDED, AttachmentPurpose.REDACTED, AttachmentPurpose.CONSULTATION,
-                       AttachmentPurpose.OTHER):
+    if purpose not in (
+        AttachmentPurpose.PROVIDED,
+        AttachmentPurpose.REDACTED,
+        AttachmentPurpose.CONSULTATION,
+        AttachmentPurpose.OTHER,
+    ):
         raise DomainError(_l("Unknown attachment kind."), field="purpose")
-    if app.state not in (States.IN_HANDLING, States.CONSULTING, States.FEE_NOTIFIED) or \
-            wf.HANDLER not in actors_for(app, handler):
+    if app.state not in (States.IN_HANDLING, States.CONSULTING, States.FEE_NOTIFIED) or wf.HANDLER not in actors_for(
+        app, handler
+    ):
         raise DomainError(_l("Only the assigned handler can attach files while the case is in handling."))
     stored = uploads.store_checked(upload, agency_id=app.agency_id, user_id=handler.id)
     db.session.flush()
-    att = Attachment(application_id=app.id, item_id=item.id if item else None, file_id=stored.id,
-                     purpose=purpose, uploaded_by_id=handler.id,
-                     visible_to_applicant=purpose in (AttachmentPurpose.PROVIDED, AttachmentPurpose.REDACTED))
+    att = Attachment(
+        application_id=app.id,
+        item_id=item.id if item else None,
+        file_id=stored.id,
+        purpose=purpose,
+        uploaded_by_id=handler.id,
+        visible_to_applicant=purpose in (AttachmentPurpose.PROVIDED, AttachmentPurpose.REDACTED),
+    )
     app.attachments.append(att)
-    audit.record("application.file_attached", object_type=OBJECT_TYPE, object_id=app.id, agency_id=app.agency_id,
-                 after={"file": stored.original_name, "purpose": purpose}, actor=handler)
+    audit.record(
+        "application.file_attached",
+        object_type=OBJECT_TYPE,
+        object_id=app.id,
+        agency_id=app.agency_id,
+        after={"file": stored.original_name, "purpose": purpose},
+        actor=handler,
+    )
     db.session.flush()
     return att
 
@@ -1033,8 +1256,9 @@ def _draft_snapshot(app: Application) -> list[dict]:
     return [audit.snapshot(i, ("position", "description", *DECISION_FIELDS)) for i in app.items]
 
 
-def review(app: Application, reviewer: User, *, stage: str, approve: bool, comment: str,
-           expected_version: int | None = None) -> Review:
+def review(
+    app: Application, reviewer: User, *, stage: str, approve: bool, comment: str, expected_version: int | None = None
+) -> Review:
     """Office review, then legal review, both mandatory before issue; a return needs written comments,
     which the handler sees. Every review is kept with the draft as it was."""
     check_version(app, expected_version)
@@ -1044,8 +1268,14 @@ def review(app: Application, reviewer: User, *, stage: str, approve: bool, comme
     if not approve and not comment:
         raise DomainError(_l("Write the comments the handler needs to revise the draft."), field="comment")
     trigger = f"{stage}_{'approve' if approve else 'return'}"
-    row = Review(application_id=app.id, stage=stage, decision="approved" if approve else "returned",
-                 comment=comment, draft_snapshot=_draft_snapshot(app), reviewer_id=reviewer.id)
+    row = Review(
+        application_id=app.id,
+        stage=stage,
+        decision="approved" if approve else "returned",
+        comment=comment,
+        draft_snapshot=_draft_snapshot(app),
+        reviewer_id=reviewer.id,
+    )
     _transition(app, trigger, reviewer, reason=comment or None)
     if approve:
         setattr(app, f"{stage}_approved", True)
@@ -1077,8 +1307,15 @@ def issue(app: Application, staff: User, expected_version: int | None = None):
     return letter
 
 
-def deliver(app: Application, staff: User, *, channel: str, tracking_number: str = "",
-            receipt: uploads.Upload | None = None, expected_version: int | None = None) -> None:
+def deliver(
+    app: Application,
+    staff: User,
+    *,
+    channel: str,
+    tracking_number: str = "",
+    receipt: uploads.Upload | None = None,
+    expected_version: int | None = None,
+) -> None:
     """Record delivery per channel: email (sent with the PDF at issue), post with the tracking number,
     collection with the signed receipt uploaded."""
     check_version(app, expected_version)
@@ -1095,8 +1332,14 @@ def deliver(app: Application, staff: User, *, channel: str, tracking_number: str
             raise DomainError(_l("Upload the receipt signed by the applicant."), field="receipt")
         stored = uploads.store_checked(receipt, agency_id=app.agency_id, user_id=staff.id)
         db.session.flush()
-        app.attachments.append(Attachment(file_id=stored.id, purpose=AttachmentPurpose.RECEIPT,
-                                          uploaded_by_id=staff.id, visible_to_applicant=False))
+        app.attachments.append(
+            Attachment(
+                file_id=stored.id,
+                purpose=AttachmentPurpose.RECEIPT,
+                uploaded_by_id=staff.id,
+                visible_to_applicant=False,
+            )
+        )
         note = stored.original_name
     else:
         note = app.email
@@ -1138,8 +1381,14 @@ def rate(app: Application, applicant: User, *, satisfied: bool, comment: str = "
         raise DomainError(_l("You have already rated this reply."))
     row = Rating(application_id=app.id, satisfied=bool(satisfied), comment=_clean(comment, 2000))
     db.session.add(row)
-    audit.record("application.rated", object_type=OBJECT_TYPE, object_id=app.id, agency_id=app.agency_id,
-                 after={"satisfied": row.satisfied}, actor=applicant)
+    audit.record(
+        "application.rated",
+        object_type=OBJECT_TYPE,
+        object_id=app.id,
+        agency_id=app.agency_id,
+        after={"satisfied": row.satisfied},
+        actor=applicant,
+    )
     db.session.flush()
     return row
 
@@ -1147,27 +1396,54 @@ def rate(app: Application, applicant: User, *, satisfied: bool, comment: str = "
 # --- Remedies and reopening ----------------------------------------------------------------------------------
 
 
-def record_remedy(app: Application, staff: User, *, kind: str, body: str, filed_date: dt.date,
-                  result: str = RemedyResult.PENDING, decided_date: dt.date | None = None,
-                  note: str = "") -> Remedy:
+def record_remedy(
+    app: Application,
+    staff: User,
+    *,
+    kind: str,
+    body: str,
+    filed_date: dt.date,
+    result: str = RemedyResult.PENDING,
+    decided_date: dt.date | None = None,
+    note: str = "",
+) -> Remedy:
     """Record an administrative reconsideration or lawsuit against the case (annual-report table 4)."""
     if kind not in set(RemedyKind):
         raise DomainError(_l("Choose reconsideration or litigation."), field="kind")
-    if app.state not in (States.ISSUED, States.DELIVERED, States.ARCHIVED, States.ABANDONED,
-                         States.IN_HANDLING, States.REGISTERED, States.ASSIGNED):
+    if app.state not in (
+        States.ISSUED,
+        States.DELIVERED,
+        States.ARCHIVED,
+        States.ABANDONED,
+        States.IN_HANDLING,
+        States.REGISTERED,
+        States.ASSIGNED,
+    ):
         raise DomainError(REFUSALS["state"])
     body = _clean(body, 200)
     if not body:
         raise DomainError(_l("Name the reconsideration body or the court."), field="body")
     _check_past(filed_date, "filed_date")
-    row = Remedy(application_id=app.id, agency_id=app.agency_id, kind=kind, body=body, filed_date=filed_date,
-                 recorded_by_id=staff.id, note=_clean(note, 4000))
+    row = Remedy(
+        application_id=app.id,
+        agency_id=app.agency_id,
+        kind=kind,
+        body=body,
+        filed_date=filed_date,
+        recorded_by_id=staff.id,
+        note=_clean(note, 4000),
+    )
     db.session.add(row)
     db.session.flush()
     _set_remedy_result(row, result, decided_date)
-    audit.record("application.remedy_recorded", object_type=OBJECT_TYPE, object_id=app.id,
-                 agency_id=app.agency_id, after=audit.snapshot(row, ("kind", "body", "filed_date", "result")),
-                 actor=staff)
+    audit.record(
+        "application.remedy_recorded",
+        object_type=OBJECT_TYPE,
+        object_id=app.id,
+        agency_id=app.agency_id,
+        after=audit.snapshot(row, ("kind", "body", "filed_date", "result")),
+        actor=staff,
+    )
     db.session.flush()
     return row
 
@@ -1187,15 +1463,22 @@ def update_remedy(row: Remedy, staff: User, *, result: str, decided_date: dt.dat
     _set_remedy_result(row, result, decided_date)
     if note:
         row.note = _clean(note, 4000)
-    audit.record("application.remedy_updated", object_type=OBJECT_TYPE, object_id=row.application_id,
-                 agency_id=row.agency_id, before=before, after=audit.snapshot(row, ("result", "decided_date")),
-                 actor=staff)
+    audit.record(
+        "application.remedy_updated",
+        object_type=OBJECT_TYPE,
+        object_id=row.application_id,
+        agency_id=row.agency_id,
+        before=before,
+        after=audit.snapshot(row, ("result", "decided_date")),
+        actor=staff,
+    )
     db.session.flush()
     return row
 
 
-def reopen(app: Application, head: User, *, received_on: dt.date, reason: str,
-           expected_version: int | None = None) -> CaseEvent:
+def reopen(
+    app: Application, head: User, *, received_on: dt.date, reason: str, expected_version: int | None = None
+) -> CaseEvent:
     """A reconsideration body or court corrected the reply and orders a new one: the case goes back to
     handling with a new 20-working-day period from the day the decision was received."""
     check_version(app, expected_version)
@@ -1222,13 +1505,26 @@ def reopen(app: Application, head: User, *, received_on: dt.date, reason: str,
 
 # --- Agency settings -------------------------------------------------------------------------------------------
 
-SETTINGS_FIELDS = ("fee_wait_pauses_clock", "due_soon_days", "candidate_threshold", "supplement_days",
-                   "fee_payment_instructions")
+SETTINGS_FIELDS = (
+    "fee_wait_pauses_clock",
+    "due_soon_days",
+    "candidate_threshold",
+    "supplement_days",
+    "fee_payment_instructions",
+)
 
 
-def save_settings(agency_id: int, staff: User, *, fee_wait_pauses_clock: bool, due_soon_days: int,
-                  candidate_threshold: int, supplement_days: int, fee_payment_instructions: str,
-                  expected_version: int | None = None) -> AgencyApplicationSettings:
+def save_settings(
+    agency_id: int,
+    staff: User,
+    *,
+    fee_wait_pauses_clock: bool,
+    due_soon_days: int,
+    candidate_threshold: int,
+    supplement_days: int,
+    fee_payment_instructions: str,
+    expected_version: int | None = None,
+) -> AgencyApplicationSettings:
     """The agency's handling settings (rules-china ⚠ facts kept as data: whether the fee wait pauses the
     clock, 109号; the reasonable supplementation period, Art. 30; the Art. 44 threshold)."""
     if not 0 <= due_soon_days <= 20:
@@ -1236,10 +1532,12 @@ def save_settings(agency_id: int, staff: User, *, fee_wait_pauses_clock: bool, d
     if not 2 <= candidate_threshold <= 100:
         raise DomainError(_l("The threshold is between 2 and 100 applicants."), field="candidate_threshold")
     if not 1 <= supplement_days <= 60:
-        raise DomainError(_l("The applicant's deadline must be between 1 and 60 working days."),
-                          field="supplement_days")
-    row = db.session.execute(select(AgencyApplicationSettings).where(
-        AgencyApplicationSettings.agency_id == agency_id)).scalar_one_or_none()
+        raise DomainError(
+            _l("The applicant's deadline must be between 1 and 60 working days."), field="supplement_days"
+        )
+    row = db.session.execute(
+        select(AgencyApplicationSettings).where(AgencyApplicationSettings.agency_id == agency_id)
+    ).scalar_one_or_none()
     if row is None:
         row = settings_for(agency_id)
         db.session.add(row)
@@ -1247,13 +1545,23 @@ def save_settings(agency_id: int, staff: User, *, fee_wait_pauses_clock: bool, d
         raise Conflict(REFUSALS_CONFLICT)
     before = audit.snapshot(row, SETTINGS_FIELDS)
     row.fee_wait_pauses_clock = bool(fee_wait_pauses_clock)
-    row.due_soon_days, row.candidate_threshold, row.supplement_days = due_soon_days, candidate_threshold, \
-        supplement_days
+    row.due_soon_days, row.candidate_threshold, row.supplement_days = (
+        due_soon_days,
+        candidate_threshold,
+        supplement_days,
+    )
     row.fee_payment_instructions = _clean(fee_payment_instructions, 4000)
     db.session.flush()
     b, a = audit.diff(before, audit.snapshot(row, SETTINGS_FIELDS))
-    audit.record("application_settings.saved", object_type="application_settings", object_id=agency_id,
-                 agency_id=agency_id, before=b, after=a, actor=staff)
+    audit.record(
+        "application_settings.saved",
+        object_type="application_settings",
+        object_id=agency_id,
+        agency_id=agency_id,
+        before=b,
+        after=a,
+        actor=staff,
+    )
     return row
 
 
@@ -1275,18 +1583,15 @@ def timeline(app: Application) -> list[audit.AuditEvent]:
 
 
 def reviews(app: Application) -> list[Review]:
-    return list(db.session.execute(
-        select(Review).where(Review.application_id == app.id).order_by(Review.id)).scalars())
+    return list(db.session.execute(select(Review).where(Review.application_id == app.id).order_by(Review.id)).scalars())
 
 
 def notes(app: Application) -> list[Note]:
-    return list(db.session.execute(
-        select(Note).where(Note.application_id == app.id).order_by(Note.id)).scalars())
+    return list(db.session.execute(select(Note).where(Note.application_id == app.id).order_by(Note.id)).scalars())
 
 
 def remedies(app: Application) -> list[Remedy]:
-    return list(db.session.execute(
-        select(Remedy).where(Remedy.application_id == app.id).order_by(Remedy.id)).scalars())
+    return list(db.session.execute(select(Remedy).where(Remedy.application_id == app.id).order_by(Remedy.id)).scalars())
 
 
 def items_outcomes(apps: Iterable[Application]) -> dict[int, list[str]]:

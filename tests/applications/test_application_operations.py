@@ -55,24 +55,38 @@ def test_references_have_no_gaps_per_agency(world, make_agency):
 
 
 def test_staff_registration_per_channel_records_basis(world):
-    app = ops.register(world.agency, world.registrar, application_input(), channel=Channel.REGISTERED_POST,
-                       received_date=today_china() - dt.timedelta(days=2), evidence="EMS1234567890")
+    app = ops.register(
+        world.agency,
+        world.registrar,
+        application_input(),
+        channel=Channel.REGISTERED_POST,
+        received_date=today_china() - dt.timedelta(days=2),
+        evidence="EMS1234567890",
+    )
     assert app.state == States.REGISTERED
     assert app.received_evidence == "EMS1234567890"
     with pytest.raises(DomainError, match="future"):
-        ops.register(world.agency, world.registrar, application_input(), channel=Channel.IN_PERSON,
-                     received_date=today_china() + dt.timedelta(days=1))
+        ops.register(
+            world.agency,
+            world.registrar,
+            application_input(),
+            channel=Channel.IN_PERSON,
+            received_date=today_china() + dt.timedelta(days=1),
+        )
     with pytest.raises(DomainError):
-        ops.register(world.agency, world.registrar, application_input(), channel=Channel.FAX,
-                     received_date=today_china())
+        ops.register(
+            world.agency, world.registrar, application_input(), channel=Channel.FAX, received_date=today_china()
+        )
 
 
 @pytest.mark.parametrize(
     ("change", "field"),
     [
         ({"doc_number": "110105194912310021"}, "doc_number"),
-        ({"applicant_type": "organisation", "applicant_category": "commercial", "org_credit_code": "91330100X"},
-         "org_credit_code"),
+        (
+            {"applicant_type": "organisation", "applicant_category": "commercial", "org_credit_code": "91330100X"},
+            "org_credit_code",
+        ),
         ({"items": []}, "items"),
         ({"applicant_name": ""}, "applicant_name"),
         ({"email": "", "delivery_channel": "email"}, "email"),
@@ -231,10 +245,40 @@ def test_remedy_corrected_reopens_with_new_deadline(world, filed):
     ops.issue(filed, world.registrar)
     with pytest.raises(DomainError, match="Reopening"):
         ops.reopen(filed, world.head, received_on=today_china(), reason="复议决定")
-    r = ops.record_remedy(filed, world.registrar, kind="reconsideration", body="测试市人民政府",
-                          filed_date=today_china())
+    r = ops.record_remedy(
+        filed, world.registrar, kind="reconsideration", body="测试市人民政府", filed_date=today_china()
+    )
     ops.update_remedy(r, world.registrar, result="corrected", decided_date=today_china())
     ops.reopen(filed, world.head, received_on=today_china(), reason="复议决定责令重新答复")
     assert filed.state == States.IN_HANDLING and filed.reply_letter_id is None
-    assert db.session.execute(db.select(db.func.count(CaseEvent.id)).where(
-        CaseEvent.kind == EventKind.REOPEN)).scalar_one() == 1
+    assert (
+        db.session.execute(
+            db.select(db.func.count(CaseEvent.id)).where(CaseEvent.kind == EventKind.REOPEN)
+        ).scalar_one()
+        == 1
+    )
+
+
+def test_received_date_bound_is_the_china_date_of_submission(world):
+    """Submitted at 07:50 Beijing time (23:50 UTC the day before): it cannot have been received the day before."""
+    import datetime as _dt
+
+    from disclosure.core.errors import DomainError as _DomainError
+
+    app = ops.file_online(world.citizen, world.agency, application_input())
+    app.submitted_at = _dt.datetime(2026, 11, 22, 23, 50, tzinfo=_dt.UTC)
+    with pytest.raises(_DomainError):
+        ops.confirm(app, world.registrar, _dt.date(2026, 11, 22))
+    db.session.rollback()
+
+
+def test_fee_notice_without_payment_instructions_is_a_clear_error(world):
+    from disclosure.applications.operations import settings_for
+    from disclosure.core.errors import DomainError as _DomainError
+
+    app = ops.file_online(world.citizen, world.agency, application_input())
+    ops.confirm(app, world.registrar)
+    settings_for(world.agency.id).fee_payment_instructions = ""
+    to_in_handling(world, app)
+    with pytest.raises(_DomainError, match="payment instructions"):
+        ops.notify_fee(app, world.handler, method="per_page", pages=250)
