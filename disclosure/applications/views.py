@@ -38,20 +38,45 @@ staff_bp = Blueprint("applications_staff", __name__, url_prefix="/staff/applicat
 CASE_ROLES = (Role.REGISTRAR, Role.HANDLER, Role.OFFICE_HEAD, Role.LEGAL_REVIEWER)
 
 
+def _applicant_of(related_id: str) -> int | None:
+    """Who may download a letter about this case from /my/letters (the applicant, for letters addressed to them)."""
+    try:
+        case = db.session.get(Application, int(related_id))
+    except (TypeError, ValueError):
+        return None
+    return case.applicant_id if case else None
+
+
 def init_app(app: Flask) -> None:
     from disclosure.web import nav
 
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
+    from disclosure.correspondence.views import register_owner_resolver
+
+    register_owner_resolver("application", _applicant_of)
     nav.register(app, "public", _l("Apply for information"), "applications.new", order=20)
     nav.register(app, "applicant", _l("My applications"), "applications.mine", order=10)
     nav.register(app, "staff", _l("Applications"), "applications_staff.index", roles=CASE_ROLES, order=10)
-    nav.register(app, "staff", _l("Register an application"), "applications_staff.register",
-                 roles=[Role.REGISTRAR, Role.OFFICE_HEAD], order=11)
-    nav.register(app, "staff", _l("Proactive-disclosure candidates"), "applications_staff.candidates",
-                 roles=CASE_ROLES, order=12)
-    nav.register(app, "admin", _l("Application handling settings"), "applications_staff.settings",
-                 roles=[Role.OFFICE_HEAD, Role.AGENCY_ADMIN], order=30)
+    nav.register(
+        app,
+        "staff",
+        _l("Register an application"),
+        "applications_staff.register",
+        roles=[Role.REGISTRAR, Role.OFFICE_HEAD],
+        order=11,
+    )
+    nav.register(
+        app, "staff", _l("Proactive-disclosure candidates"), "applications_staff.candidates", roles=CASE_ROLES, order=12
+    )
+    nav.register(
+        app,
+        "admin",
+        _l("Application handling settings"),
+        "applications_staff.settings",
+        roles=[Role.OFFICE_HEAD, Role.AGENCY_ADMIN],
+        order=30,
+    )
     app.jinja_env.globals.update(
         app_state_label=lambda s: labels.STATE_LABELS.get(States(s), s),
         app_deadline_label=lambda s: labels.DEADLINE_LABELS.get(s, s),
@@ -68,11 +93,21 @@ def _staff_panel(user):
     if not (user.is_sys_admin or user.has_role(*CASE_ROLES)):
         return None
     counts = queries.queue_counts(None if user.is_sys_admin else user.agency_id)
-    return (_("Applications"), [
-        (_queue_label(k), counts.get(k, 0), url_for("applications_staff.index", queue=k))
-        for k in ("to_register", "to_supplement", "to_handle", "to_review", "to_approve_legally", "to_issue",
-                  "overdue")
-    ])
+    return (
+        _("Applications"),
+        [
+            (_queue_label(k), counts.get(k, 0), url_for("applications_staff.index", queue=k))
+            for k in (
+                "to_register",
+                "to_supplement",
+                "to_handle",
+                "to_review",
+                "to_approve_legally",
+                "to_issue",
+                "overdue",
+            )
+        ],
+    )
 
 
 QUEUE_LABELS = {
@@ -106,24 +141,34 @@ def _input_from(form: forms.ApplicationForm) -> operations.ApplicationInput:
         ref = getattr(form, f"item_{n}_document_ref").data or ""
         if desc or ref:
             items.append(operations.ItemInput(desc, ref))
-    files = [("identity", u) for u in _uploads("identity_files")] + \
-        [("supporting", u) for u in _uploads("supporting_files")]
+    files = [("identity", u) for u in _uploads("identity_files")] + [
+        ("supporting", u) for u in _uploads("supporting_files")
+    ]
     return operations.ApplicationInput(
-        applicant_type=form.applicant_type.data, applicant_category=form.applicant_category.data,
-        applicant_name=form.applicant_name.data or "", doc_type=form.doc_type.data or None,
-        doc_number=form.doc_number.data or None, org_credit_code=form.org_credit_code.data or None,
+        applicant_type=form.applicant_type.data,
+        applicant_category=form.applicant_category.data,
+        applicant_name=form.applicant_name.data or "",
+        doc_type=form.doc_type.data or None,
+        doc_number=form.doc_number.data or None,
+        org_credit_code=form.org_credit_code.data or None,
         legal_representative=form.legal_representative.data or None,
-        contact_person=form.contact_person.data or None, phone=form.phone.data or "",
-        email=form.email.data or "", postal_address=form.postal_address.data or "",
-        postal_code=form.postal_code.data or "", provision_form=form.provision_form.data,
-        delivery_channel=form.delivery_channel.data, needs_assistance=bool(form.needs_assistance.data),
-        items=items, files=files,
+        contact_person=form.contact_person.data or None,
+        phone=form.phone.data or "",
+        email=form.email.data or "",
+        postal_address=form.postal_address.data or "",
+        postal_code=form.postal_code.data or "",
+        provision_form=form.provision_form.data,
+        delivery_channel=form.delivery_channel.data,
+        needs_assistance=bool(form.needs_assistance.data),
+        items=items,
+        files=files,
     )
 
 
 def _agency_choices(form) -> None:
-    agencies = db.session.execute(
-        select(Agency).where(Agency.active.is_(True)).order_by(Agency.full_name)).scalars().all()
+    agencies = (
+        db.session.execute(select(Agency).where(Agency.active.is_(True)).order_by(Agency.full_name)).scalars().all()
+    )
     form.agency_id.choices = forms.choices([(a.id, a.full_name) for a in agencies])
 
 
@@ -173,8 +218,10 @@ def _form_error(form) -> None:
 @bp.route("/")
 @applicant_required
 def mine():
-    page = paginate(select(Application).where(Application.applicant_id == current_user.id)
-                    .order_by(Application.id.desc()), per_page=20)
+    page = paginate(
+        select(Application).where(Application.applicant_id == current_user.id).order_by(Application.id.desc()),
+        per_page=20,
+    )
     return render_template("applications/mine.html", page=page)
 
 
@@ -234,14 +281,22 @@ def detail(reference: str):
 
     plan = operations.plan_for(app)
     return render_template(
-        "applications/detail.html", app=app, plan=plan, letters=letters.letters_for(app),
-        fee=_open_fee(app), supplement=_open_supplement(app), rating=_rating(app),
+        "applications/detail.html",
+        app=app,
+        plan=plan,
+        letters=letters.letters_for(app),
+        fee=_open_fee(app),
+        supplement=_open_supplement(app),
+        rating=_rating(app),
         fee_instructions=operations.settings_for(app.agency_id).fee_payment_instructions,
-        answer_form=forms.AnswerSupplementForm(version=app.version), withdraw_form=forms.WithdrawForm(
-            version=app.version), rating_form=forms.RatingForm(),
+        answer_form=forms.AnswerSupplementForm(version=app.version),
+        withdraw_form=forms.WithdrawForm(version=app.version),
+        rating_form=forms.RatingForm(),
         can_withdraw="withdraw" in operations.allowed_actions(app, current_user),
         attachments=[a for a in app.attachments if a.visible_to_applicant],
-        labels=labels, PROVISION_LABELS=PROVISION_LABELS, DELIVERY_LABELS=DELIVERY_LABELS,
+        labels=labels,
+        PROVISION_LABELS=PROVISION_LABELS,
+        DELIVERY_LABELS=DELIVERY_LABELS,
         sent=request.args.get("sent"),
     )
 
@@ -270,8 +325,9 @@ def answer_supplement(reference: str):
     if not form.validate_on_submit():
         _form_error(form)
     else:
-        operations.answer_supplement(app, current_user, text=form.text.data or "", files=_uploads("files"),
-                                     expected_version=_version(form))
+        operations.answer_supplement(
+            app, current_user, text=form.text.data or "", files=_uploads("files"), expected_version=_version(form)
+        )
         flash(_("Your supplement was received."), "success")
     return redirect(url_for("applications.detail", reference=reference))
 
@@ -328,15 +384,23 @@ def _send_letter(app: Application, letter_id: int):
         abort(404)
     import io
 
-    return send_file(io.BytesIO(service.letter_pdf(found)), mimetype="application/pdf", as_attachment=True,
-                     download_name=found.download_name)
+    return send_file(
+        io.BytesIO(service.letter_pdf(found)),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=found.download_name,
+    )
 
 
 def _send_stored(stored):
     import io
 
-    return send_file(io.BytesIO(stored.read_bytes()), mimetype=stored.content_type.split(";")[0],
-                     as_attachment=True, download_name=stored.original_name)
+    return send_file(
+        io.BytesIO(stored.read_bytes()),
+        mimetype=stored.content_type.split(";")[0],
+        as_attachment=True,
+        download_name=stored.original_name,
+    )
 
 
 # --- Staff: list ---------------------------------------------------------------------------------------------
@@ -351,18 +415,32 @@ def _scope() -> int | None:
 def index():
     form = forms.FilterForm(request.args)
     agency_id = _scope()
-    depts = db.session.execute(select(Department).where(
-        Department.agency_id == current_user.agency_id).order_by(Department.name)).scalars().all()
-    handlers = db.session.execute(select(User).where(
-        User.agency_id == current_user.agency_id, User.kind == "staff").order_by(User.name)).scalars().all()
+    depts = (
+        db.session.execute(
+            select(Department).where(Department.agency_id == current_user.agency_id).order_by(Department.name)
+        )
+        .scalars()
+        .all()
+    )
+    handlers = (
+        db.session.execute(
+            select(User).where(User.agency_id == current_user.agency_id, User.kind == "staff").order_by(User.name)
+        )
+        .scalars()
+        .all()
+    )
     form.queue.choices = forms.choices([(k, v) for k, v in QUEUE_LABELS.items()])
-    form.state.choices = forms.choices([("", _l("Any"))] + [(s.value, labels.STATE_LABELS[s]) for s in States
-                                                            if s != States.DRAFT])
+    form.state.choices = forms.choices(
+        [("", _l("Any"))] + [(s.value, labels.STATE_LABELS[s]) for s in States if s != States.DRAFT]
+    )
     form.department_id.choices = forms.choices([("", _l("Any"))] + [(str(d.id), d.name) for d in depts])
     form.handler_id.choices = forms.choices([("", _l("Any"))] + [(str(u.id), u.name) for u in handlers])
     form.channel.choices = forms.choices([("", _l("Any"))] + [(k.value, v) for k, v in CHANNEL_LABELS.items()])
-    default_queue = "to_handle" if current_user.has_role(Role.HANDLER) and not current_user.has_role(
-        Role.REGISTRAR, Role.OFFICE_HEAD) else "open"
+    default_queue = (
+        "to_handle"
+        if current_user.has_role(Role.HANDLER) and not current_user.has_role(Role.REGISTRAR, Role.OFFICE_HEAD)
+        else "open"
+    )
     f = queries.Filters(queue=request.args.get("queue") or default_queue)
     if form.validate():
         f.q = form.q.data or ""
@@ -382,11 +460,20 @@ def index():
     from disclosure.applications import deadlines
 
     today = operations.today_china()
-    left = {a.id: deadlines.working_days_left(a.due_date, today) for a in page.items
-            if a.due_date and a.deadline_status not in ("none",)}
-    return render_template("applications/staff_list.html", page=page, form=form, left=left,
-                           queue_labels=QUEUE_LABELS, current_queue=f.queue,
-                           counts=queries.queue_counts(agency_id))
+    left = {
+        a.id: deadlines.working_days_left(a.due_date, today)
+        for a in page.items
+        if a.due_date and a.deadline_status not in ("none",)
+    }
+    return render_template(
+        "applications/staff_list.html",
+        page=page,
+        form=form,
+        left=left,
+        queue_labels=QUEUE_LABELS,
+        current_queue=f.queue,
+        counts=queries.queue_counts(agency_id),
+    )
 
 
 @staff_bp.route("/candidates")
@@ -406,13 +493,16 @@ def settings():
     if request.method == "GET":
         form.version.data = row.version
     if form.validate_on_submit():
-        operations.save_settings(current_user.agency_id, current_user,
-                                 fee_wait_pauses_clock=form.fee_wait_pauses_clock.data,
-                                 due_soon_days=form.due_soon_days.data,
-                                 candidate_threshold=form.candidate_threshold.data,
-                                 supplement_days=form.supplement_days.data,
-                                 fee_payment_instructions=form.fee_payment_instructions.data or "",
-                                 expected_version=_version(form))
+        operations.save_settings(
+            current_user.agency_id,
+            current_user,
+            fee_wait_pauses_clock=form.fee_wait_pauses_clock.data,
+            due_soon_days=form.due_soon_days.data,
+            candidate_threshold=form.candidate_threshold.data,
+            supplement_days=form.supplement_days.data,
+            fee_payment_instructions=form.fee_payment_instructions.data or "",
+            expected_version=_version(form),
+        )
         flash(_("Settings saved."), "success")
         return redirect(url_for("applications_staff.settings"))
     return render_template("applications/settings.html", form=form), (422 if request.method == "POST" else 200)
@@ -434,8 +524,14 @@ def register():
         form.received_date.data = operations.today_china()
     if form.validate_on_submit():
         try:
-            app = operations.register(agency, current_user, _input_from(form), channel=form.channel.data,
-                                      received_date=form.received_date.data, evidence=form.evidence.data or "")
+            app = operations.register(
+                agency,
+                current_user,
+                _input_from(form),
+                channel=form.channel.data,
+                received_date=form.received_date.data,
+                evidence=form.evidence.data or "",
+            )
         except DomainError as exc:
             db.session.rollback()
             flash(str(exc.message), "error")
@@ -462,8 +558,10 @@ def _outcome_choices():
 
     manual = [o for o in Outcome if o not in (Outcome.NO_SUPPLEMENT, Outcome.FEE_UNPAID)]
     refusals = [o for o in Outcome if OUTCOMES[o].is_refusal and o is not Outcome.PARTIAL]
-    return (forms.choices([(o.value, OUTCOMES[o].label) for o in manual]),
-            forms.choices([("", _l("—"))] + [(o.value, OUTCOMES[o].label) for o in refusals]))
+    return (
+        forms.choices([(o.value, OUTCOMES[o].label) for o in manual]),
+        forms.choices([("", _l("—"))] + [(o.value, OUTCOMES[o].label) for o in refusals]),
+    )
 
 
 @staff_bp.route("/<int:case_id>")
@@ -477,8 +575,15 @@ def case(case_id: int):
     plan = operations.plan_for(app, today)
     actions = operations.allowed_actions(app, current_user, today)
     depts = [d for d in app.agency.departments if d.active]
-    handlers = db.session.execute(select(User).where(User.agency_id == app.agency_id, User.kind == "staff",
-                                                     User.active.is_(True)).order_by(User.name)).scalars().all()
+    handlers = (
+        db.session.execute(
+            select(User)
+            .where(User.agency_id == app.agency_id, User.kind == "staff", User.active.is_(True))
+            .order_by(User.name)
+        )
+        .scalars()
+        .all()
+    )
     handlers = [u for u in handlers if u.has_role(Role.HANDLER)]
     assign_form = forms.AssignForm(version=app.version)
     assign_form.department_id.choices = forms.choices([(d.id, d.name) for d in depts])
@@ -486,28 +591,55 @@ def case(case_id: int):
     outcome_choices, withheld_choices = _outcome_choices()
     item_forms = []
     for item in app.items:
-        f = forms.ItemDecisionForm(prefix=f"item{item.id}", version=app.version, item_id=item.id,
-                                   outcome=item.outcome, reasons=item.reasons, withheld_parts=item.withheld_parts,
-                                   withheld_outcome=item.withheld_outcome or "",
-                                   responsible_agency=item.responsible_agency,
-                                   responsible_contact=item.responsible_contact,
-                                   public_location=item.public_location, redirect_channel=item.redirect_channel,
-                                   pages=item.pages)
+        f = forms.ItemDecisionForm(
+            prefix=f"item{item.id}",
+            version=app.version,
+            item_id=item.id,
+            outcome=item.outcome,
+            reasons=item.reasons,
+            withheld_parts=item.withheld_parts,
+            withheld_outcome=item.withheld_outcome or "",
+            responsible_agency=item.responsible_agency,
+            responsible_contact=item.responsible_contact,
+            public_location=item.public_location,
+            redirect_channel=item.redirect_channel,
+            pages=item.pages,
+        )
         f.outcome.choices, f.withheld_outcome.choices = outcome_choices, withheld_choices
         item_forms.append((item, f))
-    can_decide = app.state == States.IN_HANDLING and "draft_reply" in operations.wf.triggers_from(app.state) \
+    can_decide = (
+        app.state == States.IN_HANDLING
+        and "draft_reply" in operations.wf.triggers_from(app.state)
         and operations.wf.HANDLER in operations.actors_for(app, current_user)
+    )
     return render_template(
-        "applications/staff_case.html", app=app, plan=plan, actions=actions, today=today, steps=_steps(plan),
+        "applications/staff_case.html",
+        app=app,
+        plan=plan,
+        actions=actions,
+        today=today,
+        steps=_steps(plan),
         days_left=deadlines.working_days_left(plan.due, today) if plan.due else None,
         notice_due=deadlines.supplement_notice_due(app.received_date) if app.received_date else None,
         repeats=operations.repeated_items(app) if app.state not in (States.SUBMITTED,) else [],
-        letters=letters.letters_for(app), reviews=operations.reviews(app), notes=operations.notes(app),
-        remedies=operations.remedies(app), timeline=operations.timeline(app),
+        letters=letters.letters_for(app),
+        reviews=operations.reviews(app),
+        notes=operations.notes(app),
+        remedies=operations.remedies(app),
+        timeline=operations.timeline(app),
         masked_doc=mask_resident_id(app.doc_number) if app.doc_type == "resident_id" else app.doc_number,
-        forms=forms, assign_form=assign_form, item_forms=item_forms, can_decide=can_decide,
-        v=app.version, labels=labels, OUTCOMES=OUTCOMES, Outcome=Outcome, CHANNEL_LABELS=CHANNEL_LABELS,
-        RECEIVED_BASIS=RECEIVED_BASIS, PROVISION_LABELS=PROVISION_LABELS, DELIVERY_LABELS=DELIVERY_LABELS,
+        forms=forms,
+        assign_form=assign_form,
+        item_forms=item_forms,
+        can_decide=can_decide,
+        v=app.version,
+        labels=labels,
+        OUTCOMES=OUTCOMES,
+        Outcome=Outcome,
+        CHANNEL_LABELS=CHANNEL_LABELS,
+        RECEIVED_BASIS=RECEIVED_BASIS,
+        PROVISION_LABELS=PROVISION_LABELS,
+        DELIVERY_LABELS=DELIVERY_LABELS,
         Channel=Channel,
     )
 
@@ -518,10 +650,36 @@ def _steps(plan) -> list[str]:
 
     out = []
     for key, values in plan.steps:
-        shown = {k: (format_date(v, "long") if v else _("today")) if k in ("date", "start", "end") else v
-                 for k, v in values.items()}
+        shown = {
+            k: (format_date(v, "long") if v else _("today")) if k in ("date", "start", "end") else v
+            for k, v in values.items()
+        }
         out.append(str(labels.STEP_LABELS[key]) % shown)
     return out
+
+
+@staff_bp.route("/<int:case_id>/reply/draft.pdf")
+@staff_required(*CASE_ROLES)
+def reply_draft_pdf(case_id: int):
+    """Issue 4: the office head and the legal reviewer review the exact PDF that will be issued."""
+    from disclosure.applications import letters
+    from disclosure.correspondence.service import LetterKind
+    from disclosure.correspondence.views import draft_pdf_response
+
+    app = _staff_case(case_id)
+    return draft_pdf_response(LetterKind.REPLY, app.agency, letters.reply_context(app))
+
+
+@staff_bp.route("/<int:case_id>/reply/preview")
+@staff_required(*CASE_ROLES)
+def reply_preview(case_id: int):
+    """The reply letter as HTML while drafting."""
+    from disclosure.applications import letters
+    from disclosure.correspondence.service import LetterKind
+    from disclosure.correspondence.views import preview_response
+
+    app = _staff_case(case_id)
+    return preview_response(LetterKind.REPLY, app.agency, letters.reply_context(app))
 
 
 @staff_bp.route("/<int:case_id>/letters/<int:letter_id>")
@@ -551,9 +709,14 @@ def _do_confirm(app, form):
 
 
 def _do_assign(app, form):
-    operations.assign(app, current_user, department=db.session.get(Department, form.department_id.data),
-                      handler=db.session.get(User, form.handler_id.data), note=form.reason.data or "",
-                      expected_version=_version(form))
+    operations.assign(
+        app,
+        current_user,
+        department=db.session.get(Department, form.department_id.data),
+        handler=db.session.get(User, form.handler_id.data),
+        note=form.reason.data or "",
+        expected_version=_version(form),
+    )
     return _("Assigned.")
 
 
@@ -563,14 +726,20 @@ def _do_start_handling(app, form):
 
 
 def _do_request_supplement(app, form):
-    operations.request_supplement(app, current_user, what=form.what.data, answer_days=form.days.data,
-                                  expected_version=_version(form))
+    operations.request_supplement(
+        app, current_user, what=form.what.data, answer_days=form.days.data, expected_version=_version(form)
+    )
     return _("The supplementation notice was issued and sent.")
 
 
 def _do_receive_supplement(app, form):
-    operations.receive_supplement(app, current_user, received_on=form.received_on.data,
-                                  note=form.reason.data or "", expected_version=_version(form))
+    operations.receive_supplement(
+        app,
+        current_user,
+        received_on=form.received_on.data,
+        note=form.reason.data or "",
+        expected_version=_version(form),
+    )
     return _("Supplement recorded; the period restarts.")
 
 
@@ -581,26 +750,39 @@ def _do_abandon_unsupplemented(app, form):
 
 
 def _do_start_consultation(app, form):
-    operations.start_consultation(app, current_user, kind=form.kind.data, party=form.party.data,
-                                  letter_date=form.letter_date.data, expected_version=_version(form))
+    operations.start_consultation(
+        app,
+        current_user,
+        kind=form.kind.data,
+        party=form.party.data,
+        letter_date=form.letter_date.data,
+        expected_version=_version(form),
+    )
     return _("Consultation recorded; the reply period is paused.")
 
 
 def _do_end_consultation(app, form):
-    operations.end_consultation(app, current_user, answered_on=form.answered_on.data,
-                                answer=form.answer.data or "", expected_version=_version(form))
+    operations.end_consultation(
+        app,
+        current_user,
+        answered_on=form.answered_on.data,
+        answer=form.answer.data or "",
+        expected_version=_version(form),
+    )
     return _("Consultation answer recorded.")
 
 
 def _do_notify_fee(app, form):
-    operations.notify_fee(app, current_user, method=form.method.data, pages=form.pages.data,
-                          expected_version=_version(form))
+    operations.notify_fee(
+        app, current_user, method=form.method.data, pages=form.pages.data, expected_version=_version(form)
+    )
     return _("The fee notice was issued and sent.")
 
 
 def _do_record_payment(app, form):
-    operations.record_payment(app, current_user, paid_on=form.paid_on.data, receipt=form.receipt.data,
-                              expected_version=_version(form))
+    operations.record_payment(
+        app, current_user, paid_on=form.paid_on.data, receipt=form.receipt.data, expected_version=_version(form)
+    )
     return _("Payment recorded.")
 
 
@@ -611,14 +793,16 @@ def _do_abandon_unpaid(app, form):
 
 
 def _do_extend_deadline(app, form):
-    operations.extend_deadline(app, current_user, days=form.days.data, reason=form.reason.data or "",
-                               expected_version=_version(form))
+    operations.extend_deadline(
+        app, current_user, days=form.days.data, reason=form.reason.data or "", expected_version=_version(form)
+    )
     return _("The deadline was extended and the applicant notified.")
 
 
 def _do_set_custom_deadline(app, form):
-    operations.set_custom_deadline(app, current_user, days=form.days.data, reason=form.reason.data or "",
-                                   expected_version=_version(form))
+    operations.set_custom_deadline(
+        app, current_user, days=form.days.data, reason=form.reason.data or "", expected_version=_version(form)
+    )
     return _("The longer deadline was set and the applicant notified.")
 
 
@@ -629,11 +813,19 @@ def _do_decide_item(app, form):
     if item is None or item.application_id != app.id:
         abort(404)
     operations.decide_item(
-        item, current_user, outcome=form.outcome.data, reasons=form.reasons.data or "",
-        withheld_parts=form.withheld_parts.data or "", withheld_outcome=form.withheld_outcome.data or None,
-        responsible_agency=form.responsible_agency.data or "", responsible_contact=form.responsible_contact.data or "",
-        public_location=form.public_location.data or "", redirect_channel=form.redirect_channel.data or "",
-        pages=form.pages.data, expected_version=_version(form))
+        item,
+        current_user,
+        outcome=form.outcome.data,
+        reasons=form.reasons.data or "",
+        withheld_parts=form.withheld_parts.data or "",
+        withheld_outcome=form.withheld_outcome.data or None,
+        responsible_agency=form.responsible_agency.data or "",
+        responsible_contact=form.responsible_contact.data or "",
+        public_location=form.public_location.data or "",
+        redirect_channel=form.redirect_channel.data or "",
+        pages=form.pages.data,
+        expected_version=_version(form),
+    )
     return _("Decision saved.")
 
 
@@ -654,8 +846,14 @@ def _do_submit_for_review(app, form):
 
 def _review(stage):
     def handler(app, form):
-        operations.review(app, current_user, stage=stage, approve=form.decision.data == "approve",
-                          comment=form.comment.data or "", expected_version=_version(form))
+        operations.review(
+            app,
+            current_user,
+            stage=stage,
+            approve=form.decision.data == "approve",
+            comment=form.comment.data or "",
+            expected_version=_version(form),
+        )
         return _("Review recorded.")
 
     return handler
@@ -668,8 +866,14 @@ def _do_issue(app, form):
 
 def _do_deliver(app, form):
     receipt = _uploads(form.receipt.name)
-    operations.deliver(app, current_user, channel=form.channel.data, tracking_number=form.tracking_number.data or "",
-                       receipt=receipt[0] if receipt else None, expected_version=_version(form))
+    operations.deliver(
+        app,
+        current_user,
+        channel=form.channel.data,
+        tracking_number=form.tracking_number.data or "",
+        receipt=receipt[0] if receipt else None,
+        expected_version=_version(form),
+    )
     return _("Delivery recorded.")
 
 
@@ -684,8 +888,13 @@ def _do_record_withdrawal(app, form):
 
 
 def _do_reopen(app, form):
-    operations.reopen(app, current_user, received_on=form.received_on.data, reason=form.reason.data or "",
-                      expected_version=_version(form))
+    operations.reopen(
+        app,
+        current_user,
+        received_on=form.received_on.data,
+        reason=form.reason.data or "",
+        expected_version=_version(form),
+    )
     return _("The case was reopened with a new deadline.")
 
 
@@ -703,9 +912,15 @@ def _do_attach(app, form):
 
 
 def _do_remedy(app, form):
-    operations.record_remedy(app, current_user, kind=form.kind.data, body=form.body.data,
-                             filed_date=form.filed_date.data, result=form.result.data,
-                             decided_date=form.decided_date.data)
+    operations.record_remedy(
+        app,
+        current_user,
+        kind=form.kind.data,
+        body=form.body.data,
+        filed_date=form.filed_date.data,
+        result=form.result.data,
+        decided_date=form.decided_date.data,
+    )
     return _("Remedy recorded.")
 
 
@@ -761,8 +976,8 @@ def act(case_id: int, action: str):
     if isinstance(form, forms.AssignForm):  # the operation checks department and handler belong to the agency
         form.department_id.choices = forms.choices([(d.id, d.name) for d in app.agency.departments])
         form.handler_id.choices = forms.choices(
-            [(u.id, u.name) for u in db.session.execute(select(User).where(User.agency_id == app.agency_id))
-             .scalars()])
+            [(u.id, u.name) for u in db.session.execute(select(User).where(User.agency_id == app.agency_id)).scalars()]
+        )
     if isinstance(form, forms.ItemDecisionForm):
         form.outcome.choices, form.withheld_outcome.choices = _outcome_choices()
     if not form.validate_on_submit():

@@ -14,10 +14,21 @@ ITEM = {"item_1_description": "2025年道路维修资金使用情况", "item_1_d
 
 
 def _applicant_form(agency, **kw):
-    data = {"agency_id": agency.id, "applicant_type": "person", "applicant_category": "natural_person",
-            "applicant_name": "张三", "doc_type": "resident_id", "doc_number": "11010519491231002X",
-            "phone": "13800000000", "email": "zs@example.cn", "postal_address": "测试市幸福路1号",
-            "postal_code": "310000", "provision_form": "electronic", "delivery_channel": "email", **ITEM}
+    data = {
+        "agency_id": agency.id,
+        "applicant_type": "person",
+        "applicant_category": "natural_person",
+        "applicant_name": "张三",
+        "doc_type": "resident_id",
+        "doc_number": "11010519491231002X",
+        "phone": "13800000000",
+        "email": "zs@example.cn",
+        "postal_address": "测试市幸福路1号",
+        "postal_code": "310000",
+        "provision_form": "electronic",
+        "delivery_channel": "email",
+        **ITEM,
+    }
     data.update(kw)
     return data
 
@@ -44,8 +55,10 @@ def test_citizen_files_drafts_and_submits(world, client, login):
     assert resp.status_code == 302 and "/drafts/" in resp.headers["Location"]
     draft = _case()
     assert draft.state == States.DRAFT and draft.reference is None
-    resp = client.post(f"/my/applications/drafts/{draft.id}",
-                       data=_applicant_form(world.agency, action="submit", version=draft.version))
+    resp = client.post(
+        f"/my/applications/drafts/{draft.id}",
+        data=_applicant_form(world.agency, action="submit", version=draft.version),
+    )
     assert resp.status_code == 302
     app = _case()
     assert app.state == States.SUBMITTED and app.reference
@@ -55,8 +68,9 @@ def test_citizen_files_drafts_and_submits(world, client, login):
 
 def test_invalid_id_number_refused_with_message(world, client, login):
     login(client, world.citizen)
-    resp = client.post("/my/applications/new",
-                       data=_applicant_form(world.agency, action="submit", doc_number="110105194912310021"))
+    resp = client.post(
+        "/my/applications/new", data=_applicant_form(world.agency, action="submit", doc_number="110105194912310021")
+    )
     assert resp.status_code == 422
     assert db.session.execute(db.select(db.func.count(Application.id))).scalar_one() == 0
 
@@ -108,20 +122,46 @@ def test_handler_decides_and_reviews_issue_letter(world, client, login, filed):
     login(client, world.handler)
     case = _case(filed.reference)
     first, second = case.items
-    _post(client, case, "decide_item", prefix=f"item{first.id}", **{
-        f"item{first.id}-item_id": first.id, f"item{first.id}-outcome": "granted",
-        f"item{first.id}-version": case.version})
+    _post(
+        client,
+        case,
+        "decide_item",
+        prefix=f"item{first.id}",
+        **{
+            f"item{first.id}-item_id": first.id,
+            f"item{first.id}-outcome": "granted",
+            f"item{first.id}-version": case.version,
+        },
+    )
     case = _case(filed.reference)
-    _post(client, case, "decide_item", prefix=f"item{second.id}", **{
-        f"item{second.id}-item_id": second.id, f"item{second.id}-outcome": "partial",
-        f"item{second.id}-withheld_parts": "报价明细", f"item{second.id}-withheld_outcome": "deny_third_party",
-        f"item{second.id}-reasons": "涉及商业秘密", f"item{second.id}-version": case.version})
+    _post(
+        client,
+        case,
+        "decide_item",
+        prefix=f"item{second.id}",
+        **{
+            f"item{second.id}-item_id": second.id,
+            f"item{second.id}-outcome": "partial",
+            f"item{second.id}-withheld_parts": "报价明细",
+            f"item{second.id}-withheld_outcome": "deny_third_party",
+            f"item{second.id}-reasons": "涉及商业秘密",
+            f"item{second.id}-version": case.version,
+        },
+    )
     case = _case(filed.reference)
     assert [i.outcome for i in case.items] == ["granted", "partial"]
     _post(client, case, "draft_reply")
     _post(client, _case(filed.reference), "submit_for_review")
     client.post("/logout")
     login(client, world.head)
+    # the office head reviews the exact PDF that will be issued (issue 4)
+    case = _case(filed.reference)
+    assert f"/staff/applications/{case.id}/reply/draft.pdf" in client.get(f"/staff/applications/{case.id}").get_data(
+        as_text=True
+    )
+    draft = client.get(f"/staff/applications/{case.id}/reply/draft.pdf")
+    assert draft.status_code == 200 and draft.data.startswith(b"%PDF")
+    assert client.get(f"/staff/applications/{case.id}/reply/preview").status_code == 200
     _post(client, _case(filed.reference), "office_review", decision="approve")
     client.post("/logout")
     login(client, world.legal)
@@ -137,6 +177,8 @@ def test_handler_decides_and_reviews_issue_letter(world, client, login, filed):
     m = re.search(r'/letters/(\d+)"', detail)
     pdf = client.get(f"/my/applications/{case.reference}/letters/{m.group(1)}")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    # the same letter through the generic applicant route
+    assert client.get(f"/my/letters/{m.group(1)}.pdf").data == pdf.data
 
 
 def test_office_head_edits_settings(world, client, login):
@@ -144,9 +186,16 @@ def test_office_head_edits_settings(world, client, login):
 
     login(client, world.head)
     assert client.get("/staff/applications/settings").status_code == 200
-    resp = client.post("/staff/applications/settings", data={
-        "due_soon_days": 3, "candidate_threshold": 3, "supplement_days": 10,
-        "fee_payment_instructions": "请至财务室缴纳", "version": settings_for(world.agency.id).version})
+    resp = client.post(
+        "/staff/applications/settings",
+        data={
+            "due_soon_days": 3,
+            "candidate_threshold": 3,
+            "supplement_days": 10,
+            "fee_payment_instructions": "请至财务室缴纳",
+            "version": settings_for(world.agency.id).version,
+        },
+    )
     assert resp.status_code == 302
     db.session.expire_all()
     s = settings_for(world.agency.id)
