@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextvars
 import os
 import shutil
@@ -20,6 +21,7 @@ from pathlib import Path
 
 os.environ["HUEY_MEMORY"] = "1"  # must precede importing disclosure.core.jobs
 _TMP = Path(tempfile.mkdtemp(prefix="disclosure-tests-"))
+atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
 os.environ["INSTANCE_PATH"] = str(_TMP / "instance")
 
 import pytest  # noqa: E402
