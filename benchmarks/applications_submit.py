@@ -28,8 +28,14 @@ from pathlib import Path
 from applications_data import ROOT, create_database, drop_database, percentile
 
 BODY = {
-    "applicant": {"type": "person", "name": "并发测试", "doc_type": "resident_id",
-                  "doc_number": "11010519491231002X", "phone": "13800000000", "email": "load@example.cn"},
+    "applicant": {
+        "type": "person",
+        "name": "并发测试",
+        "doc_type": "resident_id",
+        "doc_number": "11010519491231002X",
+        "phone": "13800000000",
+        "email": "load@example.cn",
+    },
     "items": [{"description": "2026年财政预算执行情况"}],
     "provision_form": "electronic",
     "delivery_channel": "email",
@@ -78,11 +84,15 @@ def _load(base: str, path: str, clients: int, seconds: float, token: list[str] |
             headers = {"Content-Type": "application/json"}
             if token:
                 headers["Authorization"] = f"Bearer {token[i % len(token)]}"
-            req = urllib.request.Request(base + path, data=body, headers=headers,  # noqa: S310 - our http server
-                                         method="POST" if body else "GET")
+            req = urllib.request.Request(
+                base + path,
+                data=body,
+                headers=headers,
+                method="POST" if body else "GET",
+            )
             t = time.perf_counter()
             try:
-                with urllib.request.urlopen(req, timeout=60) as resp:  # noqa: S310
+                with urllib.request.urlopen(req, timeout=60) as resp:
                     data = resp.read()
                     status = resp.status
             except urllib.error.HTTPError as exc:
@@ -121,34 +131,59 @@ def main() -> None:
     try:
         tokens = _prepare(url, instance, args.agencies)
         port = _free_port()
-        env = {**os.environ, "DATABASE_URL": url.replace("postgresql+psycopg://", "postgresql://"),
-               "INSTANCE_PATH": str(instance), "RATELIMIT_ENABLED": "false", "MAIL_SUPPRESS_SEND": "true",
-               "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "DATABASE_URL": url.replace("postgresql+psycopg://", "postgresql://"),
+            "INSTANCE_PATH": str(instance),
+            "RATELIMIT_ENABLED": "false",
+            "MAIL_SUPPRESS_SEND": "true",
+            "PYTHONPATH": str(ROOT),
+        }
         env.pop("HUEY_MEMORY", None)
         server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers",
-             str(args.workers), "--threads", str(args.threads), "--timeout", "120", "--log-level", "warning",
-             "disclosure:create_app()"],
-            cwd=ROOT, env=env, start_new_session=True,
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(args.workers),
+                "--threads",
+                str(args.threads),
+                "--timeout",
+                "120",
+                "--log-level",
+                "warning",
+                "disclosure:create_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
         )
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
-                urllib.request.urlopen(base + "/healthz", timeout=2).read()  # noqa: S310
+                urllib.request.urlopen(base + "/healthz", timeout=2).read()
                 break
             except Exception:
                 time.sleep(0.3)
-        print(f"submit: {args.clients} clients for {args.seconds:.0f} s, gunicorn {args.workers}x{args.threads}, "
-              f"PostgreSQL {name}")
+        print(
+            f"submit: {args.clients} clients for {args.seconds:.0f} s, gunicorn {args.workers}x{args.threads}, "
+            f"PostgreSQL {name}"
+        )
         warm = min(10.0, args.seconds / 6)
         hz = _load(base, "/healthz", args.clients, warm, None, None)
-        print(f"  baseline GET /healthz: {hz['ok'] / warm:.0f} req/s, p95 {percentile(hz['latencies'], 95):.0f} ms, "
-              f"errors {len(hz['errors'])}")
-        res = _load(base, "/api/v1/applications", args.clients, args.seconds, [t for _s, t in tokens],
-                    json.dumps(BODY).encode())
-        print(f"  submissions: {res['ok']} ok ({res['ok'] / args.seconds:.1f}/s), p50 "
-              f"{percentile(res['latencies'], 50):.0f} ms, p95 {percentile(res['latencies'], 95):.0f} ms, "
-              f"errors {len(res['errors'])}")
+        print(
+            f"  baseline GET /healthz: {hz['ok'] / warm:.0f} req/s, p95 {percentile(hz['latencies'], 95):.0f} ms, "
+            f"errors {len(hz['errors'])}"
+        )
+        res = _load(
+            base, "/api/v1/applications", args.clients, args.seconds, [t for _s, t in tokens], json.dumps(BODY).encode()
+        )
+        print(
+            f"  submissions: {res['ok']} ok ({res['ok'] / args.seconds:.1f}/s), p50 "
+            f"{percentile(res['latencies'], 50):.0f} ms, p95 {percentile(res['latencies'], 95):.0f} ms, "
+            f"errors {len(res['errors'])}"
+        )
         for err in res["errors"][:5]:
             print("   ", err)
         _verify(url, res["refs"], [s for s, _t in tokens], res["errors"])
@@ -164,10 +199,17 @@ def _verify(url: str, refs: list[str], slugs: list[str], errors: list) -> None:
 
     eng = create_engine(url)
     with eng.connect() as conn:
-        rows = conn.execute(text("SELECT a.reference, a.ref_serial, g.slug FROM applications a "
-                                 "JOIN agencies g ON g.id = a.agency_id")).all()
-        counters = dict(conn.execute(text("SELECT g.slug, c.value FROM counters c JOIN agencies g "
-                                          "ON g.id = c.owner_id WHERE c.scope = 'application'")).all())
+        rows = conn.execute(
+            text("SELECT a.reference, a.ref_serial, g.slug FROM applications a JOIN agencies g ON g.id = a.agency_id")
+        ).all()
+        counters = dict(
+            conn.execute(
+                text(
+                    "SELECT g.slug, c.value FROM counters c JOIN agencies g "
+                    "ON g.id = c.owner_id WHERE c.scope = 'application'"
+                )
+            ).all()
+        )
     eng.dispose()
     stored = {r.reference for r in rows}
     lost = set(refs) - stored
@@ -179,8 +221,10 @@ def _verify(url: str, refs: list[str], slugs: list[str], errors: list) -> None:
         gaps += sum(1 for a, b in zip([0, *serials], serials, strict=False) if b != a + 1)
         gaps += counters.get(slug, 0) != (serials[-1] if serials else 0)
     ok = not errors and not lost and not dup and not extra and not gaps
-    print(f"  stored {len(rows)}, answered {len(refs)}: lost {len(lost)}, duplicated {dup}, unanswered-but-stored "
-          f"{len(extra)}, gaps {gaps}: {'PASS' if ok else 'FAIL'}")
+    print(
+        f"  stored {len(rows)}, answered {len(refs)}: lost {len(lost)}, duplicated {dup}, unanswered-but-stored "
+        f"{len(extra)}, gaps {gaps}: {'PASS' if ok else 'FAIL'}"
+    )
 
 
 if __name__ == "__main__":

@@ -35,23 +35,30 @@ def main() -> None:
         took = seed_cases(agencies, args.cases, open_share=1.0)
         print(f"  generated in {took:.1f} s")
         t = time.perf_counter()
-        rows = db.session.execute(select(Application.id, Application.received_date, Application.due_date).where(
-            Application.state.in_([s.value for s in OPEN_STATES]))).all()
+        rows = db.session.execute(
+            select(Application.id, Application.received_date, Application.due_date).where(
+                Application.state.in_([s.value for s in OPEN_STATES])
+            )
+        ).all()
         evs = db.session.execute(select(CaseEvent.application_id, CaseEvent.kind, CaseEvent.start_date)).all()
         base = time.perf_counter() - t
         db.session.rollback()
         print(f"  baseline: read {len(rows)} open cases and {len(evs)} events in {base:.2f} s")
-        for label, day in (("catch-up run, 7 working days after the data (many changes)", dt.date(2026, 12, 1)),
-                           ("same day again (nothing changes)", dt.date(2026, 12, 1)),
-                           ("next working day (a daily run)", dt.date(2026, 12, 2))):
+        for label, day in (
+            ("catch-up run, 7 working days after the data (many changes)", dt.date(2026, 12, 1)),
+            ("same day again (nothing changes)", dt.date(2026, 12, 1)),
+            ("next working day (a daily run)", dt.date(2026, 12, 2)),
+        ):
             t = time.perf_counter()
             stats = sweep.recompute_open(day)
             t_recompute = time.perf_counter() - t
             stats["emails"] = sweep.morning_emails(day)
             db.session.commit()
             took = time.perf_counter() - t
-            print(f"  {label}: {took:.2f} s ({took / base:.1f}x baseline; recompute {t_recompute:.2f} s, "
-                  f"digests {took - t_recompute:.2f} s) {stats} {'PASS' if took < 10 else 'FAIL'} (target < 10 s)")
+            print(
+                f"  {label}: {took:.2f} s ({took / base:.1f}x baseline; recompute {t_recompute:.2f} s, "
+                f"digests {took - t_recompute:.2f} s) {stats} {'PASS' if took < 10 else 'FAIL'} (target < 10 s)"
+            )
 
 
 if __name__ == "__main__":

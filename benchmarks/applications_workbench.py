@@ -54,10 +54,11 @@ def main() -> None:
         resp = client.post("/login", data={"email": head.email, "password": "bench-password-1"})
         assert resp.status_code == 302, resp.status_code
         # Baseline: a bare indexed SELECT of the same 50 rows (what the open queue shows).
-        bare = text("SELECT id, reference, applicant_name, state, received_date, due_date, deadline_status, "
-                    "handler_id FROM applications WHERE agency_id = :a AND state IN :s "
-                    "ORDER BY due_date, id LIMIT 50").bindparams(
-            __import__("sqlalchemy").bindparam("s", expanding=True))
+        bare = text(
+            "SELECT id, reference, applicant_name, state, received_date, due_date, deadline_status, "
+            "handler_id FROM applications WHERE agency_id = :a AND state IN :s "
+            "ORDER BY due_date, id LIMIT 50"
+        ).bindparams(__import__("sqlalchemy").bindparam("s", expanding=True))
         from disclosure.applications.queries import QUEUES
 
         states = list(QUEUES["open"])
@@ -87,18 +88,22 @@ def main() -> None:
                 db.session.rollback()
                 f = queries.Filters(queue="open")
                 t = time.perf_counter()
-                db.session.execute(queries._filtered(select(func.count()).select_from(Application), agency["id"], f,
-                                                     user_id=None, today=None).order_by(None)).scalar_one()
+                db.session.execute(
+                    queries._filtered(
+                        select(func.count()).select_from(Application), agency["id"], f, user_id=None, today=None
+                    ).order_by(None)
+                ).scalar_one()
                 ctimes.append((time.perf_counter() - t) * 1000)
                 t = time.perf_counter()
                 queries.list_page(agency["id"], f, page=1)
                 ptimes.append((time.perf_counter() - t) * 1000 - ctimes[-1])
                 db.session.rollback()
-        print(f"  of which: count p50 {percentile(ctimes, 50):.2f} ms, page rows p50 "
-              f"{percentile(ptimes, 50):.2f} ms")
+        print(f"  of which: count p50 {percentile(ctimes, 50):.2f} ms, page rows p50 {percentile(ptimes, 50):.2f} ms")
         q95 = percentile(qtimes, 95)
-        print(f"  workbench queries (count + page + badges): p50 {percentile(qtimes, 50):.2f} ms, "
-              f"p95 {q95:.2f} ms = {q95 / b95:.1f}x baseline (target <= 5x)")
+        print(
+            f"  workbench queries (count + page + badges): p50 {percentile(qtimes, 50):.2f} ms, "
+            f"p95 {q95:.2f} ms = {q95 / b95:.1f}x baseline (target <= 5x)"
+        )
         worst = 0.0
         print("  full page (HTTP, session, access, queries, template):")
         for label, params in FILTERS.items():
@@ -112,8 +117,10 @@ def main() -> None:
                     times.append(ms)
             p95 = percentile(times, 95)
             worst = max(worst, p95)
-            print(f"    {label:26s} p50 {percentile(times, 50):7.1f} ms  p95 {p95:7.1f} ms  "
-                  f"{'OK' if p95 < 150 else 'SLOW'}")
+            print(
+                f"    {label:26s} p50 {percentile(times, 50):7.1f} ms  p95 {p95:7.1f} ms  "
+                f"{'OK' if p95 < 150 else 'SLOW'}"
+            )
         print(f"  worst p95 {worst:.1f} ms (target < 150 ms): {'PASS' if worst < 150 else 'FAIL'}")
         print(f"  queries vs bare SELECT: {q95 / b95:.1f}x (target <= 5x): {'PASS' if q95 <= 5 * b95 else 'FAIL'}")
 

@@ -63,12 +63,26 @@ def main(argv: list[str]) -> int:
     from disclosure.correspondence.kinds import LetterKind
     from disclosure.extensions import db
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/b.db",
-                      "STORAGE_DIR": str(tmp / "files")})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/b.db",
+            "STORAGE_DIR": str(tmp / "files"),
+        }
+    )
     agency = SimpleNamespace(
-        id=1, full_name="测试市住房和城乡建设局", short_name="测试住建", doc_number_prefixes={"reply": "测住建公开答"},
-        reconsideration_body="测试市人民政府", litigation_court="测试市上城区人民法院", address="测试市人民路8号",
-        postal_code="310000", phone="0571-87000001", fax="", email="gk@zjj.test.gov.cn",
+        id=1,
+        full_name="测试市住房和城乡建设局",
+        short_name="测试住建",
+        doc_number_prefixes={"reply": "测住建公开答"},
+        reconsideration_body="测试市人民政府",
+        litigation_court="测试市上城区人民法院",
+        address="测试市人民路8号",
+        postal_code="310000",
+        phone="0571-87000001",
+        fax="",
+        email="gk@zjj.test.gov.cn",
         office_hours="工作日上午9:00至12:00，下午1:30至5:00",
     )
     with app.test_request_context("/"):
@@ -76,8 +90,14 @@ def main(argv: list[str]) -> int:
         ctx = samples.two_page_reply()
 
         def letter(i: int = 12) -> bytes:
-            return service.render_pdf(LetterKind.REPLY, agency, ctx, number=f"测住建公开答〔2026〕{i}号",
-                                      verification_code="ABCDE23456", issue_date=dt.date(2026, 3, 5))
+            return service.render_pdf(
+                LetterKind.REPLY,
+                agency,
+                ctx,
+                number=f"测住建公开答〔2026〕{i}号",
+                verification_code="ABCDE23456",
+                issue_date=dt.date(2026, 3, 5),
+            )
 
         # Same characters as the letter's body, so the baseline subsets a comparable number of glyphs.
         text = service.render_html(LetterKind.REPLY, agency, ctx)
@@ -109,13 +129,19 @@ def main(argv: list[str]) -> int:
         growth = rss[total] - rss[100]
 
     print(f"two-page reply letter: {pages} pages, {len(pdf) / 1024:.0f} KB (PDF/A-3b)")
-    print(f"median render, warm worker: {med_letter:.0f} ms (p90 {sorted(letter_times)[22] * 1000:.0f} ms) "
-          f"[target < 150 ms]; CPU time {statistics.median(letter_cpu) * 1000:.0f} ms")
-    print(f"baseline, bare WeasyPrint one-page document, same fonts: {med_bare:.0f} ms "
-          f"(CPU {statistics.median(bare_cpu) * 1000:.0f} ms); ratio {ratio:.2f} [target <= 3]")
+    print(
+        f"median render, warm worker: {med_letter:.0f} ms (p90 {sorted(letter_times)[22] * 1000:.0f} ms) "
+        f"[target < 150 ms]; CPU time {statistics.median(letter_cpu) * 1000:.0f} ms"
+    )
+    print(
+        f"baseline, bare WeasyPrint one-page document, same fonts: {med_bare:.0f} ms "
+        f"(CPU {statistics.median(bare_cpu) * 1000:.0f} ms); ratio {ratio:.2f} [target <= 3]"
+    )
     print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"{total} letters in one process: {elapsed:.0f} s ({elapsed / total * 1000:.0f} ms each); RSS at letter 100 "
-          f"{rss[100]:.0f} MB, at letter {total} {rss[total]:.0f} MB, growth {growth:.1f} MB [target < 20 MB]")
+    print(
+        f"{total} letters in one process: {elapsed:.0f} s ({elapsed / total * 1000:.0f} ms each); RSS at letter 100 "
+        f"{rss[100]:.0f} MB, at letter {total} {rss[total]:.0f} MB, growth {growth:.1f} MB [target < 20 MB]"
+    )
     failures = []
     if pages != 2:
         failures.append("the sample reply is not two pages")

@@ -15,12 +15,54 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HUEY_MEMORY", "1")
 
-CITIES = ["杭州", "宁波", "温州", "嘉兴", "湖州", "绍兴", "金华", "衢州", "舟山", "台州", "丽水", "义乌", "余杭",
-          "萧山", "临安", "桐庐", "淳安", "建德", "富阳", "海宁"]
-NAME_CHARS = ("华兴盛恒达鑫源泰丰瑞祥宏信诚康远博创新立凯嘉鸿昌隆广通誉德润晨光明阳天地正方圆金银铜铁海江河湖山"
-              "林森木青松竹梅兰菊云星辰宇宙安宁平和顺利美佳优良品质精工智慧联合众友邦国民家园春秋夏冬东南西北中")
-TRADES = ["科技", "餐饮", "贸易", "建筑", "物流", "食品", "医药", "电子", "机械", "服装", "文化", "传媒", "环保",
-          "能源", "农业", "教育", "咨询", "装饰", "汽车", "化工"]
+CITIES = [
+    "杭州",
+    "宁波",
+    "温州",
+    "嘉兴",
+    "湖州",
+    "绍兴",
+    "金华",
+    "衢州",
+    "舟山",
+    "台州",
+    "丽水",
+    "义乌",
+    "余杭",
+    "萧山",
+    "临安",
+    "桐庐",
+    "淳安",
+    "建德",
+    "富阳",
+    "海宁",
+]
+NAME_CHARS = (
+    "华兴盛恒达鑫源泰丰瑞祥宏信诚康远博创新立凯嘉鸿昌隆广通誉德润晨光明阳天地正方圆金银铜铁海江河湖山"
+    "林森木青松竹梅兰菊云星辰宇宙安宁平和顺利美佳优良品质精工智慧联合众友邦国民家园春秋夏冬东南西北中"
+)
+TRADES = [
+    "科技",
+    "餐饮",
+    "贸易",
+    "建筑",
+    "物流",
+    "食品",
+    "医药",
+    "电子",
+    "机械",
+    "服装",
+    "文化",
+    "传媒",
+    "环保",
+    "能源",
+    "农业",
+    "教育",
+    "咨询",
+    "装饰",
+    "汽车",
+    "化工",
+]
 SUFFIXES = ["有限公司", "有限责任公司", "股份有限公司", "商行", "经营部", "店"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 
@@ -58,8 +100,9 @@ def bench_app(engine: str, *, keep: bool = False, reuse: str | None = None):
         pg_name = f"publicity_bench_{uuid.uuid4().hex[:8]}"
         admin = create_engine(server, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.exec_driver_sql(f"CREATE DATABASE {pg_name} ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' "
-                                 "LC_CTYPE 'C.UTF-8' TEMPLATE template0")
+            conn.exec_driver_sql(
+                f"CREATE DATABASE {pg_name} ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0"
+            )
         url = server.rsplit("/", 1)[0] + "/" + pg_name
     else:
         url = f"sqlite:///{tmp / 'bench.sqlite3'}"
@@ -79,8 +122,10 @@ def bench_app(engine: str, *, keep: bool = False, reuse: str | None = None):
     finally:
         if pg_name and not keep:
             with admin.connect() as conn:
-                conn.exec_driver_sql(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                     f"WHERE datname = '{pg_name}' AND pid <> pg_backend_pid()")
+                conn.exec_driver_sql(
+                    f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    f"WHERE datname = '{pg_name}' AND pid <> pg_backend_pid()"
+                )
                 conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {pg_name}")
             admin.dispose()
         elif not keep and not reuse:
@@ -96,15 +141,28 @@ def agency_with_matters():
     from disclosure.extensions import db
     from disclosure.publicity.models import PublicityMatter
 
-    agency = Agency(slug="bench", full_name="杭州市市场监督管理局", short_name="杭州市监局",
-                    credit_code=make_credit_code("11", "330100", "00250099"), division_code="330100")
+    agency = Agency(
+        slug="bench",
+        full_name="杭州市市场监督管理局",
+        short_name="杭州市监局",
+        credit_code=make_credit_code("11", "330100", "00250099"),
+        division_code="330100",
+    )
     db.session.add(agency)
     db.session.flush()
     kinds = ["legal_person", "natural_person", "individual_business"]
     for kind, code, name in (("licensing", "XK001", "食品经营许可"), ("penalty", "CF001", "食品安全处罚")):
-        db.session.add(PublicityMatter(agency_id=agency.id, kind=kind, code=code, name=name,
-                                       legal_basis="《食品安全法》",
-                                       counterpart_kinds=kinds, scope="public"))
+        db.session.add(
+            PublicityMatter(
+                agency_id=agency.id,
+                kind=kind,
+                code=code,
+                name=name,
+                legal_basis="《食品安全法》",
+                counterpart_kinds=kinds,
+                scope="public",
+            )
+        )
     db.session.commit()
     return agency
 

@@ -23,8 +23,26 @@ from pathlib import Path
 
 from publicity_common import agency_with_matters, bench_app, make_name, make_uscc
 
-HEADERS = ["CF_XDR_MC", "CF_XDR_LB", "CF_XDR_SHXYM", "CF_FRDB", "CF_WSH", "CF_WFXW", "CF_SY", "CF_YJ", "CF_CFLB",
-           "CF_NR", "CF_NR_FK", "CF_JDRQ", "CF_YXQ", "CF_CFJG", "CF_CFJGDM", "CF_SJLY", "CF_SJLYDM", "MATTER"]
+HEADERS = [
+    "CF_XDR_MC",
+    "CF_XDR_LB",
+    "CF_XDR_SHXYM",
+    "CF_FRDB",
+    "CF_WSH",
+    "CF_WFXW",
+    "CF_SY",
+    "CF_YJ",
+    "CF_CFLB",
+    "CF_NR",
+    "CF_NR_FK",
+    "CF_JDRQ",
+    "CF_YXQ",
+    "CF_CFJG",
+    "CF_CFJGDM",
+    "CF_SJLY",
+    "CF_SJLYDM",
+    "MATTER",
+]
 
 
 def make_file(path: Path, rows: int) -> None:
@@ -43,11 +61,28 @@ def make_file(path: Path, rows: int) -> None:
         if i % 100 == 99:
             code = code[:-1] + ("0" if code[-1] != "0" else "1")  # a wrong check character: reported
         decided = start + dt.timedelta(days=rng.randrange(600))
-        ws.append([make_name(rng), "法人及非法人组织", code, "张三", f"杭市监罚〔{decided.year}〕{i}号",
-                   "销售过期食品", "经查，当事人销售过期食品，违反《食品安全法》第三十四条。",
-                   "《食品安全法》第一百二十四条",
-                   "警告;罚款", "警告并处罚款", f"{rng.randrange(1, 500) / 100:.2f}", decided.isoformat(),
-                   "2099-12-31", "杭州市市场监督管理局", agency_code, "杭州市市场监督管理局", agency_code, "CF001"])
+        ws.append(
+            [
+                make_name(rng),
+                "法人及非法人组织",
+                code,
+                "张三",
+                f"杭市监罚〔{decided.year}〕{i}号",
+                "销售过期食品",
+                "经查，当事人销售过期食品，违反《食品安全法》第三十四条。",
+                "《食品安全法》第一百二十四条",
+                "警告;罚款",
+                "警告并处罚款",
+                f"{rng.randrange(1, 500) / 100:.2f}",
+                decided.isoformat(),
+                "2099-12-31",
+                "杭州市市场监督管理局",
+                agency_code,
+                "杭州市市场监督管理局",
+                agency_code,
+                "CF001",
+            ]
+        )
     wb.save(path)
 
 
@@ -67,16 +102,14 @@ def phase_ours(path: Path, engine: str) -> dict:
         data = path.read_bytes()
         stored = store(data, original_name="bench.xlsx", content_type="", agency_id=agency.id)
         db.session.flush()
-        job = ImportJob(agency_id=agency.id, kind="penalty", file_id=stored.id, filename="bench.xlsx",
-                        locale="zh_CN")
+        job = ImportJob(agency_id=agency.id, kind="penalty", file_id=stored.id, filename="bench.xlsx", locale="zh_CN")
         db.session.add(job)
         db.session.commit()
         t0 = time.perf_counter()
         process_import(job.id)  # what the worker runs: read, validate, store, error file, commits per chunk
         elapsed = time.perf_counter() - t0
         job = db.session.get(ImportJob, job.id)
-        return {"seconds": elapsed, "created": job.created_count, "errors": job.error_count,
-                "rows": job.processed_rows}
+        return {"seconds": elapsed, "created": job.created_count, "errors": job.error_count, "rows": job.processed_rows}
 
 
 def phase_floor(path: Path, engine: str) -> dict:
@@ -105,10 +138,22 @@ def phase_floor(path: Path, engine: str) -> dict:
             rec = {a: v for a, v in zip(attrs, row, strict=False) if a}
             rec["decision_date"] = dt.date.fromisoformat(rec["decision_date"])
             rec["penalty_valid_until"] = dt.date.fromisoformat(rec["penalty_valid_until"])
-            rec.update(kind="penalty", agency_id=agency.id, matter_id=matter_id, status="published",
-                       timeliness="on_time", due_date=rec["decision_date"], due_provisional=False, channel="import",
-                       content_hash="", search_text=index_text(rec["counterpart_name"]), version=1, created_at=now,
-                       updated_at=now, simplified_procedure=False)
+            rec.update(
+                kind="penalty",
+                agency_id=agency.id,
+                matter_id=matter_id,
+                status="published",
+                timeliness="on_time",
+                due_date=rec["decision_date"],
+                due_provisional=False,
+                channel="import",
+                content_hash="",
+                search_text=index_text(rec["counterpart_name"]),
+                version=1,
+                created_at=now,
+                updated_at=now,
+                simplified_procedure=False,
+            )
             batch.append(rec)
             n += 1
             if len(batch) == 1000:
@@ -128,8 +173,12 @@ def child(phase: str, path: str, engine: str) -> None:
 
 
 def measure(phase: str, path: Path, engine: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", phase, "--file", str(path), "--engine", engine],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", phase, "--file", str(path), "--engine", engine],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     line = next(ln for ln in out.stdout.splitlines() if ln.startswith("RESULT "))
     return json.loads(line[7:])
 
@@ -147,18 +196,26 @@ def main() -> None:
     path = Path(tempfile.mkdtemp(prefix="publicity-import-")) / "penalties.xlsx"
     t0 = time.perf_counter()
     make_file(path, args.rows)
-    print(f"generated {args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB, in {time.perf_counter() - t0:.0f} s "
-          f"[{args.engine}]")
+    print(
+        f"generated {args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB, in {time.perf_counter() - t0:.0f} s "
+        f"[{args.engine}]"
+    )
     floor = measure("floor", path, args.engine)
     ours = measure("ours", path, args.engine)
     rate = ours["rows"] / ours["seconds"]
     ratio = ours["seconds"] / floor["seconds"]
-    print(f"  floor (calamine read + bulk insert, no validation): {floor['seconds']:.1f} s, "
-          f"{floor['rows'] / floor['seconds']:,.0f} rows/s, peak {floor['peak_mb']:.0f} MB")
-    print(f"  import (inspect, read, validate, upsert, error file): {ours['seconds']:.1f} s, {rate:,.0f} rows/s, "
-          f"peak {ours['peak_mb']:.0f} MB; created {ours['created']:,}, invalid rows reported {ours['errors']:,}")
-    print(f"  ratio to floor {ratio:.2f}x | rows/s {'OK' if rate >= 5000 else 'BELOW 5,000'} | memory "
-          f"{'OK' if ours['peak_mb'] < 400 else 'OVER 400 MB'} | ratio {'OK' if ratio <= 3 else 'OVER 3x'}")
+    print(
+        f"  floor (calamine read + bulk insert, no validation): {floor['seconds']:.1f} s, "
+        f"{floor['rows'] / floor['seconds']:,.0f} rows/s, peak {floor['peak_mb']:.0f} MB"
+    )
+    print(
+        f"  import (inspect, read, validate, upsert, error file): {ours['seconds']:.1f} s, {rate:,.0f} rows/s, "
+        f"peak {ours['peak_mb']:.0f} MB; created {ours['created']:,}, invalid rows reported {ours['errors']:,}"
+    )
+    print(
+        f"  ratio to floor {ratio:.2f}x | rows/s {'OK' if rate >= 5000 else 'BELOW 5,000'} | memory "
+        f"{'OK' if ours['peak_mb'] < 400 else 'OVER 400 MB'} | ratio {'OK' if ratio <= 3 else 'OVER 3x'}"
+    )
 
 
 if __name__ == "__main__":

@@ -42,18 +42,36 @@ def generate(rows: int, rng: random.Random) -> tuple[list[str], list[str]]:
             names.append(name)
         if code and i % 89 == 0:
             codes.append(code)
-        batch.append({
-            "kind": kind, "agency_id": agency.id, "matter_id": matters[kind], "counterpart_name": name,
-            "counterpart_category": "自然人" if person else "法人及非法人组织", "credit_code": code,
-            "decision_no": f"杭市监{'罚' if kind == 'penalty' else '许'}〔{decided.year}〕{i}号",
-            "decision_date": decided, "content": "内容", "deciding_agency": agency.full_name,
-            "deciding_agency_code": agency.credit_code, "source_name": agency.full_name,
-            "source_code": agency.credit_code, "simplified_procedure": False,
-            "status": "published" if rng.random() < 0.9 else "expired", "timeliness": "on_time",
-            "due_date": decided + dt.timedelta(days=9), "due_provisional": False, "channel": "import",
-            "content_hash": "", "search_text": index_text(name), "version": 1, "created_at": now, "updated_at": now,
-            "published_at": now, "published_on": decided,
-        })
+        batch.append(
+            {
+                "kind": kind,
+                "agency_id": agency.id,
+                "matter_id": matters[kind],
+                "counterpart_name": name,
+                "counterpart_category": "自然人" if person else "法人及非法人组织",
+                "credit_code": code,
+                "decision_no": f"杭市监{'罚' if kind == 'penalty' else '许'}〔{decided.year}〕{i}号",
+                "decision_date": decided,
+                "content": "内容",
+                "deciding_agency": agency.full_name,
+                "deciding_agency_code": agency.credit_code,
+                "source_name": agency.full_name,
+                "source_code": agency.credit_code,
+                "simplified_procedure": False,
+                "status": "published" if rng.random() < 0.9 else "expired",
+                "timeliness": "on_time",
+                "due_date": decided + dt.timedelta(days=9),
+                "due_provisional": False,
+                "channel": "import",
+                "content_hash": "",
+                "search_text": index_text(name),
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+                "published_at": now,
+                "published_on": decided,
+            }
+        )
         if len(batch) == 20000:
             db.session.execute(insert(PublicityRecord), batch)
             db.session.commit()
@@ -79,11 +97,18 @@ def like_search(q: str, column: str) -> int:
 
     where = f"status = 'published' AND {column} LIKE :pat"
     pat = f"%{q}%"
-    db.session.execute(text(f"SELECT count(*) FROM (SELECT id FROM publicity_records WHERE {where} LIMIT 1001) s"),
-                       {"pat": pat}).scalar_one()
-    return len(db.session.execute(text(f"SELECT * FROM publicity_records WHERE {where} "
-                                       "ORDER BY length(counterpart_name), decision_date DESC LIMIT 20"),
-                                  {"pat": pat}).all())
+    db.session.execute(
+        text(f"SELECT count(*) FROM (SELECT id FROM publicity_records WHERE {where} LIMIT 1001) s"), {"pat": pat}
+    ).scalar_one()
+    return len(
+        db.session.execute(
+            text(
+                f"SELECT * FROM publicity_records WHERE {where} "
+                "ORDER BY length(counterpart_name), decision_date DESC LIMIT 20"
+            ),
+            {"pat": pat},
+        ).all()
+    )
 
 
 def timed(fn, queries) -> list[float]:
@@ -102,8 +127,11 @@ def sample_existing(rng: random.Random) -> tuple[list[str], list[str]]:
     from disclosure.extensions import db
 
     names = list(db.session.execute(text("SELECT counterpart_name FROM publicity_records WHERE id % 97 = 0")).scalars())
-    codes = list(db.session.execute(text("SELECT credit_code FROM publicity_records WHERE id % 89 = 0 "
-                                         "AND credit_code IS NOT NULL")).scalars())
+    codes = list(
+        db.session.execute(
+            text("SELECT credit_code FROM publicity_records WHERE id % 89 = 0 AND credit_code IS NOT NULL")
+        ).scalars()
+    )
     return names, codes
 
 
@@ -119,10 +147,10 @@ def run(engine: str, rows: int, n_queries: int, keep: bool = False, reuse: str |
         for name in rng.sample(names, min(len(names), n_queries * 3)):
             if len(name) >= 2 and len(two) < n_queries:
                 i = rng.randrange(len(name) - 1)
-                two.append(name[i:i + 2])
+                two.append(name[i : i + 2])
             if len(name) >= 4 and len(four) < n_queries:
                 i = rng.randrange(len(name) - 3)
-                four.append(name[i:i + 4])
+                four.append(name[i : i + 4])
         codes = rng.sample(codes, min(len(codes), n_queries))
 
         def ours(q):
@@ -133,18 +161,22 @@ def run(engine: str, rows: int, n_queries: int, keep: bool = False, reuse: str |
         for q in two[:5]:
             ours(q)  # warm the caches
         figures = {}
-        for label, queries, column in (("2-char name", two, "counterpart_name"),
-                                       ("4-char name", four, "counterpart_name"),
-                                       ("credit code", codes, "credit_code")):
+        for label, queries, column in (
+            ("2-char name", two, "counterpart_name"),
+            ("4-char name", four, "counterpart_name"),
+            ("credit code", codes, "credit_code"),
+        ):
             mine = timed(ours, queries)
             base_q = queries[: max(10, len(queries) // 10)]  # the scan is slow: a tenth of the queries
             base = timed(lambda q, c=column: (like_search(q, c), db.session.rollback()), base_q)
             p95, b95 = percentile(mine, 95), percentile(base, 95)
             figures[label] = (p95, b95)
-            print(f"  {label:12s} n={len(mine):4d} p50={percentile(mine, 50):7.2f} ms p95={p95:7.2f} ms | "
-                  f"LIKE n={len(base):3d} p50={percentile(base, 50):8.1f} ms p95={b95:8.1f} ms | "
-                  f"ratio (LIKE p50 / ours p50) {percentile(base, 50) / max(percentile(mine, 50), 1e-6):6.1f}x, "
-                  f"p95 ratio {b95 / max(p95, 1e-6):6.1f}x | {'OK' if p95 < 50 else 'OVER 50 ms'}")
+            print(
+                f"  {label:12s} n={len(mine):4d} p50={percentile(mine, 50):7.2f} ms p95={p95:7.2f} ms | "
+                f"LIKE n={len(base):3d} p50={percentile(base, 50):8.1f} ms p95={b95:8.1f} ms | "
+                f"ratio (LIKE p50 / ours p50) {percentile(base, 50) / max(percentile(mine, 50), 1e-6):6.1f}x, "
+                f"p95 ratio {b95 / max(p95, 1e-6):6.1f}x | {'OK' if p95 < 50 else 'OVER 50 ms'}"
+            )
         return figures
 
 

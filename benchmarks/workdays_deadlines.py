@@ -81,8 +81,13 @@ def main() -> None:
     from disclosure.extensions import db
     from disclosure.workdays import operations, service
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.sqlite3'}", "SECRET_KEY": "bench",
-                      "CALENDAR_CACHE_CHECK_SECONDS": 5})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.sqlite3'}",
+            "SECRET_KEY": "bench",
+            "CALENDAR_CACHE_CHECK_SECONDS": 5,
+        }
+    )
     rng = random.Random(20261122)
     cases = make_cases(args.n, rng)
     with app.app_context():
@@ -117,8 +122,10 @@ def main() -> None:
     print(f"deadlines: {args.n:,} ({provisional:,} provisional), 10 % paused, 5 % extended")
     print(f"first table build (cold process): {cold * 1000:8.1f} ms")
     print(f"sweep via add_working_days:        {fast:8.2f} s  ({fast / args.n * 1e6:6.1f} µs per deadline)")
-    print(f"baseline, day-by-day stepping:     {slow:8.2f} s  ({slow / len(base_cases) * 1e6:6.1f} µs per deadline,"
-          f" {len(base_cases):,} deadlines)")
+    print(
+        f"baseline, day-by-day stepping:     {slow:8.2f} s  ({slow / len(base_cases) * 1e6:6.1f} µs per deadline,"
+        f" {len(base_cases):,} deadlines)"
+    )
     print(f"speed-up: {slow / len(base_cases) / (fast / args.n):.1f}x")
     print(f"table rebuild after an override:   {rebuild * 1000:8.1f} ms")
     print("target: sweep under 10 s —", "met" if fast < 10 else "NOT MET")

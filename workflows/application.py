@@ -63,9 +63,7 @@ OPEN_STATES = frozenset(
 )
 # States in which the reply is not yet issued and the applicant may still withdraw.
 WITHDRAWABLE = frozenset({States.SUBMITTED} | OPEN_STATES)
-CLOSED_STATES = frozenset(
-    {States.ISSUED, States.DELIVERED, States.ARCHIVED, States.ABANDONED, States.WITHDRAWN}
-)
+CLOSED_STATES = frozenset({States.ISSUED, States.DELIVERED, States.ARCHIVED, States.ABANDONED, States.WITHDRAWN})
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,9 @@ class ItemIn(Schema):
 
 class ApplicantIn(Schema):
     type = String(required=True, validate=OneOf([t.value for t in ApplicantType]))
-    category = String(load_default=ApplicantCategory.NATURAL_PERSON.value,
-                      validate=OneOf([c.value for c in ApplicantCategory]))
+    category = String(
+        load_default=ApplicantCategory.NATURAL_PERSON.value, validate=OneOf([c.value for c in ApplicantCategory])
+    )
     name = String(required=True, validate=Length(min=1, max=200))
     doc_type = String(load_default=None, allow_none=True)
     doc_number = String(load_default=None, allow_none=True)
@@ -78,11 +79,17 @@ def _out(app: Application) -> dict:
     from disclosure.applications import letters
 
     return {
-        "reference": app.reference, "state": app.state, "received_date": app.received_date,
-        "due_date": app.due_date, "due_provisional": app.due_provisional, "deadline_status": app.deadline_status,
+        "reference": app.reference,
+        "state": app.state,
+        "received_date": app.received_date,
+        "due_date": app.due_date,
+        "due_provisional": app.due_provisional,
+        "deadline_status": app.deadline_status,
         "outcome": app.outcome,
-        "letters": [{"number": lt.number, "title": lt.title, "kind": lt.kind, "issue_date": lt.issue_date,
-                     "status": lt.status} for lt in letters.letters_for(app)],
+        "letters": [
+            {"number": lt.number, "title": lt.title, "kind": lt.kind, "issue_date": lt.issue_date, "status": lt.status}
+            for lt in letters.letters_for(app)
+        ],
     }
 
 
@@ -90,19 +97,34 @@ def _out(app: Application) -> dict:
 @bp.auth_required(token_auth)
 @bp.input(ApplicationIn, arg_name="body")
 @bp.output(ApplicationOut, status_code=201)
-@bp.doc(summary="File an application on behalf of an applicant",
-        responses={400: "refused by a business rule (invalid ID number, …)", 401: "missing or invalid token",
-                   403: "token without applications:write", 422: "malformed body"})
+@bp.doc(
+    summary="File an application on behalf of an applicant",
+    responses={
+        400: "refused by a business rule (invalid ID number, …)",
+        401: "missing or invalid token",
+        403: "token without applications:write",
+        422: "malformed body",
+    },
+)
 @require_scope("applications:write")
 def create(body):
     token = current_token()
     a = body["applicant"]
     data = operations.ApplicationInput(
-        applicant_type=a["type"], applicant_category=a["category"], applicant_name=a["name"],
-        doc_type=a["doc_type"], doc_number=a["doc_number"], org_credit_code=a["credit_code"],
-        legal_representative=a["legal_representative"], contact_person=a["contact_person"], phone=a["phone"],
-        email=a["email"], postal_address=a["postal_address"], postal_code=a["postal_code"],
-        provision_form=body["provision_form"], delivery_channel=body["delivery_channel"],
+        applicant_type=a["type"],
+        applicant_category=a["category"],
+        applicant_name=a["name"],
+        doc_type=a["doc_type"],
+        doc_number=a["doc_number"],
+        org_credit_code=a["credit_code"],
+        legal_representative=a["legal_representative"],
+        contact_person=a["contact_person"],
+        phone=a["phone"],
+        email=a["email"],
+        postal_address=a["postal_address"],
+        postal_code=a["postal_code"],
+        provision_form=body["provision_form"],
+        delivery_channel=body["delivery_channel"],
         needs_assistance=body["needs_assistance"],
         items=[operations.ItemInput(i["description"], i["document_ref"]) for i in body["items"]],
     )
@@ -114,8 +136,10 @@ def create(body):
 @bp.get("/<reference>")
 @bp.auth_required(token_auth)
 @bp.output(ApplicationOut)
-@bp.doc(summary="State, dates, outcome and letters of an application",
-        responses={401: "missing or invalid token", 403: "token without applications:read", 404: "not found"})
+@bp.doc(
+    summary="State, dates, outcome and letters of an application",
+    responses={401: "missing or invalid token", 403: "token without applications:read", 404: "not found"},
+)
 @require_scope("applications:read")
 def show(reference: str):
     app = operations.by_reference(reference)

@@ -43,17 +43,25 @@ class ApplicationForm(FlaskForm):
     agency_id = SelectField(_l("Agency addressed"), coerce=int, validators=[InputRequired()])
     applicant_type = SelectField(
         _l("Applicant"),
-        choices=choices([(ApplicantType.PERSON.value, _l("A citizen (natural person)")),
-                         (ApplicantType.ORGANISATION.value, _l("An organisation"))]),
+        choices=choices(
+            [
+                (ApplicantType.PERSON.value, _l("A citizen (natural person)")),
+                (ApplicantType.ORGANISATION.value, _l("An organisation")),
+            ]
+        ),
     )
     applicant_category = SelectField(
         _l("Category (organisations, for the annual report)"),
         choices=choices([(k.value, v) for k, v in APPLICANT_CATEGORY_LABELS.items()]),
     )
-    applicant_name = StringField(_l("Name (organisations: full registered name)"), filters=[_strip],
-                                 validators=[Length(max=200)])
-    doc_type = SelectField(_l("Identity document"), choices=choices(
-        [(k.value, v) for k, v in DOCUMENT_TYPE_LABELS.items()]), validators=[Optional()])
+    applicant_name = StringField(
+        _l("Name (organisations: full registered name)"), filters=[_strip], validators=[Length(max=200)]
+    )
+    doc_type = SelectField(
+        _l("Identity document"),
+        choices=choices([(k.value, v) for k, v in DOCUMENT_TYPE_LABELS.items()]),
+        validators=[Optional()],
+    )
     doc_number = StringField(_l("Document number"), filters=[_strip], validators=[Length(max=40)])
     org_credit_code = StringField(_l("Unified social credit code"), filters=[_strip], validators=[Length(max=18)])
     legal_representative = StringField(_l("Legal representative"), filters=[_strip], validators=[Length(max=120)])
@@ -62,10 +70,12 @@ class ApplicationForm(FlaskForm):
     email = StringField(_l("Email"), filters=[_strip], validators=[Length(max=254)])
     postal_address = StringField(_l("Postal address"), filters=[_strip], validators=[Length(max=1000)])
     postal_code = StringField(_l("Postal code"), filters=[_strip], validators=[Length(max=10)])
-    provision_form = SelectField(_l("Form of provision"),
-                                 choices=choices([(k.value, v) for k, v in PROVISION_LABELS.items()]))
-    delivery_channel = SelectField(_l("How to receive the reply"),
-                                   choices=choices([(k.value, v) for k, v in DELIVERY_LABELS.items()]))
+    provision_form = SelectField(
+        _l("Form of provision"), choices=choices([(k.value, v) for k, v in PROVISION_LABELS.items()])
+    )
+    delivery_channel = SelectField(
+        _l("How to receive the reply"), choices=choices([(k.value, v) for k, v in DELIVERY_LABELS.items()])
+    )
     needs_assistance = BooleanField(_l("I need assistance (reading difficulty, visual or hearing impairment)"))
     identity_files = MultipleFileField(_l("Proof of identity (PDF, JPEG or PNG)"))
     supporting_files = MultipleFileField(_l("Supporting papers"))
@@ -74,12 +84,22 @@ class ApplicationForm(FlaskForm):
 
 def _add_item_fields(cls):
     for n in range(1, ITEM_ROWS + 1):
-        setattr(cls, f"item_{n}_description", TextAreaField(
-            _l("Item %(n)s: description of the information", n=n), filters=[_strip],
-            validators=[Length(max=4000)]))
-        setattr(cls, f"item_{n}_document_ref", StringField(
-            _l("Item %(n)s: document name or number (optional)", n=n), filters=[_strip],
-            validators=[Length(max=300)]))
+        setattr(
+            cls,
+            f"item_{n}_description",
+            TextAreaField(
+                _l("Item %(n)s: description of the information", n=n), filters=[_strip], validators=[Length(max=4000)]
+            ),
+        )
+        setattr(
+            cls,
+            f"item_{n}_document_ref",
+            StringField(
+                _l("Item %(n)s: document name or number (optional)", n=n),
+                filters=[_strip],
+                validators=[Length(max=300)],
+            ),
+        )
     return cls
 
 
@@ -89,11 +109,16 @@ _add_item_fields(ApplicationForm)
 class RegisterForm(ApplicationForm):
     """Staff registration of an application received in person, by post, fax, email or orally (Art. 31)."""
 
-    channel = SelectField(_l("Received by"), choices=choices(
-        [(k.value, v) for k, v in CHANNEL_LABELS.items() if k not in (Channel.ONLINE, Channel.API)]))
+    channel = SelectField(
+        _l("Received by"),
+        choices=choices([(k.value, v) for k, v in CHANNEL_LABELS.items() if k not in (Channel.ONLINE, Channel.API)]),
+    )
     received_date = DateField(_l("Received date"), validators=[InputRequired()])
-    evidence = StringField(_l("How the date was established (tracking number, confirmation call, …)"),
-                           filters=[_strip], validators=[Length(max=300)])
+    evidence = StringField(
+        _l("How the date was established (tracking number, confirmation call, …)"),
+        filters=[_strip],
+        validators=[Length(max=300)],
+    )
 
 
 class VersionForm(FlaskForm):
@@ -113,8 +138,11 @@ class AssignForm(VersionForm):
 
 
 class SupplementRequestForm(VersionForm):
-    what = TextAreaField(_l("What the applicant must supplement (all of it, in one notice)"), filters=[_strip],
-                         validators=[DataRequired(), Length(max=4000)])
+    what = TextAreaField(
+        _l("What the applicant must supplement (all of it, in one notice)"),
+        filters=[_strip],
+        validators=[DataRequired(), Length(max=4000)],
+    )
     days = IntegerField(_l("Working days to supplement"), validators=[Optional(), NumberRange(1, 60)])
 
 
@@ -123,10 +151,15 @@ class SupplementReceivedForm(VersionForm):
 
 
 class ConsultationForm(VersionForm):
-    kind = SelectField(_l("Consulted"), choices=choices([
-        (ConsultationKind.THIRD_PARTY.value, _l("A third party (Art. 32)")),
-        (ConsultationKind.AGENCY.value, _l("Another agency (Art. 34)")),
-    ]))
+    kind = SelectField(
+        _l("Consulted"),
+        choices=choices(
+            [
+                (ConsultationKind.THIRD_PARTY.value, _l("A third party (Art. 32)")),
+                (ConsultationKind.AGENCY.value, _l("Another agency (Art. 34)")),
+            ]
+        ),
+    )
     party = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=300)])
     letter_date = DateField(_l("Letter sent on"), validators=[InputRequired()])
 
@@ -137,8 +170,10 @@ class ConsultationEndForm(VersionForm):
 
 
 class FeeForm(VersionForm):
-    method = SelectField(_l("Method"), choices=choices([
-        ("per_item", _l("Per item (109号 Art. 4)")), ("per_page", _l("Per page (109号 Art. 5)"))]))
+    method = SelectField(
+        _l("Method"),
+        choices=choices([("per_item", _l("Per item (109号 Art. 4)")), ("per_page", _l("Per page (109号 Art. 5)"))]),
+    )
     pages = IntegerField(_l("Pages"), validators=[Optional(), NumberRange(1, 1_000_000)])
 
 
@@ -155,22 +190,27 @@ class ItemDecisionForm(VersionForm):
     item_id = HiddenField(validators=[DataRequired()])
     outcome = SelectField(_l("Outcome"), choices=[])
     reasons = TextAreaField(_l("Reasons"), filters=[_strip], validators=[Length(max=8000)])
-    withheld_parts = TextAreaField(_l("Withheld parts and why (partial disclosure)"), filters=[_strip],
-                                   validators=[Length(max=8000)])
+    withheld_parts = TextAreaField(
+        _l("Withheld parts and why (partial disclosure)"), filters=[_strip], validators=[Length(max=8000)]
+    )
     withheld_outcome = SelectField(_l("Exemption for the withheld parts"), choices=[], validators=[Optional()])
-    responsible_agency = StringField(_l("Responsible agency (not ours)"), filters=[_strip],
-                                     validators=[Length(max=300)])
+    responsible_agency = StringField(
+        _l("Responsible agency (not ours)"), filters=[_strip], validators=[Length(max=300)]
+    )
     responsible_contact = StringField(_l("Its contact"), filters=[_strip], validators=[Length(max=300)])
-    public_location = TextAreaField(_l("Where, how and when it can be obtained or inspected"), filters=[_strip],
-                                    validators=[Length(max=4000)])
-    redirect_channel = TextAreaField(_l("Procedure or channel to use"), filters=[_strip],
-                                     validators=[Length(max=4000)])
+    public_location = TextAreaField(
+        _l("Where, how and when it can be obtained or inspected"), filters=[_strip], validators=[Length(max=4000)]
+    )
+    redirect_channel = TextAreaField(_l("Procedure or channel to use"), filters=[_strip], validators=[Length(max=4000)])
     pages = IntegerField(_l("Pages"), validators=[Optional(), NumberRange(0, 1_000_000)])
 
 
 class ReviewForm(VersionForm):
-    decision = RadioField(_l("Decision"), choices=choices([
-        ("approve", _l("Approve")), ("return", _l("Return with comments"))]), validators=[InputRequired()])
+    decision = RadioField(
+        _l("Decision"),
+        choices=choices([("approve", _l("Approve")), ("return", _l("Return with comments"))]),
+        validators=[InputRequired()],
+    )
     comment = TextAreaField(_l("Comments"), filters=[_strip], validators=[Length(max=8000)])
 
 
@@ -185,23 +225,46 @@ class NoteForm(FlaskForm):
 
 
 class AttachForm(FlaskForm):
-    purpose = SelectField(_l("File"), choices=choices([
-        ("provided", _l("Information provided")), ("redacted", _l("Redacted version")),
-        ("consultation", _l("Consultation papers")), ("other", _l("Other"))]))
+    purpose = SelectField(
+        _l("File"),
+        choices=choices(
+            [
+                ("provided", _l("Information provided")),
+                ("redacted", _l("Redacted version")),
+                ("consultation", _l("Consultation papers")),
+                ("other", _l("Other")),
+            ]
+        ),
+    )
     file = FileField(_l("File"), validators=[DataRequired()])
 
 
 class RemedyForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=choices([
-        (RemedyKind.RECONSIDERATION.value, _l("Administrative reconsideration")),
-        (RemedyKind.LITIGATION_DIRECT.value, _l("Lawsuit without reconsideration")),
-        (RemedyKind.LITIGATION_AFTER_RECONSIDERATION.value, _l("Lawsuit after reconsideration"))]))
-    body = StringField(_l("Reconsideration body or court"), filters=[_strip],
-                       validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(
+        _l("Kind"),
+        choices=choices(
+            [
+                (RemedyKind.RECONSIDERATION.value, _l("Administrative reconsideration")),
+                (RemedyKind.LITIGATION_DIRECT.value, _l("Lawsuit without reconsideration")),
+                (RemedyKind.LITIGATION_AFTER_RECONSIDERATION.value, _l("Lawsuit after reconsideration")),
+            ]
+        ),
+    )
+    body = StringField(
+        _l("Reconsideration body or court"), filters=[_strip], validators=[DataRequired(), Length(max=200)]
+    )
     filed_date = DateField(_l("Filed on"), validators=[InputRequired()])
-    result = SelectField(_l("Result"), choices=choices([
-        (RemedyResult.PENDING.value, _l("Pending")), (RemedyResult.UPHELD.value, _l("Upheld")),
-        (RemedyResult.CORRECTED.value, _l("Corrected")), (RemedyResult.OTHER.value, _l("Other result"))]))
+    result = SelectField(
+        _l("Result"),
+        choices=choices(
+            [
+                (RemedyResult.PENDING.value, _l("Pending")),
+                (RemedyResult.UPHELD.value, _l("Upheld")),
+                (RemedyResult.CORRECTED.value, _l("Corrected")),
+                (RemedyResult.OTHER.value, _l("Other result")),
+            ]
+        ),
+    )
     decided_date = DateField(_l("Decided on"), validators=[Optional()])
 
 
@@ -227,8 +290,11 @@ class WithdrawForm(FlaskForm):
 
 
 class RatingForm(FlaskForm):
-    satisfied = RadioField(_l("Are you satisfied with the reply?"), choices=choices([
-        ("yes", _l("Satisfied")), ("no", _l("Not satisfied"))]), validators=[InputRequired()])
+    satisfied = RadioField(
+        _l("Are you satisfied with the reply?"),
+        choices=choices([("yes", _l("Satisfied")), ("no", _l("Not satisfied"))]),
+        validators=[InputRequired()],
+    )
     comment = TextAreaField(_l("Comment"), filters=[_strip], validators=[Length(max=2000)])
 
 
@@ -247,19 +313,24 @@ class FilterForm(FlaskForm):
     due_within = IntegerField(_l("Due within (days)"), validators=[Optional(), NumberRange(0, 365)])
     received_from = DateField(_l("Received from"), validators=[Optional()])
     received_to = DateField(_l("Received to"), validators=[Optional()])
-    sort = SelectField(_l("Sort"), choices=choices([("due", _l("Deadline")), ("new", _l("Newest first"))]),
-                       validators=[Optional()])
-
-
+    sort = SelectField(
+        _l("Sort"), choices=choices([("due", _l("Deadline")), ("new", _l("Newest first"))]), validators=[Optional()]
+    )
 
 
 class SettingsForm(FlaskForm):
     version = HiddenField()
     fee_wait_pauses_clock = BooleanField(_l("The wait for the fee does not count towards the reply deadline"))
     due_soon_days = IntegerField(_l("Warn this many working days before a deadline"), validators=[InputRequired()])
-    candidate_threshold = IntegerField(_l("Applicants asking the same information before it is a proactive-"
-                                          "disclosure candidate (Art. 44)"), validators=[InputRequired()])
-    supplement_days = IntegerField(_l("Working days the applicant gets to supplement (Art. 30)"),
-                                   validators=[InputRequired()])
-    fee_payment_instructions = TextAreaField(_l("How to pay the information processing fee (printed on the notice)"),
-                                             filters=[_strip], validators=[Length(max=4000)])
+    candidate_threshold = IntegerField(
+        _l("Applicants asking the same information before it is a proactive-disclosure candidate (Art. 44)"),
+        validators=[InputRequired()],
+    )
+    supplement_days = IntegerField(
+        _l("Working days the applicant gets to supplement (Art. 30)"), validators=[InputRequired()]
+    )
+    fee_payment_instructions = TextAreaField(
+        _l("How to pay the information processing fee (printed on the notice)"),
+        filters=[_strip],
+        validators=[Length(max=4000)],
+    )

@@ -35,17 +35,24 @@ def _svc():
 
 
 def _facts(app: Application) -> dict:
-    return {"applicant_name": app.applicant_name, "reference": app.reference or "",
-            "received_date": app.received_date, "channel": _LETTER_CHANNEL.get(app.channel, app.channel),
-            "applicant_is_organisation": app.applicant_type == "organisation"}
+    return {
+        "applicant_name": app.applicant_name,
+        "reference": app.reference or "",
+        "received_date": app.received_date,
+        "channel": _LETTER_CHANNEL.get(app.channel, app.channel),
+        "applicant_is_organisation": app.applicant_type == "organisation",
+    }
 
 
 def reply_context(app: Application):
     svc = _svc()
     from disclosure.correspondence.outcomes import Outcome
 
-    provided = [a.file.original_name for a in app.attachments
-                if a.purpose in (AttachmentPurpose.PROVIDED, AttachmentPurpose.REDACTED)]
+    provided = [
+        a.file.original_name
+        for a in app.attachments
+        if a.purpose in (AttachmentPurpose.PROVIDED, AttachmentPurpose.REDACTED)
+    ]
     supplemented = [e.start_date for e in app.events if e.kind == EventKind.SUPPLEMENT_RECEIVED]
     items = [
         svc.ItemOutcome(
@@ -62,36 +69,48 @@ def reply_context(app: Application):
         )
         for i in app.items
     ]
-    return svc.ReplyContext(**_facts(app), items=items,
-                            supplemented_date=supplemented[-1] if supplemented else None, attachments=provided)
+    return svc.ReplyContext(
+        **_facts(app), items=items, supplemented_date=supplemented[-1] if supplemented else None, attachments=provided
+    )
 
 
 def issue_reply(app: Application, staff):
     """The reply letter; after a reopening the new reply formally corrects the earlier one."""
     svc = _svc()
-    earlier = [lt for lt in svc.letters_for("application", app.id)
-               if lt.kind == svc.LetterKind.REPLY and lt.status == svc.LetterStatus.ISSUED]
+    earlier = [
+        lt
+        for lt in svc.letters_for("application", app.id)
+        if lt.kind == svc.LetterKind.REPLY and lt.status == svc.LetterStatus.ISSUED
+    ]
     if earlier:
         reopen = [e for e in app.events if e.kind == EventKind.REOPEN]
         reason = reopen[-1].note if reopen else "重新答复"
         return svc.correct_letter(earlier[-1], app.agency, reply_context(app), reason=reason, issued_by=staff)
-    return svc.issue_letter(svc.LetterKind.REPLY, app.agency, reply_context(app),
-                            related=("application", app.id), issued_by=staff)
+    return svc.issue_letter(
+        svc.LetterKind.REPLY, app.agency, reply_context(app), related=("application", app.id), issued_by=staff
+    )
 
 
 def issue_supplementation_notice(app: Application, event: CaseEvent, staff):
     svc = _svc()
     context = svc.SupplementationContext(**_facts(app), missing=[event.note], supplement_due=event.due_date)
-    return svc.issue_letter(svc.LetterKind.SUPPLEMENTATION_NOTICE, app.agency, context,
-                            related=("application", app.id), issued_by=staff)
+    return svc.issue_letter(
+        svc.LetterKind.SUPPLEMENTATION_NOTICE, app.agency, context, related=("application", app.id), issued_by=staff
+    )
 
 
 def issue_extension_notice(app: Application, event: CaseEvent, original_due: dt.date | None, staff):
     svc = _svc()
-    context = svc.ExtensionContext(**_facts(app), original_due=original_due, extended_due=app.due_date,
-                                   reason=event.note, extension_days=event.days or 0)
-    return svc.issue_letter(svc.LetterKind.EXTENSION_NOTICE, app.agency, context,
-                            related=("application", app.id), issued_by=staff)
+    context = svc.ExtensionContext(
+        **_facts(app),
+        original_due=original_due,
+        extended_due=app.due_date,
+        reason=event.note,
+        extension_days=event.days or 0,
+    )
+    return svc.issue_letter(
+        svc.LetterKind.EXTENSION_NOTICE, app.agency, context, related=("application", app.id), issued_by=staff
+    )
 
 
 def issue_fee_notice(app: Application, event: CaseEvent, instructions: str, staff):
@@ -99,14 +118,20 @@ def issue_fee_notice(app: Application, event: CaseEvent, instructions: str, staf
     method = svc.FeeMethod.PER_REQUEST if event.details.get("method") == "per_item" else svc.FeeMethod.PER_VOLUME
     unit = "件" if method is svc.FeeMethod.PER_REQUEST else "页"
     lines = [
-        svc.FeeLine(band=f"第{lo}—{hi}{unit}" if lo != hi else f"第{lo}{unit}", quantity=count,
-                    rate=decimal.Decimal(rate), amount=decimal.Decimal(sub))
+        svc.FeeLine(
+            band=f"第{lo}—{hi}{unit}" if lo != hi else f"第{lo}{unit}",
+            quantity=count,
+            rate=decimal.Decimal(rate),
+            amount=decimal.Decimal(sub),
+        )
         for lo, hi, rate, count, sub in event.details.get("lines", [])
     ]
-    context = svc.FeeNoticeContext(**_facts(app), method=method, fee_lines=lines, pay_by=event.due_date,
-                                   payment_instructions=instructions)
-    return svc.issue_letter(svc.LetterKind.FEE_NOTICE, app.agency, context,
-                            related=("application", app.id), issued_by=staff)
+    context = svc.FeeNoticeContext(
+        **_facts(app), method=method, fee_lines=lines, pay_by=event.due_date, payment_instructions=instructions
+    )
+    return svc.issue_letter(
+        svc.LetterKind.FEE_NOTICE, app.agency, context, related=("application", app.id), issued_by=staff
+    )
 
 
 def issue_consultation_letter(app: Application, event: CaseEvent, staff):
@@ -116,18 +141,26 @@ def issue_consultation_letter(app: Application, event: CaseEvent, staff):
     described = "；".join(i.description for i in app.items)
     party = event.details.get("party", "")
     if event.details.get("kind") == "agency":
-        context = svc.AgencyConsultationContext(consulted_agency_name=party, reference=app.reference or "",
-                                                information_description=described,
-                                                question="上述信息是否可以公开，请提出意见。",
-                                                reply_due=event.due_date)
+        context = svc.AgencyConsultationContext(
+            consulted_agency_name=party,
+            reference=app.reference or "",
+            information_description=described,
+            question="上述信息是否可以公开，请提出意见。",
+            reply_due=event.due_date,
+        )
         kind = svc.LetterKind.AGENCY_CONSULTATION
     else:
-        context = svc.ThirdPartyConsultationContext(third_party_name=party, reference=app.reference or "",
-                                                    information_description=described,
-                                                    reason=event.note or "", reply_due=event.due_date)
+        context = svc.ThirdPartyConsultationContext(
+            third_party_name=party,
+            reference=app.reference or "",
+            information_description=described,
+            reason=event.note or "",
+            reply_due=event.due_date,
+        )
         kind = svc.LetterKind.THIRD_PARTY_CONSULTATION
-    return svc.issue_letter(kind, app.agency, context, related=("application", app.id), addressee=party,
-                            issued_by=staff)
+    return svc.issue_letter(
+        kind, app.agency, context, related=("application", app.id), addressee=party, issued_by=staff
+    )
 
 
 def letter_number(letter) -> str:

@@ -29,17 +29,39 @@ QUEUES: dict[str, tuple[str, ...]] = {
     "to_approve_legally": (S.LEGAL_REVIEW,),
     "to_issue": (S.APPROVED, S.ISSUED),
     "overdue": (),
-    "open": tuple(s.value for s in (S.REGISTERED, S.SUPPLEMENTATION_REQUESTED, S.ASSIGNED, S.IN_HANDLING,
-                                    S.CONSULTING, S.FEE_NOTIFIED, S.REPLY_DRAFTED, S.OFFICE_REVIEW,
-                                    S.LEGAL_REVIEW, S.APPROVED)),
+    "open": tuple(
+        s.value
+        for s in (
+            S.REGISTERED,
+            S.SUPPLEMENTATION_REQUESTED,
+            S.ASSIGNED,
+            S.IN_HANDLING,
+            S.CONSULTING,
+            S.FEE_NOTIFIED,
+            S.REPLY_DRAFTED,
+            S.OFFICE_REVIEW,
+            S.LEGAL_REVIEW,
+            S.APPROVED,
+        )
+    ),
     "all": (),
 }
 
 
 # What the list shows (the rest of the row is loaded only on the case page).
-LIST_COLUMNS = (Application.id, Application.agency_id, Application.reference, Application.applicant_name,
-                Application.state, Application.received_date, Application.due_date, Application.due_provisional,
-                Application.deadline_status, Application.handler_id, Application.version)
+LIST_COLUMNS = (
+    Application.id,
+    Application.agency_id,
+    Application.reference,
+    Application.applicant_name,
+    Application.state,
+    Application.received_date,
+    Application.due_date,
+    Application.due_provisional,
+    Application.deadline_status,
+    Application.handler_id,
+    Application.version,
+)
 REFERENCE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]*-\d{4}-\d+$")
 
 
@@ -58,8 +80,9 @@ class Filters:
     mine: bool = False
 
 
-def workbench_query(agency_id: int | None, f: Filters, *, user_id: int | None = None,
-                    today: dt.date | None = None) -> Select:
+def workbench_query(
+    agency_id: int | None, f: Filters, *, user_id: int | None = None, today: dt.date | None = None
+) -> Select:
     """The cases matching the filters, ordered by deadline (cases without one last) then reference."""
     q = select(Application).options(
         load_only(*LIST_COLUMNS), joinedload(Application.handler).load_only(User.id, User.name)
@@ -67,8 +90,7 @@ def workbench_query(agency_id: int | None, f: Filters, *, user_id: int | None = 
     return _filtered(q, agency_id, f, user_id=user_id, today=today)
 
 
-def _filtered(q: Select, agency_id: int | None, f: Filters, *, user_id: int | None,
-              today: dt.date | None) -> Select:
+def _filtered(q: Select, agency_id: int | None, f: Filters, *, user_id: int | None, today: dt.date | None) -> Select:
     today = today or today_china()
     q = q.where(Application.state != S.DRAFT)
     if agency_id is not None:
@@ -99,20 +121,30 @@ def _filtered(q: Select, agency_id: int | None, f: Filters, *, user_id: int | No
     elif f.q:
         term = f.q.strip()
         like = f"%{_escape(term)}%"
-        q = q.where(or_(
-            Application.reference == term.upper(),
-            Application.applicant_name.like(like, escape="\\"),
-            exists().where(RequestedItem.application_id == Application.id,
-                           RequestedItem.description.like(like, escape="\\")),
-        ))
+        q = q.where(
+            or_(
+                Application.reference == term.upper(),
+                Application.applicant_name.like(like, escape="\\"),
+                exists().where(
+                    RequestedItem.application_id == Application.id, RequestedItem.description.like(like, escape="\\")
+                ),
+            )
+        )
     if f.sort == "new":
         return q.order_by(Application.id.desc())
     # NULLS LAST is the index's own order on PostgreSQL, so the (agency, due date, id) index serves the sort.
     return q.order_by(Application.due_date.asc().nulls_last(), Application.id)
 
 
-def list_page(agency_id: int | None, f: Filters, *, page: int, per_page: int = 50, user_id: int | None = None,
-              today: dt.date | None = None) -> Page:
+def list_page(
+    agency_id: int | None,
+    f: Filters,
+    *,
+    page: int,
+    per_page: int = 50,
+    user_id: int | None = None,
+    today: dt.date | None = None,
+) -> Page:
     """One page of the list as plain rows (the listed columns and the handler's name; no ORM objects to build)
     and the total count."""
     from sqlalchemy import func
@@ -121,8 +153,11 @@ def list_page(agency_id: int | None, f: Filters, *, page: int, per_page: int = 5
 
     counted = _filtered(select(func.count()).select_from(Application), agency_id, f, user_id=user_id, today=today)
     total = db.session.execute(counted.order_by(None)).scalar_one()
-    listed = select(*LIST_COLUMNS, User.name.label("handler_name")).select_from(Application).outerjoin(
-        User, User.id == Application.handler_id)
+    listed = (
+        select(*LIST_COLUMNS, User.name.label("handler_name"))
+        .select_from(Application)
+        .outerjoin(User, User.id == Application.handler_id)
+    )
     rows = db.session.execute(
         _filtered(listed, agency_id, f, user_id=user_id, today=today).limit(per_page).offset((page - 1) * per_page)
     ).all()
@@ -143,8 +178,7 @@ def queue_counts(agency_id: int | None) -> dict[str, int]:
 
     by_state = dict(db.session.execute(rows.group_by(Application.state)).all())
     out = {k: sum(by_state.get(str(s), 0) for s in v) for k, v in QUEUES.items() if v}
-    overdue = select(func.count()).select_from(Application).where(
-        Application.deadline_status == DeadlineStatus.OVERDUE)
+    overdue = select(func.count()).select_from(Application).where(Application.deadline_status == DeadlineStatus.OVERDUE)
     if agency_id is not None:
         overdue = overdue.where(Application.agency_id == agency_id)
     out["overdue"] = db.session.execute(overdue).scalar_one()

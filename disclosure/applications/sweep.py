@@ -51,9 +51,20 @@ def recompute_open(today: dt.date | None = None, agency_id: int | None = None) -
     today = today or today_china()
     settings = _settings()
     open_states = [s.value for s in OPEN_STATES]
-    q = select(Application.id, Application.agency_id, Application.state, Application.received_date,
-               Application.due_date, Application.due_provisional, Application.deadline_status,
-               Application.version).where(Application.state.in_(open_states)).order_by(Application.id)
+    q = (
+        select(
+            Application.id,
+            Application.agency_id,
+            Application.state,
+            Application.received_date,
+            Application.due_date,
+            Application.due_provisional,
+            Application.deadline_status,
+            Application.version,
+        )
+        .where(Application.state.in_(open_states))
+        .order_by(Application.id)
+    )
     if agency_id is not None:
         q = q.where(Application.agency_id == agency_id)
     read_at = utcnow()
@@ -67,26 +78,39 @@ def recompute_open(today: dt.date | None = None, agency_id: int | None = None) -
         ids = [r.id for r in chunk]
         events: dict[int, list] = defaultdict(list)
         for ev in db.session.execute(
-            select(CaseEvent.application_id, CaseEvent.kind, CaseEvent.start_date, CaseEvent.end_date,
-                   CaseEvent.days).where(CaseEvent.application_id.in_(ids)).order_by(CaseEvent.id)
+            select(CaseEvent.application_id, CaseEvent.kind, CaseEvent.start_date, CaseEvent.end_date, CaseEvent.days)
+            .where(CaseEvent.application_id.in_(ids))
+            .order_by(CaseEvent.id)
         ):
             events[ev.application_id].append(deadlines.EventFact(ev.kind, ev.start_date, ev.end_date, ev.days))
         changes = []
         for r in chunk:
             s = settings.get(r.agency_id)
-            key = (r.received_date, tuple(events.get(r.id, ())), s.fee_wait_pauses_clock if s else True,
-                   r.state == States.SUPPLEMENTATION_REQUESTED)
+            key = (
+                r.received_date,
+                tuple(events.get(r.id, ())),
+                s.fee_wait_pauses_clock if s else True,
+                r.state == States.SUPPLEMENTATION_REQUESTED,
+            )
             plan = plans.get(key)
             if plan is None:
-                plan = plans[key] = deadlines.compute(key[0], key[1], fee_wait_pauses=key[2], today=today,
-                                                      waiting_for_supplement=key[3])
+                plan = plans[key] = deadlines.compute(
+                    key[0], key[1], fee_wait_pauses=key[2], today=today, waiting_for_supplement=key[3]
+                )
             status = _status(plan, today, s.due_soon_days if s else 5, left)
             stats["overdue"] += status == DeadlineStatus.OVERDUE
             stats["due_soon"] += status == DeadlineStatus.DUE_SOON
             if (plan.due, plan.provisional, status) != (r.due_date, r.due_provisional, r.deadline_status):
-                changes.append({"b_id": r.id, "b_version": r.version, "due_date": plan.due,
-                                "due_provisional": plan.provisional, "deadline_status": status,
-                                "deadline_checked_on": today})
+                changes.append(
+                    {
+                        "b_id": r.id,
+                        "b_version": r.version,
+                        "due_date": plan.due,
+                        "due_provisional": plan.provisional,
+                        "deadline_status": status,
+                        "deadline_checked_on": today,
+                    }
+                )
         if changes:
             _write(changes, read_at)
             stats["changed"] += len(changes)
@@ -106,9 +130,15 @@ def _write(changes: list[dict], read_at: dt.datetime) -> None:
     for (due, provisional, status), ids in groups.items():
         for k in range(0, len(ids), 1000):
             db.session.execute(
-                update(t).where(t.c.id.in_(ids[k : k + 1000]), t.c.updated_at <= read_at)
-                .values(due_date=due, due_provisional=provisional, deadline_status=status,
-                        deadline_checked_on=checked_on, updated_at=t.c.updated_at)
+                update(t)
+                .where(t.c.id.in_(ids[k : k + 1000]), t.c.updated_at <= read_at)
+                .values(
+                    due_date=due,
+                    due_provisional=provisional,
+                    deadline_status=status,
+                    deadline_checked_on=checked_on,
+                    updated_at=t.c.updated_at,
+                )
             )
 
 
@@ -121,10 +151,19 @@ def morning_emails(today: dt.date | None = None) -> int:
     if not is_working_day(today):
         return 0
     flagged = db.session.execute(
-        select(Application.id, Application.agency_id, Application.reference, Application.handler_id,
-               Application.due_date, Application.deadline_status, Application.applicant_name)
-        .where(Application.deadline_status.in_([DeadlineStatus.DUE_SOON, DeadlineStatus.OVERDUE]),
-               Application.state.in_([s.value for s in OPEN_STATES]))
+        select(
+            Application.id,
+            Application.agency_id,
+            Application.reference,
+            Application.handler_id,
+            Application.due_date,
+            Application.deadline_status,
+            Application.applicant_name,
+        )
+        .where(
+            Application.deadline_status.in_([DeadlineStatus.DUE_SOON, DeadlineStatus.OVERDUE]),
+            Application.state.in_([s.value for s in OPEN_STATES]),
+        )
         .order_by(Application.due_date)
     ).all()
     per_user: dict[int, list] = defaultdict(list)
@@ -140,11 +179,20 @@ def morning_emails(today: dt.date | None = None) -> int:
         notices_by_agency[row.agency_id].append((row, _due))
         by_agency.setdefault(row.agency_id, [])
     if by_agency:
-        supervisors = db.session.execute(
-            select(User).join(UserRole, UserRole.user_id == User.id)
-            .where(User.agency_id.in_(list(by_agency)), User.active.is_(True),
-                   UserRole.role.in_([Role.OFFICE_HEAD.value, Role.REGISTRAR.value]))
-        ).scalars().unique().all()
+        supervisors = (
+            db.session.execute(
+                select(User)
+                .join(UserRole, UserRole.user_id == User.id)
+                .where(
+                    User.agency_id.in_(list(by_agency)),
+                    User.active.is_(True),
+                    UserRole.role.in_([Role.OFFICE_HEAD.value, Role.REGISTRAR.value]),
+                )
+            )
+            .scalars()
+            .unique()
+            .all()
+        )
         for u in supervisors:
             mine = {r.id for r in per_user[u.id]}
             per_user[u.id].extend(r for r in by_agency[u.agency_id] if r.id not in mine)
@@ -162,19 +210,25 @@ def morning_emails(today: dt.date | None = None) -> int:
         user = users.get(uid)
         if user is None or not user.active:
             continue
-        rows = sorted(rows, key=lambda r: (r.due_date or today))
+        rows = sorted(rows, key=lambda r: r.due_date or today)
         window = notices_by_agency.get(user.agency_id, []) if uid in supervisor_ids else []
         if not rows and not window:
             continue
         with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-            subject = render_template("emails/applications/digest.subject.txt", rows=rows + window,
-                                      today=today).strip()
+            subject = render_template("emails/applications/digest.subject.txt", rows=rows + window, today=today).strip()
             # The most urgent ones are listed; the workbench's overdue queue has the rest.
-            body = render_template("emails/applications/digest.txt", user=user, rows=rows[:DIGEST_ROWS],
-                                   more=max(0, len(rows) - DIGEST_ROWS), notices=window[:DIGEST_ROWS],
-                                   today=today, base_url=base)
-        enqueue_email(to=user.email, subject=subject, body_text=body, agency_id=user.agency_id,
-                      related=("user", user.id))
+            body = render_template(
+                "emails/applications/digest.txt",
+                user=user,
+                rows=rows[:DIGEST_ROWS],
+                more=max(0, len(rows) - DIGEST_ROWS),
+                notices=window[:DIGEST_ROWS],
+                today=today,
+                base_url=base,
+            )
+        enqueue_email(
+            to=user.email, subject=subject, body_text=body, agency_id=user.agency_id, related=("user", user.id)
+        )
         sent += 1
     return sent
 
@@ -185,10 +239,17 @@ def notice_window_closing(today: dt.date, within: int = 2) -> list[tuple]:
     from disclosure.applications.models import EventKind
 
     rows = db.session.execute(
-        select(Application.id, Application.agency_id, Application.reference, Application.received_date,
-               Application.applicant_name)
-        .where(Application.state == States.REGISTERED, Application.received_date.is_not(None),
-               Application.received_date >= today - dt.timedelta(days=20))
+        select(
+            Application.id,
+            Application.agency_id,
+            Application.reference,
+            Application.received_date,
+            Application.applicant_name,
+        ).where(
+            Application.state == States.REGISTERED,
+            Application.received_date.is_not(None),
+            Application.received_date >= today - dt.timedelta(days=20),
+        )
     ).all()
     due_for: dict[dt.date, dt.date] = {}
     out = []
@@ -199,9 +260,14 @@ def notice_window_closing(today: dt.date, within: int = 2) -> list[tuple]:
         if today <= due and deadlines.working_days_left(due, today) <= within:
             out.append((r, due))
     if out:
-        sent = set(db.session.execute(select(CaseEvent.application_id).where(
-            CaseEvent.kind == EventKind.SUPPLEMENT_REQUEST,
-            CaseEvent.application_id.in_([r.id for r, _d in out]))).scalars())
+        sent = set(
+            db.session.execute(
+                select(CaseEvent.application_id).where(
+                    CaseEvent.kind == EventKind.SUPPLEMENT_REQUEST,
+                    CaseEvent.application_id.in_([r.id for r, _d in out]),
+                )
+            ).scalars()
+        )
         out = [(r, d) for r, d in out if r.id not in sent]
     return out
 

@@ -61,15 +61,17 @@ def check(upload: Upload) -> str:
     detected = kind.extension if kind else None
     if detected not in ALLOWED:
         raise DomainError(
-            _l("The file %(name)s is not an accepted type (PDF, JPEG, PNG, TIFF, DOCX, XLSX, ODT or text).",
-               name=name),
+            _l("The file %(name)s is not an accepted type (PDF, JPEG, PNG, TIFF, DOCX, XLSX, ODT or text).", name=name),
             field="files",
         )
     ctype, names = ALLOWED[detected]
     if ext not in names:
         raise DomainError(
-            _l("The content of %(name)s does not match its name: it looks like a %(kind)s file.",
-               name=name, kind=detected.upper()),
+            _l(
+                "The content of %(name)s does not match its name: it looks like a %(kind)s file.",
+                name=name,
+                kind=detected.upper(),
+            ),
             field="files",
         )
     return ctype

@@ -176,8 +176,7 @@ class ExtensionContext(ApplicationFacts):
     extended_due: dt.date | None = None
     reason: str = ""
     extension_days: int = 20
-    REQUIRED = ("applicant_name", "reference", "received_date", "channel", "original_due", "extended_due",
-                "reason")
+    REQUIRED = ("applicant_name", "reference", "received_date", "channel", "original_due", "extended_due", "reason")
 
     def invalid(self) -> list[str]:
         """条例 Art. 33 para 2: one extension of at most 20 working days, ending after the original deadline."""
@@ -214,8 +213,14 @@ class ThirdPartyDisclosureNoticeContext:
     public_interest_reasons: str
     disclosure_date: dt.date | None = None
     objection_date: dt.date | None = None
-    REQUIRED = ("third_party_name", "reference", "information_description", "disclosed_content",
-                "public_interest_reasons", "disclosure_date")
+    REQUIRED = (
+        "third_party_name",
+        "reference",
+        "information_description",
+        "disclosed_content",
+        "public_interest_reasons",
+        "disclosure_date",
+    )
 
 
 @dataclass(kw_only=True)
@@ -254,8 +259,15 @@ class FeeNoticeContext(ApplicationFacts):
     fee_lines: list[FeeLine] = field(default_factory=list)
     pay_by: dt.date | None = None
     payment_instructions: str = ""
-    REQUIRED = ("applicant_name", "reference", "received_date", "channel", "fee_lines", "pay_by",
-                "payment_instructions")
+    REQUIRED = (
+        "applicant_name",
+        "reference",
+        "received_date",
+        "channel",
+        "fee_lines",
+        "pay_by",
+        "payment_instructions",
+    )
 
     @property
     def total(self) -> decimal.Decimal:
@@ -331,7 +343,7 @@ def describe_missing(keys: list[str]) -> list:
     for key in keys:
         if key.startswith("items["):
             idx, _, sub = key.partition("].")
-            n = idx[len("items["):].rstrip("]")
+            n = idx[len("items[") :].rstrip("]")
             label = FIELD_LABELS.get(sub, sub) if sub else FIELD_LABELS["description"]
             out.append(_l("item %(n)s: %(what)s", n=n, what=label))
         else:

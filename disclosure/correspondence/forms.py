@@ -27,15 +27,19 @@ def _strip(value):
 
 
 class _SettingsBase(FlaskForm):
-    letterhead = StringField(_l("Letterhead (agency name printed in red)"), filters=[_strip],
-                             validators=[Optional(), Length(max=200)])
-    signatory = StringField(_l("Issuing organ printed above the date"), filters=[_strip],
-                            validators=[Optional(), Length(max=200)])
+    letterhead = StringField(
+        _l("Letterhead (agency name printed in red)"), filters=[_strip], validators=[Optional(), Length(max=200)]
+    )
+    signatory = StringField(
+        _l("Issuing organ printed above the date"), filters=[_strip], validators=[Optional(), Length(max=200)]
+    )
     contact_block = TextAreaField(_l("Contact block"), filters=[_strip], validators=[Optional(), Length(max=2000)])
-    reconsideration_body = StringField(_l("Administrative reconsideration body"), filters=[_strip],
-                                       validators=[DataRequired(), Length(max=200)])
-    litigation_court = StringField(_l("Court for administrative litigation"), filters=[_strip],
-                                   validators=[DataRequired(), Length(max=200)])
+    reconsideration_body = StringField(
+        _l("Administrative reconsideration body"), filters=[_strip], validators=[DataRequired(), Length(max=200)]
+    )
+    litigation_court = StringField(
+        _l("Court for administrative litigation"), filters=[_strip], validators=[DataRequired(), Length(max=200)]
+    )
     seal = FileField(_l("Seal image (PNG or JPEG)"))
     remove_seal = BooleanField(_l("Remove the current seal image"))
 
@@ -66,19 +70,28 @@ class VoidForm(FlaskForm):
 
 
 class EmailForm(FlaskForm):
-    to = StringField(_l("Email address"), filters=[_strip],
-                     validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    to = StringField(
+        _l("Email address"),
+        filters=[_strip],
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+    )
 
 
 class DeliveryForm(FlaskForm):
-    method = SelectField(_l("Method"), choices=choices([
-        (DeliveryMethod.POST.value, _l("Post")),
-        (DeliveryMethod.COLLECTION.value, _l("Collected at the office")),
-        (DeliveryMethod.IN_PERSON.value, _l("Handed over in person")),
-    ]))
+    method = SelectField(
+        _l("Method"),
+        choices=choices(
+            [
+                (DeliveryMethod.POST.value, _l("Post")),
+                (DeliveryMethod.COLLECTION.value, _l("Collected at the office")),
+                (DeliveryMethod.IN_PERSON.value, _l("Handed over in person")),
+            ]
+        ),
+    )
     recipient = StringField(_l("Received by"), filters=[_strip], validators=[Optional(), Length(max=254)])
-    tracking_number = StringField(_l("Postal tracking number"), filters=[_strip],
-                                  validators=[Optional(), Length(max=60)])
+    tracking_number = StringField(
+        _l("Postal tracking number"), filters=[_strip], validators=[Optional(), Length(max=60)]
+    )
     delivered_on = DateField(_l("Date"), validators=[Optional()])
     note = TextAreaField(_l("Note"), filters=[_strip], validators=[Optional(), Length(max=1000)])
 

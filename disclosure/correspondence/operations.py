@@ -45,8 +45,11 @@ def clean_seal(data: bytes) -> bytes:
             w, h = img.size
             if not (SEAL_MIN_PX <= w <= SEAL_MAX_PX and SEAL_MIN_PX <= h <= SEAL_MAX_PX):
                 raise DomainError(
-                    _l("The seal image must be between %(lo)s and %(hi)s pixels wide and high.",
-                       lo=SEAL_MIN_PX, hi=SEAL_MAX_PX),
+                    _l(
+                        "The seal image must be between %(lo)s and %(hi)s pixels wide and high.",
+                        lo=SEAL_MIN_PX,
+                        hi=SEAL_MAX_PX,
+                    ),
                     field="seal",
                 )
             out = io.BytesIO()
@@ -96,16 +99,18 @@ def update_letter_settings(
     """Save an agency's letter settings and remedy bodies (复议法 Art. 20 requires the body to be named) in one
     audited change."""
     if not reconsideration_body.strip():
-        raise DomainError(_l("Name the reconsideration body: every reply letter must state it."),
-                          field="reconsideration_body")
+        raise DomainError(
+            _l("Name the reconsideration body: every reply letter must state it."), field="reconsideration_body"
+        )
     if not litigation_court.strip():
         raise DomainError(_l("Name the court for litigation: reply letters state it."), field="litigation_court")
     for series, prefix in prefixes.items():
         if series not in SERIES:
             raise DomainError(_l("Unknown numbering series."))
         if any(ch in (prefix or "") for ch in "〔〕[]［］号"):
-            raise DomainError(_l("A prefix must not contain brackets or 号: they are added automatically."),
-                              field=f"prefix_{series}")
+            raise DomainError(
+                _l("A prefix must not contain brackets or 号: they are added automatically."), field=f"prefix_{series}"
+            )
     row = _settings_row(agency)
     db.session.flush()
     before = audit.snapshot(row, SETTINGS_FIELDS) | audit.snapshot(agency, AGENCY_FIELDS)
@@ -115,8 +120,13 @@ def update_letter_settings(
     row.paragraphs = _clean_paragraphs(paragraphs)
     if seal is not None:
         png = clean_seal(seal)
-        stored = storage.store(png, original_name="seal.png", content_type="image/png", agency_id=agency.id,
-                               uploaded_by_id=getattr(actor, "id", None))
+        stored = storage.store(
+            png,
+            original_name="seal.png",
+            content_type="image/png",
+            agency_id=agency.id,
+            uploaded_by_id=getattr(actor, "id", None),
+        )
         db.session.flush()
         row.seal_file_id = stored.id
     elif remove_seal:
@@ -134,8 +144,15 @@ def update_letter_settings(
     after = audit.snapshot(row, SETTINGS_FIELDS) | audit.snapshot(agency, AGENCY_FIELDS)
     b, a = audit.diff(before, after)
     if a:
-        audit.record("letter_settings.updated", object_type="agency", object_id=agency.id, agency_id=agency.id,
-                     before=b, after=a, actor=actor)
+        audit.record(
+            "letter_settings.updated",
+            object_type="agency",
+            object_id=agency.id,
+            agency_id=agency.id,
+            before=b,
+            after=a,
+            actor=actor,
+        )
     return row
 
 

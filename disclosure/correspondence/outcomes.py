@@ -172,103 +172,192 @@ _RF = RemedyKind.RECONSIDERATION_FIRST
 _F = ReplyFamily
 
 OUTCOMES: dict[Outcome, OutcomeInfo] = {
-    Outcome.GRANTED: OutcomeInfo(
-        _l("Disclosed"), "granted", _F.DISCLOSED, (R(36, item=2),), _ORD, is_disclosure=True
-    ),
+    Outcome.GRANTED: OutcomeInfo(_l("Disclosed"), "granted", _F.DISCLOSED, (R(36, item=2),), _ORD, is_disclosure=True),
     Outcome.ALREADY_PUBLIC: OutcomeInfo(
-        _l("Already proactively disclosed"), "granted", _F.ALREADY_PUBLIC, (R(36, item=1),), _ORD,
-        is_disclosure=True, needs=(NEEDS_LOCATION,),
+        _l("Already proactively disclosed"),
+        "granted",
+        _F.ALREADY_PUBLIC,
+        (R(36, item=1),),
+        _ORD,
+        is_disclosure=True,
+        needs=(NEEDS_LOCATION,),
     ),
     Outcome.PARTIAL: OutcomeInfo(
-        _l("Partly disclosed"), "partial", _F.PARTIAL, (R(37),), _RF,
-        is_refusal=True, is_disclosure=True, needs=(NEEDS_WITHHELD, NEEDS_REASONS),
+        _l("Partly disclosed"),
+        "partial",
+        _F.PARTIAL,
+        (R(37),),
+        _RF,
+        is_refusal=True,
+        is_disclosure=True,
+        needs=(NEEDS_WITHHELD, NEEDS_REASONS),
     ),
     Outcome.DENY_SECRET: OutcomeInfo(
-        _l("Refused: state secret"), "deny_secret", _F.REFUSED, (R(14), R(36, item=3)), _RF,
-        is_refusal=True, needs=(NEEDS_REASONS,),
+        _l("Refused: state secret"),
+        "deny_secret",
+        _F.REFUSED,
+        (R(14), R(36, item=3)),
+        _RF,
+        is_refusal=True,
+        needs=(NEEDS_REASONS,),
     ),
     Outcome.DENY_LAW: OutcomeInfo(
-        _l("Refused: disclosure prohibited by laws or administrative regulations"), "deny_law", _F.REFUSED,
-        (R(14), R(36, item=3)), _RF, is_refusal=True, needs=(NEEDS_REASONS,),
+        _l("Refused: disclosure prohibited by laws or administrative regulations"),
+        "deny_law",
+        _F.REFUSED,
+        (R(14), R(36, item=3)),
+        _RF,
+        is_refusal=True,
+        needs=(NEEDS_REASONS,),
     ),
     Outcome.DENY_SAFETY: OutcomeInfo(
-        _l("Refused: would endanger national, public or economic security or social stability"), "deny_safety",
-        _F.REFUSED, (R(14), R(36, item=3)), _RF, is_refusal=True, needs=(NEEDS_REASONS,),
+        _l("Refused: would endanger national, public or economic security or social stability"),
+        "deny_safety",
+        _F.REFUSED,
+        (R(14), R(36, item=3)),
+        _RF,
+        is_refusal=True,
+        needs=(NEEDS_REASONS,),
     ),
     Outcome.DENY_THIRD_PARTY: OutcomeInfo(
-        _l("Refused: protects a third party's lawful rights"), "deny_third_party", _F.REFUSED,
-        (R(15), R(36, item=3)), _RF, is_refusal=True, needs=(NEEDS_REASONS,),
+        _l("Refused: protects a third party's lawful rights"),
+        "deny_third_party",
+        _F.REFUSED,
+        (R(15), R(36, item=3)),
+        _RF,
+        is_refusal=True,
+        needs=(NEEDS_REASONS,),
     ),
     Outcome.DENY_INTERNAL: OutcomeInfo(
-        _l("Refused: internal affairs information"), "deny_internal", _F.REFUSED,
-        (R(16, 1), R(36, item=3)), _RF, is_refusal=True, needs=(NEEDS_REASONS,),
+        _l("Refused: internal affairs information"),
+        "deny_internal",
+        _F.REFUSED,
+        (R(16, 1), R(36, item=3)),
+        _RF,
+        is_refusal=True,
+        needs=(NEEDS_REASONS,),
     ),
     Outcome.DENY_PROCESS: OutcomeInfo(
-        _l("Refused: process information"), "deny_process", _F.REFUSED, (R(16, 2), R(36, item=3)), _RF,
-        is_refusal=True, needs=(NEEDS_REASONS,),
+        _l("Refused: process information"),
+        "deny_process",
+        _F.REFUSED,
+        (R(16, 2), R(36, item=3)),
+        _RF,
+        is_refusal=True,
+        needs=(NEEDS_REASONS,),
     ),
     Outcome.DENY_CASE_FILE: OutcomeInfo(
-        _l("Refused: administrative enforcement case file"), "deny_case_file", _F.REFUSED,
-        (R(16, 2), R(36, item=3)), _RF, is_refusal=True, needs=(NEEDS_REASONS,),
+        _l("Refused: administrative enforcement case file"),
+        "deny_case_file",
+        _F.REFUSED,
+        (R(16, 2), R(36, item=3)),
+        _RF,
+        is_refusal=True,
+        needs=(NEEDS_REASONS,),
     ),
     # Art. 36(7) directs the applicant to a special procedure. It is counted under 不予公开 8 in the annual
     # report, but it is not a refusal under Arts. 14–16, so the ordinary remedy clause applies
     # (法释〔2025〕8号 ties reconsideration-first to Arts. 14–16; confirm locally, see rules-china §10.7).
     Outcome.DENY_QUERY: OutcomeInfo(
-        _l("Governed by a special procedure (administrative query)"), "deny_query", _F.SPECIAL_PROCEDURE,
-        (R(36, item=7),), _ORD, needs=(NEEDS_CHANNEL,),
+        _l("Governed by a special procedure (administrative query)"),
+        "deny_query",
+        _F.SPECIAL_PROCEDURE,
+        (R(36, item=7),),
+        _ORD,
+        needs=(NEEDS_CHANNEL,),
     ),
     Outcome.NOT_EXIST: OutcomeInfo(
         _l("Information does not exist"), "na_not_held", _F.NOT_EXIST, (R(36, item=4),), _ORD
     ),
     Outcome.NOT_OURS: OutcomeInfo(
-        _l("Not this agency's to disclose"), "na_not_held", _F.NOT_OURS, (R(36, item=5),), _ORD,
+        _l("Not this agency's to disclose"),
+        "na_not_held",
+        _F.NOT_OURS,
+        (R(36, item=5),),
+        _ORD,
         needs=(NEEDS_REASONS, NEEDS_RESPONSIBLE_AGENCY),
     ),
     Outcome.NEED_CREATE: OutcomeInfo(
-        _l("No existing information; would have to be created"), "na_need_create", _F.NEED_CREATE, (R(38),),
+        _l("No existing information; would have to be created"),
+        "na_need_create",
+        _F.NEED_CREATE,
+        (R(38),),
         _ORD,
     ),
     Outcome.UNCLEAR_AFTER_SUPPLEMENT: OutcomeInfo(
         _l("Still unclear after supplementation"), "na_unclear", _F.UNCLEAR, (R(30),), _ORD
     ),
     Outcome.PETITION: OutcomeInfo(
-        _l("Petition, complaint or report: not handled as an application"), "np_petition", _F.NOT_HANDLED,
-        (R(39, 1),), _ORD, needs=(NEEDS_CHANNEL,),
+        _l("Petition, complaint or report: not handled as an application"),
+        "np_petition",
+        _F.NOT_HANDLED,
+        (R(39, 1),),
+        _ORD,
+        needs=(NEEDS_CHANNEL,),
     ),
-    Outcome.REPEAT: OutcomeInfo(
-        _l("Repeated application"), "np_repeat", _F.REPEAT, (R(36, item=6),), _ORD
-    ),
+    Outcome.REPEAT: OutcomeInfo(_l("Repeated application"), "np_repeat", _F.REPEAT, (R(36, item=6),), _ORD),
     Outcome.PUBLICATION: OutcomeInfo(
-        _l("Request for a public publication"), "np_publication", _F.NOT_HANDLED, (R(39, 2),), _ORD,
+        _l("Request for a public publication"),
+        "np_publication",
+        _F.NOT_HANDLED,
+        (R(39, 2),),
+        _ORD,
         needs=(NEEDS_LOCATION,),
     ),
     Outcome.MASS: OutcomeInfo(
-        _l("Unreasonably numerous or frequent requests"), "np_mass", _F.NOT_HANDLED, (R(35),), _ORD,
+        _l("Unreasonably numerous or frequent requests"),
+        "np_mass",
+        _F.NOT_HANDLED,
+        (R(35),),
+        _ORD,
         needs=(NEEDS_REASONS,),
     ),
     # The 条例 names no article for confirmation / re-issue requests; they fall outside Art. 2's definition
     # of a request for existing information. Row (五)5 of the annual report.
     Outcome.CONFIRM: OutcomeInfo(
-        _l("Request to confirm or re-issue information already obtained"), "np_confirm", _F.NOT_HANDLED,
-        (R(2),), _ORD, needs=(NEEDS_REASONS,),
+        _l("Request to confirm or re-issue information already obtained"),
+        "np_confirm",
+        _F.NOT_HANDLED,
+        (R(2),),
+        _ORD,
+        needs=(NEEDS_REASONS,),
     ),
     Outcome.NO_SUPPLEMENT: OutcomeInfo(
         _l("Ended: not supplemented in time"), "oth_no_supplement", _F.ENDED_NO_SUPPLEMENT, (R(30),), _ORD
     ),
     Outcome.FEE_UNPAID: OutcomeInfo(
-        _l("Ended: processing fee not paid in time"), "oth_fee_unpaid", _F.ENDED_FEE_UNPAID,
-        (R(42), Citation(Law.FEE_MEASURES, 6)), _ORD,
+        _l("Ended: processing fee not paid in time"),
+        "oth_fee_unpaid",
+        _F.ENDED_FEE_UNPAID,
+        (R(42), Citation(Law.FEE_MEASURES, 6)),
+        _ORD,
     ),
     Outcome.OTHER: OutcomeInfo(_l("Other"), "oth_other", _F.OTHER, (), _ORD, needs=(NEEDS_REASONS,)),
 }
 
 # Annual-report row order (rules-china §3.3): also the precedence when a case has no disclosed item.
 REPORT_ROW_ORDER = (
-    "granted", "partial", "deny_secret", "deny_law", "deny_safety", "deny_third_party", "deny_internal",
-    "deny_process", "deny_case_file", "deny_query", "na_not_held", "na_need_create", "na_unclear",
-    "np_petition", "np_repeat", "np_publication", "np_mass", "np_confirm", "oth_no_supplement",
-    "oth_fee_unpaid", "oth_other",
+    "granted",
+    "partial",
+    "deny_secret",
+    "deny_law",
+    "deny_safety",
+    "deny_third_party",
+    "deny_internal",
+    "deny_process",
+    "deny_case_file",
+    "deny_query",
+    "na_not_held",
+    "na_need_create",
+    "na_unclear",
+    "np_petition",
+    "np_repeat",
+    "np_publication",
+    "np_mass",
+    "np_confirm",
+    "oth_no_supplement",
+    "oth_fee_unpaid",
+    "oth_other",
 )
 _PRECEDENCE = {o: (REPORT_ROW_ORDER.index(OUTCOMES[o].report_row), i) for i, o in enumerate(Outcome)}
 
@@ -307,7 +396,5 @@ def remedy_for(item_outcomes: Iterable[Outcome | str]) -> tuple[bool, bool]:
     """
     outcomes = [Outcome(o) for o in item_outcomes]
     has_refused = any(OUTCOMES[o].remedy is RemedyKind.RECONSIDERATION_FIRST for o in outcomes)
-    has_ordinary = any(
-        OUTCOMES[o].remedy is RemedyKind.ORDINARY or OUTCOMES[o].is_disclosure for o in outcomes
-    )
+    has_ordinary = any(OUTCOMES[o].remedy is RemedyKind.ORDINARY or OUTCOMES[o].is_disclosure for o in outcomes)
     return has_ordinary, has_refused

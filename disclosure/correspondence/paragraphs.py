@@ -24,13 +24,19 @@ _CLOSING = Slot("closing", _l("Closing paragraph"), "特此告知。")
 
 SLOTS: dict[LetterKind, tuple[Slot, ...]] = {
     LetterKind.RECEIPT: (
-        Slot("intro", _l("Note after the registration details"),
-             "本机关将依照《中华人民共和国政府信息公开条例》的规定办理你（单位）的申请。如需补正，本机关将一次性告知。"),
+        Slot(
+            "intro",
+            _l("Note after the registration details"),
+            "本机关将依照《中华人民共和国政府信息公开条例》的规定办理你（单位）的申请。如需补正，本机关将一次性告知。",
+        ),
         Slot("closing", _l("Closing paragraph"), ""),
     ),
     LetterKind.SUPPLEMENTATION_NOTICE: (
-        Slot("intro", _l("Guidance on supplementing"),
-             "请你（单位）按上述要求补正后，通过原申请渠道或者当面、邮寄方式提交本机关。"),
+        Slot(
+            "intro",
+            _l("Guidance on supplementing"),
+            "请你（单位）按上述要求补正后，通过原申请渠道或者当面、邮寄方式提交本机关。",
+        ),
         _CLOSING,
     ),
     LetterKind.EXTENSION_NOTICE: (Slot("intro", _l("Additional explanation"), ""), _CLOSING),
@@ -44,8 +50,7 @@ SLOTS: dict[LetterKind, tuple[Slot, ...]] = {
         Slot("closing", _l("Closing paragraph"), "特此函告。"),
     ),
     LetterKind.FEE_NOTICE: (
-        Slot("intro", _l("Note on the receipt and refunds"),
-             "缴费后请保留缴款凭证，本机关将开具财政票据。"),
+        Slot("intro", _l("Note on the receipt and refunds"), "缴费后请保留缴款凭证，本机关将开具财政票据。"),
         _CLOSING,
     ),
     LetterKind.REPLY: (
@@ -54,8 +59,11 @@ SLOTS: dict[LetterKind, tuple[Slot, ...]] = {
     ),
     LetterKind.PETITION_NOTICE: (Slot("intro", _l("Additional explanation"), ""), _CLOSING),
     LetterKind.PROOF_OF_SERVICE: (
-        Slot("intro", _l("Note printed on the form"),
-             "受送达人应当在送达回证上签名或者盖章，并注明签收日期。受送达人拒绝签收的，送达人应当注明情况。"),
+        Slot(
+            "intro",
+            _l("Note printed on the form"),
+            "受送达人应当在送达回证上签名或者盖章，并注明签收日期。受送达人拒绝签收的，送达人应当注明情况。",
+        ),
     ),
 }
 

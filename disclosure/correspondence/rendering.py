@@ -39,6 +39,7 @@ class RendererUnavailable(RuntimeError):
 # Start-up check
 # ---------------------------------------------------------------------------------------------------------
 
+
 def _fontconfig_families(pattern: str) -> list[str]:
     """Font families fontconfig lists for a pattern such as ':lang=zh-cn' (via libfontconfig, no binaries)."""
     lib_name = ctypes.util.find_library("fontconfig")
@@ -51,16 +52,13 @@ def _fontconfig_families(pattern: str) -> list[str]:
     fc.FcObjectSetAdd.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
     fc.FcFontList.restype = ctypes.c_void_p
     fc.FcFontList.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
-    fc.FcPatternGetString.argtypes = [
-        ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_char_p)
-    ]
+    fc.FcPatternGetString.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_char_p)]
     fc.FcFontSetDestroy.argtypes = [ctypes.c_void_p]
     fc.FcPatternDestroy.argtypes = [ctypes.c_void_p]
     fc.FcObjectSetDestroy.argtypes = [ctypes.c_void_p]
 
     class FcFontSet(ctypes.Structure):
-        _fields_ = [("nfont", ctypes.c_int), ("sfont", ctypes.c_int),
-                    ("fonts", ctypes.POINTER(ctypes.c_void_p))]
+        _fields_ = [("nfont", ctypes.c_int), ("sfont", ctypes.c_int), ("fonts", ctypes.POINTER(ctypes.c_void_p))]
 
     pat = fc.FcNameParse(pattern.encode())
     objset = fc.FcObjectSetCreate()
@@ -99,11 +97,15 @@ def check_renderer() -> list[str]:
     problems = []
     families = cjk_families()
     if not families:
-        problems.append("no font covering Simplified Chinese is installed (install fonts-noto-cjk): Chinese "
-                        "text would print as empty boxes")
+        problems.append(
+            "no font covering Simplified Chinese is installed (install fonts-noto-cjk): Chinese "
+            "text would print as empty boxes"
+        )
     if not harfbuzz_subsetting():
-        problems.append("HarfBuzz subsetting (libharfbuzz-subset0, HarfBuzz >= 4.1) is missing: fonts would be "
-                        "subset with fontTools, 10-50 times slower")
+        problems.append(
+            "HarfBuzz subsetting (libharfbuzz-subset0, HarfBuzz >= 4.1) is missing: fonts would be "
+            "subset with fontTools, 10-50 times slower"
+        )
     if problems:
         raise RendererUnavailable("letter renderer refused to start: " + "; ".join(problems))
     return families
@@ -112,6 +114,7 @@ def check_renderer() -> list[str]:
 # ---------------------------------------------------------------------------------------------------------
 # The URL fetcher
 # ---------------------------------------------------------------------------------------------------------
+
 
 def _make_fetcher_class():
     import weasyprint
@@ -149,6 +152,7 @@ def _make_fetcher_class():
 # ---------------------------------------------------------------------------------------------------------
 # Jinja environment and filters
 # ---------------------------------------------------------------------------------------------------------
+
 
 def cn_date(value: dt.date | None) -> str:
     """GB/T 9704 成文日期: Arabic numerals, full year, no leading zeros: 2026年3月5日."""
@@ -202,6 +206,7 @@ def jinja_env() -> jinja2.Environment:
 # The renderer: one per process
 # ---------------------------------------------------------------------------------------------------------
 
+
 class Renderer:
     """Holds the FontConfiguration, the fetcher and the parsed stylesheets for the life of the process."""
 
@@ -239,15 +244,15 @@ class Renderer:
 
     def write_pdf(self, html: str, kind: str, *, variant: str | None = PDF_VARIANT) -> bytes:
         with self.lock:
-            doc = self._weasyprint.HTML(
-                string=html, base_url=str(ASSETS_DIR) + "/", url_fetcher=self.fetcher
-            )
+            doc = self._weasyprint.HTML(string=html, base_url=str(ASSETS_DIR) + "/", url_fetcher=self.fetcher)
             # The PDF/A output intent uses our own, once-loaded sRGB profile: WeasyPrint 70 opens its bundled
             # profile on every PDF/A render and never closes the file (a ResourceWarning per letter).
             options = {"pdf_variant": variant, "output_intent": SRGB_PROFILE} if variant else {}
             return doc.write_pdf(
-                stylesheets=self.stylesheets(kind), font_config=self.font_config,
-                color_profiles=self.color_profiles if variant else None, **options
+                stylesheets=self.stylesheets(kind),
+                font_config=self.font_config,
+                color_profiles=self.color_profiles if variant else None,
+                **options,
             )
 
 

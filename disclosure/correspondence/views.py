@@ -51,14 +51,21 @@ def _form_error(form, exc: DomainError, default_field: str) -> None:
 def _pdf_response(letter: Letter) -> Response:
     """The frozen bytes, identical on every download (ETag = SHA-256)."""
     data = service.letter_pdf(letter)
-    resp = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"{kind_info(letter.kind).file_stem}-{letter.number}.pdf", etag=letter.sha256,
-                     conditional=True, max_age=0)
+    resp = send_file(
+        io.BytesIO(data),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{kind_info(letter.kind).file_stem}-{letter.number}.pdf",
+        etag=letter.sha256,
+        conditional=True,
+        max_age=0,
+    )
     resp.headers["Cache-Control"] = "private, no-store"
     return resp
 
 
 # --- public -----------------------------------------------------------------------------------------------------
+
 
 @bp.route("/letters/verify")
 @public
@@ -72,8 +79,9 @@ def verify():
     if searched and form.validate():
         letter = service.verify(form.number.data, form.code.data)
         result = service.public_summary(letter) if letter else None
-    return render_template("correspondence/verify.html", form=form, result=result, searched=searched,
-                           LetterStatus=LetterStatus)
+    return render_template(
+        "correspondence/verify.html", form=form, result=result, searched=searched, LetterStatus=LetterStatus
+    )
 
 
 @bp.route("/letters/style/<kind>.css")
@@ -105,21 +113,26 @@ PREVIEW_CSS = """
 def preview_response(kind: LetterKind | str, agency, context) -> Response:
     """An HTML preview of a draft letter, for staff while drafting (workflows call this from their views)."""
     kind = LetterKind(kind)
-    html = service.render_html(kind, agency, context,
-                               stylesheet_urls=[url_for("letters.stylesheet", kind=kind.value)])
+    html = service.render_html(kind, agency, context, stylesheet_urls=[url_for("letters.stylesheet", kind=kind.value)])
     return Response(html, mimetype="text/html")
 
 
 def draft_pdf_response(kind: LetterKind | str, agency, context) -> Response:
     """The exact PDF reviewers approve (number and verification code are added at issue)."""
     data = service.render_pdf(kind, agency, context)
-    resp = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=False,
-                     download_name=f"{kind_info(kind).file_stem}-draft.pdf", max_age=0)
+    resp = send_file(
+        io.BytesIO(data),
+        mimetype="application/pdf",
+        as_attachment=False,
+        download_name=f"{kind_info(kind).file_stem}-draft.pdf",
+        max_age=0,
+    )
     resp.headers["Cache-Control"] = "private, no-store"
     return resp
 
 
 # --- applicants -------------------------------------------------------------------------------------------------
+
 
 @bp.route("/my/letters/<int:letter_id>.pdf")
 @applicant_required
@@ -137,6 +150,7 @@ def my_letter_pdf(letter_id: int):
 
 # --- staff ------------------------------------------------------------------------------------------------------
 
+
 def _agency_scope() -> int | None:
     return None if current_user.is_sys_admin else current_user.agency_id
 
@@ -151,8 +165,9 @@ def letter_list():
     number = (request.args.get("number") or "").strip()
     if number:
         q = q.where(Letter.number.contains(service.normalise_number(number)))
-    return render_template("correspondence/list.html", letters=db.session.execute(q).scalars().all(),
-                           number=number, KINDS=KINDS)
+    return render_template(
+        "correspondence/list.html", letters=db.session.execute(q).scalars().all(), number=number, KINDS=KINDS
+    )
 
 
 @bp.route("/staff/letters/<int:letter_id>")
@@ -160,9 +175,14 @@ def letter_list():
 def letter_detail(letter_id: int):
     letter = staff_object(db.session.get(Letter, letter_id))
     return render_template(
-        "correspondence/detail.html", letter=letter, info=kind_info(letter.kind),
-        void_form=VoidForm(), email_form=EmailForm(), delivery_form=DeliveryForm(),
-        events=events_for("letter", letter.id), LetterStatus=LetterStatus,
+        "correspondence/detail.html",
+        letter=letter,
+        info=kind_info(letter.kind),
+        void_form=VoidForm(),
+        email_form=EmailForm(),
+        delivery_form=DeliveryForm(),
+        events=events_for("letter", letter.id),
+        LetterStatus=LetterStatus,
         corrected_by=db.session.execute(db.select(Letter).where(Letter.corrects_id == letter.id)).scalars().all(),
     )
 
@@ -180,8 +200,10 @@ def letter_void(letter_id: int):
     form = VoidForm()
     if form.validate_on_submit():
         service.void_letter(letter, form.reason.data)
-        flash(_("Letter %(number)s is void. Its number stays recorded and is not reused.", number=letter.number),
-              "success")
+        flash(
+            _("Letter %(number)s is void. Its number stays recorded and is not reused.", number=letter.number),
+            "success",
+        )
     else:
         flash(_("Give the reason for voiding the letter."), "error")
     return redirect(url_for("letters.letter_detail", letter_id=letter.id))
@@ -206,9 +228,14 @@ def letter_delivery(letter_id: int):
     letter = staff_object(db.session.get(Letter, letter_id))
     form = DeliveryForm()
     if form.validate_on_submit():
-        service.record_delivery(letter, form.method.data, recipient=form.recipient.data or "",
-                                tracking_number=form.tracking_number.data or "",
-                                delivered_on=form.delivered_on.data, note=form.note.data or "")
+        service.record_delivery(
+            letter,
+            form.method.data,
+            recipient=form.recipient.data or "",
+            tracking_number=form.tracking_number.data or "",
+            delivered_on=form.delivered_on.data,
+            note=form.note.data or "",
+        )
         flash(_("The delivery is recorded."), "success")
     else:
         flash(_("The delivery could not be recorded: check the date and the fields."), "error")
@@ -217,10 +244,12 @@ def letter_delivery(letter_id: int):
 
 # --- agency administrators ----------------------------------------------------------------------------------------
 
+
 def _admin_agency() -> Agency:
     agency_id = request.args.get("agency_id", type=int) if current_user.is_sys_admin else None
-    agency = db.session.get(Agency, agency_id or current_user.agency_id) if (agency_id or current_user.agency_id) \
-        else None
+    agency = (
+        db.session.get(Agency, agency_id or current_user.agency_id) if (agency_id or current_user.agency_id) else None
+    )
     return staff_object(agency, "id")
 
 
@@ -268,10 +297,19 @@ def settings():
             _form_error(form, exc, field)
         else:
             flash(_("The letter settings are saved."), "success")
-            return redirect(url_for("letters.settings", **({"agency_id": agency.id}
-                                                           if current_user.is_sys_admin else {})))
-    return render_template("correspondence/settings.html", form=form, agency=agency, row=row, SLOTS=SLOTS,
-                           SERIES_LABELS=SERIES_LABELS, KINDS=KINDS, events=events_for("agency", agency.id))
+            return redirect(
+                url_for("letters.settings", **({"agency_id": agency.id} if current_user.is_sys_admin else {}))
+            )
+    return render_template(
+        "correspondence/settings.html",
+        form=form,
+        agency=agency,
+        row=row,
+        SLOTS=SLOTS,
+        SERIES_LABELS=SERIES_LABELS,
+        KINDS=KINDS,
+        events=events_for("agency", agency.id),
+    )
 
 
 @bp.route("/admin/letters/sample/<kind>")

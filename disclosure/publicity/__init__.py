@@ -25,14 +25,33 @@ def init_app(app: Flask) -> None:
     nav.register(app, "public", _l("Licensing and penalties"), "publicity_public.search", order=40)
     clerks = [Role.PUBLICITY_CLERK, Role.CREDIT_SUPERVISOR, Role.AGENCY_ADMIN]
     nav.register(app, "staff", _l("Double publicity records"), "publicity.records", roles=clerks, order=50)
-    nav.register(app, "staff", _l("Import licensing/penalty files"), "publicity.imports",
-                 roles=[Role.PUBLICITY_CLERK, Role.AGENCY_ADMIN], order=51)
-    nav.register(app, "staff", _l("Matter catalogue"), "publicity.matters", roles=[*clerks, Role.SECRECY_REVIEWER],
-                 order=52)
-    nav.register(app, "staff", _l("Publicity supervision"), "publicity.dashboard",
-                 roles=[Role.CREDIT_SUPERVISOR, Role.AGENCY_ADMIN], order=53)
-    nav.register(app, "admin", _l("Publicity code lists and periods"), "publicity_admin.settings",
-                 roles=[Role.SYS_ADMIN], order=65)
+    nav.register(
+        app,
+        "staff",
+        _l("Import licensing/penalty files"),
+        "publicity.imports",
+        roles=[Role.PUBLICITY_CLERK, Role.AGENCY_ADMIN],
+        order=51,
+    )
+    nav.register(
+        app, "staff", _l("Matter catalogue"), "publicity.matters", roles=[*clerks, Role.SECRECY_REVIEWER], order=52
+    )
+    nav.register(
+        app,
+        "staff",
+        _l("Publicity supervision"),
+        "publicity.dashboard",
+        roles=[Role.CREDIT_SUPERVISOR, Role.AGENCY_ADMIN],
+        order=53,
+    )
+    nav.register(
+        app,
+        "admin",
+        _l("Publicity code lists and periods"),
+        "publicity_admin.settings",
+        roles=[Role.SYS_ADMIN],
+        order=65,
+    )
 
 
 def _recompute(years=None):

@@ -22,9 +22,15 @@ from disclosure.publicity.validation import RecordValidator, matter_refs
 
 MAX_BATCH = 1000
 SCOPE = "publicity:write"
-RESPONSES = {201: "created (single record)", 200: "per-record results", 400: "malformed request",
-             401: "missing or invalid token", 403: "token without the publicity:write scope",
-             413: "batch too large", 422: "the single record was rejected"}
+RESPONSES = {
+    201: "created (single record)",
+    200: "per-record results",
+    400: "malformed request",
+    401: "missing or invalid token",
+    403: "token without the publicity:write scope",
+    413: "batch too large",
+    422: "the single record was rejected",
+}
 
 bp = APIBlueprint("publicity_api", __name__, url_prefix="/api/v1/publicity", tag="Double publicity")
 
@@ -34,7 +40,7 @@ def _push(kind: Kind):
     single = isinstance(body, dict) and "records" not in body
     items = [body] if single else (body.get("records") if isinstance(body, dict) else body)
     if not isinstance(items, list) or not items:
-        return {"error": _("Send one record as a JSON object, or {\"records\": [...]} for a batch.")}, 400
+        return {"error": _('Send one record as a JSON object, or {"records": [...]} for a batch.')}, 400
     if len(items) > MAX_BATCH:
         return {"error": _("A batch holds at most %(n)d records.", n=MAX_BATCH)}, 413
     results = push_records(kind, current_token().agency_id, items)
@@ -74,29 +80,53 @@ def push_records(kind: Kind, agency_id: int, items: list) -> list[dict]:
     seen: set[str] = set()
     for index, item in enumerate(items):
         if not isinstance(item, dict):
-            results.append({"index": index, "status": "rejected",
-                            "errors": [{"field": "", "message": _("A record is a JSON object keyed by field "
-                                                                  "codes.")}]})
+            results.append(
+                {
+                    "index": index,
+                    "status": "rejected",
+                    "errors": [{"field": "", "message": _("A record is a JSON object keyed by field codes.")}],
+                }
+            )
             continue
         raw = {k: (v if v is None or isinstance(v, str | int | float) else str(v)) for k, v in item.items()}
         result = validator.validate(raw)
         if result.values is not None and result.values["decision_no"] in seen:
-            result.values, result.errors = None, [(f"{'XK' if kind is Kind.LICENSING else 'CF'}_WSH",
-                                                   _("The decision number is repeated in this batch."))]
+            result.values, result.errors = (
+                None,
+                [
+                    (
+                        f"{'XK' if kind is Kind.LICENSING else 'CF'}_WSH",
+                        _("The decision number is repeated in this batch."),
+                    )
+                ],
+            )
         if result.values is None:
-            results.append({"index": index, "status": "rejected",
-                            "errors": [{"field": c, "message": m} for c, m in result.errors]})
+            results.append(
+                {"index": index, "status": "rejected", "errors": [{"field": c, "message": m} for c, m in result.errors]}
+            )
             continue
         seen.add(result.values["decision_no"])
         try:
             with db.session.begin_nested():
                 record, action = save_record(agency, kind, result, channel="api", rules=rules, due_dates=due_dates)
         except DomainError as exc:  # e.g. a decision date outside the working-day calendar
-            results.append({"index": index, "status": "rejected",
-                            "errors": [{"field": exc.field or "", "message": str(exc.message)}]})
+            results.append(
+                {
+                    "index": index,
+                    "status": "rejected",
+                    "errors": [{"field": exc.field or "", "message": str(exc.message)}],
+                }
+            )
             continue
-        results.append({"index": index, "status": action, "id": record.id, "decision_no": record.decision_no,
-                        "publicity_status": record.status})
+        results.append(
+            {
+                "index": index,
+                "status": action,
+                "id": record.id,
+                "decision_no": record.decision_no,
+                "publicity_status": record.status,
+            }
+        )
     return results
 
 

@@ -54,8 +54,10 @@ def rows_for(records, kind: Kind, *, public: bool):
             if f.attr == "publicity_end" and value is None:
                 value = r.max_until
             row.append(_cell(value))
-        row += [STATUS_LABELS.get(r.status, r.status), _cell(r.end_reason if r.status in (
-            RecordStatus.WITHDRAWN, RecordStatus.REPAIRED) else "")]
+        row += [
+            STATUS_LABELS.get(r.status, r.status),
+            _cell(r.end_reason if r.status in (RecordStatus.WITHDRAWN, RecordStatus.REPAIRED) else ""),
+        ]
         yield row
 
 
@@ -75,16 +77,21 @@ def render(rows, fmt: str) -> bytes:
     return out.getvalue()
 
 
-def export_records(*, kind: Kind, fmt: str, agency_id: int | None, changed_only: bool, public: bool,
-                   user=None) -> ExportRun:
+def export_records(
+    *, kind: Kind, fmt: str, agency_id: int | None, changed_only: bool, public: bool, user=None
+) -> ExportRun:
     """Write an export file and remember where it ended, for the next "changed since" export."""
     until = utcnow()
     since = None
     if changed_only:
         since = db.session.execute(
-            select(ExportRun.until).where(ExportRun.kind == kind.value, ExportRun.agency_id.is_(agency_id)
-                                          if agency_id is None else ExportRun.agency_id == agency_id)
-            .order_by(ExportRun.until.desc()).limit(1)
+            select(ExportRun.until)
+            .where(
+                ExportRun.kind == kind.value,
+                ExportRun.agency_id.is_(agency_id) if agency_id is None else ExportRun.agency_id == agency_id,
+            )
+            .order_by(ExportRun.until.desc())
+            .limit(1)
         ).scalar_one_or_none()
     stmt = select(PublicityRecord).where(PublicityRecord.kind == kind.value, PublicityRecord.updated_at <= until)
     if agency_id is not None:
@@ -98,17 +105,35 @@ def export_records(*, kind: Kind, fmt: str, agency_id: int | None, changed_only:
     data = render(counter, fmt)
     stamp = until.strftime("%Y%m%d%H%M%S")
     name = f"{'XK' if kind is Kind.LICENSING else 'CF'}-{'public' if public else 'platform'}-{stamp}.{fmt}"
-    stored = store(data, original_name=name, content_type=XLSX_TYPE if fmt == "xlsx" else "text/csv",
-                   agency_id=agency_id, uploaded_by_id=getattr(user, "id", None))
+    stored = store(
+        data,
+        original_name=name,
+        content_type=XLSX_TYPE if fmt == "xlsx" else "text/csv",
+        agency_id=agency_id,
+        uploaded_by_id=getattr(user, "id", None),
+    )
     db.session.flush()
-    run = ExportRun(agency_id=agency_id, kind=kind.value, fmt=fmt, changed_only=changed_only, since=since,
-                    until=until, row_count=counter.n - 1, file_id=stored.id,
-                    created_by_id=getattr(user, "id", None))
+    run = ExportRun(
+        agency_id=agency_id,
+        kind=kind.value,
+        fmt=fmt,
+        changed_only=changed_only,
+        since=since,
+        until=until,
+        row_count=counter.n - 1,
+        file_id=stored.id,
+        created_by_id=getattr(user, "id", None),
+    )
     if not public:
         db.session.add(run)
         db.session.flush()
-        audit.record("publicity.export", object_type="publicity_export", object_id=run.id, agency_id=agency_id,
-                     after={"kind": kind.value, "fmt": fmt, "changed_only": changed_only, "rows": run.row_count})
+        audit.record(
+            "publicity.export",
+            object_type="publicity_export",
+            object_id=run.id,
+            agency_id=agency_id,
+            after={"kind": kind.value, "fmt": fmt, "changed_only": changed_only, "rows": run.row_count},
+        )
     return run
 
 

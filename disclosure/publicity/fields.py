@@ -40,8 +40,15 @@ def _counterpart(prefix: str) -> list[Field]:
     p = prefix
     return [
         Field(f"{p}_XDR_MC", "行政相对人名称", "counterpart_name", required=True),
-        Field(f"{p}_XDR_LB", "行政相对人类别", "counterpart_category", FieldType.CODE, 20,
-              code_list="counterpart_category", required=True),
+        Field(
+            f"{p}_XDR_LB",
+            "行政相对人类别",
+            "counterpart_category",
+            FieldType.CODE,
+            20,
+            code_list="counterpart_category",
+            required=True,
+        ),
         Field(f"{p}_XDR_SHXYM", "行政相对人代码_1（统一社会信用代码）", "credit_code", max_length=18),
         Field(f"{p}_XDR_GSZC", "行政相对人代码_2（工商注册号）", "reg_no", max_length=50),
         Field(f"{p}_XDR_ZZJG", "行政相对人代码_3（组织机构代码）", "org_code", max_length=9),
@@ -49,8 +56,15 @@ def _counterpart(prefix: str) -> list[Field]:
         Field(f"{p}_XDR_SYDW", "行政相对人代码_5（事业单位证书号）", "institution_no", max_length=50),
         Field(f"{p}_XDR_SHZZ", "行政相对人代码_6（社会组织登记证号）", "social_org_no", max_length=50),
         Field(f"{p}_FRDB", "法定代表人", "legal_rep", max_length=50),
-        Field(f"{p}_FR_ZJLX", "法定代表人证件类型", "legal_rep_doc_type", FieldType.CODE, 40,
-              code_list="document_type", public=False),
+        Field(
+            f"{p}_FR_ZJLX",
+            "法定代表人证件类型",
+            "legal_rep_doc_type",
+            FieldType.CODE,
+            40,
+            code_list="document_type",
+            public=False,
+        ),
         # Legal representatives' ID numbers are never public (rules §5.5).
         Field(f"{p}_FR_ZJHM", "法定代表人证件号码", "legal_rep_doc_no", max_length=64, public=False),
         Field(f"{p}_XDR_ZJLX", "证件类型", "doc_type", FieldType.CODE, 40, code_list="document_type"),
@@ -62,8 +76,7 @@ LICENSING_FIELDS: tuple[Field, ...] = (
     *_counterpart("XK"),
     Field("XK_XKWS", "行政许可决定文书名称", "document_name", max_length=64, required=True),
     Field("XK_WSH", "行政许可决定文书号", "decision_no", max_length=64, required=True),
-    Field("XK_XKLB", "许可类别", "licence_category", FieldType.CODE, 40, code_list="licence_category",
-          required=True),
+    Field("XK_XKLB", "许可类别", "licence_category", FieldType.CODE, 40, code_list="licence_category", required=True),
     Field("XK_XKZS", "许可证书名称", "certificate_name", max_length=64),
     Field("XK_XKBH", "许可编号", "licence_no", max_length=64),
     Field("XK_NR", "许可内容", "content", max_length=4000, required=True),
@@ -84,8 +97,9 @@ PENALTY_FIELDS: tuple[Field, ...] = (
     Field("CF_WFXW", "违法行为类型", "violation_type", max_length=2000, required=True),
     Field("CF_SY", "违法事实", "facts", max_length=4000, required=True),
     Field("CF_YJ", "处罚依据", "basis", max_length=2000, required=True),
-    Field("CF_CFLB", "处罚类别", "penalty_categories", FieldType.CODE, 200, code_list="penalty_category",
-          required=True),
+    Field(
+        "CF_CFLB", "处罚类别", "penalty_categories", FieldType.CODE, 200, code_list="penalty_category", required=True
+    ),
     Field("CF_NR", "处罚内容", "content", max_length=4000, required=True),
     Field("CF_NR_FK", "罚款金额（万元）", "fine_amount", FieldType.AMOUNT),
     Field("CF_NR_WFFF", "没收违法所得、没收非法财物的金额（万元）", "confiscated_amount", FieldType.AMOUNT),

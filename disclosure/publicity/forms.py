@@ -25,16 +25,33 @@ from disclosure.publicity.rules import INDIVIDUAL_BUSINESS, LEGAL_PERSON, NATURA
 from disclosure.publicity.validation import EXTRA_MATTER, EXTRA_SEVERITY, EXTRA_SIMPLIFIED
 from disclosure.web.forms import choices as _choices
 
-KIND_CHOICES = _choices([(Kind.LICENSING.value, _l("Administrative licensing")), (Kind.PENALTY.value,
-                                                                          _l("Administrative penalty"))])
-COUNTERPART_CHOICES = _choices([(LEGAL_PERSON, _l("Legal person or other organisation")),
-                                (NATURAL_PERSON, _l("Natural person")),
-                                (INDIVIDUAL_BUSINESS, _l("Individual business"))])
+KIND_CHOICES = _choices(
+    [(Kind.LICENSING.value, _l("Administrative licensing")), (Kind.PENALTY.value, _l("Administrative penalty"))]
+)
+COUNTERPART_CHOICES = _choices(
+    [
+        (LEGAL_PERSON, _l("Legal person or other organisation")),
+        (NATURAL_PERSON, _l("Natural person")),
+        (INDIVIDUAL_BUSINESS, _l("Individual business")),
+    ]
+)
 SCOPE_CHOICES = _choices([("public", _l("Public")), ("government", _l("Government only"))])
-WITHDRAWAL_CHOICES = _choices([("changed", _l("Decision changed")), ("revoked", _l("Decision revoked")),
-                               ("unlawful", _l("Confirmed unlawful")), ("void", _l("Confirmed void"))])
-SEVERITY_CHOICES = _choices([("", _l("Determined from the penalty")), ("minor", _l("Minor")),
-                             ("general", _l("General")), ("serious", _l("Serious"))])
+WITHDRAWAL_CHOICES = _choices(
+    [
+        ("changed", _l("Decision changed")),
+        ("revoked", _l("Decision revoked")),
+        ("unlawful", _l("Confirmed unlawful")),
+        ("void", _l("Confirmed void")),
+    ]
+)
+SEVERITY_CHOICES = _choices(
+    [
+        ("", _l("Determined from the penalty")),
+        ("minor", _l("Minor")),
+        ("general", _l("General")),
+        ("serious", _l("Serious")),
+    ]
+)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -59,18 +76,23 @@ def record_form_class(kind: Kind, rules, matters, departments):
             setattr(RecordForm, field_name(f.code), SelectField(label, choices=choices, validate_choice=False))
         elif f.type is FieldType.CODE and f.attr == "penalty_categories":
             choices = _choices(rules.codes[f.code_list].labels.items() if f.code_list in rules.codes else [])
-            setattr(RecordForm, field_name(f.code), MultiCheckboxField(label, choices=choices,
-                                                                         validate_choice=False))
+            setattr(RecordForm, field_name(f.code), MultiCheckboxField(label, choices=choices, validate_choice=False))
         elif f.type is FieldType.DATE:
             setattr(RecordForm, field_name(f.code), StringField(label, render_kw={"type": "date"}))
         elif f.max_length > 300:
             setattr(RecordForm, field_name(f.code), TextAreaField(label, render_kw={"rows": 3}))
         else:
             setattr(RecordForm, field_name(f.code), StringField(label))
-    RecordForm.matter = SelectField(_l("Matter of the catalogue"), choices=_choices(
-        [("", "—")] + [(m.name, m.name) for m in matters]), validate_choice=False)
-    RecordForm.department = SelectField(_l("Department"), choices=_choices(
-        [("", "—")] + [(str(d.id), d.name) for d in departments]), validate_choice=False)
+    RecordForm.matter = SelectField(
+        _l("Matter of the catalogue"),
+        choices=_choices([("", "—")] + [(m.name, m.name) for m in matters]),
+        validate_choice=False,
+    )
+    RecordForm.department = SelectField(
+        _l("Department"),
+        choices=_choices([("", "—")] + [(str(d.id), d.name) for d in departments]),
+        validate_choice=False,
+    )
     if kind is Kind.PENALTY:
         RecordForm.severity = SelectField(_l("Severity"), choices=SEVERITY_CHOICES, validate_choice=False)
         RecordForm.simplified = BooleanField(_l("Decided by simplified procedure (never public)"))
@@ -113,8 +135,9 @@ class ImportForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     withdrawal_kind = SelectField(_l("Why the decision is withdrawn"), choices=WITHDRAWAL_CHOICES)
-    changed_on = DateField(_l("Date the decision was changed, revoked or found unlawful or void"),
-                           validators=[InputRequired()])
+    changed_on = DateField(
+        _l("Date the decision was changed, revoked or found unlawful or void"), validators=[InputRequired()]
+    )
     reason = TextAreaField(_l("Reason (published on the site)"), validators=[DataRequired(), Length(max=2000)])
 
 
@@ -141,9 +164,11 @@ class MatterForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    decision = RadioField(_l("Confidentiality review"), choices=_choices([
-        ("approve", _l("Approve: nothing secret, publish")), ("reject", _l("Send back"))]),
-        validators=[InputRequired()])
+    decision = RadioField(
+        _l("Confidentiality review"),
+        choices=_choices([("approve", _l("Approve: nothing secret, publish")), ("reject", _l("Send back"))]),
+        validators=[InputRequired()],
+    )
     comment = TextAreaField(_l("Comment"), validators=[Length(max=2000)])
 
 
@@ -152,15 +177,19 @@ class ResponsibilityForm(FlaskForm):
     leader_title = StringField(_l("Leader's position"), validators=[Optional(), Length(max=100)])
     section_name = StringField(_l("Responsible section"), validators=[DataRequired(), Length(max=120)])
     person_name = StringField(_l("Responsible person"), validators=[DataRequired(), Length(max=60)])
-    person_phone = StringField(_l("Responsible person's phone"), validators=[
-        DataRequired(), Regexp(r"^[0-9+\-() ]{7,40}$", message=_l("Enter a phone number."))])
+    person_phone = StringField(
+        _l("Responsible person's phone"),
+        validators=[DataRequired(), Regexp(r"^[0-9+\-() ]{7,40}$", message=_l("Enter a phone number."))],
+    )
 
 
 class SettingsForm(FlaskForm):
-    due_working_days = IntegerField(_l("Publication deadline (working days after the decision)"),
-                                    validators=[InputRequired(), NumberRange(1, 60)])
-    withdraw_working_days = IntegerField(_l("Withdrawal deadline (working days)"),
-                                         validators=[InputRequired(), NumberRange(1, 30)])
+    due_working_days = IntegerField(
+        _l("Publication deadline (working days after the decision)"), validators=[InputRequired(), NumberRange(1, 60)]
+    )
+    withdraw_working_days = IntegerField(
+        _l("Withdrawal deadline (working days)"), validators=[InputRequired(), NumberRange(1, 30)]
+    )
     latest_days = IntegerField(_l("Days in the latest list"), validators=[InputRequired(), NumberRange(1, 90)])
     long_term_date = DateField(_l("Date meaning long-term"), validators=[InputRequired()])
 

@@ -35,8 +35,13 @@ from disclosure.publicity.validation import EXTRA_MATTER, RecordValidator, matte
 CHUNK = 1000
 PREVIEW_ERRORS = 200
 ERROR_COLUMN, ROW_COLUMN = "错误原因", "原行号"
-MATTER_HEADERS = {"MATTER": EXTRA_MATTER, "matter": EXTRA_MATTER, "事项名称": EXTRA_MATTER, "事项编码": EXTRA_MATTER,
-                  "事项": EXTRA_MATTER}
+MATTER_HEADERS = {
+    "MATTER": EXTRA_MATTER,
+    "matter": EXTRA_MATTER,
+    "事项名称": EXTRA_MATTER,
+    "事项编码": EXTRA_MATTER,
+    "事项": EXTRA_MATTER,
+}
 IGNORED_HEADERS = {ERROR_COLUMN, ROW_COLUMN}
 XLSX, CSV = "xlsx", "csv"
 
@@ -58,8 +63,9 @@ def inspect_upload(data: bytes) -> str:
     if not data:
         raise DomainError(_l("The file is empty."))
     if len(data) > lim["max_bytes"]:
-        raise DomainError(_l("The file is larger than %(mb)d MB. Split it into several files.",
-                             mb=lim["max_bytes"] // (1024 * 1024)))
+        raise DomainError(
+            _l("The file is larger than %(mb)d MB. Split it into several files.", mb=lim["max_bytes"] // (1024 * 1024))
+        )
     if data[:4] == b"PK\x03\x04":
         _inspect_zip(data, lim)
         return XLSX
@@ -88,15 +94,20 @@ def _inspect_zip(data: bytes, lim: dict) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise DomainError(_l("The spreadsheet is damaged or incomplete (truncated). Save it again and retry.")) \
-            from None
+        raise DomainError(
+            _l("The spreadsheet is damaged or incomplete (truncated). Save it again and retry.")
+        ) from None
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
         raise DomainError(_l("The file is a zip archive but not an Excel workbook (XLSX)."))
     total = sum(i.file_size for i in infos)
     if total > lim["max_uncompressed"]:
-        raise DomainError(_l("The workbook unpacks to more than %(mb)d MB and is refused.",
-                             mb=lim["max_uncompressed"] // (1024 * 1024)))
+        raise DomainError(
+            _l(
+                "The workbook unpacks to more than %(mb)d MB and is refused.",
+                mb=lim["max_uncompressed"] // (1024 * 1024),
+            )
+        )
     for i in infos:
         if i.file_size > 1024 * 1024 and i.file_size > lim["max_ratio"] * max(i.compress_size, 1):
             raise DomainError(_l("The workbook is compressed suspiciously well (a zip bomb?) and is refused."))
@@ -116,8 +127,9 @@ def read_rows(data: bytes, fmt: str) -> tuple[int, Iterator[list]]:
         try:
             text = decode_csv(data)
         except UnicodeDecodeError:
-            raise DomainError(_l("The CSV file is neither UTF-8 nor GB18030 text. Save it again as CSV UTF-8.")) \
-                from None
+            raise DomainError(
+                _l("The CSV file is neither UTF-8 nor GB18030 text. Save it again as CSV UTF-8.")
+            ) from None
         count = text.count("\n") + 1
         return count, iter(csv.reader(io.StringIO(text)))
     from python_calamine import CalamineWorkbook
@@ -154,8 +166,12 @@ def find_header(rows: list[list], kind: Kind) -> HeaderMap:
             return HeaderMap(idx, cols, unknown)
         if sum(1 for c in cells if c in other and c not in names) >= 3:
             raise DomainError(_l("The header row belongs to the other record type: choose the right type."))
-    raise DomainError(_l("No header row found: the first row must hold the national template's field names "
-                         "(Chinese names or field codes)."))
+    raise DomainError(
+        _l(
+            "No header row found: the first row must hold the national template's field names "
+            "(Chinese names or field codes)."
+        )
+    )
 
 
 @dataclass
@@ -182,14 +198,15 @@ def import_file(job: ImportJob, data: bytes, *, progress: Callable[[ImportJob], 
             break
     kind = Kind(job.kind)
     header = find_header(head, kind)
-    data_rows = _chain(head[header.row_index + 1:], rows_iter)
+    data_rows = _chain(head[header.row_index + 1 :], rows_iter)
     job.total_rows = max(total - header.row_index - 1, 0)
     if job.total_rows > lim["max_rows"]:
         raise DomainError(_l("The file has more than %(n)d rows. Split it into several files.", n=lim["max_rows"]))
     agency = db.session.get(Agency, job.agency_id)
     rules = load_rules()
-    validator = RecordValidator(kind, rules, matter_refs(agency.id, kind), today=today_china(),
-                                default_matter_id=job.default_matter_id)
+    validator = RecordValidator(
+        kind, rules, matter_refs(agency.id, kind), today=today_china(), default_matter_id=job.default_matter_id
+    )
     writer = _ChunkWriter(job, agency, kind, rules)
     report = ImportReport()
     for warning in header.unknown:
@@ -212,9 +229,20 @@ def import_file(job: ImportJob, data: bytes, *, progress: Callable[[ImportJob], 
     job.finished_at = utcnow()
     if report.invalid_rows or report.errors:
         job.error_file_id = write_error_file(job, kind, header, report).id
-    audit.record("publicity.import", object_type="publicity_import", object_id=job.id, agency_id=job.agency_id,
-                 after={"kind": job.kind, "file": job.filename, "created": report.created,
-                        "updated": report.updated, "unchanged": report.unchanged, "errors": job.error_count})
+    audit.record(
+        "publicity.import",
+        object_type="publicity_import",
+        object_id=job.id,
+        agency_id=job.agency_id,
+        after={
+            "kind": job.kind,
+            "file": job.filename,
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "errors": job.error_count,
+        },
+    )
     db.session.flush()
 
 
@@ -278,8 +306,10 @@ class _ChunkWriter:
             dno: (rid, digest)
             for rid, dno, digest in db.session.execute(
                 select(PublicityRecord.id, PublicityRecord.decision_no, PublicityRecord.content_hash).where(
-                    PublicityRecord.agency_id == self.agency.id, PublicityRecord.kind == self.kind.value,
-                    PublicityRecord.decision_no.in_(numbers))
+                    PublicityRecord.agency_id == self.agency.id,
+                    PublicityRecord.kind == self.kind.value,
+                    PublicityRecord.decision_no.in_(numbers),
+                )
             )
         }
         new_rows, changed = [], []
@@ -308,18 +338,29 @@ class _ChunkWriter:
     def _new_row(self, result) -> dict:
         values = column_values(self.kind, result)
         due, provisional = self.due_dates(values["decision_date"])
-        outcome = publicity_outcome({**result.values, "kind": self.kind}, self.rules, publish=self.job.publish,
-                                    due=due, today=self.today)
+        outcome = publicity_outcome(
+            {**result.values, "kind": self.kind}, self.rules, publish=self.job.publish, due=due, today=self.today
+        )
         published = outcome.status in (RecordStatus.PUBLISHED, RecordStatus.EXPIRED)
         row = dict.fromkeys(self.columns)
         row.update(values)
         row.update(
-            kind=self.kind.value, agency_id=self.agency.id, channel=self.job.channel, import_id=self.job.id,
-            due_date=due, due_provisional=provisional, status=outcome.status, timeliness=outcome.timeliness,
-            min_until=outcome.min_until, max_until=outcome.max_until,
-            published_at=self.now if published else None, published_on=self.today if published else None,
+            kind=self.kind.value,
+            agency_id=self.agency.id,
+            channel=self.job.channel,
+            import_id=self.job.id,
+            due_date=due,
+            due_provisional=provisional,
+            status=outcome.status,
+            timeliness=outcome.timeliness,
+            min_until=outcome.min_until,
+            max_until=outcome.max_until,
+            published_at=self.now if published else None,
+            published_on=self.today if published else None,
             ended_at=self.now if outcome.status == RecordStatus.EXPIRED else None,
-            created_at=self.now, updated_at=self.now, version=1,
+            created_at=self.now,
+            updated_at=self.now,
+            version=1,
             simplified_procedure=bool(values.get("simplified_procedure")),
         )
         return row
@@ -351,9 +392,13 @@ def write_error_file(job: ImportJob, kind: Kind, header: HeaderMap, report: Impo
         list_sheet.append([row_no, code, _label(kind, code) if code else "", message])
     buf = io.BytesIO()
     wb.save(buf)
-    stored = store(buf.getvalue(), original_name=f"import-{job.id}-errors.xlsx",
-                   content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   agency_id=job.agency_id, uploaded_by_id=job.created_by_id)
+    stored = store(
+        buf.getvalue(),
+        original_name=f"import-{job.id}-errors.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        agency_id=job.agency_id,
+        uploaded_by_id=job.created_by_id,
+    )
     db.session.flush()
     return stored
 

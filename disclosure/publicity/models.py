@@ -276,9 +276,12 @@ def declare_postgres_search_index() -> None:
     table = PublicityRecord.__table__
     if any(ix.name == "ix_publicity_records_search" for ix in table.indexes):
         return
-    Index("ix_publicity_records_search",
-          func.to_tsvector(literal_column("'simple'::regconfig"), text("search_text")),
-          postgresql_using="gin", _table=table)
+    Index(
+        "ix_publicity_records_search",
+        func.to_tsvector(literal_column("'simple'::regconfig"), text("search_text")),
+        postgresql_using="gin",
+        _table=table,
+    )
 
 
 class ImportJob(TimestampMixin, db.Model):

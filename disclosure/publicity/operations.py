@@ -38,8 +38,12 @@ from disclosure.publicity.rules import DEFAULT_SETTINGS, Rules, add_months, load
 from disclosure.publicity.search import index_text
 from disclosure.publicity.validation import RowResult
 
-RECORD_AUDIT_FIELDS = tuple(sorted({f.attr for fs in FIELDS.values() for f in fs} | {
-    "matter_id", "severity", "simplified_procedure", "status", "min_until", "max_until"}))
+RECORD_AUDIT_FIELDS = tuple(
+    sorted(
+        {f.attr for fs in FIELDS.values() for f in fs}
+        | {"matter_id", "severity", "simplified_procedure", "status", "min_until", "max_until"}
+    )
+)
 WITHDRAWAL_KINDS = ("changed", "revoked", "unlawful", "void")
 
 
@@ -88,12 +92,15 @@ def publicity_outcome(values: dict, rules: Rules, *, publish: bool, due: dt.date
     public = workflow.may_be_public(_Event(kw))
     ended = workflow.max_reached(_Event(kw))
     if not public:
-        return Outcome(_fired(RecordStatus.PENDING, ("withhold",), kw, (public, ended)), Timeliness.NOT_APPLICABLE,
-                       min_until, max_until)
+        return Outcome(
+            _fired(RecordStatus.PENDING, ("withhold",), kw, (public, ended)),
+            Timeliness.NOT_APPLICABLE,
+            min_until,
+            max_until,
+        )
     if not publish:
         late = today > due
-        return Outcome(RecordStatus.PENDING, Timeliness.OVERDUE if late else Timeliness.WAITING,
-                       min_until, max_until)
+        return Outcome(RecordStatus.PENDING, Timeliness.OVERDUE if late else Timeliness.WAITING, min_until, max_until)
     # Entered after its maximum period, a penalty has nothing left to show (rules §5.4): publish, then expire.
     triggers = ("publish", "expire") if ended else ("publish",)
     status = _fired(RecordStatus.PENDING, triggers, kw, (public, ended))
@@ -134,17 +141,29 @@ def column_values(kind: Kind, result: RowResult) -> dict:
     return values
 
 
-def save_record(agency, kind: Kind, result: RowResult, *, channel: str, publish: bool = True,
-                rules: Rules | None = None, due_dates: DueDates | None = None, import_id: int | None = None,
-                department_id: int | None = None) -> tuple[PublicityRecord, str]:
+def save_record(
+    agency,
+    kind: Kind,
+    result: RowResult,
+    *,
+    channel: str,
+    publish: bool = True,
+    rules: Rules | None = None,
+    due_dates: DueDates | None = None,
+    import_id: int | None = None,
+    department_id: int | None = None,
+) -> tuple[PublicityRecord, str]:
     """Create a record, or update the agency's record with the same decision number (the identity the
     credit platforms use). Returns (record, "created" | "updated" | "unchanged")."""
     rules = rules or load_rules()
     due_dates = due_dates or DueDates(int(rules.setting("due_working_days")))
     values = column_values(kind, result)
     existing = db.session.execute(
-        select(PublicityRecord).where(PublicityRecord.agency_id == agency.id, PublicityRecord.kind == kind.value,
-                                      PublicityRecord.decision_no == values["decision_no"])
+        select(PublicityRecord).where(
+            PublicityRecord.agency_id == agency.id,
+            PublicityRecord.kind == kind.value,
+            PublicityRecord.decision_no == values["decision_no"],
+        )
     ).scalar_one_or_none()
     today = today_china()
     if existing is not None:
@@ -154,9 +173,18 @@ def save_record(agency, kind: Kind, result: RowResult, *, channel: str, publish:
     due, provisional = due_dates(values["decision_date"])
     outcome = publicity_outcome({**result.values, "kind": kind}, rules, publish=publish, due=due, today=today)
     record = PublicityRecord(
-        kind=kind.value, agency_id=agency.id, department_id=department_id, channel=channel, import_id=import_id,
-        due_date=due, due_provisional=provisional, status=outcome.status, timeliness=outcome.timeliness,
-        min_until=outcome.min_until, max_until=outcome.max_until, **values,
+        kind=kind.value,
+        agency_id=agency.id,
+        department_id=department_id,
+        channel=channel,
+        import_id=import_id,
+        due_date=due,
+        due_provisional=provisional,
+        status=outcome.status,
+        timeliness=outcome.timeliness,
+        min_until=outcome.min_until,
+        max_until=outcome.max_until,
+        **values,
     )
     if outcome.status in (RecordStatus.PUBLISHED, RecordStatus.EXPIRED):
         record.published_at, record.published_on = utcnow(), today
@@ -164,13 +192,19 @@ def save_record(agency, kind: Kind, result: RowResult, *, channel: str, publish:
         record.ended_at = record.published_at
     db.session.add(record)
     db.session.flush()
-    audit.record(f"publicity.{kind.value}.create", object_type="publicity_record", object_id=record.id,
-                 agency_id=agency.id, after={**audit.snapshot(record, RECORD_AUDIT_FIELDS), "channel": channel})
+    audit.record(
+        f"publicity.{kind.value}.create",
+        object_type="publicity_record",
+        object_id=record.id,
+        agency_id=agency.id,
+        after={**audit.snapshot(record, RECORD_AUDIT_FIELDS), "channel": channel},
+    )
     return record, "created"
 
 
-def _update(record: PublicityRecord, values: dict, rules: Rules, due_dates: DueDates, *,
-            import_id: int | None = None) -> PublicityRecord:
+def _update(
+    record: PublicityRecord, values: dict, rules: Rules, due_dates: DueDates, *, import_id: int | None = None
+) -> PublicityRecord:
     """A correction of the stored decision (same agency and decision number): every changed field audited."""
     before = audit.snapshot(record, RECORD_AUDIT_FIELDS)
     for key, value in values.items():
@@ -185,8 +219,14 @@ def _update(record: PublicityRecord, values: dict, rules: Rules, due_dates: DueD
             record.max_until = add_months(record.decision_date, period[2])
     db.session.flush()
     old, new = audit.diff(before, audit.snapshot(record, RECORD_AUDIT_FIELDS))
-    audit.record(f"publicity.{record.kind}.correct", object_type="publicity_record", object_id=record.id,
-                 agency_id=record.agency_id, before=old, after=new)
+    audit.record(
+        f"publicity.{record.kind}.correct",
+        object_type="publicity_record",
+        object_id=record.id,
+        agency_id=record.agency_id,
+        before=old,
+        after=new,
+    )
     return record
 
 
@@ -201,39 +241,53 @@ def publish_record(record: PublicityRecord, *, matter_scope: str | None = None) 
     if record.kind == Kind.PENALTY and record.severity:
         period = rules.period(record.severity, record.decision_date)
         published = period[0] if period else True
-    kw = {"scope_public": (matter_scope or record.matter.scope) == Scope.PUBLIC,
-          "simplified": record.simplified_procedure, "severity_published": published}
+    kw = {
+        "scope_public": (matter_scope or record.matter.scope) == Scope.PUBLIC,
+        "simplified": record.simplified_procedure,
+        "severity_published": published,
+    }
     try:
         record.status = workflow.fire(record.status, "publish", **kw)
     except workflow.TransitionRefused as exc:
-        raise _refused(exc, _l("This record cannot be published: it is not pending, or it may never be public "
-                               "(simplified procedure, minor severity or government-only scope).")) from None
+        raise _refused(
+            exc,
+            _l(
+                "This record cannot be published: it is not pending, or it may never be public "
+                "(simplified procedure, minor severity or government-only scope)."
+            ),
+        ) from None
     today = today_china()
     record.published_at, record.published_on = utcnow(), today
     record.timeliness = Timeliness.ON_TIME if today <= record.due_date else Timeliness.LATE
     db.session.flush()
-    audit.record("publicity.publish", object_type="publicity_record", object_id=record.id,
-                 agency_id=record.agency_id, after={"status": record.status, "timeliness": record.timeliness})
+    audit.record(
+        "publicity.publish",
+        object_type="publicity_record",
+        object_id=record.id,
+        agency_id=record.agency_id,
+        after={"status": record.status, "timeliness": record.timeliness},
+    )
     return record
 
 
-def withdraw_record(record: PublicityRecord, *, withdrawal_kind: str, reason: str,
-                    changed_on: dt.date) -> PublicityRecord:
+def withdraw_record(
+    record: PublicityRecord, *, withdrawal_kind: str, reason: str, changed_on: dt.date
+) -> PublicityRecord:
     """Take a decision off the public site with its reason published (处罚法 Art. 48: a changed, revoked,
     unlawful or void decision, within 3 working days of the change, Art. 85)."""
     if withdrawal_kind not in WITHDRAWAL_KINDS:
         raise DomainError(_l("Choose why the decision is withdrawn."), field="withdrawal_kind")
     if changed_on > today_china() or changed_on < record.decision_date:
-        raise DomainError(_l("The date of the change must lie between the decision date and today."),
-                          field="changed_on")
+        raise DomainError(
+            _l("The date of the change must lie between the decision date and today."), field="changed_on"
+        )
     before = {"status": record.status}
     try:
         record.status = workflow.fire(record.status, "withdraw", reason=reason)
     except workflow.TransitionRefused as exc:
         if exc.invalid_source:
             raise DomainError(_l("This record has already left the public site.")) from None
-        raise DomainError(_l("The reason for the withdrawal is required; it is published."),
-                          field="reason") from None
+        raise DomainError(_l("The reason for the withdrawal is required; it is published."), field="reason") from None
     from disclosure.workdays.service import add_working_days
 
     rules = load_rules()
@@ -242,11 +296,20 @@ def withdraw_record(record: PublicityRecord, *, withdrawal_kind: str, reason: st
     record.end_reason = reason.strip()
     record.ended_at = utcnow()
     db.session.flush()
-    audit.record("publicity.withdraw", object_type="publicity_record", object_id=record.id,
-                 agency_id=record.agency_id, before=before,
-                 after={"status": record.status, "withdrawal_kind": withdrawal_kind,
-                        "withdraw_due": record.withdraw_due, "late": today_china() > record.withdraw_due},
-                 reason=record.end_reason)
+    audit.record(
+        "publicity.withdraw",
+        object_type="publicity_record",
+        object_id=record.id,
+        agency_id=record.agency_id,
+        before=before,
+        after={
+            "status": record.status,
+            "withdrawal_kind": withdrawal_kind,
+            "withdraw_due": record.withdraw_due,
+            "late": today_china() > record.withdraw_due,
+        },
+        reason=record.end_reason,
+    )
     return record
 
 
@@ -256,21 +319,32 @@ def repair_record(record: PublicityRecord, *, basis: str) -> PublicityRecord:
     if record.kind != Kind.PENALTY:
         raise DomainError(_l("Only penalty information can be repaired."))
     try:
-        record.status = workflow.fire(record.status, "repair", min_until=record.min_until, today=today_china(),
-                                      reason=basis)
+        record.status = workflow.fire(
+            record.status, "repair", min_until=record.min_until, today=today_china(), reason=basis
+        )
     except workflow.TransitionRefused as exc:
         if exc.invalid_source:
             raise DomainError(_l("Only a published penalty can be repaired.")) from None
         if not (basis or "").strip():
             raise DomainError(_l("Give the basis of the credit repair."), field="basis") from None
-        raise DomainError(_l("Credit repair is possible only after the minimum publicity period, on "
-                             "%(date)s.", date=record.min_until.isoformat() if record.min_until else "—")) from None
+        raise DomainError(
+            _l(
+                "Credit repair is possible only after the minimum publicity period, on %(date)s.",
+                date=record.min_until.isoformat() if record.min_until else "—",
+            )
+        ) from None
     record.end_reason = basis.strip()
     record.ended_at = utcnow()
     db.session.flush()
-    audit.record("publicity.repair", object_type="publicity_record", object_id=record.id,
-                 agency_id=record.agency_id, before={"status": RecordStatus.PUBLISHED},
-                 after={"status": record.status}, reason=record.end_reason)
+    audit.record(
+        "publicity.repair",
+        object_type="publicity_record",
+        object_id=record.id,
+        agency_id=record.agency_id,
+        before={"status": RecordStatus.PUBLISHED},
+        after={"status": record.status},
+        reason=record.end_reason,
+    )
     return record
 
 
@@ -286,8 +360,15 @@ def revoke_licence(record: PublicityRecord, *, reason: str) -> PublicityRecord:
     record.licence_state = "2"
     record.end_reason = reason.strip()
     db.session.flush()
-    audit.record("publicity.licence.revoke", object_type="publicity_record", object_id=record.id,
-                 agency_id=record.agency_id, before=before, after={"licence_state": "2"}, reason=reason.strip())
+    audit.record(
+        "publicity.licence.revoke",
+        object_type="publicity_record",
+        object_id=record.id,
+        agency_id=record.agency_id,
+        before=before,
+        after={"licence_state": "2"},
+        reason=reason.strip(),
+    )
     return record
 
 
@@ -299,8 +380,9 @@ def _sweep(action: str, conditions, change) -> int:
     n = 0
     for record in db.session.execute(select(PublicityRecord).where(*conditions)).scalars():
         after = change(record)
-        audit.record(action, object_type="publicity_record", object_id=record.id, agency_id=record.agency_id,
-                     after=after)
+        audit.record(
+            action, object_type="publicity_record", object_id=record.id, agency_id=record.agency_id, after=after
+        )
         n += 1
     db.session.flush()
     return n
@@ -314,9 +396,16 @@ def expire_penalties(today: dt.date) -> int:
         record.ended_at = utcnow()
         return {"status": record.status, "max_until": record.max_until}
 
-    return _sweep("publicity.expire", (PublicityRecord.status == RecordStatus.PUBLISHED,
-                                       PublicityRecord.kind == Kind.PENALTY, PublicityRecord.max_until.is_not(None),
-                                       PublicityRecord.max_until <= today), change)
+    return _sweep(
+        "publicity.expire",
+        (
+            PublicityRecord.status == RecordStatus.PUBLISHED,
+            PublicityRecord.kind == Kind.PENALTY,
+            PublicityRecord.max_until.is_not(None),
+            PublicityRecord.max_until <= today,
+        ),
+        change,
+    )
 
 
 def mark_overdue(today: dt.date) -> int:
@@ -326,9 +415,15 @@ def mark_overdue(today: dt.date) -> int:
         record.timeliness = Timeliness.OVERDUE
         return {"timeliness": Timeliness.OVERDUE, "due": record.due_date}
 
-    return _sweep("publicity.overdue", (PublicityRecord.status == RecordStatus.PENDING,
-                                        PublicityRecord.timeliness == Timeliness.WAITING,
-                                        PublicityRecord.due_date < today), change)
+    return _sweep(
+        "publicity.overdue",
+        (
+            PublicityRecord.status == RecordStatus.PENDING,
+            PublicityRecord.timeliness == Timeliness.WAITING,
+            PublicityRecord.due_date < today,
+        ),
+        change,
+    )
 
 
 def expire_licences(today: dt.date) -> int:
@@ -338,10 +433,16 @@ def expire_licences(today: dt.date) -> int:
         record.licence_state = "2"
         return {"licence_state": "2", "valid_to": record.valid_to}
 
-    return _sweep("publicity.licence.expire", (PublicityRecord.kind == Kind.LICENSING,
-                                               PublicityRecord.licence_state == "1",
-                                               PublicityRecord.valid_to.is_not(None),
-                                               PublicityRecord.valid_to < today), change)
+    return _sweep(
+        "publicity.licence.expire",
+        (
+            PublicityRecord.kind == Kind.LICENSING,
+            PublicityRecord.licence_state == "1",
+            PublicityRecord.valid_to.is_not(None),
+            PublicityRecord.valid_to < today,
+        ),
+        change,
+    )
 
 
 def recompute_due_dates(since: dt.date | None = None) -> int:
@@ -355,9 +456,14 @@ def recompute_due_dates(since: dt.date | None = None) -> int:
     for record in db.session.execute(stmt).scalars():
         due, provisional = due_dates(record.decision_date)
         if (due, provisional) != (record.due_date, record.due_provisional):
-            audit.record("publicity.due.recompute", object_type="publicity_record", object_id=record.id,
-                         agency_id=record.agency_id, before={"due_date": record.due_date},
-                         after={"due_date": due, "provisional": provisional})
+            audit.record(
+                "publicity.due.recompute",
+                object_type="publicity_record",
+                object_id=record.id,
+                agency_id=record.agency_id,
+                before={"due_date": record.due_date},
+                after={"due_date": due, "provisional": provisional},
+            )
             record.due_date, record.due_provisional = due, provisional
             n += 1
     db.session.flush()
@@ -372,8 +478,11 @@ MATTER_FIELDS = ("kind", "code", "name", "legal_basis", "counterpart_kinds", "sc
 def save_matter(agency, data: dict, matter: PublicityMatter | None = None) -> PublicityMatter:
     """Create or change a matter of the agency's catalogue; the public sees it after the next approved review."""
     duplicate = db.session.execute(
-        select(PublicityMatter.id).where(PublicityMatter.agency_id == agency.id,
-                                         PublicityMatter.kind == data["kind"], PublicityMatter.name == data["name"])
+        select(PublicityMatter.id).where(
+            PublicityMatter.agency_id == agency.id,
+            PublicityMatter.kind == data["kind"],
+            PublicityMatter.name == data["name"],
+        )
     ).scalar_one_or_none()
     if duplicate is not None and (matter is None or duplicate != matter.id):
         raise DomainError(_l("The catalogue already has a matter with this name."), field="name")
@@ -390,37 +499,60 @@ def save_matter(agency, data: dict, matter: PublicityMatter | None = None) -> Pu
     after = audit.snapshot(matter, MATTER_FIELDS)
     if before:
         before, after = audit.diff(before, after)
-    audit.record("publicity.matter.save", object_type="publicity_matter", object_id=matter.id,
-                 agency_id=agency.id, before=before, after=after)
+    audit.record(
+        "publicity.matter.save",
+        object_type="publicity_matter",
+        object_id=matter.id,
+        agency_id=agency.id,
+        before=before,
+        after=after,
+    )
     return matter
 
 
 def submit_catalogue(agency, user) -> CatalogueVersion:
     """Freeze the current catalogue as a new version for the confidentiality review (保密审查, 条例 Art. 17)."""
     pending = db.session.execute(
-        select(CatalogueVersion.id).where(CatalogueVersion.agency_id == agency.id,
-                                          CatalogueVersion.status == CatalogueStatus.SUBMITTED)
+        select(CatalogueVersion.id).where(
+            CatalogueVersion.agency_id == agency.id, CatalogueVersion.status == CatalogueStatus.SUBMITTED
+        )
     ).first()
     if pending:
         raise DomainError(_l("A version of the catalogue is already waiting for review."))
-    matters = db.session.execute(
-        select(PublicityMatter).where(PublicityMatter.agency_id == agency.id, PublicityMatter.active.is_(True))
-        .order_by(PublicityMatter.kind, PublicityMatter.code, PublicityMatter.name)
-    ).scalars().all()
+    matters = (
+        db.session.execute(
+            select(PublicityMatter)
+            .where(PublicityMatter.agency_id == agency.id, PublicityMatter.active.is_(True))
+            .order_by(PublicityMatter.kind, PublicityMatter.code, PublicityMatter.name)
+        )
+        .scalars()
+        .all()
+    )
     if not matters:
         raise DomainError(_l("The catalogue is empty."))
-    last = db.session.execute(
-        select(db.func.max(CatalogueVersion.number)).where(CatalogueVersion.agency_id == agency.id)
-    ).scalar() or 0
+    last = (
+        db.session.execute(
+            select(db.func.max(CatalogueVersion.number)).where(CatalogueVersion.agency_id == agency.id)
+        ).scalar()
+        or 0
+    )
     version = CatalogueVersion(
-        agency_id=agency.id, number=last + 1, status=CatalogueStatus.SUBMITTED, submitted_by_id=user.id,
+        agency_id=agency.id,
+        number=last + 1,
+        status=CatalogueStatus.SUBMITTED,
+        submitted_by_id=user.id,
         submitted_at=utcnow(),
         snapshot=[{**audit.snapshot(m, MATTER_FIELDS), "id": m.id} for m in matters],
     )
     db.session.add(version)
     db.session.flush()
-    audit.record("publicity.catalogue.submit", object_type="publicity_catalogue", object_id=version.id,
-                 agency_id=agency.id, after={"number": version.number, "matters": len(matters)})
+    audit.record(
+        "publicity.catalogue.submit",
+        object_type="publicity_catalogue",
+        object_id=version.id,
+        agency_id=agency.id,
+        after={"number": version.number, "matters": len(matters)},
+    )
     return version
 
 
@@ -435,8 +567,14 @@ def review_catalogue(version: CatalogueVersion, user, *, approve: bool, comment:
     version.status = CatalogueStatus.APPROVED if approve else CatalogueStatus.REJECTED
     version.reviewed_by_id, version.reviewed_at, version.review_comment = user.id, utcnow(), comment.strip()
     db.session.flush()
-    audit.record("publicity.catalogue.review", object_type="publicity_catalogue", object_id=version.id,
-                 agency_id=version.agency_id, after={"status": version.status}, reason=version.review_comment)
+    audit.record(
+        "publicity.catalogue.review",
+        object_type="publicity_catalogue",
+        object_id=version.id,
+        agency_id=version.agency_id,
+        after={"status": version.status},
+        reason=version.review_comment,
+    )
     return version
 
 
@@ -444,9 +582,7 @@ RESPONSIBILITY_FIELDS = ("leader_name", "leader_title", "section_name", "person_
 
 
 def save_responsibility(agency, data: dict) -> Responsibility:
-    row = db.session.execute(
-        select(Responsibility).where(Responsibility.agency_id == agency.id)
-    ).scalar_one_or_none()
+    row = db.session.execute(select(Responsibility).where(Responsibility.agency_id == agency.id)).scalar_one_or_none()
     before = audit.snapshot(row, RESPONSIBILITY_FIELDS) if row else None
     if row is None:
         row = Responsibility(agency_id=agency.id)
@@ -454,8 +590,14 @@ def save_responsibility(agency, data: dict) -> Responsibility:
     for key in RESPONSIBILITY_FIELDS:
         setattr(row, key, (data.get(key) or "").strip())
     db.session.flush()
-    audit.record("publicity.responsibility.save", object_type="publicity_responsibility", object_id=row.id,
-                 agency_id=agency.id, before=before, after=audit.snapshot(row, RESPONSIBILITY_FIELDS))
+    audit.record(
+        "publicity.responsibility.save",
+        object_type="publicity_responsibility",
+        object_id=row.id,
+        agency_id=agency.id,
+        before=before,
+        after=audit.snapshot(row, RESPONSIBILITY_FIELDS),
+    )
     return row
 
 
@@ -472,12 +614,18 @@ def update_setting(key: str, value) -> None:
     else:
         row.value = value
     db.session.flush()
-    audit.record("publicity.setting", object_type="publicity_setting", object_id=key, before=before,
-                 after={key: value})
+    audit.record("publicity.setting", object_type="publicity_setting", object_id=key, before=before, after={key: value})
 
 
-def save_code(list_name: str, value: str, label: str, *, meaning: str | None = None,
-              active: bool = True, code: PublicityCode | None = None) -> PublicityCode:
+def save_code(
+    list_name: str,
+    value: str,
+    label: str,
+    *,
+    meaning: str | None = None,
+    active: bool = True,
+    code: PublicityCode | None = None,
+) -> PublicityCode:
     value, label = value.strip(), label.strip()
     if not value or not label:
         raise DomainError(_l("A code needs a value and a label."))
@@ -490,28 +638,40 @@ def save_code(list_name: str, value: str, label: str, *, meaning: str | None = N
         raise DomainError(_l("This code list already has that value."), field="value")
     before = audit.snapshot(code, ("value", "label", "meaning", "active")) if code else None
     if code is None:
-        last = db.session.execute(select(db.func.max(PublicityCode.sort_order))
-                                  .where(PublicityCode.list_name == list_name)).scalar() or 0
+        last = (
+            db.session.execute(
+                select(db.func.max(PublicityCode.sort_order)).where(PublicityCode.list_name == list_name)
+            ).scalar()
+            or 0
+        )
         code = PublicityCode(list_name=list_name, sort_order=last + 1)
         db.session.add(code)
     code.value, code.label, code.meaning, code.active = value, label, meaning or None, active
     db.session.flush()
-    audit.record("publicity.code.save", object_type="publicity_code", object_id=code.id, before=before,
-                 after=audit.snapshot(code, ("list_name", "value", "label", "meaning", "active")))
+    audit.record(
+        "publicity.code.save",
+        object_type="publicity_code",
+        object_id=code.id,
+        before=before,
+        after=audit.snapshot(code, ("list_name", "value", "label", "meaning", "active")),
+    )
     return code
 
 
-def save_period(severity: str, effective_from: dt.date, *, published: bool, min_months: int, max_months: int,
-                basis: str) -> PublicityPeriod:
+def save_period(
+    severity: str, effective_from: dt.date, *, published: bool, min_months: int, max_months: int, basis: str
+) -> PublicityPeriod:
     """A publicity period in force from a date (rules §5.4 ⚠: rules change, so each is dated)."""
     if severity not in ("minor", "general", "serious"):
         raise DomainError(_l("Unknown severity."), field="severity")
     if min_months < 0 or max_months < min_months or max_months > 120:
-        raise DomainError(_l("The minimum must be between 0 and the maximum, the maximum at most 120 months."),
-                          field="max_months")
+        raise DomainError(
+            _l("The minimum must be between 0 and the maximum, the maximum at most 120 months."), field="max_months"
+        )
     row = db.session.execute(
-        select(PublicityPeriod).where(PublicityPeriod.severity == severity,
-                                      PublicityPeriod.effective_from == effective_from)
+        select(PublicityPeriod).where(
+            PublicityPeriod.severity == severity, PublicityPeriod.effective_from == effective_from
+        )
     ).scalar_one_or_none()
     fields = ("severity", "effective_from", "published", "min_months", "max_months", "basis")
     before = audit.snapshot(row, fields) if row else None
@@ -520,6 +680,11 @@ def save_period(severity: str, effective_from: dt.date, *, published: bool, min_
         db.session.add(row)
     row.published, row.min_months, row.max_months, row.basis = published, min_months, max_months, basis.strip()
     db.session.flush()
-    audit.record("publicity.period.save", object_type="publicity_period", object_id=row.id, before=before,
-                 after=audit.snapshot(row, fields))
+    audit.record(
+        "publicity.period.save",
+        object_type="publicity_period",
+        object_id=row.id,
+        before=before,
+        after=audit.snapshot(row, fields),
+    )
     return row

@@ -171,8 +171,7 @@ def seed_rows() -> tuple[list[dict], list[dict], list[dict]]:
         for i, (v, label, meaning) in enumerate(values)
     ]
     periods = [
-        {"severity": s, "effective_from": since, "published": pub, "min_months": lo, "max_months": hi,
-         "basis": basis}
+        {"severity": s, "effective_from": since, "published": pub, "min_months": lo, "max_months": hi, "basis": basis}
         for s, since, pub, lo, hi, basis in DEFAULT_PERIODS
     ]
     settings = [{"key": k, "value": v} for k, v in DEFAULT_SETTINGS.items()]
@@ -197,8 +196,9 @@ def ensure_defaults() -> int:
 
     codes, periods, settings = seed_rows()
     have_codes = {tuple(r) for r in db.session.execute(db.select(PublicityCode.list_name, PublicityCode.value))}
-    have_periods = {tuple(r) for r in db.session.execute(
-        db.select(PublicityPeriod.severity, PublicityPeriod.effective_from))}
+    have_periods = {
+        tuple(r) for r in db.session.execute(db.select(PublicityPeriod.severity, PublicityPeriod.effective_from))
+    }
     have_settings = set(db.session.execute(db.select(PublicitySetting.key)).scalars())
     new = [PublicityCode(**r) for r in codes if (r["list_name"], r["value"]) not in have_codes]
     new += [PublicityPeriod(**r) for r in periods if (r["severity"], r["effective_from"]) not in have_periods]

@@ -68,9 +68,11 @@ def _lexeme_frequencies() -> tuple[dict[str, float], float]:
         conn = db.session.connection()
         row = conn.exec_driver_sql(
             "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-            "WHERE tablename = 'ix_publicity_records_search'").first()
-        rows = conn.exec_driver_sql(
-            "SELECT reltuples FROM pg_class WHERE relname = 'publicity_records'").scalar() or 0.0
+            "WHERE tablename = 'ix_publicity_records_search'"
+        ).first()
+        rows = (
+            conn.exec_driver_sql("SELECT reltuples FROM pg_class WHERE relname = 'publicity_records'").scalar() or 0.0
+        )
         freqs = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
         _FREQ_CACHE.update(at=now, freqs=freqs, rows=max(float(rows), 0.0))
     return _FREQ_CACHE["freqs"], _FREQ_CACHE["rows"]  # type: ignore[return-value]
@@ -137,8 +139,12 @@ def _name_select(entity, query_tokens: str):
     if db.session.get_bind().dialect.name == "postgresql":
         return select(entity).where(name_condition(query_tokens))
     fts = _fts_table()
-    return select(entity).select_from(fts).join(PublicityRecord, PublicityRecord.id == fts.c.rowid).where(
-        _fts_match(query_tokens))
+    return (
+        select(entity)
+        .select_from(fts)
+        .join(PublicityRecord, PublicityRecord.id == fts.c.rowid)
+        .where(_fts_match(query_tokens))
+    )
 
 
 def public_condition():
@@ -191,21 +197,28 @@ def search(query: SearchQuery, *, public_only: bool = True) -> SearchResult:
         # primary key backwards, testing the stored tokens with a LIKE (the cheapest exact test): since the
         # phrase is common, a page is found within some thousands of rows.
         padded = func.concat(" ", PublicityRecord.search_text, " ")
-        stmt = (select(PublicityRecord).where(*conds, padded.like(f"% {_like_safe(toks)} %"))
-                .order_by(PublicityRecord.id.desc()))
+        stmt = (
+            select(PublicityRecord)
+            .where(*conds, padded.like(f"% {_like_safe(toks)} %"))
+            .order_by(PublicityRecord.id.desc())
+        )
         rows = list(db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).scalars())
         return SearchResult(rows, COUNT_CAP, True, mode)
     stmt = base(PublicityRecord)
     if mode == "name" and query.order == "relevance":
-        stmt = stmt.order_by(func.length(PublicityRecord.counterpart_name), PublicityRecord.decision_date.desc(),
-                             PublicityRecord.id.desc())
+        stmt = stmt.order_by(
+            func.length(PublicityRecord.counterpart_name),
+            PublicityRecord.decision_date.desc(),
+            PublicityRecord.id.desc(),
+        )
     else:
         stmt = stmt.order_by(PublicityRecord.decision_date.desc(), PublicityRecord.id.desc())
     if postgres:
         # The matches of a phrase that is not common are few: one pass through the index gives the page and,
         # by a window count, their number.
-        found = db.session.execute(stmt.add_columns(func.count().over()).limit(per_page)
-                                   .offset((page - 1) * per_page)).all()
+        found = db.session.execute(
+            stmt.add_columns(func.count().over()).limit(per_page).offset((page - 1) * per_page)
+        ).all()
         if found or page == 1:
             total = found[0][1] if found else 0
             return SearchResult([r[0] for r in found], min(total, COUNT_CAP), total > COUNT_CAP, mode)

@@ -81,16 +81,19 @@ def group_expression(by: str):
     return func.strftime("%Y-%m", PublicityRecord.decision_date), []
 
 
-def dashboard(*, agency_ids: list[int] | None, by: str = "month", kind: str | None = None, date_from=None,
-              date_to=None) -> Dashboard:
+def dashboard(
+    *, agency_ids: list[int] | None, by: str = "month", kind: str | None = None, date_from=None, date_to=None
+) -> Dashboard:
     conds = _filters(agency_ids, kind, date_from, date_to)
     total = Row("total", *[int(v or 0) for v in db.session.execute(select(*_counts()).where(*conds)).one()])
     key, joins = group_expression(by)
     stmt = select(key, *_counts()).select_from(PublicityRecord)
     for target, on in joins:
         stmt = stmt.outerjoin(target, on)
-    rows = [Row(str(k), *[int(v or 0) for v in vals])
-            for k, *vals in db.session.execute(stmt.where(*conds).group_by(key).order_by(key))]
+    rows = [
+        Row(str(k), *[int(v or 0) for v in vals])
+        for k, *vals in db.session.execute(stmt.where(*conds).group_by(key).order_by(key))
+    ]
     return Dashboard(total, rows, completeness(conds, kind))
 
 
@@ -130,8 +133,19 @@ def statistics_workbook(*, agency_ids: list[int] | None, kind: str | None, date_
         ws = wb.create_sheet(title)
         ws.append(TABLE_HEADERS)
         for r in [*board.by_group, board.total]:
-            ws.append([r.key if r.key != "total" else "合计", r.received, r.on_time, r.late, r.overdue,
-                       r.waiting, r.withheld, r.withdrawn, r.on_time_rate])
+            ws.append(
+                [
+                    r.key if r.key != "total" else "合计",
+                    r.received,
+                    r.on_time,
+                    r.late,
+                    r.overdue,
+                    r.waiting,
+                    r.withheld,
+                    r.withdrawn,
+                    r.on_time_rate,
+                ]
+            )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -95,8 +95,15 @@ def _text(raw: object) -> str:
 class RecordValidator:
     """Validates records of one kind for one agency against one snapshot of the rules."""
 
-    def __init__(self, kind: Kind, rules: Rules, matters: list[MatterRef], *, today: dt.date,
-                 default_matter_id: int | None = None):
+    def __init__(
+        self,
+        kind: Kind,
+        rules: Rules,
+        matters: list[MatterRef],
+        *,
+        today: dt.date,
+        default_matter_id: int | None = None,
+    ):
         self.kind = kind
         self.rules = rules
         self.today = today
@@ -130,8 +137,7 @@ class RecordValidator:
             for p in parts:
                 v = codes.resolve(p)
                 if v is None:
-                    errors.append((f.code, _("%(field)s: %(value)s is not in the code list.",
-                                             field=f.label, value=p)))
+                    errors.append((f.code, _("%(field)s: %(value)s is not in the code list.", field=f.label, value=p)))
                     return None
                 if v not in resolved:
                     resolved.append(v)
@@ -146,22 +152,23 @@ class RecordValidator:
             try:
                 return parse_date(raw)
             except (ValueError, TypeError):
-                errors.append((f.code, _("%(field)s: %(value)s is not a date (use YYYY-MM-DD).",
-                                         field=f.label, value=_text(raw))))
+                errors.append(
+                    (f.code, _("%(field)s: %(value)s is not a date (use YYYY-MM-DD).", field=f.label, value=_text(raw)))
+                )
                 return None
         if f.type is FieldType.AMOUNT:
             try:
                 value = parse_amount(raw)
             except (InvalidOperation, ValueError):
-                errors.append((f.code, _("%(field)s: %(value)s is not an amount in 万元.",
-                                         field=f.label, value=_text(raw))))
+                errors.append(
+                    (f.code, _("%(field)s: %(value)s is not an amount in 万元.", field=f.label, value=_text(raw)))
+                )
                 return None
             if value < 0 or value > AMOUNT_MAX:
                 errors.append((f.code, _("%(field)s must be between 0 and 100,000,000 万元.", field=f.label)))
                 return None
             if -int(value.as_tuple().exponent) > 6 and value != value.quantize(Decimal("0.000001")):
-                errors.append((f.code, _("%(field)s has more than six decimals (the unit is 万元).",
-                                         field=f.label)))
+                errors.append((f.code, _("%(field)s has more than six decimals (the unit is 万元).", field=f.label)))
                 return None
             return value
         text = _text(raw)
@@ -169,8 +176,7 @@ class RecordValidator:
             errors.append((f.code, _("%(field)s contains control characters.", field=f.label)))
             return None
         if len(text) > f.max_length:
-            errors.append((f.code, _("%(field)s is longer than %(max)d characters.", field=f.label,
-                                     max=f.max_length)))
+            errors.append((f.code, _("%(field)s is longer than %(max)d characters.", field=f.label, max=f.max_length)))
             return None
         if f.type is FieldType.CODE:
             return self._code(f, text, errors)
@@ -205,12 +211,16 @@ class RecordValidator:
             values[f.attr] = self._one(f, cell, errors)
 
         category = values.get("counterpart_category")
-        meaning = self.rules.codes.get("counterpart_category").meaning(category) if category and \
-            "counterpart_category" in self.rules.codes else ""
+        meaning = (
+            self.rules.codes.get("counterpart_category").meaning(category)
+            if category and "counterpart_category" in self.rules.codes
+            else ""
+        )
         required = self._required.get(meaning)
         if required is None:
             required = self._required[meaning] = self.required | (
-                self.rules.required_for_category(self.kind, meaning) if meaning else set())
+                self.rules.required_for_category(self.kind, meaning) if meaning else set()
+            )
         if not required <= present:
             for f in self.fields:
                 if f.code in required and f.code not in present:
@@ -235,24 +245,38 @@ class RecordValidator:
         if credit:
             if credit.upper() == USCC_PLACEHOLDER:
                 if meaning != INDIVIDUAL_BUSINESS:
-                    errors.append((f"{p}_XDR_SHXYM", _("The placeholder credit code is accepted only for an "
-                                                       "individual business.")))
+                    errors.append(
+                        (
+                            f"{p}_XDR_SHXYM",
+                            _("The placeholder credit code is accepted only for an individual business."),
+                        )
+                    )
                 elif not values.get("reg_no"):
-                    errors.append((f"{p}_XDR_GSZC", _("With the placeholder credit code, the business "
-                                                      "registration number is required.")))
+                    errors.append(
+                        (
+                            f"{p}_XDR_GSZC",
+                            _("With the placeholder credit code, the business registration number is required."),
+                        )
+                    )
                 values["credit_code"] = USCC_PLACEHOLDER
             elif meaning == NATURAL_PERSON:
-                errors.append((f"{p}_XDR_SHXYM", _("A natural person has no credit code; give the identity "
-                                                   "document instead.")))
+                errors.append(
+                    (f"{p}_XDR_SHXYM", _("A natural person has no credit code; give the identity document instead."))
+                )
             else:
-                values["credit_code"] = self._uscc(f"{p}_XDR_SHXYM", credit, errors,
-                                                   self.by_code[f"{p}_XDR_SHXYM"].label)
+                values["credit_code"] = self._uscc(
+                    f"{p}_XDR_SHXYM", credit, errors, self.by_code[f"{p}_XDR_SHXYM"].label
+                )
         org = values.get("org_code")
         if org:
             org = org.upper().replace("-", "")
             if not org_code_valid(org):
-                errors.append((f"{p}_XDR_ZZJG", _("The organisation code has 9 characters with a valid check "
-                                                  "character (GB 11714).")))
+                errors.append(
+                    (
+                        f"{p}_XDR_ZZJG",
+                        _("The organisation code has 9 characters with a valid check character (GB 11714)."),
+                    )
+                )
             values["org_code"] = org
         if meaning == NATURAL_PERSON:
             for attr in ("legal_rep", "legal_rep_doc_type", "legal_rep_doc_no"):
@@ -278,8 +302,7 @@ class RecordValidator:
             try:
                 values[no_attr] = validate_document(meaning, doc_no) if meaning else doc_no.upper()
             except ValidationError as exc:
-                errors.append((self._code_of(no_attr), f"{self.by_code[self._code_of(no_attr)].label}: "
-                                                       f"{exc.message}"))
+                errors.append((self._code_of(no_attr), f"{self.by_code[self._code_of(no_attr)].label}: {exc.message}"))
 
     def _dates(self, values: dict, errors: list, p: str) -> None:
         decided = values.get("decision_date")
@@ -288,17 +311,28 @@ class RecordValidator:
         for attr in ("valid_from", "valid_to", "penalty_valid_until", "publicity_end", "decision_date"):
             d = values.get(attr)
             if d and (d.year < 1949 or d > self.long_term):
-                errors.append((self._code_of(attr), _("%(field)s must be between 1949-10-01 and %(max)s.",
-                                                      field=self.by_code[self._code_of(attr)].label,
-                                                      max=self.long_term.isoformat())))
+                errors.append(
+                    (
+                        self._code_of(attr),
+                        _(
+                            "%(field)s must be between 1949-10-01 and %(max)s.",
+                            field=self.by_code[self._code_of(attr)].label,
+                            max=self.long_term.isoformat(),
+                        ),
+                    )
+                )
         start, end = values.get("valid_from"), values.get("valid_to")
         if start and end and start > end:
             errors.append((f"{p}_YXQZI", _("The validity end is before its start.")))
         for attr in ("penalty_valid_until", "publicity_end"):
             d = values.get(attr)
             if d and decided and d < decided:
-                errors.append((self._code_of(attr), _("%(field)s is before the decision date.",
-                                                      field=self.by_code[self._code_of(attr)].label)))
+                errors.append(
+                    (
+                        self._code_of(attr),
+                        _("%(field)s is before the decision date.", field=self.by_code[self._code_of(attr)].label),
+                    )
+                )
 
     def _penalty(self, values: dict, raw: dict, errors: list) -> None:
         cats = [c for c in (values.get("penalty_categories") or "").split(";") if c]
@@ -320,15 +354,15 @@ class RecordValidator:
         sev_raw = _text(raw.get(EXTRA_SEVERITY))
         severity = None
         if sev_raw:
-            severity = self.rules.codes.get("severity").resolve(sev_raw) if "severity" in self.rules.codes \
-                else None
+            severity = self.rules.codes.get("severity").resolve(sev_raw) if "severity" in self.rules.codes else None
             if severity is None:
                 errors.append((EXTRA_SEVERITY, _("Severity must be 轻微, 一般 or 严重.")))
         # 《信用修复管理办法》 (2026): simplified-procedure penalties, warnings and public criticism are minor.
         if values.get("simplified_procedure") or (meanings and meanings <= {"warning", "criticism"}):
             if severity not in (None, "minor"):
-                errors.append((EXTRA_SEVERITY, _("A simplified-procedure penalty, a warning or a public "
-                                                 "criticism is minor.")))
+                errors.append(
+                    (EXTRA_SEVERITY, _("A simplified-procedure penalty, a warning or a public criticism is minor."))
+                )
             severity = "minor"
         values["severity"] = severity or "general"
 
@@ -337,17 +371,16 @@ class RecordValidator:
         matter = self.matter_by_key.get(key) if key else self.default_matter
         if matter is None:
             if key:
-                errors.append((EXTRA_MATTER, _("The matter %(name)s is not in this agency's catalogue.",
-                                               name=key)))
+                errors.append((EXTRA_MATTER, _("The matter %(name)s is not in this agency's catalogue.", name=key)))
             elif not self.matters:
                 errors.append((EXTRA_MATTER, _("This agency's catalogue has no matter of this kind yet.")))
             else:
-                errors.append((EXTRA_MATTER, _("Name the matter of the agency's catalogue this decision "
-                                               "belongs to.")))
+                errors.append((EXTRA_MATTER, _("Name the matter of the agency's catalogue this decision belongs to.")))
             return None
         if meaning and matter.counterpart_kinds and meaning not in matter.counterpart_kinds:
-            errors.append((EXTRA_MATTER, _("The matter %(name)s does not apply to this kind of counterpart.",
-                                           name=matter.name)))
+            errors.append(
+                (EXTRA_MATTER, _("The matter %(name)s does not apply to this kind of counterpart.", name=matter.name))
+            )
         return matter
 
     def _code_of(self, attr: str) -> str:
@@ -361,9 +394,8 @@ def matter_refs(agency_id: int, kind: Kind) -> list[MatterRef]:
     from disclosure.publicity.models import PublicityMatter
 
     rows = db.session.execute(
-        db.select(PublicityMatter).where(PublicityMatter.agency_id == agency_id,
-                                         PublicityMatter.kind == kind.value,
-                                         PublicityMatter.active.is_(True))
+        db.select(PublicityMatter).where(
+            PublicityMatter.agency_id == agency_id, PublicityMatter.kind == kind.value, PublicityMatter.active.is_(True)
+        )
     ).scalars()
     return [MatterRef(m.id, m.code, m.name, list(m.counterpart_kinds or []), m.scope) for m in rows]
-

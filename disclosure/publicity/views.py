@@ -116,8 +116,9 @@ def _date_arg(name: str) -> dt.date | None:
 def script():
     """Inline validation and the import progress bar (a file of our own origin: the CSP allows no inline
     script). Public like any other static asset."""
-    return send_from_directory(Path(__file__).parent / "static", "publicity.js", mimetype="text/javascript",
-                               max_age=3600)
+    return send_from_directory(
+        Path(__file__).parent / "static", "publicity.js", mimetype="text/javascript", max_age=3600
+    )
 
 
 @staff_bp.route("/")
@@ -147,8 +148,9 @@ def records():
     page = _page()
     rows = db.session.execute(stmt.order_by(PublicityRecord.id.desc()).limit(51).offset((page - 1) * 50)).scalars()
     rows = list(rows)
-    return render_template("publicity/records.html", rows=rows[:50], more=len(rows) > 50, page=page,
-                           statuses=list(RecordStatus))
+    return render_template(
+        "publicity/records.html", rows=rows[:50], more=len(rows) > 50, page=page, statuses=list(RecordStatus)
+    )
 
 
 def _record_form(kind: Kind, agency: Agency, rules, formdata=None, obj_values=None):
@@ -171,15 +173,25 @@ def _save_from_form(kind: Kind, agency: Agency, form, rules, matters, *, record:
         forms.attach_errors(form, result.errors)
         return None
     if record is not None and result.values["decision_no"] != record.decision_no:
-        forms.attach_errors(form, [("XK_WSH" if kind is Kind.LICENSING else "CF_WSH",
-                                    _("The decision number identifies the record and cannot be changed; "
-                                      "withdraw this record and enter the new decision instead."))])
+        forms.attach_errors(
+            form,
+            [
+                (
+                    "XK_WSH" if kind is Kind.LICENSING else "CF_WSH",
+                    _(
+                        "The decision number identifies the record and cannot be changed; "
+                        "withdraw this record and enter the new decision instead."
+                    ),
+                )
+            ],
+        )
         return None
     department_id = int(form.department.data) if (form.department.data or "").isdigit() else None
     if department_id is not None and department_id not in {d.id for d in agency.departments}:
         department_id = None
-    saved, action = operations.save_record(agency, kind, result, channel="form", publish=form.publish.data,
-                                           rules=rules, department_id=department_id)
+    saved, action = operations.save_record(
+        agency, kind, result, channel="form", publish=form.publish.data, rules=rules, department_id=department_id
+    )
     if department_id is not None:
         saved.department_id = department_id
     return saved, action
@@ -194,10 +206,12 @@ def new_record(kind: str):
     form, matters = _record_form(kind, agency, rules, formdata=request.form if request.method == "POST" else None)
     if request.method == "GET":
         prefix = "XK" if kind is Kind.LICENSING else "CF"
-        defaults = {f"{prefix}_{'XKJG' if kind is Kind.LICENSING else 'CFJG'}": agency.full_name,
-                    f"{prefix}_{'XKJGDM' if kind is Kind.LICENSING else 'CFJGDM'}": agency.credit_code,
-                    f"{prefix}_{'LYDW' if kind is Kind.LICENSING else 'SJLY'}": agency.full_name,
-                    f"{prefix}_{'LYDWDM' if kind is Kind.LICENSING else 'SJLYDM'}": agency.credit_code}
+        defaults = {
+            f"{prefix}_{'XKJG' if kind is Kind.LICENSING else 'CFJG'}": agency.full_name,
+            f"{prefix}_{'XKJGDM' if kind is Kind.LICENSING else 'CFJGDM'}": agency.credit_code,
+            f"{prefix}_{'LYDW' if kind is Kind.LICENSING else 'SJLY'}": agency.full_name,
+            f"{prefix}_{'LYDWDM' if kind is Kind.LICENSING else 'SJLYDM'}": agency.credit_code,
+        }
         for code, value in defaults.items():
             getattr(form, forms.field_name(code)).data = value
     if request.method == "POST" and form.validate():
@@ -212,8 +226,7 @@ def new_record(kind: str):
                 flash(_("The record was saved."), "success")
             return redirect(url_for(".record", record_id=record.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("publicity/record_form.html", form=form, kind=kind, fields=FIELDS[kind],
-                           record=None), status
+    return render_template("publicity/record_form.html", form=form, kind=kind, fields=FIELDS[kind], record=None), status
 
 
 @staff_bp.route("/validate/<kind>", methods=["POST"])
@@ -242,10 +255,17 @@ def record(record_id: int):
     rec = _load_record(record_id)
     kind = Kind(rec.kind)
     return render_template(
-        "publicity/record.html", record=rec, kind=kind, fields=FIELDS[kind],
-        events=events_for("publicity_record", rec.id), withdraw_form=forms.WithdrawForm(),
-        repair_form=forms.RepairForm(), revoke_form=forms.RevokeForm(), action_form=forms.ActionForm(),
-        today=today_china(), can_edit=current_user.has_role(*CLERKS) or current_user.is_sys_admin,
+        "publicity/record.html",
+        record=rec,
+        kind=kind,
+        fields=FIELDS[kind],
+        events=events_for("publicity_record", rec.id),
+        withdraw_form=forms.WithdrawForm(),
+        repair_form=forms.RepairForm(),
+        revoke_form=forms.RevokeForm(),
+        action_form=forms.ActionForm(),
+        today=today_china(),
+        can_edit=current_user.has_role(*CLERKS) or current_user.is_sys_admin,
     )
 
 
@@ -260,9 +280,13 @@ def edit_record(record_id: int):
     values = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in values.items()}
     if kind is Kind.PENALTY:
         values["CF_CFLB"] = (rec.penalty_categories or "").split(";")
-    form, matters = _record_form(kind, agency, rules,
-                                 formdata=request.form if request.method == "POST" else None,
-                                 obj_values=None if request.method == "POST" else values)
+    form, matters = _record_form(
+        kind,
+        agency,
+        rules,
+        formdata=request.form if request.method == "POST" else None,
+        obj_values=None if request.method == "POST" else values,
+    )
     if request.method == "GET":
         form.matter.data = rec.matter.name
         form.department.data = str(rec.department_id or "")
@@ -275,8 +299,7 @@ def edit_record(record_id: int):
             flash(_("The correction was saved and audited."), "success")
             return redirect(url_for(".record", record_id=rec.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("publicity/record_form.html", form=form, kind=kind, fields=FIELDS[kind],
-                           record=rec), status
+    return render_template("publicity/record_form.html", form=form, kind=kind, fields=FIELDS[kind], record=rec), status
 
 
 @staff_bp.route("/records/<int:record_id>/publish", methods=["POST"])
@@ -299,8 +322,9 @@ def withdraw(record_id: int):
             for e in errs:
                 flash(str(e), "error")
         return redirect(url_for(".record", record_id=rec.id))
-    operations.withdraw_record(rec, withdrawal_kind=form.withdrawal_kind.data, reason=form.reason.data,
-                               changed_on=form.changed_on.data)
+    operations.withdraw_record(
+        rec, withdrawal_kind=form.withdrawal_kind.data, reason=form.reason.data, changed_on=form.changed_on.data
+    )
     flash(_("The decision was withdrawn from the public site; its reason is published."), "success")
     return redirect(url_for(".record", record_id=rec.id))
 
@@ -337,8 +361,10 @@ def revoke(record_id: int):
 def _import_form(agency: Agency):
     form = forms.ImportForm()
     matters = db.session.execute(
-        select(PublicityMatter).where(PublicityMatter.agency_id == agency.id, PublicityMatter.active.is_(True))
-        .order_by(PublicityMatter.kind, PublicityMatter.name)).scalars()
+        select(PublicityMatter)
+        .where(PublicityMatter.agency_id == agency.id, PublicityMatter.active.is_(True))
+        .order_by(PublicityMatter.kind, PublicityMatter.name)
+    ).scalars()
     form.matter.choices = choices([("", _("Use the file's matter column"))] + [(str(m.id), m.name) for m in matters])
     return form
 
@@ -350,16 +376,23 @@ def imports():
     lim = importer.limits()
     if request.method == "POST" and (request.content_length or 0) > lim["max_bytes"] + 64 * 1024:
         # Refused before the body is read (the request's declared length is enough).
-        flash(_("The file is larger than %(mb)d MB. Split it into several files.",
-                mb=lim["max_bytes"] // (1024 * 1024)), "error")
+        flash(
+            _("The file is larger than %(mb)d MB. Split it into several files.", mb=lim["max_bytes"] // (1024 * 1024)),
+            "error",
+        )
         return redirect(url_for(".imports")), 303
     form = _import_form(agency)
     if form.validate_on_submit():
         job = _start_import(agency, form)
         if job is not None:
             return redirect(url_for(".import_job", job_id=job.id))
-    jobs = db.session.execute(select(ImportJob).where(ImportJob.agency_id == agency.id)
-                              .order_by(ImportJob.id.desc()).limit(30)).scalars().all()
+    jobs = (
+        db.session.execute(
+            select(ImportJob).where(ImportJob.agency_id == agency.id).order_by(ImportJob.id.desc()).limit(30)
+        )
+        .scalars()
+        .all()
+    )
     status = 400 if request.method == "POST" else 200
     return render_template("publicity/imports.html", form=form, jobs=jobs, limits=lim), status
 
@@ -378,12 +411,24 @@ def _start_import(agency: Agency, form) -> ImportJob | None:
         if matter is None or matter.agency_id != agency.id or matter.kind != form.kind.data:
             form.matter.errors = [_("Choose a matter of this record type from your catalogue.")]
             return None
-    stored = store(data, original_name=upload.filename or "import", content_type=upload.mimetype or "",
-                   agency_id=agency.id, uploaded_by_id=current_user.id)
+    stored = store(
+        data,
+        original_name=upload.filename or "import",
+        content_type=upload.mimetype or "",
+        agency_id=agency.id,
+        uploaded_by_id=current_user.id,
+    )
     db.session.flush()
-    job = ImportJob(agency_id=agency.id, kind=form.kind.data, file_id=stored.id, filename=stored.original_name,
-                    publish=form.publish.data, default_matter_id=matter_id, created_by_id=current_user.id,
-                    locale=str(get_locale() or "zh_CN"))
+    job = ImportJob(
+        agency_id=agency.id,
+        kind=form.kind.data,
+        file_id=stored.id,
+        filename=stored.original_name,
+        publish=form.publish.data,
+        default_matter_id=matter_id,
+        created_by_id=current_user.id,
+        locale=str(get_locale() or "zh_CN"),
+    )
     db.session.add(job)
     db.session.flush()
     if len(data) <= importer.limits()["sync_bytes"]:
@@ -417,10 +462,20 @@ def import_job(job_id: int):
 @staff_required(*CLERKS)
 def import_status(job_id: int):
     job = staff_object(db.session.get(ImportJob, job_id))
-    return jsonify({"status": job.status, "percent": job.progress_percent, "processed": job.processed_rows,
-                    "total": job.total_rows, "created": job.created_count, "updated": job.updated_count,
-                    "unchanged": job.unchanged_count, "errors": job.error_count, "failure": job.failure,
-                    "done": job.status in (JobStatus.DONE, JobStatus.FAILED)})
+    return jsonify(
+        {
+            "status": job.status,
+            "percent": job.progress_percent,
+            "processed": job.processed_rows,
+            "total": job.total_rows,
+            "created": job.created_count,
+            "updated": job.updated_count,
+            "unchanged": job.unchanged_count,
+            "errors": job.error_count,
+            "failure": job.failure,
+            "done": job.status in (JobStatus.DONE, JobStatus.FAILED),
+        }
+    )
 
 
 @staff_bp.route("/imports/<int:job_id>/errors.xlsx")
@@ -430,8 +485,9 @@ def import_errors(job_id: int):
     if job.error_file_id is None:
         abort(404)
     stored = db.session.get(StoredFile, job.error_file_id)
-    return send_file(io.BytesIO(stored.read_bytes()), mimetype=XLSX, as_attachment=True,
-                     download_name=stored.original_name)
+    return send_file(
+        io.BytesIO(stored.read_bytes()), mimetype=XLSX, as_attachment=True, download_name=stored.original_name
+    )
 
 
 @staff_bp.route("/template/<kind>.xlsx")
@@ -440,8 +496,9 @@ def template(kind: str):
     kind = _kind(kind)
     codes = request.args.get("codes") == "1"
     name = ("行政许可" if kind is Kind.LICENSING else "行政处罚") + ("-字段代码" if codes else "") + "-模板.xlsx"
-    return send_file(io.BytesIO(importer.template_workbook(kind, codes=codes)), mimetype=XLSX,
-                     as_attachment=True, download_name=name)
+    return send_file(
+        io.BytesIO(importer.template_workbook(kind, codes=codes)), mimetype=XLSX, as_attachment=True, download_name=name
+    )
 
 
 # ---------------------------------------------------------------------------------------------- catalogue
@@ -451,15 +508,31 @@ def template(kind: str):
 @staff_required(*CATALOGUE_READERS)
 def matters():
     agency = _own_agency()
-    rows = db.session.execute(select(PublicityMatter).where(PublicityMatter.agency_id == agency.id)
-                              .order_by(PublicityMatter.kind, PublicityMatter.code, PublicityMatter.name)).scalars()
-    versions = db.session.execute(select(CatalogueVersion).where(CatalogueVersion.agency_id == agency.id)
-                                  .order_by(CatalogueVersion.number.desc())).scalars().all()
-    responsibility = db.session.execute(select(Responsibility).where(Responsibility.agency_id == agency.id)
-                                        ).scalar_one_or_none()
-    return render_template("publicity/matters.html", matters=list(rows), versions=versions,
-                           action_form=forms.ActionForm(), responsibility=responsibility,
-                           can_edit=current_user.has_role(*CLERKS) or current_user.is_sys_admin)
+    rows = db.session.execute(
+        select(PublicityMatter)
+        .where(PublicityMatter.agency_id == agency.id)
+        .order_by(PublicityMatter.kind, PublicityMatter.code, PublicityMatter.name)
+    ).scalars()
+    versions = (
+        db.session.execute(
+            select(CatalogueVersion)
+            .where(CatalogueVersion.agency_id == agency.id)
+            .order_by(CatalogueVersion.number.desc())
+        )
+        .scalars()
+        .all()
+    )
+    responsibility = db.session.execute(
+        select(Responsibility).where(Responsibility.agency_id == agency.id)
+    ).scalar_one_or_none()
+    return render_template(
+        "publicity/matters.html",
+        matters=list(rows),
+        versions=versions,
+        action_form=forms.ActionForm(),
+        responsibility=responsibility,
+        can_edit=current_user.has_role(*CLERKS) or current_user.is_sys_admin,
+    )
 
 
 @staff_bp.route("/matters/new", methods=["GET", "POST"])
@@ -471,10 +544,19 @@ def edit_matter(matter_id: int | None = None):
     form = forms.MatterForm(obj=matter)
     if form.validate_on_submit():
         try:
-            operations.save_matter(agency, {
-                "kind": form.kind.data, "code": (form.code.data or "").strip(), "name": form.name.data.strip(),
-                "legal_basis": form.legal_basis.data.strip(), "counterpart_kinds": form.counterpart_kinds.data,
-                "scope": form.scope.data, "active": form.active.data}, matter)
+            operations.save_matter(
+                agency,
+                {
+                    "kind": form.kind.data,
+                    "code": (form.code.data or "").strip(),
+                    "name": form.name.data.strip(),
+                    "legal_basis": form.legal_basis.data.strip(),
+                    "counterpart_kinds": form.counterpart_kinds.data,
+                    "scope": form.scope.data,
+                    "active": form.active.data,
+                },
+                matter,
+            )
         except DomainError as exc:
             db.session.rollback()
             getattr(form, exc.field or "name").errors.append(exc.message)
@@ -491,8 +573,10 @@ def submit_catalogue():
     agency = _own_agency()
     if forms.ActionForm().validate_on_submit():
         version = operations.submit_catalogue(agency, current_user)
-        flash(_("Version %(n)d of the catalogue was submitted for the confidentiality review.", n=version.number),
-              "success")
+        flash(
+            _("Version %(n)d of the catalogue was submitted for the confidentiality review.", n=version.number),
+            "success",
+        )
     return redirect(url_for(".matters"))
 
 
@@ -507,8 +591,9 @@ def catalogue_version(version_id: int):
             abort(403)
         if form.validate_on_submit():
             try:
-                operations.review_catalogue(version, current_user, approve=form.decision.data == "approve",
-                                            comment=form.comment.data or "")
+                operations.review_catalogue(
+                    version, current_user, approve=form.decision.data == "approve", comment=form.comment.data or ""
+                )
             except DomainError as exc:
                 db.session.rollback()
                 getattr(form, exc.field or "decision").errors.append(exc.message)
@@ -516,16 +601,19 @@ def catalogue_version(version_id: int):
                 flash(_("The review was recorded."), "success")
                 return redirect(url_for(".matters"))
     status = 400 if request.method == "POST" else 200
-    return render_template("publicity/catalogue_version.html", version=version, form=form,
-                           may_review=may_review and version.status == CatalogueStatus.SUBMITTED), status
+    return render_template(
+        "publicity/catalogue_version.html",
+        version=version,
+        form=form,
+        may_review=may_review and version.status == CatalogueStatus.SUBMITTED,
+    ), status
 
 
 @staff_bp.route("/responsibility", methods=["GET", "POST"])
 @staff_required(Role.AGENCY_ADMIN, Role.CREDIT_SUPERVISOR)
 def responsibility():
     agency = _own_agency()
-    row = db.session.execute(select(Responsibility).where(Responsibility.agency_id == agency.id)
-                             ).scalar_one_or_none()
+    row = db.session.execute(select(Responsibility).where(Responsibility.agency_id == agency.id)).scalar_one_or_none()
     form = forms.ResponsibilityForm(obj=row)
     if form.validate_on_submit():
         operations.save_responsibility(agency, form.data)
@@ -536,8 +624,9 @@ def responsibility():
     if ids is not None:
         stmt = stmt.where(Responsibility.agency_id.in_(ids))
     status = 400 if request.method == "POST" else 200
-    return render_template("publicity/responsibility.html", form=form,
-                           overview=db.session.execute(stmt.order_by(Agency.short_name)).all()), status
+    return render_template(
+        "publicity/responsibility.html", form=form, overview=db.session.execute(stmt.order_by(Agency.short_name)).all()
+    ), status
 
 
 # ---------------------------------------------------------------------------------------------- supervision
@@ -555,8 +644,7 @@ def _dashboard_args():
 @staff_required(*SUPERVISORS)
 def dashboard():
     by, kind, date_from, date_to = _dashboard_args()
-    board = stats.dashboard(agency_ids=_visible_agency_ids(), by=by, kind=kind, date_from=date_from,
-                            date_to=date_to)
+    board = stats.dashboard(agency_ids=_visible_agency_ids(), by=by, kind=kind, date_from=date_from, date_to=date_to)
     return render_template("publicity/dashboard.html", board=board, by=by, kind=kind)
 
 
@@ -564,10 +652,13 @@ def dashboard():
 @staff_required(*SUPERVISORS)
 def dashboard_xlsx():
     _by, kind, date_from, date_to = _dashboard_args()
-    data = stats.statistics_workbook(agency_ids=_visible_agency_ids(), kind=kind, date_from=date_from,
-                                     date_to=date_to)
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
-                     download_name=f"双公示统计-{today_china().isoformat()}.xlsx")
+    data = stats.statistics_workbook(agency_ids=_visible_agency_ids(), kind=kind, date_from=date_from, date_to=date_to)
+    return send_file(
+        io.BytesIO(data),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=f"双公示统计-{today_china().isoformat()}.xlsx",
+    )
 
 
 @staff_bp.route("/export", methods=["GET", "POST"])
@@ -575,26 +666,35 @@ def dashboard_xlsx():
 def export():
     form = forms.ExportForm()
     ids = _visible_agency_ids()
-    agencies = db.session.execute(select(Agency).where(Agency.id.in_(ids)) if ids is not None
-                                  else select(Agency)).scalars().all()
-    form.agency.choices = choices(([("", _("All agencies"))] if ids is None else []) + [
-        (str(a.id), a.short_name) for a in agencies])
+    agencies = (
+        db.session.execute(select(Agency).where(Agency.id.in_(ids)) if ids is not None else select(Agency))
+        .scalars()
+        .all()
+    )
+    form.agency.choices = choices(
+        ([("", _("All agencies"))] if ids is None else []) + [(str(a.id), a.short_name) for a in agencies]
+    )
     if form.validate_on_submit():
         agency_id = int(form.agency.data) if (form.agency.data or "").isdigit() else None
         if agency_id is None and ids is not None:
             agency_id = current_user.agency_id
         if ids is not None and agency_id not in ids:
             abort(404)
-        run = export_mod.export_records(kind=Kind(form.kind.data), fmt=form.fmt.data, agency_id=agency_id,
-                                        changed_only=form.changed_only.data, public=False, user=current_user)
+        run = export_mod.export_records(
+            kind=Kind(form.kind.data),
+            fmt=form.fmt.data,
+            agency_id=agency_id,
+            changed_only=form.changed_only.data,
+            public=False,
+            user=current_user,
+        )
         flash(_("Export ready: %(n)d records.", n=run.row_count), "success")
         return redirect(url_for(".export"))
     stmt = select(ExportRun).order_by(ExportRun.id.desc()).limit(30)
     if ids is not None:
         stmt = stmt.where(ExportRun.agency_id.in_(ids))
     status = 400 if request.method == "POST" else 200
-    return render_template("publicity/export.html", form=form, runs=db.session.execute(stmt).scalars().all()), \
-        status
+    return render_template("publicity/export.html", form=form, runs=db.session.execute(stmt).scalars().all()), status
 
 
 @staff_bp.route("/export/<int:run_id>")
@@ -608,8 +708,12 @@ def export_download(run_id: int):
         if ids is not None and run.agency_id not in ids:
             abort(404)
     stored = db.session.get(StoredFile, run.file_id)
-    return send_file(io.BytesIO(stored.read_bytes()), mimetype=stored.content_type, as_attachment=True,
-                     download_name=stored.original_name)
+    return send_file(
+        io.BytesIO(stored.read_bytes()),
+        mimetype=stored.content_type,
+        as_attachment=True,
+        download_name=stored.original_name,
+    )
 
 
 # ---------------------------------------------------------------------------------------------- administration
@@ -638,8 +742,14 @@ def settings():
         code_id = request.form.get("code_id", type=int)
         code = db.session.get(PublicityCode, code_id) if code_id else None
         try:
-            operations.save_code(code_form.list_name.data, code_form.value.data, code_form.label.data,
-                                 meaning=code_form.meaning.data, active=code_form.active.data, code=code)
+            operations.save_code(
+                code_form.list_name.data,
+                code_form.value.data,
+                code_form.label.data,
+                meaning=code_form.meaning.data,
+                active=code_form.active.data,
+                code=code,
+            )
         except DomainError as exc:
             db.session.rollback()
             code_form.value.errors = [*code_form.value.errors, exc.message]
@@ -648,22 +758,36 @@ def settings():
             return redirect(url_for(".settings"))
     elif "p-severity" in request.form and period_form.validate_on_submit():
         try:
-            operations.save_period(period_form.severity.data, period_form.effective_from.data,
-                                   published=period_form.published.data, min_months=period_form.min_months.data,
-                                   max_months=period_form.max_months.data, basis=period_form.basis.data)
+            operations.save_period(
+                period_form.severity.data,
+                period_form.effective_from.data,
+                published=period_form.published.data,
+                min_months=period_form.min_months.data,
+                max_months=period_form.max_months.data,
+                basis=period_form.basis.data,
+            )
         except DomainError as exc:
             db.session.rollback()
             period_form.max_months.errors = [*period_form.max_months.errors, exc.message]
         else:
             flash(_("The publicity period was saved."), "success")
             return redirect(url_for(".settings"))
-    codes = db.session.execute(select(PublicityCode).order_by(PublicityCode.list_name, PublicityCode.sort_order)
-                               ).scalars().all()
-    periods = db.session.execute(select(PublicityPeriod).order_by(PublicityPeriod.effective_from.desc(),
-                                                                  PublicityPeriod.severity)).scalars().all()
+    codes = (
+        db.session.execute(select(PublicityCode).order_by(PublicityCode.list_name, PublicityCode.sort_order))
+        .scalars()
+        .all()
+    )
+    periods = (
+        db.session.execute(
+            select(PublicityPeriod).order_by(PublicityPeriod.effective_from.desc(), PublicityPeriod.severity)
+        )
+        .scalars()
+        .all()
+    )
     status = 400 if request.method == "POST" else 200
-    return render_template("publicity/settings.html", form=form, code_form=code_form, period_form=period_form,
-                           codes=codes, periods=periods), status
+    return render_template(
+        "publicity/settings.html", form=form, code_form=code_form, period_form=period_form, codes=codes, periods=periods
+    ), status
 
 
 # ---------------------------------------------------------------------------------------------- public site
@@ -672,8 +796,7 @@ def settings():
 def _public_record_or_404(record_id: int) -> PublicityRecord:
     """Published records, and withdrawn ones (whose reason must stay visible, 处罚法 Art. 48)."""
     rec = db.session.get(PublicityRecord, record_id)
-    if rec is None or rec.status not in (RecordStatus.PUBLISHED, RecordStatus.WITHDRAWN) or \
-            rec.published_at is None:
+    if rec is None or rec.status not in (RecordStatus.PUBLISHED, RecordStatus.WITHDRAWN) or rec.published_at is None:
         abort(404)
     return rec
 
@@ -685,15 +808,27 @@ def search():
     kind = request.args.get("kind") if request.args.get("kind") in ("licensing", "penalty") else None
     agency_id = request.args.get("agency", type=int)
     order = "date" if request.args.get("order") == "date" else "relevance"
-    query = search_mod.SearchQuery(q=q, kind=kind, agency_id=agency_id, date_from=_date_arg("from"),
-                               date_to=_date_arg("to"), order=order, page=_page())
+    query = search_mod.SearchQuery(
+        q=q,
+        kind=kind,
+        agency_id=agency_id,
+        date_from=_date_arg("from"),
+        date_to=_date_arg("to"),
+        order=order,
+        page=_page(),
+    )
     searched = bool(q or kind or agency_id or query.date_from or query.date_to)
     result = search_mod.search(query) if searched else None
-    agencies = db.session.execute(select(Agency).where(Agency.active.is_(True)).order_by(Agency.short_name)
-                                  ).scalars().all()
-    return render_template("publicity/public_search.html", result=result, query=query, agencies=agencies,
-                           latest=None if searched else search_mod.latest(int(load_rules().setting("latest_days")),
-                                                                      limit=10))
+    agencies = (
+        db.session.execute(select(Agency).where(Agency.active.is_(True)).order_by(Agency.short_name)).scalars().all()
+    )
+    return render_template(
+        "publicity/public_search.html",
+        result=result,
+        query=query,
+        agencies=agencies,
+        latest=None if searched else search_mod.latest(int(load_rules().setting("latest_days")), limit=10),
+    )
 
 
 @public_bp.route("/latest")
@@ -701,8 +836,9 @@ def search():
 def latest():
     days = int(load_rules().setting("latest_days"))
     kind = request.args.get("kind") if request.args.get("kind") in ("licensing", "penalty") else None
-    return render_template("publicity/public_latest.html", rows=search_mod.latest(days, limit=200, kind=kind),
-                           days=days, kind=kind)
+    return render_template(
+        "publicity/public_latest.html", rows=search_mod.latest(days, limit=200, kind=kind), days=days, kind=kind
+    )
 
 
 @public_bp.route("/records/<int:record_id>")
@@ -711,8 +847,7 @@ def public_record(record_id: int):
     rec = _public_record_or_404(record_id)
     kind = Kind(rec.kind)
     shown = [(f, public_value(rec, f)) for f in FIELDS[kind] if f.public]
-    return render_template("publicity/public_record.html", record=rec, kind=kind, shown=shown,
-                           today=today_china())
+    return render_template("publicity/public_record.html", record=rec, kind=kind, shown=shown, today=today_china())
 
 
 @public_bp.route("/export.<fmt>")
@@ -722,8 +857,13 @@ def public_export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     kind = _kind(request.args.get("kind", "penalty"))
-    query = search_mod.SearchQuery(q=request.args.get("q", "").strip()[:100], kind=kind.value,
-                               agency_id=request.args.get("agency", type=int), order="date", per_page=100)
+    query = search_mod.SearchQuery(
+        q=request.args.get("q", "").strip()[:100],
+        kind=kind.value,
+        agency_id=request.args.get("agency", type=int),
+        order="date",
+        per_page=100,
+    )
     rows: list[PublicityRecord] = []
     for page in range(1, 51):
         query.page = page
@@ -732,18 +872,30 @@ def public_export(fmt: str):
         if len(batch) < query.per_page:
             break
     data = export_mod.render(export_mod.rows_for(rows, kind, public=True), fmt)
-    return send_file(io.BytesIO(data), mimetype=XLSX if fmt == "xlsx" else "text/csv", as_attachment=True,
-                     download_name=f"{'行政许可' if kind is Kind.LICENSING else '行政处罚'}.{fmt}")
+    return send_file(
+        io.BytesIO(data),
+        mimetype=XLSX if fmt == "xlsx" else "text/csv",
+        as_attachment=True,
+        download_name=f"{'行政许可' if kind is Kind.LICENSING else '行政处罚'}.{fmt}",
+    )
 
 
 @public_bp.route("/catalogues")
 @public
 def catalogues():
-    latest_ids = (select(CatalogueVersion.agency_id, func.max(CatalogueVersion.number).label("n"))
-                  .where(CatalogueVersion.status == CatalogueStatus.APPROVED)
-                  .group_by(CatalogueVersion.agency_id).subquery())
-    agencies = db.session.execute(select(Agency).join(latest_ids, latest_ids.c.agency_id == Agency.id)
-                                  .order_by(Agency.short_name)).scalars().all()
+    latest_ids = (
+        select(CatalogueVersion.agency_id, func.max(CatalogueVersion.number).label("n"))
+        .where(CatalogueVersion.status == CatalogueStatus.APPROVED)
+        .group_by(CatalogueVersion.agency_id)
+        .subquery()
+    )
+    agencies = (
+        db.session.execute(
+            select(Agency).join(latest_ids, latest_ids.c.agency_id == Agency.id).order_by(Agency.short_name)
+        )
+        .scalars()
+        .all()
+    )
     return render_template("publicity/public_catalogues.html", agencies=agencies)
 
 
@@ -754,11 +906,12 @@ def catalogue(slug: str):
     if agency is None:
         abort(404)
     version = db.session.execute(
-        select(CatalogueVersion).where(CatalogueVersion.agency_id == agency.id,
-                                       CatalogueVersion.status == CatalogueStatus.APPROVED)
-        .order_by(CatalogueVersion.number.desc()).limit(1)).scalar_one_or_none()
+        select(CatalogueVersion)
+        .where(CatalogueVersion.agency_id == agency.id, CatalogueVersion.status == CatalogueStatus.APPROVED)
+        .order_by(CatalogueVersion.number.desc())
+        .limit(1)
+    ).scalar_one_or_none()
     if version is None:
         abort(404)
     items = [m for m in version.snapshot if m.get("scope") == "public" and m.get("active", True)]
     return render_template("publicity/public_catalogue.html", agency=agency, version=version, items=items)
-

@@ -56,10 +56,13 @@ TRANSITIONS = [
     {"trigger": "publish", "source": States.PENDING, "dest": States.PUBLISHED, "conditions": [may_be_public]},
     {"trigger": "withhold", "source": States.PENDING, "dest": States.WITHHELD, "conditions": [must_be_withheld]},
     {"trigger": "expire", "source": States.PUBLISHED, "dest": States.EXPIRED, "conditions": [max_reached]},
-    {"trigger": "repair", "source": States.PUBLISHED, "dest": States.REPAIRED,
-     "conditions": [min_reached, has_reason]},
-    {"trigger": "withdraw", "source": [States.PENDING, States.PUBLISHED, States.WITHHELD],
-     "dest": States.WITHDRAWN, "conditions": [has_reason]},
+    {"trigger": "repair", "source": States.PUBLISHED, "dest": States.REPAIRED, "conditions": [min_reached, has_reason]},
+    {
+        "trigger": "withdraw",
+        "source": [States.PENDING, States.PUBLISHED, States.WITHHELD],
+        "dest": States.WITHDRAWN,
+        "conditions": [has_reason],
+    },
 ]
 
 
@@ -85,8 +88,14 @@ def _machine() -> tuple[Machine, _Subject]:
     cached = getattr(_local, "machine", None)
     if cached is None:
         subject = _Subject(States.PENDING)
-        machine = Machine(model=subject, states=list(States), transitions=TRANSITIONS, initial=States.PENDING,
-                          auto_transitions=False, send_event=True)
+        machine = Machine(
+            model=subject,
+            states=list(States),
+            transitions=TRANSITIONS,
+            initial=States.PENDING,
+            auto_transitions=False,
+            send_event=True,
+        )
         cached = _local.machine = (machine, subject)
     return cached
 

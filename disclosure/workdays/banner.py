@@ -21,7 +21,10 @@ def calendar_warnings(user=None) -> list[str]:
     if not (getattr(user, "is_authenticated", False) and getattr(user, "is_staff", False) and user.is_sys_admin):
         return []
     return [
-        _("The holiday arrangement for %(year)s has not been entered: deadlines that reach into %(year)s are "
-          "provisional. Enter the State Council's notice under Working-day calendar.", year=y)
+        _(
+            "The holiday arrangement for %(year)s has not been entered: deadlines that reach into %(year)s are "
+            "provisional. Enter the State Council's notice under Working-day calendar.",
+            year=y,
+        )
         for y in provisional_years()
     ]

@@ -69,10 +69,20 @@ def _flag(provisional: bool) -> str:
 @click.command("deadline")
 @click.option("--received", type=DATE, required=True, help="The day the application was received.")
 @click.option("--days", type=click.IntRange(0, 400), default=20, show_default=True, help="Working days.")
-@click.option("--extension", type=click.IntRange(0, 400), default=0, show_default=True,
-              help="Working days added after the original due date.")
-@click.option("--pause", "pauses", type=RANGE, multiple=True,
-              help="Days START to END (both included) that do not count; repeatable.")
+@click.option(
+    "--extension",
+    type=click.IntRange(0, 400),
+    default=0,
+    show_default=True,
+    help="Working days added after the original due date.",
+)
+@click.option(
+    "--pause",
+    "pauses",
+    type=RANGE,
+    multiple=True,
+    help="Days START to END (both included) that do not count; repeatable.",
+)
 @with_appcontext
 @_default_locale
 def deadline(received, days, extension, pauses):
@@ -82,11 +92,15 @@ def deadline(received, days, extension, pauses):
         result = service.calculate(received, days, extension, pauses)
     except DomainError as exc:
         _fail(exc)
-    click.echo(f"received {received.isoformat()}, {days} working days"
-               + "".join(f", pause {a.isoformat()}:{b.isoformat()}" for a, b in pauses))
+    click.echo(
+        f"received {received.isoformat()}, {days} working days"
+        + "".join(f", pause {a.isoformat()}:{b.isoformat()}" for a, b in pauses)
+    )
     if extension:
-        click.echo(f"original due {result.original.due.isoformat()}{_flag(result.original.provisional)}, "
-                   f"extended by {extension} working days")
+        click.echo(
+            f"original due {result.original.due.isoformat()}{_flag(result.original.provisional)}, "
+            f"extended by {extension} working days"
+        )
     if result.final.provisional:
         click.echo("warning: depends on a provisional calendar (no official holiday notice for some days)")
     click.echo(f"{result.final.due.isoformat()}{_flag(result.final.provisional)}")
@@ -99,8 +113,11 @@ def calendar_show(year):
     """List a year's holidays and make-up working days with their source."""
     status = service.year_status(year)
     notice = db.session.execute(db.select(CalendarNotice).where(CalendarNotice.year == year)).scalar_one_or_none()
-    click.echo(f"{year}: {status.kind}" + ("" if status.official else " (PROVISIONAL: enter the year's notice)")
-               + (f" — {notice.reference} {notice.title}" if notice else ""))
+    click.echo(
+        f"{year}: {status.kind}"
+        + ("" if status.official else " (PROVISIONAL: enter the year's notice)")
+        + (f" — {notice.reference} {notice.title}" if notice else "")
+    )
     for d, info in service.year_days(year):
         kind = "work" if info.is_working else "holiday"
         flag = " provisional" if info.provisional else ""
@@ -142,8 +159,13 @@ def calendar_unset(day, reason):
 @click.option("--title", required=True)
 @click.option("--reference", required=True, help="Document number, e.g. 国办发明电〔2026〕X号.")
 @click.option("--issued", type=DATE, default=None)
-@click.option("--holiday", "holidays", type=RANGE, multiple=True,
-              help="Days off START:END; repeatable. Without any, the days already set for the year are used.")
+@click.option(
+    "--holiday",
+    "holidays",
+    type=RANGE,
+    multiple=True,
+    help="Days off START:END; repeatable. Without any, the days already set for the year are used.",
+)
 @click.option("--workday", "workdays", type=DATE, multiple=True, help="A make-up working day; repeatable.")
 @click.option("--accept-differences", is_flag=True, help="Accept a notice that omits a statutory holiday.")
 @_default_locale
@@ -152,8 +174,12 @@ def calendar_notice(year, title, reference, issued, holidays, workdays, accept_d
     adopt = not holidays and not workdays
     try:
         notice = ops.record_notice(
-            year, reference=reference, title=title, issued_on=issued,
-            holidays=None if adopt else holidays, workdays=None if adopt else workdays,
+            year,
+            reference=reference,
+            title=title,
+            issued_on=issued,
+            holidays=None if adopt else holidays,
+            workdays=None if adopt else workdays,
             accept_differences=accept_differences,
         )
     except DomainError as exc:

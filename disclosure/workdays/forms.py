@@ -67,34 +67,44 @@ class CalculatorForm(FlaskForm):
 
     received = IsoDateField(_l("Received on"), validators=[InputRequired(message=_REQUIRED_DATE)])
     # Left out of the query, the number of days is the default (20, 条例 Art. 33); empty, it is refused.
-    days = IntegerField(_l("Working days"), default=20,
-                        validators=[NumberRange(min=0, max=400, message=_l("Enter a number from 0 to 400."))])
-    extension = IntegerField(_l("Extension (working days)"), default=0,
-                             validators=[Optional(), NumberRange(min=0, max=400,
-                                                                 message=_l("Enter a number from 0 to 400."))])
+    days = IntegerField(
+        _l("Working days"),
+        default=20,
+        validators=[NumberRange(min=0, max=400, message=_l("Enter a number from 0 to 400."))],
+    )
+    extension = IntegerField(
+        _l("Extension (working days)"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=400, message=_l("Enter a number from 0 to 400."))],
+    )
     pauses = RangesField(_l("Pauses (days that do not count)"))
 
 
 class NoticeForm(FlaskForm):
-    reference = StringField(_l("Notice document number"), validators=[InputRequired(message=_l("Enter the notice's "
-                                                                                        "document number.")),
-                                                                Length(max=120)])
-    title = StringField(_l("Title"), validators=[InputRequired(message=_l("Enter the notice's title.")),
-                                                 Length(max=300)])
+    reference = StringField(
+        _l("Notice document number"),
+        validators=[InputRequired(message=_l("Enter the notice's document number.")), Length(max=120)],
+    )
+    title = StringField(
+        _l("Title"), validators=[InputRequired(message=_l("Enter the notice's title.")), Length(max=300)]
+    )
     issued_on = IsoDateField(_l("Issued on"))
-    holidays = RangesField(_l("Days off"), validators=[InputRequired(message=_l("Enter at least one holiday "
-                                                                                "range."))])
+    holidays = RangesField(_l("Days off"), validators=[InputRequired(message=_l("Enter at least one holiday range."))])
     workdays = DatesField(_l("Make-up working days"))
     accept_differences = BooleanField(_l("The notice really differs from the statutory holidays"))
 
 
 class OverrideForm(FlaskForm):
     day = IsoDateField(_l("Date"), validators=[InputRequired(message=_REQUIRED_DATE)])
-    status = RadioField(_l("Status"), choices=choices([("holiday", _l("Holiday")), ("work", _l("Working day"))]),
-                        validators=[InputRequired(message=_l("Choose holiday or working day."))])
-    source = StringField(_l("Notice it comes from"),
-                         validators=[InputRequired(message=_l("Name the notice this day comes from.")),
-                                     Length(max=300)])
+    status = RadioField(
+        _l("Status"),
+        choices=choices([("holiday", _l("Holiday")), ("work", _l("Working day"))]),
+        validators=[InputRequired(message=_l("Choose holiday or working day."))],
+    )
+    source = StringField(
+        _l("Notice it comes from"),
+        validators=[InputRequired(message=_l("Name the notice this day comes from.")), Length(max=300)],
+    )
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
 
 

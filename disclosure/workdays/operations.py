@@ -34,16 +34,24 @@ def _check_window(year: int, days: Iterable[dt.date]) -> None:
     lo, hi = notice_window(year)
     for d in days:
         if not lo <= d <= hi:
-            raise DomainError(_l("%(date)s is too far from %(year)s for this year's notice.",
-                                 date=d.isoformat(), year=year), field="holidays")
+            raise DomainError(
+                _l("%(date)s is too far from %(year)s for this year's notice.", date=d.isoformat(), year=year),
+                field="holidays",
+            )
 
 
 def _expand(ranges: Iterable[tuple[dt.date, dt.date]]) -> list[dt.date]:
     days: set[dt.date] = set()
     for start, end in ranges:
         if end < start:
-            raise DomainError(_l("The range %(start)s to %(end)s ends before it starts.",
-                                 start=start.isoformat(), end=end.isoformat()), field="holidays")
+            raise DomainError(
+                _l(
+                    "The range %(start)s to %(end)s ends before it starts.",
+                    start=start.isoformat(),
+                    end=end.isoformat(),
+                ),
+                field="holidays",
+            )
         d = start
         while d <= end:
             days.add(d)
@@ -87,9 +95,11 @@ def record_notice(
     if not title:
         raise DomainError(_l("Enter the notice's title."), field="title")
     if holidays is None and workdays is None:
-        adopted = db.session.execute(
-            db.select(CalendarOverride).where(CalendarOverride.day.between(*notice_window(year)))
-        ).scalars().all()
+        adopted = (
+            db.session.execute(db.select(CalendarOverride).where(CalendarOverride.day.between(*notice_window(year))))
+            .scalars()
+            .all()
+        )
         off = sorted(ov.day for ov in adopted if not ov.is_working)
         work = sorted(ov.day for ov in adopted if ov.is_working)
     else:
@@ -100,27 +110,43 @@ def record_notice(
         raise DomainError(_l("Enter at least one holiday range."), field="holidays")
     both = sorted(set(off) & set(work))
     if both:
-        raise DomainError(_l("%(date)s is entered both as a holiday and as a working day.",
-                             date=both[0].isoformat()), field="workdays")
+        raise DomainError(
+            _l("%(date)s is entered both as a holiday and as a working day.", date=both[0].isoformat()),
+            field="workdays",
+        )
     weekdays = [d for d in work if d.weekday() < 5]
     if weekdays:
-        raise DomainError(_l("%(date)s is a weekday, which is a working day anyway: make-up working days are "
-                             "Saturdays or Sundays.", date=weekdays[0].isoformat()), field="workdays")
+        raise DomainError(
+            _l(
+                "%(date)s is a weekday, which is a working day anyway: make-up working days are Saturdays or Sundays.",
+                date=weekdays[0].isoformat(),
+            ),
+            field="workdays",
+        )
     if not accept_differences:
         # Compensation days (补休) are where the notice has a choice; the holidays themselves are fixed by law.
-        statutory_days = {d for d, name in service.statutory_holidays(year).items()
-                          if not name.endswith(statutory.COMPENSATION_SUFFIX)}
+        statutory_days = {
+            d
+            for d, name in service.statutory_holidays(year).items()
+            if not name.endswith(statutory.COMPENSATION_SUFFIX)
+        }
         missing = sorted(statutory_days - set(off))
         if missing:
-            raise DomainError(_l("The statutory holidays on %(dates)s are not among the holidays entered. Check "
-                                 "the notice, or confirm that it really differs.",
-                                 dates=", ".join(d.isoformat() for d in missing)), field="holidays")
+            raise DomainError(
+                _l(
+                    "The statutory holidays on %(dates)s are not among the holidays entered. Check "
+                    "the notice, or confirm that it really differs.",
+                    dates=", ".join(d.isoformat() for d in missing),
+                ),
+                field="holidays",
+            )
 
     notice = db.session.execute(db.select(CalendarNotice).where(CalendarNotice.year == year)).scalar_one_or_none()
     before = None
     if notice is None:
-        notice = CalendarNotice(year=year, reference=reference, title=title, issued_on=issued_on,
-                                entered_by_id=_actor_id(actor))
+        notice = CalendarNotice(
+            year=year, reference=reference, title=title, issued_on=issued_on, entered_by_id=_actor_id(actor)
+        )
         db.session.add(notice)
     else:
         before = {**audit.snapshot(notice, CalendarNotice.AUDIT_FIELDS), **_notice_days(notice)}
@@ -132,27 +158,39 @@ def record_notice(
 
     # Days set one by one before give way to the notice; the audit keeps what they were.
     days = [(d, False) for d in off] + [(d, True) for d in work]
-    replaced = db.session.execute(
-        db.select(CalendarOverride).where(CalendarOverride.day.in_([d for d, _ in days]))
-    ).scalars().all()
+    replaced = (
+        db.session.execute(db.select(CalendarOverride).where(CalendarOverride.day.in_([d for d, _ in days])))
+        .scalars()
+        .all()
+    )
     replaced_before = [audit.snapshot(ov, CalendarOverride.AUDIT_FIELDS) for ov in replaced]
     for ov in replaced:
         db.session.delete(ov)
     db.session.flush()
     names = service.statutory_holidays(year)
     for d, is_working in days:
-        db.session.add(CalendarOverride(
-            day=d, is_working=is_working, notice_id=notice.id, source=reference,
-            note="" if is_working else names.get(d, "").removesuffix(statutory.COMPENSATION_SUFFIX),
-            entered_by_id=_actor_id(actor),
-        ))
+        db.session.add(
+            CalendarOverride(
+                day=d,
+                is_working=is_working,
+                notice_id=notice.id,
+                source=reference,
+                note="" if is_working else names.get(d, "").removesuffix(statutory.COMPENSATION_SUFFIX),
+                entered_by_id=_actor_id(actor),
+            )
+        )
     db.session.flush()
     db.session.refresh(notice)
     after = {**audit.snapshot(notice, CalendarNotice.AUDIT_FIELDS), **_notice_days(notice)}
     if replaced_before:
         after["replaced_overrides"] = replaced_before
-    audit.record("calendar.notice_updated" if before else "calendar.notice_recorded",
-                 object_type="calendar_notice", object_id=notice.id, before=before, after=after)
+    audit.record(
+        "calendar.notice_updated" if before else "calendar.notice_recorded",
+        object_type="calendar_notice",
+        object_id=notice.id,
+        before=before,
+        after=after,
+    )
     _recompute_and_audit({year} | {d.year for d, _ in days}, reason=f"{year}: {reference}")
     return notice
 
@@ -173,13 +211,19 @@ def delete_notice(notice: CalendarNotice, *, reason: str = "") -> None:
         db.session.delete(ov)
     db.session.delete(notice)
     db.session.flush()
-    audit.record("calendar.notice_deleted", object_type="calendar_notice", object_id=notice.id,
-                 before=before, reason=reason or None)
+    audit.record(
+        "calendar.notice_deleted",
+        object_type="calendar_notice",
+        object_id=notice.id,
+        before=before,
+        reason=reason or None,
+    )
     _recompute_and_audit(years, reason=f"{notice.year}: {before['reference']} deleted")
 
 
-def set_override(day: dt.date, *, is_working: bool, source: str, note: str = "", actor=None,
-                 override: CalendarOverride | None = None) -> CalendarOverride:
+def set_override(
+    day: dt.date, *, is_working: bool, source: str, note: str = "", actor=None, override: CalendarOverride | None = None
+) -> CalendarOverride:
     """Fix one day as a holiday or a working day, citing the notice it comes from. Editing an existing
     override may move it to another day."""
     service.check_date(day)
@@ -190,16 +234,22 @@ def set_override(day: dt.date, *, is_working: bool, source: str, note: str = "",
     if override is None:
         override = clash
     elif clash is not None and clash.id != override.id:
-        raise DomainError(_l("%(date)s already has an entry; edit that one instead.", date=day.isoformat()),
-                          field="day")
+        raise DomainError(
+            _l("%(date)s already has an entry; edit that one instead.", date=day.isoformat()), field="day"
+        )
     years = {day.year}
     if override is None:
-        override = CalendarOverride(day=day, is_working=is_working, source=source, note=note,
-                                    entered_by_id=_actor_id(actor))
+        override = CalendarOverride(
+            day=day, is_working=is_working, source=source, note=note, entered_by_id=_actor_id(actor)
+        )
         db.session.add(override)
         db.session.flush()
-        audit.record("calendar.override_created", object_type="calendar_override", object_id=override.id,
-                     after=audit.snapshot(override, CalendarOverride.AUDIT_FIELDS))
+        audit.record(
+            "calendar.override_created",
+            object_type="calendar_override",
+            object_id=override.id,
+            after=audit.snapshot(override, CalendarOverride.AUDIT_FIELDS),
+        )
     else:
         before = audit.snapshot(override, CalendarOverride.AUDIT_FIELDS)
         years.add(override.day.year)
@@ -211,8 +261,13 @@ def set_override(day: dt.date, *, is_working: bool, source: str, note: str = "",
         changed_before, changed_after = audit.diff(before, audit.snapshot(override, CalendarOverride.AUDIT_FIELDS))
         if not changed_after:
             return override
-        audit.record("calendar.override_updated", object_type="calendar_override", object_id=override.id,
-                     before=changed_before, after=changed_after)
+        audit.record(
+            "calendar.override_updated",
+            object_type="calendar_override",
+            object_id=override.id,
+            before=changed_before,
+            after=changed_after,
+        )
     _recompute_and_audit(years, reason=f"{day.isoformat()}: {source}")
     return override
 
@@ -221,6 +276,11 @@ def delete_override(override: CalendarOverride, *, reason: str = "") -> None:
     before = audit.snapshot(override, CalendarOverride.AUDIT_FIELDS)
     db.session.delete(override)
     db.session.flush()
-    audit.record("calendar.override_deleted", object_type="calendar_override", object_id=override.id,
-                 before=before, reason=reason or None)
+    audit.record(
+        "calendar.override_deleted",
+        object_type="calendar_override",
+        object_id=override.id,
+        before=before,
+        reason=reason or None,
+    )
     _recompute_and_audit({override.day.year}, reason=f"{override.day.isoformat()} deleted")

@@ -32,27 +32,36 @@ def parse_date(text: str) -> dt.date:
         if len(raw) != 10:
             raise ValueError(raw)
     except ValueError:
-        raise InputError(_l("“%(text)s” is not a date: write it as YYYY-MM-DD, for example 2026-02-10.",
-                            text=raw[:40])) from None
+        raise InputError(
+            _l("“%(text)s” is not a date: write it as YYYY-MM-DD, for example 2026-02-10.", text=raw[:40])
+        ) from None
     if not FIRST_YEAR <= d.year <= LAST_YEAR:
-        raise InputError(_l("%(date)s is outside the calendar (years %(first)s to %(last)s).",
-                            date=raw, first=FIRST_YEAR, last=LAST_YEAR))
+        raise InputError(
+            _l(
+                "%(date)s is outside the calendar (years %(first)s to %(last)s).",
+                date=raw,
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
+            )
+        )
     return d
 
 
 def parse_range(text: str) -> tuple[dt.date, dt.date]:
-    """"START:END" (or ~, 至, to) for days START to END, both included; a single date is a one-day range."""
+    """ "START:END" (or ~, 至, to) for days START to END, both included; a single date is a one-day range."""
     parts = _RANGE_SEP.split((text or "").strip())
     if len(parts) == 1:
         d = parse_date(parts[0])
         return d, d
     if len(parts) != 2:
-        raise InputError(_l("“%(text)s” is not a range: write START:END, for example 2026-03-02:2026-03-06.",
-                            text=text.strip()[:60]))
+        raise InputError(
+            _l("“%(text)s” is not a range: write START:END, for example 2026-03-02:2026-03-06.", text=text.strip()[:60])
+        )
     start, end = parse_date(parts[0]), parse_date(parts[1])
     if end < start:
-        raise InputError(_l("The range %(start)s to %(end)s ends before it starts.",
-                            start=start.isoformat(), end=end.isoformat()))
+        raise InputError(
+            _l("The range %(start)s to %(end)s ends before it starts.", start=start.isoformat(), end=end.isoformat())
+        )
     return start, end
 
 

@@ -77,8 +77,12 @@ class CalendarRangeError(DomainError):
 
 def _range_error(what) -> CalendarRangeError:
     return CalendarRangeError(
-        _l("The working-day calendar covers the years %(first)s to %(last)s; %(date)s is outside them.",
-           first=FIRST_YEAR, last=LAST_YEAR, date=str(what))
+        _l(
+            "The working-day calendar covers the years %(first)s to %(last)s; %(date)s is outside them.",
+            first=FIRST_YEAR,
+            last=LAST_YEAR,
+            date=str(what),
+        )
     )
 
 
@@ -536,9 +540,7 @@ def register_recompute(callback: Callable) -> Callable:
     function again (one `init_app` per application) replaces it. Usable as a decorator."""
     try:
         params = inspect.signature(callback).parameters.values()
-        wants_years = any(
-            p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL) for p in params
-        )
+        wants_years = any(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL) for p in params)
     except (TypeError, ValueError):
         wants_years = True
     key = f"{getattr(callback, '__module__', '')}.{getattr(callback, '__qualname__', repr(callback))}"

@@ -47,46 +47,66 @@ MID_AUTUMN = Holiday("mid_autumn", "中秋节", "lunar", 8, 15)
 # ⚠ The earlier revisions only matter for dates before chinesecalendar's coverage (2004) and are kept so
 # that such dates get a plausible provisional answer instead of an error.
 DEFAULT_RULES: tuple[RuleSet, ...] = (
-    RuleSet(1990, "《全国年节及纪念日放假办法》(1949)", (
-        NEW_YEAR,
-        Holiday("spring_festival", "春节", "lunar", 1, 1, 3),
-        Holiday("labour_day", "劳动节", "solar", 5, 1, 1),
-        Holiday("national_day", "国庆节", "solar", 10, 1, 2),
-    )),
-    RuleSet(2000, "《全国年节及纪念日放假办法》(1999年修订)", (
-        NEW_YEAR,
-        Holiday("spring_festival", "春节", "lunar", 1, 1, 3),
-        Holiday("labour_day", "劳动节", "solar", 5, 1, 3),
-        Holiday("national_day", "国庆节", "solar", 10, 1, 3),
-    )),
-    RuleSet(2008, "《全国年节及纪念日放假办法》(2007年修订)", (
-        NEW_YEAR,
-        Holiday("spring_festival", "春节", "lunar", 1, 1, 3, -1),
-        QINGMING,
-        Holiday("labour_day", "劳动节", "solar", 5, 1, 1),
-        DRAGON_BOAT,
-        MID_AUTUMN,
-        Holiday("national_day", "国庆节", "solar", 10, 1, 3),
-    )),
-    RuleSet(2014, "《全国年节及纪念日放假办法》(2013年修订)", (
-        NEW_YEAR,
-        Holiday("spring_festival", "春节", "lunar", 1, 1, 3),
-        QINGMING,
-        Holiday("labour_day", "劳动节", "solar", 5, 1, 1),
-        DRAGON_BOAT,
-        MID_AUTUMN,
-        Holiday("national_day", "国庆节", "solar", 10, 1, 3),
-    )),
+    RuleSet(
+        1990,
+        "《全国年节及纪念日放假办法》(1949)",
+        (
+            NEW_YEAR,
+            Holiday("spring_festival", "春节", "lunar", 1, 1, 3),
+            Holiday("labour_day", "劳动节", "solar", 5, 1, 1),
+            Holiday("national_day", "国庆节", "solar", 10, 1, 2),
+        ),
+    ),
+    RuleSet(
+        2000,
+        "《全国年节及纪念日放假办法》(1999年修订)",
+        (
+            NEW_YEAR,
+            Holiday("spring_festival", "春节", "lunar", 1, 1, 3),
+            Holiday("labour_day", "劳动节", "solar", 5, 1, 3),
+            Holiday("national_day", "国庆节", "solar", 10, 1, 3),
+        ),
+    ),
+    RuleSet(
+        2008,
+        "《全国年节及纪念日放假办法》(2007年修订)",
+        (
+            NEW_YEAR,
+            Holiday("spring_festival", "春节", "lunar", 1, 1, 3, -1),
+            QINGMING,
+            Holiday("labour_day", "劳动节", "solar", 5, 1, 1),
+            DRAGON_BOAT,
+            MID_AUTUMN,
+            Holiday("national_day", "国庆节", "solar", 10, 1, 3),
+        ),
+    ),
+    RuleSet(
+        2014,
+        "《全国年节及纪念日放假办法》(2013年修订)",
+        (
+            NEW_YEAR,
+            Holiday("spring_festival", "春节", "lunar", 1, 1, 3),
+            QINGMING,
+            Holiday("labour_day", "劳动节", "solar", 5, 1, 1),
+            DRAGON_BOAT,
+            MID_AUTUMN,
+            Holiday("national_day", "国庆节", "solar", 10, 1, 3),
+        ),
+    ),
     # The fourth revision of 2024-11-10, in force 2025-01-01 ✅: 13 days in total.
-    RuleSet(2025, "《全国年节及纪念日放假办法》(2024年修订)", (
-        NEW_YEAR,
-        Holiday("spring_festival", "春节", "lunar", 1, 1, 4, -1),
-        QINGMING,
-        Holiday("labour_day", "劳动节", "solar", 5, 1, 2),
-        DRAGON_BOAT,
-        MID_AUTUMN,
-        Holiday("national_day", "国庆节", "solar", 10, 1, 3),
-    )),
+    RuleSet(
+        2025,
+        "《全国年节及纪念日放假办法》(2024年修订)",
+        (
+            NEW_YEAR,
+            Holiday("spring_festival", "春节", "lunar", 1, 1, 4, -1),
+            QINGMING,
+            Holiday("labour_day", "劳动节", "solar", 5, 1, 2),
+            DRAGON_BOAT,
+            MID_AUTUMN,
+            Holiday("national_day", "国庆节", "solar", 10, 1, 3),
+        ),
+    ),
 )
 
 

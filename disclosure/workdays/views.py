@@ -85,11 +85,15 @@ def notice(year: int):
         except DomainError as exc:
             _form_error(form, exc, "holidays")
         else:
-            flash(_("The notice for %(year)s has been recorded; open deadlines were recomputed.", year=year),
-                  "success")
+            flash(_("The notice for %(year)s has been recorded; open deadlines were recomputed.", year=year), "success")
             return redirect(url_for(".year", year=year))
-    return render_template("workdays/notice.html", form=form, year=year, existing=existing,
-                           suggested=_ranges(sorted(service.statutory_holidays(year))))
+    return render_template(
+        "workdays/notice.html",
+        form=form,
+        year=year,
+        existing=existing,
+        suggested=_ranges(sorted(service.statutory_holidays(year))),
+    )
 
 
 def _ranges(days) -> list[str]:
@@ -132,18 +136,26 @@ def override_edit(override_id: int | None = None):
             form.day.data = request.args["day"][:10]
     if form.validate_on_submit():
         try:
-            saved = ops.set_override(form.day.parsed, is_working=form.status.data == "work",
-                                     source=form.source.data, note=form.note.data or "",
-                                     actor=current_user, override=override)
+            saved = ops.set_override(
+                form.day.parsed,
+                is_working=form.status.data == "work",
+                source=form.source.data,
+                note=form.note.data or "",
+                actor=current_user,
+                override=override,
+            )
         except DomainError as exc:
             _form_error(form, exc, "day")
         else:
-            flash(_("%(date)s has been saved; open deadlines were recomputed.", date=saved.day.isoformat()),
-                  "success")
+            flash(_("%(date)s has been saved; open deadlines were recomputed.", date=saved.day.isoformat()), "success")
             return redirect(url_for(".year", year=saved.day.year))
-    return render_template("workdays/override.html", form=form, override=override,
-                           events=events_for("calendar_override", override.id) if override else [],
-                           delete_form=DeleteForm())
+    return render_template(
+        "workdays/override.html",
+        form=form,
+        override=override,
+        events=events_for("calendar_override", override.id) if override else [],
+        delete_form=DeleteForm(),
+    )
 
 
 @bp.route("/admin/calendar/days/<int:override_id>/delete", methods=["POST"])
@@ -166,8 +178,9 @@ def calculator():
     result = steps = error = None
     if request.args and form.validate():
         try:
-            result = service.calculate(form.received.parsed, form.days.data, form.extension.data or 0,
-                                       form.pauses.parsed)
+            result = service.calculate(
+                form.received.parsed, form.days.data, form.extension.data or 0, form.pauses.parsed
+            )
             steps = list(service.timeline(result.received, result.final.due, form.pauses.parsed))
         except DomainError as exc:
             error = exc.message

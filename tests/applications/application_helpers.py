@@ -32,6 +32,11 @@ def decide_partial(world, app):
 
     first, second = app.items
     ops.decide_item(first, world.handler, outcome="granted")
-    ops.decide_item(second, world.handler, outcome="partial", withheld_parts="投标人报价明细",
-                    withheld_outcome="deny_third_party", reasons="涉及第三方商业秘密")
-
+    ops.decide_item(
+        second,
+        world.handler,
+        outcome="partial",
+        withheld_parts="投标人报价明细",
+        withheld_outcome="deny_third_party",
+        reasons="涉及第三方商业秘密",
+    )

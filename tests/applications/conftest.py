@@ -63,9 +63,7 @@ def filed(world):
 def pytest_collection_modifyitems(items):
     # WeasyPrint 70 leaves its sRGB profile open when it renders PDF/A (the letters service); reported to the
     # letters owner. Only this one warning is tolerated.
-    mark = pytest.mark.filterwarnings(
-        "ignore:Exception ignored in.*sRGB2014:pytest.PytestUnraisableExceptionWarning"
-    )
+    mark = pytest.mark.filterwarnings("ignore:Exception ignored in.*sRGB2014:pytest.PytestUnraisableExceptionWarning")
     for item in items:
         if "/tests/applications/" in str(item.fspath) or "test_application_" in item.name:
             item.add_marker(mark)

@@ -8,8 +8,14 @@ from disclosure.applications.models import Application
 from disclosure.extensions import db
 
 BODY = {
-    "applicant": {"type": "person", "name": "李四", "doc_type": "resident_id", "doc_number": "440524188001010014",
-                  "phone": "13900000000", "email": "lisi@example.cn"},
+    "applicant": {
+        "type": "person",
+        "name": "李四",
+        "doc_type": "resident_id",
+        "doc_number": "440524188001010014",
+        "phone": "13900000000",
+        "email": "lisi@example.cn",
+    },
     "items": [{"description": "2025年部门预算", "document_ref": ""}],
     "provision_form": "electronic",
     "delivery_channel": "email",
@@ -51,8 +57,9 @@ def test_token_required_and_scoped_to_agency(world, client, token, make_agency):
     db.session.commit()
     ref = client.post("/api/v1/applications", json=BODY, headers=token).get_json()["reference"]
     assert client.get(f"/api/v1/applications/{ref}", headers={"Authorization": f"Bearer {other}"}).status_code == 404
-    assert client.post("/api/v1/applications", json=BODY,
-                       headers={"Authorization": f"Bearer {other}"}).status_code == 403
+    assert (
+        client.post("/api/v1/applications", json=BODY, headers={"Authorization": f"Bearer {other}"}).status_code == 403
+    )
 
 
 def test_openapi_documents_the_endpoints(client, app):

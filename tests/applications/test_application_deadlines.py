@@ -37,8 +37,10 @@ def test_national_day_with_make_up_saturday():
 
 
 def test_supplement_restarts_the_clock_from_its_receipt():
-    events = [EventFact(EventKind.SUPPLEMENT_REQUEST, D(2026, 2, 12), D(2026, 2, 26)),
-              EventFact(EventKind.SUPPLEMENT_RECEIVED, D(2026, 2, 26))]
+    events = [
+        EventFact(EventKind.SUPPLEMENT_REQUEST, D(2026, 2, 12), D(2026, 2, 26)),
+        EventFact(EventKind.SUPPLEMENT_RECEIVED, D(2026, 2, 26)),
+    ]
     # 20 working days after 2026-02-26 (2/28 is a make-up working day).
     assert due(D(2026, 2, 10), events) == deadlines.add_working_days(D(2026, 2, 26), 20).due
     assert due(D(2026, 2, 10), events) == D(2026, 3, 25)
@@ -59,8 +61,9 @@ def test_fee_wait_pauses_only_when_configured():
 
 
 def test_open_consultation_pauses_until_today():
-    plan = deadlines.compute(D(2026, 6, 1), [EventFact(EventKind.CONSULTATION, D(2026, 6, 3))],
-                             fee_wait_pauses=True, today=D(2026, 6, 10))
+    plan = deadlines.compute(
+        D(2026, 6, 1), [EventFact(EventKind.CONSULTATION, D(2026, 6, 3))], fee_wait_pauses=True, today=D(2026, 6, 10)
+    )
     assert plan.paused
     assert plan.due > due(D(2026, 6, 1))
 

@@ -86,8 +86,14 @@ def test_random_action_sequences_keep_the_invariants(world, make_agency, make_st
 
         @rule()
         def consult(self):
-            self._moved(ops.start_consultation, self.case, self.handler, kind="third_party", party="某公司",
-                        letter_date=ops.today_china())
+            self._moved(
+                ops.start_consultation,
+                self.case,
+                self.handler,
+                kind="third_party",
+                party="某公司",
+                letter_date=ops.today_china(),
+            )
 
         @rule()
         def end_consult(self):
@@ -124,13 +130,15 @@ def test_random_action_sequences_keep_the_invariants(world, make_agency, make_st
 
         @rule(approve=st.booleans())
         def office(self, approve):
-            self._moved(ops.review, self.case, self.head, stage="office", approve=approve,
-                        comment="" if approve else "改")
+            self._moved(
+                ops.review, self.case, self.head, stage="office", approve=approve, comment="" if approve else "改"
+            )
 
         @rule(approve=st.booleans())
         def legal_review(self, approve):
-            self._moved(ops.review, self.case, self.legal, stage="legal", approve=approve,
-                        comment="" if approve else "依据不足")
+            self._moved(
+                ops.review, self.case, self.legal, stage="legal", approve=approve, comment="" if approve else "依据不足"
+            )
 
         @rule()
         def issue(self):
@@ -147,8 +155,13 @@ def test_random_action_sequences_keep_the_invariants(world, make_agency, make_st
         @invariant()
         def reviews_before_issue(self):
             if self.case.state in (States.ISSUED, States.DELIVERED):
-                reviews = db.session.execute(db.select(Review).where(Review.application_id == self.case.id)
-                                             .order_by(Review.id)).scalars().all()
+                reviews = (
+                    db.session.execute(
+                        db.select(Review).where(Review.application_id == self.case.id).order_by(Review.id)
+                    )
+                    .scalars()
+                    .all()
+                )
                 assert [r.stage for r in reviews[-2:]] == ["office", "legal"]
                 assert all(r.decision == "approved" for r in reviews[-2:])
 
@@ -158,8 +171,11 @@ def test_random_action_sequences_keep_the_invariants(world, make_agency, make_st
 
         @invariant()
         def one_live_reply_letter(self):
-            live = [lt for lt in letters_for("application", self.case.id)
-                    if lt.kind == LetterKind.REPLY and lt.status == LetterStatus.ISSUED]
+            live = [
+                lt
+                for lt in letters_for("application", self.case.id)
+                if lt.kind == LetterKind.REPLY and lt.status == LetterStatus.ISSUED
+            ]
             if self.case.state in (States.ISSUED, States.DELIVERED):
                 assert len(live) == 1 and live[0].id == self.case.reply_letter_id
             else:
@@ -168,7 +184,11 @@ def test_random_action_sequences_keep_the_invariants(world, make_agency, make_st
         @invariant()
         def due_date_recomputed_from_events(self):
             if self.case.received_date is None or self.case.state not in (
-                    States.REGISTERED, States.ASSIGNED, States.IN_HANDLING, States.REPLY_DRAFTED):
+                States.REGISTERED,
+                States.ASSIGNED,
+                States.IN_HANDLING,
+                States.REPLY_DRAFTED,
+            ):
                 return
             facts = [deadlines.EventFact(e.kind, e.start_date, e.end_date, e.days) for e in self.case.events]
             plan = deadlines.compute(self.case.received_date, facts, fee_wait_pauses=True, today=ops.today_china())
@@ -181,6 +201,7 @@ def test_random_action_sequences_keep_the_invariants(world, make_agency, make_st
 
     run_state_machine_as_test(
         CaseMachine,
-        settings=settings(max_examples=5, stateful_step_count=16, deadline=None,
-                          suppress_health_check=list(HealthCheck)),
+        settings=settings(
+            max_examples=5, stateful_step_count=16, deadline=None, suppress_health_check=list(HealthCheck)
+        ),
     )

@@ -19,11 +19,18 @@ CODE = "ABCDE23456"
 
 def fixed_agency(**kw):
     data = dict(
-        id=987654, full_name="测试市住房和城乡建设局", short_name="测试住建",
+        id=987654,
+        full_name="测试市住房和城乡建设局",
+        short_name="测试住建",
         doc_number_prefixes={"reply": "测住建公开答", "notice": "测住建公开告"},
-        reconsideration_body="测试市人民政府", litigation_court="测试市上城区人民法院",
-        address="测试市人民路8号", postal_code="310000", phone="0571-87000001", fax="",
-        email="gk@zjj.test.gov.cn", office_hours="工作日上午9:00至12:00，下午1:30至5:00",
+        reconsideration_body="测试市人民政府",
+        litigation_court="测试市上城区人民法院",
+        address="测试市人民路8号",
+        postal_code="310000",
+        phone="0571-87000001",
+        fax="",
+        email="gk@zjj.test.gov.cn",
+        office_hours="工作日上午9:00至12:00，下午1:30至5:00",
     )
     data.update(kw)
     return SimpleNamespace(**data)

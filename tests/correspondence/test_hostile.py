@@ -71,8 +71,9 @@ def test_user_text_is_escaped_and_nothing_is_fetched(req, fixed, http_server, tm
     hostile = hostile_strings(http_server, secret)
     ctx = ReplyContext(
         **samples.facts(applicant_name=hostile[0]),
-        items=[ItemOutcome(description=h, outcome=Outcome.NOT_OURS, reasons=h, responsible_agency=h)
-               for h in hostile[1:]],
+        items=[
+            ItemOutcome(description=h, outcome=Outcome.NOT_OURS, reasons=h, responsible_agency=h) for h in hostile[1:]
+        ],
     )
     pdf = service.render_pdf(LetterKind.REPLY, fixed, ctx)
     assert _Recorder.hits == []
@@ -87,17 +88,21 @@ def test_user_text_is_escaped_and_nothing_is_fetched(req, fixed, http_server, tm
     assert _Recorder.hits == []
     # The HTML preview escapes too: no live tag reaches the page.
     html = service.render_html(LetterKind.REPLY, fixed, ctx)
-    assert "<img src=\"file" not in html and "<link rel=\"attachment\"" not in html and "<svg" not in html
+    assert '<img src="file' not in html and '<link rel="attachment"' not in html and "<svg" not in html
     assert "&lt;img src=&#34;file://" in html or "&lt;img src=&#34;file" in html
 
 
 def test_fetcher_blocks_raw_markup_as_second_line_of_defence(req, http_server, tmp_path):
     """Even markup that bypassed escaping cannot reach the network or the file system."""
     secret = _secret_file(tmp_path)
-    raw = "<p>正文</p>" + "".join(hostile_strings(http_server, secret)) + (
-        f'<img src="file://{ASSETS_DIR}/../../base/letter.css">'
-        f'<img src="file://{ASSETS_DIR}/%2e%2e/%2e%2e/base/letter.css">'
-        '<img src="ftp://127.0.0.1/x.png">'
+    raw = (
+        "<p>正文</p>"
+        + "".join(hostile_strings(http_server, secret))
+        + (
+            f'<img src="file://{ASSETS_DIR}/../../base/letter.css">'
+            f'<img src="file://{ASSETS_DIR}/%2e%2e/%2e%2e/base/letter.css">'
+            '<img src="ftp://127.0.0.1/x.png">'
+        )
     )
     html = f"<!doctype html><html lang='zh-CN'><body>{raw}</body></html>"
     pdf = renderer().write_pdf(html, "reply")
@@ -112,7 +117,13 @@ def test_fetcher_serves_data_uris_and_assets(req, tmp_path):
     assert ok.read() == b"Hello"
     readme = ASSETS_DIR / "README.md"
     assert fetcher.fetch(readme.as_uri()).read() == readme.read_bytes()
-    for bad in (f"file://{tmp_path}/x", "file:///etc/passwd", "http://127.0.0.1:9/x", "https://example.com/",
-                f"file://{ASSETS_DIR}/../letter.css", "file://remote-host/etc/passwd"):
+    for bad in (
+        f"file://{tmp_path}/x",
+        "file:///etc/passwd",
+        "http://127.0.0.1:9/x",
+        "https://example.com/",
+        f"file://{ASSETS_DIR}/../letter.css",
+        "file://remote-host/etc/passwd",
+    ):
         with pytest.raises(ValueError):
             fetcher.fetch(bad)

@@ -21,8 +21,10 @@ def test_check_finds_the_installed_cjk_fonts():
 def test_refuses_without_cjk_font(tmp_path):
     """A real fontconfig with no fonts at all (FONTCONFIG_FILE), in a fresh process."""
     conf = tmp_path / "fonts.conf"
-    conf.write_text(f"<?xml version='1.0'?><fontconfig><dir>{tmp_path / 'none'}</dir>"
-                    f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>")
+    conf.write_text(
+        f"<?xml version='1.0'?><fontconfig><dir>{tmp_path / 'none'}</dir>"
+        f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>"
+    )
     code = textwrap.dedent("""
         from disclosure.correspondence.rendering import RendererUnavailable, check_renderer
         try:

@@ -20,8 +20,9 @@ from tests.correspondence.conftest import flat, pdf_text
 @pytest.fixture
 def letter(app, agency):
     with app.test_request_context("/", method="POST"):
-        row = service.issue_letter(LetterKind.REPLY, agency, samples.sample_context(LetterKind.REPLY),
-                                   related=("application", 5))
+        row = service.issue_letter(
+            LetterKind.REPLY, agency, samples.sample_context(LetterKind.REPLY), related=("application", 5)
+        )
         db.session.commit()
         return db.session.get(Letter, row.id)
 
@@ -54,12 +55,21 @@ def test_verify_is_rate_limited(database_url, letter):
     from disclosure.extensions import limiter
 
     number, code = letter.number, letter.verification_code
-    limited = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database_url,
-                          "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"})
+    limited = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
     try:
         client = limited.test_client()
-        codes = [client.get("/letters/verify", query_string={"number": number, "code": "AAAAA-AAAAA"}).status_code
-                 for _ in range(12)]
+        codes = [
+            client.get("/letters/verify", query_string={"number": number, "code": "AAAAA-AAAAA"}).status_code
+            for _ in range(12)
+        ]
         assert codes[:10] == [200] * 10 and codes[10:] == [429, 429]
         assert client.get("/letters/verify").status_code == 200  # the empty form is not counted
         # Even the right code is refused while the limit holds: guessing cannot continue.
@@ -105,13 +115,16 @@ def test_email_and_post_delivery_pages(client, login, make_staff, agency, letter
     [msg] = smtp_server.to("zhang@example.cn")
     [att] = list(msg.iter_attachments())
     assert att.get_filename() == "答复书.pdf"
-    resp = client.post(f"/staff/letters/{letter.id}/delivery",
-                       data={"method": "post", "tracking_number": "", "recipient": "张晓明"})
+    resp = client.post(
+        f"/staff/letters/{letter.id}/delivery", data={"method": "post", "tracking_number": "", "recipient": "张晓明"}
+    )
     assert resp.status_code == 302
     db.session.expire_all()
     assert [d.method for d in db.session.get(Letter, letter.id).deliveries] == ["email"]  # refused: no number
-    client.post(f"/staff/letters/{letter.id}/delivery",
-                data={"method": "post", "tracking_number": "EMS1234567890", "delivered_on": "2026-03-06"})
+    client.post(
+        f"/staff/letters/{letter.id}/delivery",
+        data={"method": "post", "tracking_number": "EMS1234567890", "delivered_on": "2026-03-06"},
+    )
     db.session.expire_all()
     assert [d.method for d in db.session.get(Letter, letter.id).deliveries] == ["email", "post"]
 
@@ -121,18 +134,28 @@ def test_settings_form_saves_audits_and_checks_the_seal(client, login, make_staf
     login(client, admin)
     assert client.get("/admin/letters/settings").status_code == 200
     data = {
-        "letterhead": "测试市住房和城乡建设局", "signatory": "测试市住房和城乡建设局（政府信息公开专用章）",
-        "contact_block": "联系人：李四\n电话：0571-12345678", "reconsideration_body": "测试市人民政府",
-        "litigation_court": "测试市西湖区人民法院", "prefix_reply": "测建公答", "prefix_notice": "",
+        "letterhead": "测试市住房和城乡建设局",
+        "signatory": "测试市住房和城乡建设局（政府信息公开专用章）",
+        "contact_block": "联系人：李四\n电话：0571-12345678",
+        "reconsideration_body": "测试市人民政府",
+        "litigation_court": "测试市西湖区人民法院",
+        "prefix_reply": "测建公答",
+        "prefix_notice": "",
         "para_reply_closing": "特此答复。如有疑问请与我们联系。",
     }
-    bad = client.post("/admin/letters/settings", data={**data, "seal": (io.BytesIO(b"<svg onload=x>"), "seal.png")},
-                      content_type="multipart/form-data")
+    bad = client.post(
+        "/admin/letters/settings",
+        data={**data, "seal": (io.BytesIO(b"<svg onload=x>"), "seal.png")},
+        content_type="multipart/form-data",
+    )
     assert bad.status_code == 200 and "PNG" in bad.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.execute(db.select(LetterSettings)).scalar_one_or_none() is None  # nothing half-written
-    ok = client.post("/admin/letters/settings", data={**data, "seal": (io.BytesIO(_png()), "章.png")},
-                     content_type="multipart/form-data")
+    ok = client.post(
+        "/admin/letters/settings",
+        data={**data, "seal": (io.BytesIO(_png()), "章.png")},
+        content_type="multipart/form-data",
+    )
     assert ok.status_code == 302
     db.session.expire_all()
     row = db.session.execute(db.select(LetterSettings)).scalar_one()

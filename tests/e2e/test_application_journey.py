@@ -35,8 +35,7 @@ def _act(page, section, fill=None):
     sec.get_by_role("button").click()
 
 
-def test_citizen_to_issued_letter(page, live_server, smtp_server, axe_check, make_agency, make_staff,
-                                  make_applicant):
+def test_citizen_to_issued_letter(page, live_server, smtp_server, axe_check, make_agency, make_staff, make_applicant):
     from disclosure.accounts.roles import Role
     from disclosure.applications.models import AgencyApplicationSettings
     from disclosure.extensions import db

@@ -14,15 +14,30 @@ GOOD_CODE = "914403001922038216"
 def _rows(agency):
     decided = (dt.date.today() - dt.timedelta(days=2)).isoformat()
     base = {
-        "CF_XDR_MC": "杭州青松餐饮有限公司", "CF_XDR_LB": "法人及非法人组织", "CF_XDR_SHXYM": GOOD_CODE,
+        "CF_XDR_MC": "杭州青松餐饮有限公司",
+        "CF_XDR_LB": "法人及非法人组织",
+        "CF_XDR_SHXYM": GOOD_CODE,
         "CF_FRDB": "张三",
-        "CF_WSH": "杭市监罚〔2026〕101号", "CF_WFXW": "销售过期食品", "CF_SY": "经查，当事人销售过期食品。",
-        "CF_YJ": "《食品安全法》第一百二十四条", "CF_CFLB": "罚款", "CF_NR": "罚款2000元", "CF_NR_FK": "0.2",
-        "CF_JDRQ": decided, "CF_YXQ": "2099-12-31", "CF_CFJG": agency.full_name, "CF_CFJGDM": agency.credit_code,
-        "CF_SJLY": agency.full_name, "CF_SJLYDM": agency.credit_code,
+        "CF_WSH": "杭市监罚〔2026〕101号",
+        "CF_WFXW": "销售过期食品",
+        "CF_SY": "经查，当事人销售过期食品。",
+        "CF_YJ": "《食品安全法》第一百二十四条",
+        "CF_CFLB": "罚款",
+        "CF_NR": "罚款2000元",
+        "CF_NR_FK": "0.2",
+        "CF_JDRQ": decided,
+        "CF_YXQ": "2099-12-31",
+        "CF_CFJG": agency.full_name,
+        "CF_CFJGDM": agency.credit_code,
+        "CF_SJLY": agency.full_name,
+        "CF_SJLYDM": agency.credit_code,
     }
-    bad = {**base, "CF_XDR_MC": "宁波松涛贸易有限公司", "CF_WSH": "杭市监罚〔2026〕102号",
-           "CF_XDR_SHXYM": GOOD_CODE[:-1] + "7"}
+    bad = {
+        **base,
+        "CF_XDR_MC": "宁波松涛贸易有限公司",
+        "CF_WSH": "杭市监罚〔2026〕102号",
+        "CF_XDR_SHXYM": GOOD_CODE[:-1] + "7",
+    }
     return [base, bad]
 
 
@@ -50,9 +65,18 @@ def test_clerk_imports_fixes_and_public_finds(page, live_server, axe_check, make
 
     ensure_defaults()
     agency = make_agency(full_name="杭州市市场监督管理局")
-    operations.save_matter(agency, {"kind": "penalty", "code": "CF001", "name": "食品安全处罚",
-                                    "legal_basis": "《食品安全法》", "counterpart_kinds": ["legal_person"],
-                                    "scope": "public", "active": True})
+    operations.save_matter(
+        agency,
+        {
+            "kind": "penalty",
+            "code": "CF001",
+            "name": "食品安全处罚",
+            "legal_basis": "《食品安全法》",
+            "counterpart_kinds": ["legal_person"],
+            "scope": "public",
+            "active": True,
+        },
+    )
     db.session.commit()
     clerk = make_staff(agency, roles=[Role.PUBLICITY_CLERK], email="clerk@example.gov.cn")
 
@@ -95,7 +119,9 @@ def test_clerk_imports_fixes_and_public_finds(page, live_server, axe_check, make
     page.locator("form[role=search] button[type=submit]").click()
     axe_check(page, "public results")
     page.get_by_role("link", name="宁波松涛贸易有限公司").click()
-    assert page.get_by_role("heading", name="宁波松涛贸易有限公司").count() == 1 or \
-        page.get_by_text("宁波松涛贸易有限公司").first.is_visible()
+    assert (
+        page.get_by_role("heading", name="宁波松涛贸易有限公司").count() == 1
+        or page.get_by_text("宁波松涛贸易有限公司").first.is_visible()
+    )
     assert page.get_by_text("91110000100017707H").is_visible()
     axe_check(page, "public record")

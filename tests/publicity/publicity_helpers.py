@@ -13,13 +13,24 @@ REAL_IDS = ["11010519491231002X", "440524188001010014"]
 def penalty_raw(pub, **over) -> dict:
     a = pub.agency
     raw = {
-        "CF_XDR_MC": "杭州示例科技有限公司", "CF_XDR_LB": "法人及非法人组织", "CF_XDR_SHXYM": REAL_USCC[0],
-        "CF_FRDB": "张三", "CF_WSH": "杭市监罚〔2026〕1号", "CF_WFXW": "销售过期食品",
+        "CF_XDR_MC": "杭州示例科技有限公司",
+        "CF_XDR_LB": "法人及非法人组织",
+        "CF_XDR_SHXYM": REAL_USCC[0],
+        "CF_FRDB": "张三",
+        "CF_WSH": "杭市监罚〔2026〕1号",
+        "CF_WFXW": "销售过期食品",
         "CF_SY": "经查，当事人销售过期食品。",
-        "CF_YJ": "《食品安全法》第一百二十四条", "CF_CFLB": "警告;罚款", "CF_NR": "警告并处罚款2000元",
-        "CF_NR_FK": "0.2", "CF_JDRQ": (dt.date.today() - dt.timedelta(days=3)).isoformat(),
-        "CF_YXQ": "2099-12-31", "CF_CFJG": a.full_name, "CF_CFJGDM": a.credit_code, "CF_SJLY": a.full_name,
-        "CF_SJLYDM": a.credit_code, "MATTER": "CF001",
+        "CF_YJ": "《食品安全法》第一百二十四条",
+        "CF_CFLB": "警告;罚款",
+        "CF_NR": "警告并处罚款2000元",
+        "CF_NR_FK": "0.2",
+        "CF_JDRQ": (dt.date.today() - dt.timedelta(days=3)).isoformat(),
+        "CF_YXQ": "2099-12-31",
+        "CF_CFJG": a.full_name,
+        "CF_CFJGDM": a.credit_code,
+        "CF_SJLY": a.full_name,
+        "CF_SJLYDM": a.credit_code,
+        "MATTER": "CF001",
     }
     raw.update(over)
     return raw
@@ -28,12 +39,23 @@ def penalty_raw(pub, **over) -> dict:
 def licensing_raw(pub, **over) -> dict:
     a = pub.agency
     raw = {
-        "XK_XDR_MC": "杭州示例餐饮有限公司", "XK_XDR_LB": "法人及非法人组织", "XK_XDR_SHXYM": REAL_USCC[1],
-        "XK_FRDB": "李四", "XK_XKWS": "食品经营许可决定书", "XK_WSH": "杭市监许〔2026〕1号", "XK_XKLB": "普通",
-        "XK_NR": "准予食品经营许可", "XK_JDRQ": (dt.date.today() - dt.timedelta(days=2)).isoformat(),
-        "XK_YXQZ": (dt.date.today() - dt.timedelta(days=2)).isoformat(), "XK_YXQZI": "2031-12-31",
-        "XK_XKJG": a.full_name, "XK_XKJGDM": a.credit_code, "XK_ZT": "1", "XK_LYDW": a.full_name,
-        "XK_LYDWDM": a.credit_code, "MATTER": "XK001",
+        "XK_XDR_MC": "杭州示例餐饮有限公司",
+        "XK_XDR_LB": "法人及非法人组织",
+        "XK_XDR_SHXYM": REAL_USCC[1],
+        "XK_FRDB": "李四",
+        "XK_XKWS": "食品经营许可决定书",
+        "XK_WSH": "杭市监许〔2026〕1号",
+        "XK_XKLB": "普通",
+        "XK_NR": "准予食品经营许可",
+        "XK_JDRQ": (dt.date.today() - dt.timedelta(days=2)).isoformat(),
+        "XK_YXQZ": (dt.date.today() - dt.timedelta(days=2)).isoformat(),
+        "XK_YXQZI": "2031-12-31",
+        "XK_XKJG": a.full_name,
+        "XK_XKJGDM": a.credit_code,
+        "XK_ZT": "1",
+        "XK_LYDW": a.full_name,
+        "XK_LYDWDM": a.credit_code,
+        "MATTER": "XK001",
     }
     raw.update(over)
     return raw
@@ -49,8 +71,16 @@ def workbook(rows: list[dict], kind: str = "penalty", *, headers: str = "codes")
     codes = list(dict.fromkeys(k for r in rows for k in r))
     wb = Workbook()
     ws = wb.active
-    ws.append([(fields[c].label if headers == "names" and c in fields else
-                ("事项名称" if headers == "names" and c == "MATTER" else c)) for c in codes])
+    ws.append(
+        [
+            (
+                fields[c].label
+                if headers == "names" and c in fields
+                else ("事项名称" if headers == "names" and c == "MATTER" else c)
+            )
+            for c in codes
+        ]
+    )
     for r in rows:
         ws.append([r.get(c) for c in codes])
     buf = io.BytesIO()

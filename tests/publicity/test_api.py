@@ -24,8 +24,9 @@ def test_single_record_created_then_unchanged_then_updated(pub, client, token):
     resp = client.post("/api/v1/publicity/penalties", json=raw, headers=token)
     assert resp.status_code == 201, resp.json
     assert resp.json["results"][0]["status"] == "created" and resp.json["results"][0]["publicity_status"] == "published"
-    assert client.post("/api/v1/publicity/penalties", json=raw, headers=token).json["results"][0]["status"] == \
-        "unchanged"
+    assert (
+        client.post("/api/v1/publicity/penalties", json=raw, headers=token).json["results"][0]["status"] == "unchanged"
+    )
     raw["CF_NR_FK"] = 0.3
     resp = client.post("/api/v1/publicity/penalties", json=raw, headers=token)
     assert resp.status_code == 200 and resp.json["results"][0]["status"] == "updated"
@@ -34,16 +35,21 @@ def test_single_record_created_then_unchanged_then_updated(pub, client, token):
 
 
 def test_batch_answers_per_record(pub, client, token):
-    records = [licensing_raw(pub, XK_WSH="许1"), licensing_raw(pub, XK_WSH="许2", XK_XKJGDM="123"),
-               licensing_raw(pub, XK_WSH="许1"), "not an object"]
+    records = [
+        licensing_raw(pub, XK_WSH="许1"),
+        licensing_raw(pub, XK_WSH="许2", XK_XKJGDM="123"),
+        licensing_raw(pub, XK_WSH="许1"),
+        "not an object",
+    ]
     resp = client.post("/api/v1/publicity/licensing", json={"records": records}, headers=token)
     assert resp.status_code == 200
     body = resp.json
     assert (body["accepted"], body["rejected"]) == (1, 3)
     results = body["results"]
     assert results[0]["status"] == "created"
-    assert results[1]["errors"] == [{"field": "XK_XKJGDM", "message": "许可机关统一社会信用代码: A unified social "
-                                                                      "credit code has 18 characters."}]
+    assert results[1]["errors"] == [
+        {"field": "XK_XKJGDM", "message": "许可机关统一社会信用代码: A unified social credit code has 18 characters."}
+    ]
     assert results[2]["errors"][0]["message"] == "The decision number is repeated in this batch."
     assert results[3]["errors"][0]["message"] == "A record is a JSON object keyed by field codes."
     assert db.session.query(PublicityRecord).count() == 1
@@ -53,23 +59,36 @@ def test_single_rejected_record_is_422(pub, client, token):
     resp = client.post("/api/v1/publicity/penalties", json=penalty_raw(pub, CF_JDRQ="tomorrow"), headers=token)
     assert resp.status_code == 422
     assert resp.json["results"][0]["errors"] == [
-        {"field": "CF_JDRQ", "message": "处罚决定日期: tomorrow is not a date (use YYYY-MM-DD)."}]
+        {"field": "CF_JDRQ", "message": "处罚决定日期: tomorrow is not a date (use YYYY-MM-DD)."}
+    ]
 
 
 def test_malformed_and_unauthorised_calls(pub, client, token):
-    assert client.post("/api/v1/publicity/penalties", data="{", headers={**token, "Content-Type":
-                                                                         "application/json"}).status_code == 400
+    assert (
+        client.post(
+            "/api/v1/publicity/penalties", data="{", headers={**token, "Content-Type": "application/json"}
+        ).status_code
+        == 400
+    )
     assert client.post("/api/v1/publicity/penalties", json=[], headers=token).status_code == 400
     assert client.post("/api/v1/publicity/penalties", json={"records": [{}] * 1001}, headers=token).status_code == 413
     assert client.post("/api/v1/publicity/penalties", json=penalty_raw(pub)).status_code == 401
-    assert client.post("/api/v1/publicity/penalties", json=penalty_raw(pub),
-                       headers={"Authorization": "Bearer dsc_wrong"}).status_code == 401
+    assert (
+        client.post(
+            "/api/v1/publicity/penalties", json=penalty_raw(pub), headers={"Authorization": "Bearer dsc_wrong"}
+        ).status_code
+        == 401
+    )
     from disclosure.api.operations import issue_token
 
     _t, reader = issue_token(pub.agency, name="门户", scopes=["applications:read"])
     db.session.commit()
-    assert client.post("/api/v1/publicity/penalties", json=penalty_raw(pub),
-                       headers={"Authorization": f"Bearer {reader}"}).status_code == 403
+    assert (
+        client.post(
+            "/api/v1/publicity/penalties", json=penalty_raw(pub), headers={"Authorization": f"Bearer {reader}"}
+        ).status_code
+        == 403
+    )
     assert db.session.query(PublicityRecord).count() == 0
 
 

@@ -21,8 +21,7 @@ def run_import(pub, data: bytes, kind: str = "penalty", **kw) -> ImportJob:
 
     stored = store(data, original_name="upload.xlsx", content_type="", agency_id=pub.agency.id)
     db.session.flush()
-    job = ImportJob(agency_id=pub.agency.id, kind=kind, file_id=stored.id, filename="upload.xlsx",
-                    locale="en", **kw)
+    job = ImportJob(agency_id=pub.agency.id, kind=kind, file_id=stored.id, filename="upload.xlsx", locale="en", **kw)
     db.session.add(job)
     db.session.flush()
     importer.import_file(job, data)
@@ -36,8 +35,9 @@ def error_rows(job: ImportJob) -> list[list]:
     from disclosure.core.storage import StoredFile
 
     wb = load_workbook(io.BytesIO(db.session.get(StoredFile, job.error_file_id).read_bytes()))
-    return [list(r) for r in wb["错误清单"].iter_rows(values_only=True)][1:], \
-        [list(r) for r in wb["待修正数据"].iter_rows(values_only=True)]
+    return [list(r) for r in wb["错误清单"].iter_rows(values_only=True)][1:], [
+        list(r) for r in wb["待修正数据"].iter_rows(values_only=True)
+    ]
 
 
 def mixed_rows(pub) -> list[dict]:
@@ -72,13 +72,17 @@ def test_same_file_again_updates_instead_of_duplicating(pub, en):
     third = run_import(pub, workbook(rows))
     assert (third.created_count, third.updated_count, third.unchanged_count) == (0, 1, 2)
     assert db.session.query(PublicityRecord).count() == 3
-    changed = db.session.execute(db.select(PublicityRecord).where(PublicityRecord.decision_no == "罚〔2026〕2号")
-                                 ).scalar_one()
+    changed = db.session.execute(
+        db.select(PublicityRecord).where(PublicityRecord.decision_no == "罚〔2026〕2号")
+    ).scalar_one()
     from disclosure.core.audit import events_for
 
     correction = [e for e in events_for("publicity_record", changed.id) if e.action == "publicity.penalty.correct"]
-    assert correction and Decimal(correction[0].before["fine_amount"]) == Decimal("0.2") and \
-        Decimal(correction[0].after["fine_amount"]) == Decimal("0.5")
+    assert (
+        correction
+        and Decimal(correction[0].before["fine_amount"]) == Decimal("0.2")
+        and Decimal(correction[0].after["fine_amount"]) == Decimal("0.5")
+    )
 
 
 def test_fixed_error_sheet_imports(pub, en):
@@ -144,9 +148,9 @@ def test_refused_before_reading(pub, app, en):
         b"%PDF-1.7\n" + b"\x00" * 100: "The file is not a spreadsheet (XLSX or CSV).",
         b"": "The file is empty.",
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 50: "This is an old Excel (.xls) file. Save it as .xlsx or "
-                                                           ".csv and upload it again.",
+        ".csv and upload it again.",
         workbook([penalty_raw(pub)])[:900]: "The spreadsheet is damaged or incomplete (truncated). Save it again "
-                                            "and retry.",
+        "and retry.",
     }
     plain_zip = io.BytesIO()
     with zipfile.ZipFile(plain_zip, "w") as z:

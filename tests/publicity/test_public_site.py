@@ -19,8 +19,17 @@ def _names(result):
 
 
 def person(pub, number, name="王小明", **over):
-    return penalty_raw(pub, CF_WSH=number, CF_XDR_MC=name, CF_XDR_LB="自然人", CF_XDR_SHXYM=None, CF_FRDB=None,
-                       CF_XDR_ZJLX="身份证", CF_XDR_ZJHM=REAL_IDS[0], **over)
+    return penalty_raw(
+        pub,
+        CF_WSH=number,
+        CF_XDR_MC=name,
+        CF_XDR_LB="自然人",
+        CF_XDR_SHXYM=None,
+        CF_FRDB=None,
+        CF_XDR_ZJLX="身份证",
+        CF_XDR_ZJHM=REAL_IDS[0],
+        **over,
+    )
 
 
 def test_tokens():
@@ -64,8 +73,9 @@ def test_filters_and_date_order(pub, make_agency):
 
 def test_only_public_records_are_found_and_shown(pub, client):
     shown = save(pub, penalty_raw(pub, CF_WSH="罚1", CF_XDR_MC="公开科技公司"))
-    hidden = save(pub, penalty_raw(pub, CF_WSH="罚2", CF_XDR_MC="简易科技公司", SIMPLIFIED="是", CF_CFLB="罚款",
-                                   CF_NR_FK="0.01"))
+    hidden = save(
+        pub, penalty_raw(pub, CF_WSH="罚2", CF_XDR_MC="简易科技公司", SIMPLIFIED="是", CF_CFLB="罚款", CF_NR_FK="0.01")
+    )
     pending = save(pub, penalty_raw(pub, CF_WSH="罚3", CF_XDR_MC="待公示科技公司"), publish=False)
     db.session.commit()
     assert _names(search(SearchQuery(q="科技"))) == ["公开科技公司"]
@@ -78,18 +88,30 @@ def test_only_public_records_are_found_and_shown(pub, client):
 
 def test_identity_numbers_masked_on_every_public_page_and_export(pub, client):
     rec = save(pub, person(pub, "罚9"))
-    legal = save(pub, penalty_raw(pub, CF_WSH="罚10", CF_XDR_MC="法人科技公司", CF_FR_ZJLX="身份证",
-                                  CF_FR_ZJHM=REAL_IDS[1]))
+    legal = save(
+        pub, penalty_raw(pub, CF_WSH="罚10", CF_XDR_MC="法人科技公司", CF_FR_ZJLX="身份证", CF_FR_ZJHM=REAL_IDS[1])
+    )
     db.session.commit()
     masked = "110105********002X"
-    for url in (f"/publicity/records/{rec.id}", "/publicity/?q=王小明", "/publicity/latest", "/publicity/",
-                f"/publicity/records/{legal.id}", "/publicity/export.csv?kind=penalty&q=王小明",
-                "/publicity/export.csv?kind=penalty&q=法人"):
+    for url in (
+        f"/publicity/records/{rec.id}",
+        "/publicity/?q=王小明",
+        "/publicity/latest",
+        "/publicity/",
+        f"/publicity/records/{legal.id}",
+        "/publicity/export.csv?kind=penalty&q=王小明",
+        "/publicity/export.csv?kind=penalty&q=法人",
+    ):
         body = client.get(url).get_data(as_text=True)
         assert REAL_IDS[0] not in body and REAL_IDS[1] not in body, url
     assert masked in client.get(f"/publicity/records/{rec.id}").get_data(as_text=True)
-    rows = list(csv.reader(io.StringIO(client.get("/publicity/export.csv?kind=penalty&q=王小明")
-                                       .get_data(as_text=True).lstrip("\ufeff"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get("/publicity/export.csv?kind=penalty&q=王小明").get_data(as_text=True).lstrip("\ufeff")
+            )
+        )
+    )
     header = rows[0]
     assert "CF_FR_ZJHM" not in header and rows[1][header.index("CF_XDR_ZJHM")] == masked
     xlsx = client.get("/publicity/export.xlsx?kind=penalty&q=王小明")
@@ -147,8 +169,17 @@ def test_catalogue_published_only_after_the_confidentiality_review(pub, client, 
     assert "食品经营许可" in body and "违反食品安全规定的处罚" in body
     assert pub.agency.full_name in client.get("/publicity/catalogues").get_data(as_text=True)
     # A later change is not public until the next version is approved.
-    operations.save_matter(pub.agency, {"kind": "licensing", "code": "XK002", "name": "新增许可事项",
-                                        "legal_basis": "某法", "counterpart_kinds": ["legal_person"],
-                                        "scope": "public", "active": True})
+    operations.save_matter(
+        pub.agency,
+        {
+            "kind": "licensing",
+            "code": "XK002",
+            "name": "新增许可事项",
+            "legal_basis": "某法",
+            "counterpart_kinds": ["legal_person"],
+            "scope": "public",
+            "active": True,
+        },
+    )
     db.session.commit()
     assert "新增许可事项" not in client.get(f"/publicity/catalogues/{slug}").get_data(as_text=True)

@@ -37,14 +37,17 @@ def test_pending_record_becomes_overdue_and_publishing_late_is_recorded(pub):
     assert rec.status == RecordStatus.PUBLISHED and rec.timeliness == Timeliness.LATE
 
 
-@pytest.mark.parametrize(("decided", "severity", "min_until", "max_until"), [
-    # 发改办财金〔2019〕527号: general 3 months / 1 year, serious 6 months / 3 years.
-    ("2025-01-31", "一般", "2025-04-30", "2026-01-31"),
-    ("2025-06-15", "严重", "2025-12-15", "2028-06-15"),
-    # 《信用修复管理办法》 from 2026-04-01: serious 1 year / 3 years.
-    ("2026-04-01", "严重", "2027-04-01", "2029-04-01"),
-    ("2026-05-20", "一般", "2026-08-20", "2027-05-20"),
-])
+@pytest.mark.parametrize(
+    ("decided", "severity", "min_until", "max_until"),
+    [
+        # 发改办财金〔2019〕527号: general 3 months / 1 year, serious 6 months / 3 years.
+        ("2025-01-31", "一般", "2025-04-30", "2026-01-31"),
+        ("2025-06-15", "严重", "2025-12-15", "2028-06-15"),
+        # 《信用修复管理办法》 from 2026-04-01: serious 1 year / 3 years.
+        ("2026-04-01", "严重", "2027-04-01", "2029-04-01"),
+        ("2026-05-20", "一般", "2026-08-20", "2027-05-20"),
+    ],
+)
 def test_penalty_periods_follow_the_rule_in_force_on_the_decision_date(pub, decided, severity, min_until, max_until):
     rec = save(pub, penalty_raw(pub, CF_JDRQ=decided, SEVERITY=severity))
     assert (rec.min_until.isoformat(), rec.max_until.isoformat()) == (min_until, max_until)
@@ -65,8 +68,9 @@ def test_credit_repair_only_after_the_minimum_with_its_basis(pub, en):
     with pytest.raises(DomainError) as exc:
         operations.repair_record(rec, basis="已履行行政处罚决定")
     assert str(exc.value.message).startswith("Credit repair is possible only after the minimum publicity period")
-    old = save(pub, penalty_raw(pub, CF_WSH="罚〔2026〕50号",
-                                CF_JDRQ=(dt.date.today() - dt.timedelta(days=120)).isoformat()))
+    old = save(
+        pub, penalty_raw(pub, CF_WSH="罚〔2026〕50号", CF_JDRQ=(dt.date.today() - dt.timedelta(days=120)).isoformat())
+    )
     with pytest.raises(DomainError) as exc:
         operations.repair_record(old, basis="  ")
     assert str(exc.value.message) == "Give the basis of the credit repair."
@@ -93,7 +97,10 @@ def test_withdrawal_within_three_working_days_with_reason(pub, en):
 def test_simplified_minor_and_government_only_are_never_public(pub, en):
     simplified = save(pub, penalty_raw(pub, SIMPLIFIED="是", CF_CFLB="罚款", CF_NR_FK="0.01"))
     assert (simplified.status, simplified.timeliness, simplified.severity) == (
-        RecordStatus.WITHHELD, Timeliness.NOT_APPLICABLE, "minor")
+        RecordStatus.WITHHELD,
+        Timeliness.NOT_APPLICABLE,
+        "minor",
+    )
     warning = save(pub, penalty_raw(pub, CF_WSH="罚〔2026〕61号", CF_CFLB="警告", CF_NR_FK=None))
     assert warning.status == RecordStatus.WITHHELD
     with pytest.raises(DomainError):
@@ -105,8 +112,7 @@ def test_simplified_minor_and_government_only_are_never_public(pub, en):
 
 
 def test_licence_states(pub):
-    lic = save(pub, licensing_raw(pub, XK_YXQZI=(dt.date.today() + dt.timedelta(days=5)).isoformat()),
-               "licensing")
+    lic = save(pub, licensing_raw(pub, XK_YXQZI=(dt.date.today() + dt.timedelta(days=5)).isoformat()), "licensing")
     assert lic.status == RecordStatus.PUBLISHED and lic.licence_state == "1"
     assert operations.expire_licences(dt.date.today()) == 0
     assert operations.expire_licences(dt.date.today() + dt.timedelta(days=6)) == 1
@@ -119,8 +125,9 @@ def test_licence_states(pub):
 def test_settings_change_the_rules(pub):
     """Periods and deadlines are data (rules §5 ⚠): an administrator's change applies to new records."""
     operations.update_setting("due_working_days", 10)
-    operations.save_period("general", dt.date(2026, 11, 1), published=True, min_months=6, max_months=24,
-                           basis="测试规则")
+    operations.save_period(
+        "general", dt.date(2026, 11, 1), published=True, min_months=6, max_months=24, basis="测试规则"
+    )
     rec = save(pub, penalty_raw(pub))
     assert rec.max_until.year - rec.decision_date.year == 2
     from disclosure.workdays.service import add_working_days

@@ -51,16 +51,29 @@ def test_entry_form_saves_and_shows_errors_beside_fields(pub, client, login):
 
 def test_inline_validation_endpoint(pub, client, login):
     login(client, pub.clerk)
-    resp = client.post("/staff/publicity/validate/penalty",
-                       data=form_data(penalty_raw(pub), f_CF_NR_FK="abc"), headers={"Accept-Language": "en"})
+    resp = client.post(
+        "/staff/publicity/validate/penalty",
+        data=form_data(penalty_raw(pub), f_CF_NR_FK="abc"),
+        headers={"Accept-Language": "en"},
+    )
     assert resp.json == {"valid": False, "errors": {"f_CF_NR_FK": ["罚款金额（万元）: abc is not an amount in 万元."]}}
     ok = client.post("/staff/publicity/validate/penalty", data=form_data(penalty_raw(pub)))
     assert ok.json == {"valid": True, "errors": {}}
 
 
 def test_staff_see_full_values_public_does_not(pub, client, login):
-    rec = save(pub, penalty_raw(pub, CF_XDR_MC="王二", CF_XDR_LB="自然人", CF_XDR_SHXYM=None, CF_FRDB=None,
-                                CF_XDR_ZJLX="身份证", CF_XDR_ZJHM=REAL_IDS[0]))
+    rec = save(
+        pub,
+        penalty_raw(
+            pub,
+            CF_XDR_MC="王二",
+            CF_XDR_LB="自然人",
+            CF_XDR_SHXYM=None,
+            CF_FRDB=None,
+            CF_XDR_ZJLX="身份证",
+            CF_XDR_ZJHM=REAL_IDS[0],
+        ),
+    )
     db.session.commit()
     login(client, pub.supervisor)
     assert REAL_IDS[0] in client.get(f"/staff/publicity/records/{rec.id}").get_data(as_text=True)
@@ -71,8 +84,10 @@ def test_correction_through_the_form_is_audited(pub, client, login):
     db.session.commit()
     login(client, pub.clerk)
     assert client.get(f"/staff/publicity/records/{rec.id}/edit").status_code == 200
-    resp = client.post(f"/staff/publicity/records/{rec.id}/edit",
-                       data=form_data(penalty_raw(pub), f_CF_NR="警告并处罚款3000元", f_CF_NR_FK="0.3"))
+    resp = client.post(
+        f"/staff/publicity/records/{rec.id}/edit",
+        data=form_data(penalty_raw(pub), f_CF_NR="警告并处罚款3000元", f_CF_NR_FK="0.3"),
+    )
     assert resp.status_code == 302
     db.session.expire_all()
     assert db.session.get(PublicityRecord, rec.id).content == "警告并处罚款3000元"
@@ -86,8 +101,10 @@ def test_withdraw_and_repair_through_pages(pub, client, login):
     login(client, pub.clerk)
     import datetime as dt
 
-    resp = client.post(f"/staff/publicity/records/{rec.id}/withdraw", data={
-        "withdrawal_kind": "revoked", "changed_on": dt.date.today().isoformat(), "reason": "复议撤销"})
+    resp = client.post(
+        f"/staff/publicity/records/{rec.id}/withdraw",
+        data={"withdrawal_kind": "revoked", "changed_on": dt.date.today().isoformat(), "reason": "复议撤销"},
+    )
     assert resp.status_code == 302
     db.session.expire_all()
     assert db.session.get(PublicityRecord, rec.id).status == "withdrawn"
@@ -98,9 +115,16 @@ def test_withdraw_and_repair_through_pages(pub, client, login):
 def test_import_through_the_page_with_error_file(pub, client, login):
     login(client, pub.clerk)
     rows = [penalty_raw(pub, CF_WSH="罚A"), penalty_raw(pub, CF_WSH="罚B", CF_XDR_SHXYM="123")]
-    resp = client.post("/staff/publicity/imports", data={
-        "kind": "penalty", "publish": "y", "matter": "",
-        "file": (io.BytesIO(workbook(rows, headers="names")), "处罚.xlsx")}, content_type="multipart/form-data")
+    resp = client.post(
+        "/staff/publicity/imports",
+        data={
+            "kind": "penalty",
+            "publish": "y",
+            "matter": "",
+            "file": (io.BytesIO(workbook(rows, headers="names")), "处罚.xlsx"),
+        },
+        content_type="multipart/form-data",
+    )
     assert resp.status_code == 302, resp.get_data(as_text=True)[:3000]
     job = db.session.execute(db.select(ImportJob)).scalar_one()
     assert (job.created_count, job.error_count, job.status) == (1, 1, "done")
@@ -118,14 +142,20 @@ def test_import_through_the_page_with_error_file(pub, client, login):
 
 def test_import_refuses_non_spreadsheet_and_oversized(pub, client, login, app):
     login(client, pub.clerk)
-    resp = client.post("/staff/publicity/imports", data={
-        "kind": "penalty", "file": (io.BytesIO(b"%PDF-1.4\x00\x00"), "x.xlsx")}, content_type="multipart/form-data",
-        headers={"Accept-Language": "en"})
+    resp = client.post(
+        "/staff/publicity/imports",
+        data={"kind": "penalty", "file": (io.BytesIO(b"%PDF-1.4\x00\x00"), "x.xlsx")},
+        content_type="multipart/form-data",
+        headers={"Accept-Language": "en"},
+    )
     assert resp.status_code == 400 and "The file is not a spreadsheet (XLSX or CSV)." in resp.get_data(as_text=True)
     app.config["PUBLICITY_IMPORT_MAX_BYTES"] = 10
     try:
-        resp = client.post("/staff/publicity/imports", data={
-            "kind": "penalty", "file": (io.BytesIO(b"x" * 100_000), "big.csv")}, content_type="multipart/form-data")
+        resp = client.post(
+            "/staff/publicity/imports",
+            data={"kind": "penalty", "file": (io.BytesIO(b"x" * 100_000), "big.csv")},
+            content_type="multipart/form-data",
+        )
         assert resp.status_code == 303
     finally:
         del app.config["PUBLICITY_IMPORT_MAX_BYTES"]
@@ -145,13 +175,29 @@ def test_other_agencies_records_are_invisible(pub, client, login, make_agency, m
 
 def test_catalogue_and_review_pages(pub, client, login):
     login(client, pub.clerk)
-    resp = client.post("/staff/publicity/matters/new", data={
-        "kind": "licensing", "code": "XK009", "name": "药品经营许可", "legal_basis": "《药品管理法》",
-        "counterpart_kinds": ["legal_person"], "scope": "public", "active": "y"})
+    resp = client.post(
+        "/staff/publicity/matters/new",
+        data={
+            "kind": "licensing",
+            "code": "XK009",
+            "name": "药品经营许可",
+            "legal_basis": "《药品管理法》",
+            "counterpart_kinds": ["legal_person"],
+            "scope": "public",
+            "active": "y",
+        },
+    )
     assert resp.status_code == 302
-    dup = client.post("/staff/publicity/matters/new", data={
-        "kind": "licensing", "name": "药品经营许可", "legal_basis": "x", "counterpart_kinds": ["legal_person"],
-        "scope": "public"})
+    dup = client.post(
+        "/staff/publicity/matters/new",
+        data={
+            "kind": "licensing",
+            "name": "药品经营许可",
+            "legal_basis": "x",
+            "counterpart_kinds": ["legal_person"],
+            "scope": "public",
+        },
+    )
     assert dup.status_code == 400
     assert client.post("/staff/publicity/catalogue/submit").status_code == 302
     version = db.session.execute(db.select(CatalogueVersion)).scalar_one()
@@ -170,9 +216,16 @@ def test_responsibility_dashboard_statistics_and_export(pub, client, login):
     save(pub, penalty_raw(pub, CF_WSH="罚〔2026〕2号", CF_JDRQ="2026-01-05"))
     db.session.commit()
     login(client, pub.supervisor)
-    resp = client.post("/staff/publicity/responsibility", data={
-        "leader_name": "赵局长", "leader_title": "副局长", "section_name": "法规科", "person_name": "钱科长",
-        "person_phone": "0571-88888888"})
+    resp = client.post(
+        "/staff/publicity/responsibility",
+        data={
+            "leader_name": "赵局长",
+            "leader_title": "副局长",
+            "section_name": "法规科",
+            "person_name": "钱科长",
+            "person_phone": "0571-88888888",
+        },
+    )
     assert resp.status_code == 302 and db.session.query(Responsibility).count() == 1
     page = client.get("/staff/publicity/dashboard?by=month").get_data(as_text=True)
     assert "2026-01" in page and "50.0%" in page
@@ -197,16 +250,33 @@ def test_administrator_edits_code_lists_and_periods(pub, client, login, make_sta
     admin = make_staff(pub.agency, [Role.SYS_ADMIN])
     login(client, admin)
     assert client.get("/admin/publicity/").status_code == 200
-    resp = client.post("/admin/publicity/", data={"c-list_name": "licence_category", "c-value": "备案",
-                                                  "c-label": "备案", "c-active": "y"})
+    resp = client.post(
+        "/admin/publicity/",
+        data={"c-list_name": "licence_category", "c-value": "备案", "c-label": "备案", "c-active": "y"},
+    )
     assert resp.status_code == 302
     assert db.session.execute(db.select(PublicityCode).where(PublicityCode.value == "备案")).scalar_one()
-    resp = client.post("/admin/publicity/", data={"p-severity": "serious", "p-effective_from": "2027-01-01",
-                                                  "p-published": "y", "p-min_months": "30", "p-max_months": "12",
-                                                  "p-basis": "测试"})
+    resp = client.post(
+        "/admin/publicity/",
+        data={
+            "p-severity": "serious",
+            "p-effective_from": "2027-01-01",
+            "p-published": "y",
+            "p-min_months": "30",
+            "p-max_months": "12",
+            "p-basis": "测试",
+        },
+    )
     assert resp.status_code == 400
-    resp = client.post("/admin/publicity/", data={"s-due_working_days": "5", "s-withdraw_working_days": "3",
-                                                  "s-latest_days": "15", "s-long_term_date": "2099-12-31"})
+    resp = client.post(
+        "/admin/publicity/",
+        data={
+            "s-due_working_days": "5",
+            "s-withdraw_working_days": "3",
+            "s-latest_days": "15",
+            "s-long_term_date": "2099-12-31",
+        },
+    )
     assert resp.status_code == 302
     client.post("/logout")
     from flask_login import current_user  # noqa: F401  (the clerk may not open the administration)

@@ -19,7 +19,7 @@ def test_real_credit_codes_pass_and_every_single_character_change_is_caught(code
         for c in USCC_CHARS:
             if c == code[pos]:
                 continue
-            mutated = code[:pos] + c + code[pos + 1:]
+            mutated = code[:pos] + c + code[pos + 1 :]
             with pytest.raises(ValidationError):
                 validate_uscc(mutated)
 
@@ -32,7 +32,7 @@ def test_real_identity_numbers_pass_and_every_single_digit_change_is_caught(idno
             if c == idno[pos]:
                 continue
             with pytest.raises(ValidationError):
-                validate_resident_id(idno[:pos] + c + idno[pos + 1:])
+                validate_resident_id(idno[:pos] + c + idno[pos + 1 :])
 
 
 def _errors(result):
@@ -50,12 +50,15 @@ def test_valid_penalty_and_licence(validator, pub, en):
 def test_legal_person_needs_a_valid_credit_code(validator, pub, en):
     v = validator("penalty")
     assert _errors(v.validate(penalty_raw(pub, CF_XDR_SHXYM=""))) == [
-        ("CF_XDR_SHXYM", "行政相对人代码_1（统一社会信用代码） is required.")]
+        ("CF_XDR_SHXYM", "行政相对人代码_1（统一社会信用代码） is required.")
+    ]
     bad = REAL_USCC[0][:17] + ("0" if REAL_USCC[0][17] != "0" else "1")
     assert _errors(v.validate(penalty_raw(pub, CF_XDR_SHXYM=bad))) == [
-        ("CF_XDR_SHXYM", "行政相对人代码_1（统一社会信用代码）: The check character of the credit code is wrong.")]
+        ("CF_XDR_SHXYM", "行政相对人代码_1（统一社会信用代码）: The check character of the credit code is wrong.")
+    ]
     assert _errors(v.validate(penalty_raw(pub, CF_XDR_SHXYM="12345"))) == [
-        ("CF_XDR_SHXYM", "行政相对人代码_1（统一社会信用代码）: A unified social credit code has 18 characters.")]
+        ("CF_XDR_SHXYM", "行政相对人代码_1（统一社会信用代码）: A unified social credit code has 18 characters.")
+    ]
 
 
 def test_legal_person_needs_its_legal_representative(validator, pub, en):
@@ -66,31 +69,38 @@ def test_individual_business_placeholder_needs_registration_number(validator, pu
     v = validator()
     raw = penalty_raw(pub, CF_XDR_LB="个体工商户", CF_XDR_SHXYM="00000000000000000X", CF_FRDB=None)
     assert _errors(v.validate(raw)) == [
-        ("CF_XDR_GSZC", "With the placeholder credit code, the business registration number is required.")]
+        ("CF_XDR_GSZC", "With the placeholder credit code, the business registration number is required.")
+    ]
     raw["CF_XDR_GSZC"] = "330106600123456"
     assert v.validate(raw).errors == []
     assert _errors(v.validate(penalty_raw(pub, CF_XDR_SHXYM="00000000000000000X"))) == [
-        ("CF_XDR_SHXYM", "The placeholder credit code is accepted only for an individual business.")]
+        ("CF_XDR_SHXYM", "The placeholder credit code is accepted only for an individual business.")
+    ]
 
 
 def test_natural_person_needs_a_valid_document(validator, pub, en):
     v = validator()
     person = {"CF_XDR_LB": "自然人", "CF_XDR_SHXYM": None, "CF_FRDB": None, "CF_XDR_MC": "王五"}
     assert _errors(v.validate(penalty_raw(pub, **person))) == [
-        ("CF_XDR_ZJLX", "证件类型 is required."), ("CF_XDR_ZJHM", "证件号码 is required.")]
+        ("CF_XDR_ZJLX", "证件类型 is required."),
+        ("CF_XDR_ZJHM", "证件号码 is required."),
+    ]
     ok = v.validate(penalty_raw(pub, **person, CF_XDR_ZJLX="身份证", CF_XDR_ZJHM=REAL_IDS[0].lower()))
     assert ok.errors == [] and ok.values["doc_no"] == REAL_IDS[0]
     bad = v.validate(penalty_raw(pub, **person, CF_XDR_ZJLX="身份证", CF_XDR_ZJHM="11010519491231002Y"))
-    assert _errors(bad) == [("CF_XDR_ZJHM", "证件号码: A resident identity number has 17 digits followed by a "
-                                            "digit or X.")]
+    assert _errors(bad) == [
+        ("CF_XDR_ZJHM", "证件号码: A resident identity number has 17 digits followed by a digit or X.")
+    ]
     bad = v.validate(penalty_raw(pub, **person, CF_XDR_ZJLX="身份证", CF_XDR_ZJHM="110105194912310021"))
     assert _errors(bad) == [("CF_XDR_ZJHM", "证件号码: The check digit of the identity number is wrong.")]
     passport = v.validate(penalty_raw(pub, **person, CF_XDR_ZJLX="护照号", CF_XDR_ZJHM="E12345678"))
     assert passport.errors == []
-    with_code = v.validate(penalty_raw(pub, **{**person, "CF_XDR_SHXYM": REAL_USCC[0]}, CF_XDR_ZJLX="护照号",
-                                       CF_XDR_ZJHM="E12345678"))
+    with_code = v.validate(
+        penalty_raw(pub, **{**person, "CF_XDR_SHXYM": REAL_USCC[0]}, CF_XDR_ZJLX="护照号", CF_XDR_ZJHM="E12345678")
+    )
     assert _errors(with_code) == [
-        ("CF_XDR_SHXYM", "A natural person has no credit code; give the identity document instead.")]
+        ("CF_XDR_SHXYM", "A natural person has no credit code; give the identity document instead.")
+    ]
 
 
 def test_agency_and_source_codes_are_checked(validator, pub, en):
@@ -103,44 +113,56 @@ def test_dates_are_coherent(validator, pub, en):
     v = validator("licensing")
     tomorrow = (dt.date.today() + dt.timedelta(days=2)).isoformat()
     assert ("XK_JDRQ", "The decision date cannot be in the future.") in _errors(
-        v.validate(licensing_raw(pub, XK_JDRQ=tomorrow)))
+        v.validate(licensing_raw(pub, XK_JDRQ=tomorrow))
+    )
     assert _errors(v.validate(licensing_raw(pub, XK_YXQZ="2030-01-01", XK_YXQZI="2029-12-31"))) == [
-        ("XK_YXQZI", "The validity end is before its start.")]
+        ("XK_YXQZI", "The validity end is before its start.")
+    ]
     assert _errors(v.validate(licensing_raw(pub, XK_YXQZI="31/12/2030"))) == [
-        ("XK_YXQZI", "有效期至: 31/12/2030 is not a date (use YYYY-MM-DD).")]
+        ("XK_YXQZI", "有效期至: 31/12/2030 is not a date (use YYYY-MM-DD).")
+    ]
     for accepted in ("2099/12/31", "20991231", "2099年12月31日", dt.datetime(2099, 12, 31)):
         r = v.validate(licensing_raw(pub, XK_YXQZI=accepted))
         assert r.errors == [] and r.values["valid_to"] == dt.date(2099, 12, 31)
     assert _errors(v.validate(licensing_raw(pub, XK_YXQZI="2100-01-01"))) == [
-        ("XK_YXQZI", "有效期至 must be between 1949-10-01 and 2099-12-31.")]
+        ("XK_YXQZI", "有效期至 must be between 1949-10-01 and 2099-12-31.")
+    ]
 
 
 def test_amounts_in_wan_yuan(validator, pub, en):
     v = validator()
     assert v.validate(penalty_raw(pub, CF_NR_FK="1.123456")).errors == []
     assert _errors(v.validate(penalty_raw(pub, CF_NR_FK="1.1234567"))) == [
-        ("CF_NR_FK", "罚款金额（万元） has more than six decimals (the unit is 万元).")]
+        ("CF_NR_FK", "罚款金额（万元） has more than six decimals (the unit is 万元).")
+    ]
     assert _errors(v.validate(penalty_raw(pub, CF_NR_FK="两千"))) == [
-        ("CF_NR_FK", "罚款金额（万元）: 两千 is not an amount in 万元.")]
+        ("CF_NR_FK", "罚款金额（万元）: 两千 is not an amount in 万元.")
+    ]
     assert _errors(v.validate(penalty_raw(pub, CF_NR_FK="-1"))) == [
-        ("CF_NR_FK", "罚款金额（万元） must be between 0 and 100,000,000 万元.")]
+        ("CF_NR_FK", "罚款金额（万元） must be between 0 and 100,000,000 万元.")
+    ]
     assert _errors(v.validate(penalty_raw(pub, CF_NR_FK=None))) == [
-        ("CF_NR_FK", "A fine was imposed: give the fine amount in 万元.")]
+        ("CF_NR_FK", "A fine was imposed: give the fine amount in 万元.")
+    ]
 
 
 def test_codes_come_from_the_code_lists(validator, pub, en):
     assert _errors(validator().validate(penalty_raw(pub, CF_CFLB="罚款;打板子"))) == [
-        ("CF_CFLB", "处罚类别: 打板子 is not in the code list.")]
+        ("CF_CFLB", "处罚类别: 打板子 is not in the code list.")
+    ]
     assert _errors(validator("licensing").validate(licensing_raw(pub, XK_ZT="有效"))) == []
     assert _errors(validator("licensing").validate(licensing_raw(pub, XK_ZT="3"))) == [
-        ("XK_ZT", "当前状态: 3 is not in the code list.")]
+        ("XK_ZT", "当前状态: 3 is not in the code list.")
+    ]
     assert _errors(validator().validate(penalty_raw(pub, CF_XDR_LB="企业"))) == [
-        ("CF_XDR_LB", "行政相对人类别: 企业 is not in the code list.")]
+        ("CF_XDR_LB", "行政相对人类别: 企业 is not in the code list.")
+    ]
 
 
 def test_matter_of_the_catalogue(validator, pub, en):
     assert _errors(validator().validate(penalty_raw(pub, MATTER="不存在的事项"))) == [
-        ("MATTER", "The matter 不存在的事项 is not in this agency's catalogue.")]
+        ("MATTER", "The matter 不存在的事项 is not in this agency's catalogue.")
+    ]
     # The only penalty matter is used when the row names none.
     assert validator().validate(penalty_raw(pub, MATTER=None)).errors == []
 
@@ -154,12 +176,15 @@ def test_minor_and_simplified(validator, pub, en):
     r = v.validate(penalty_raw(pub, SEVERITY="严重"))
     assert r.values["severity"] == "serious"
     assert _errors(v.validate(penalty_raw(pub, SIMPLIFIED="也许"))) == [
-        ("SIMPLIFIED", "Simplified procedure: answer 是 or 否.")]
+        ("SIMPLIFIED", "Simplified procedure: answer 是 or 否.")
+    ]
 
 
 def test_text_limits_and_control_characters(validator, pub, en):
     v = validator()
     assert _errors(v.validate(penalty_raw(pub, CF_XDR_MC="名" * 201))) == [
-        ("CF_XDR_MC", "行政相对人名称 is longer than 200 characters.")]
+        ("CF_XDR_MC", "行政相对人名称 is longer than 200 characters.")
+    ]
     assert _errors(v.validate(penalty_raw(pub, CF_XDR_MC="公司\x00"))) == [
-        ("CF_XDR_MC", "行政相对人名称 contains control characters.")]
+        ("CF_XDR_MC", "行政相对人名称 contains control characters.")
+    ]

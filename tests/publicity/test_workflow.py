@@ -9,8 +9,15 @@ import pytest
 from disclosure.publicity.workflow import TRANSITIONS, States, TransitionRefused, fire
 
 TODAY = dt.date(2026, 11, 22)
-OK = {"scope_public": True, "simplified": False, "severity_published": True, "today": TODAY,
-      "max_until": TODAY, "min_until": TODAY, "reason": "理由"}
+OK = {
+    "scope_public": True,
+    "simplified": False,
+    "severity_published": True,
+    "today": TODAY,
+    "max_until": TODAY,
+    "min_until": TODAY,
+    "reason": "理由",
+}
 ALLOWED = {
     ("publish", States.PENDING): States.PUBLISHED,
     ("withhold", States.PENDING): None,  # guard: only when the record may not be public
@@ -48,8 +55,12 @@ def test_publish_guard(blocker):
 
 def test_period_and_reason_guards():
     tomorrow = TODAY + dt.timedelta(days=1)
-    for trigger, kw in (("expire", {"max_until": tomorrow}), ("expire", {"max_until": None}),
-                        ("repair", {"min_until": tomorrow}), ("repair", {"reason": " "}),
-                        ("withdraw", {"reason": ""})):
+    for trigger, kw in (
+        ("expire", {"max_until": tomorrow}),
+        ("expire", {"max_until": None}),
+        ("repair", {"min_until": tomorrow}),
+        ("repair", {"reason": " "}),
+        ("withdraw", {"reason": ""}),
+    ):
         with pytest.raises(TransitionRefused):
             fire(States.PUBLISHED, trigger, **{**OK, **kw})

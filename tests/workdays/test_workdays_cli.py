@@ -28,8 +28,10 @@ def _last(result) -> str:
         (["--received", "2026-02-10", "--days", "7"], "2026-02-26"),
         (["--received", "2026-02-10", "--days", "15"], "2026-03-09"),
         (["--received", "2026-02-10", "--pause", "2026-03-02:2026-03-06"], "2026-03-23"),
-        (["--received", "2026-02-10", "--pause", "2026-03-02:2026-03-04", "--pause", "2026-03-05:2026-03-06"],
-         "2026-03-23"),
+        (
+            ["--received", "2026-02-10", "--pause", "2026-03-02:2026-03-04", "--pause", "2026-03-05:2026-03-06"],
+            "2026-03-23",
+        ),
         (["--received", "2026-02-10", "--pause", "2026-03-06"], "2026-03-17"),  # a one-day pause
         (["--received", "2026-12-10"], "2027-01-08 provisional"),
         (["--received", "2026-11-10", "--extension", "20"], "2027-01-06 provisional"),
@@ -77,16 +79,49 @@ def test_calendar_commands(runner, app_ctx):
     out = runner.invoke(args=["calendar", "notice", "2027", "--title", "通知", "--reference", "国办发明电〔2026〕9号"])
     assert out.exit_code != 0 and "Error" in out.output
     # ... and all the statutory ones
-    out = runner.invoke(args=["calendar", "notice", "2027", "--title", "通知", "--reference", "国办发明电〔2026〕9号",
-                              "--holiday", "2027-01-01"])
+    out = runner.invoke(
+        args=[
+            "calendar",
+            "notice",
+            "2027",
+            "--title",
+            "通知",
+            "--reference",
+            "国办发明电〔2026〕9号",
+            "--holiday",
+            "2027-01-01",
+        ]
+    )
     assert out.exit_code != 0 and "2027-02-05" in out.output
-    out = runner.invoke(args=[
-        "calendar", "notice", "2027", "--title", "国务院办公厅关于2027年部分节假日安排的通知",
-        "--reference", "国办发明电〔2026〕9号", "--issued", "2026-11-05",
-        "--holiday", "2027-01-01", "--holiday", "2027-02-05:2027-02-12", "--holiday", "2027-04-05",
-        "--holiday", "2027-05-01:2027-05-05", "--holiday", "2027-06-09", "--holiday", "2027-09-15",
-        "--holiday", "2027-10-01:2027-10-07", "--workday", "2027-02-20",
-    ])
+    out = runner.invoke(
+        args=[
+            "calendar",
+            "notice",
+            "2027",
+            "--title",
+            "国务院办公厅关于2027年部分节假日安排的通知",
+            "--reference",
+            "国办发明电〔2026〕9号",
+            "--issued",
+            "2026-11-05",
+            "--holiday",
+            "2027-01-01",
+            "--holiday",
+            "2027-02-05:2027-02-12",
+            "--holiday",
+            "2027-04-05",
+            "--holiday",
+            "2027-05-01:2027-05-05",
+            "--holiday",
+            "2027-06-09",
+            "--holiday",
+            "2027-09-15",
+            "--holiday",
+            "2027-10-01:2027-10-07",
+            "--workday",
+            "2027-02-20",
+        ]
+    )
     assert out.exit_code == 0, out.output
     assert _last(runner.invoke(args=["deadline", "--received", "2026-12-10"])) == "2027-01-08"
     assert "PROVISIONAL" not in runner.invoke(args=["calendar", "show", "2027"]).output
@@ -97,5 +132,10 @@ def test_calendar_commands(runner, app_ctx):
     assert runner.invoke(args=["calendar", "delete-notice", "2027"]).exit_code == 0
     assert _last(runner.invoke(args=["deadline", "--received", "2026-12-10"])) == "2027-01-08 provisional"
     actions = set(db.session.execute(db.select(AuditEvent.action)).scalars())
-    assert {"calendar.override_created", "calendar.notice_recorded", "calendar.override_deleted",
-            "calendar.notice_deleted", "calendar.deadlines_recomputed"} <= actions
+    assert {
+        "calendar.override_created",
+        "calendar.notice_recorded",
+        "calendar.override_deleted",
+        "calendar.notice_deleted",
+        "calendar.deadlines_recomputed",
+    } <= actions

@@ -32,7 +32,8 @@ def test_calendar_pages_in_a_browser(page, live_server, axe_check, make_agency, 
     axe_check(page, "notice form with errors")
     page.get_by_label("放假日期").fill(
         "2027-01-01~2027-01-03\n2027-02-05~2027-02-11\n2027-04-05\n2027-05-01~2027-05-05\n2027-06-09\n"
-        "2027-09-15\n2027-10-01~2027-10-07")
+        "2027-09-15\n2027-10-01~2027-10-07"
+    )
     page.get_by_label("调休上班日期").fill("2027-02-20")
     page.get_by_role("button", name="录入通知").click()
     assert page.get_by_text("通知已录入").is_visible()

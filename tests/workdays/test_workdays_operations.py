@@ -30,8 +30,13 @@ WORKDAYS_2027 = [D("2027-02-20"), D("2027-05-08"), D("2027-09-26"), D("2027-10-0
 
 
 def _record(**kw):
-    data = dict(reference="国办发明电〔2026〕9号", title="国务院办公厅关于2027年部分节假日安排的通知",
-                issued_on=D("2026-11-05"), holidays=HOLIDAYS_2027, workdays=WORKDAYS_2027)
+    data = dict(
+        reference="国办发明电〔2026〕9号",
+        title="国务院办公厅关于2027年部分节假日安排的通知",
+        issued_on=D("2026-11-05"),
+        holidays=HOLIDAYS_2027,
+        workdays=WORKDAYS_2027,
+    )
     data.update(kw)
     return ops.record_notice(2027, **data)
 
@@ -68,8 +73,11 @@ def test_entering_the_2027_notice_makes_deadlines_official_and_recomputes(app_ct
 def test_correcting_and_deleting_a_notice(app_ctx, recompute_calls):
     _record()
     db.session.commit()
-    notice = _record(reference="国办发明电〔2026〕10号", holidays=HOLIDAYS_2027[:1] + HOLIDAYS_2027[2:]
-                     + [(D("2027-02-05"), D("2027-02-11"))], workdays=WORKDAYS_2027)
+    notice = _record(
+        reference="国办发明电〔2026〕10号",
+        holidays=HOLIDAYS_2027[:1] + HOLIDAYS_2027[2:] + [(D("2027-02-05"), D("2027-02-11"))],
+        workdays=WORKDAYS_2027,
+    )
     db.session.commit()
     assert service.is_working_day(D("2027-02-12"))  # no longer in the corrected notice
     assert db.session.execute(db.select(db.func.count(CalendarOverride.id))).scalar() == len(notice.overrides)

@@ -50,8 +50,16 @@ def test_make_up_days_and_holidays_2026(app_ctx):
         assert is_working_day(D(d)), d
         info = day_info(D(d))
         assert info.source.kind == "chinesecalendar" and not info.provisional
-    for d in ("2026-01-01", "2026-02-15", "2026-02-23", "2026-04-06", "2026-05-05", "2026-06-19", "2026-09-25",
-              "2026-10-07"):
+    for d in (
+        "2026-01-01",
+        "2026-02-15",
+        "2026-02-23",
+        "2026-04-06",
+        "2026-05-05",
+        "2026-06-19",
+        "2026-09-25",
+        "2026-10-07",
+    ):
         assert not is_working_day(D(d)), d
     assert day_info(D("2026-02-17")).source.detail == "春节"
 
@@ -84,8 +92,11 @@ def test_pauses(app_ctx):
     # a pause over days off only changes nothing
     assert add_working_days(D("2026-02-10"), 20, [(D("2026-02-15"), D("2026-02-23"))]).due == base
     # overlapping and unordered pauses are merged; a one-day pause on the due date pushes it on
-    pauses = [(D("2026-03-04"), D("2026-03-06")), (D("2026-03-02"), D("2026-03-05")),
-              (D("2026-03-23"), D("2026-03-23"))]
+    pauses = [
+        (D("2026-03-04"), D("2026-03-06")),
+        (D("2026-03-02"), D("2026-03-05")),
+        (D("2026-03-23"), D("2026-03-23")),
+    ]
     assert add_working_days(D("2026-02-10"), 20, pauses).due == D("2026-03-24")
     # a pause that began before receipt only counts from receipt on
     assert add_working_days(D("2026-02-10"), 20, [(D("2026-02-01"), D("2026-02-11"))]).due == D("2026-03-17")

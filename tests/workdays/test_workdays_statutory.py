@@ -56,8 +56,14 @@ def test_earlier_rule_sets_match_the_library():
 
 
 def test_rules_are_configurable_data():
-    custom = [{"from_year": 2027, "source": "test", "compensate_weekends": False,
-               "holidays": [{"key": "x", "name": "测试节", "kind": "solar", "month": 3, "day": 1, "length": 2}]}]
+    custom = [
+        {
+            "from_year": 2027,
+            "source": "test",
+            "compensate_weekends": False,
+            "holidays": [{"key": "x", "name": "测试节", "kind": "solar", "month": 3, "day": 1, "length": 2}],
+        }
+    ]
     rules = statutory.freeze_rules(custom)
     days = statutory.provisional_holidays(2027, rules)
     assert days == {D("2027-03-01"): "测试节", D("2027-03-02"): "测试节"}

@@ -19,7 +19,7 @@ NOTICE_2027 = {
     "title": "国务院办公厅关于2027年部分节假日安排的通知",
     "issued_on": "2026-11-05",
     "holidays": "2027-01-01~2027-01-03\n2027-02-05~2027-02-13\n2027-04-03至2027-04-05\n2027-05-01:2027-05-05\n"
-                "2027-06-09\n2027-09-15\n2027-10-01 to 2027-10-07",
+    "2027-06-09\n2027-09-15\n2027-10-01 to 2027-10-07",
     "workdays": "2027-02-20, 2027-05-08\n2027-09-26 2027-10-09",
 }
 
@@ -37,8 +37,7 @@ def handler_client(client, login, make_agency, make_staff):
 
 
 def test_access(client, handler_client):
-    for url in ("/admin/calendar/", "/admin/calendar/2027", "/admin/calendar/2027/notice",
-                "/admin/calendar/days/new"):
+    for url in ("/admin/calendar/", "/admin/calendar/2027", "/admin/calendar/2027/notice", "/admin/calendar/days/new"):
         assert handler_client.get(url).status_code == 403, url
     assert handler_client.post("/admin/calendar/2027/notice", data=NOTICE_2027).status_code == 403
     assert handler_client.get("/staff/deadline").status_code == 200
@@ -102,8 +101,9 @@ def test_entering_the_notice(admin_client, recompute_calls, app_ctx):
     ],
 )
 def test_a_bad_notice_is_refused_with_a_clear_message(admin_client, app_ctx, field, value, message):
-    resp = admin_client.post("/admin/calendar/2027/notice", data={**NOTICE_2027, field: value},
-                             headers={"Accept-Language": "en"})
+    resp = admin_client.post(
+        "/admin/calendar/2027/notice", data={**NOTICE_2027, field: value}, headers={"Accept-Language": "en"}
+    )
     assert resp.status_code == 200
     assert message in resp.get_data(as_text=True)
     assert db.session.execute(db.select(db.func.count(CalendarOverride.id))).scalar() == 0
@@ -112,39 +112,48 @@ def test_a_bad_notice_is_refused_with_a_clear_message(admin_client, app_ctx, fie
 def test_editing_and_deleting_a_day(admin_client, app_ctx):
     en = {"Accept-Language": "en"}
     assert "2026-03-02" in admin_client.get("/admin/calendar/days/new?day=2026-03-02").get_data(as_text=True)
-    resp = admin_client.post("/admin/calendar/days/new", data={
-        "day": "2026-03-02", "status": "holiday", "source": "某省人民政府通知", "note": ""})
+    resp = admin_client.post(
+        "/admin/calendar/days/new",
+        data={"day": "2026-03-02", "status": "holiday", "source": "某省人民政府通知", "note": ""},
+    )
     assert resp.status_code == 302
     ov_id = db.session.execute(db.select(CalendarOverride.id)).scalar_one()
     assert not service.is_working_day(D("2026-03-02"))
-    resp = admin_client.post(f"/admin/calendar/days/{ov_id}", data={
-        "day": "2026-03-02", "status": "work", "source": "更正", "note": ""})
+    resp = admin_client.post(
+        f"/admin/calendar/days/{ov_id}", data={"day": "2026-03-02", "status": "work", "source": "更正", "note": ""}
+    )
     assert resp.status_code == 302 and service.is_working_day(D("2026-03-02"))
     body = admin_client.get(f"/admin/calendar/days/{ov_id}").get_data(as_text=True)
     assert "calendar.override_updated" in body
     # bad input is refused, nothing changes
-    resp = admin_client.post("/admin/calendar/days/new", data={"day": "2026-13-01", "status": "work", "source": "x"},
-                             headers=en)
+    resp = admin_client.post(
+        "/admin/calendar/days/new", data={"day": "2026-13-01", "status": "work", "source": "x"}, headers=en
+    )
     assert resp.status_code == 200 and "YYYY-MM-DD" in resp.get_data(as_text=True)
     resp = admin_client.post("/admin/calendar/days/new", data={"day": "2026-03-10", "status": "holiday", "source": "y"})
     assert resp.status_code == 302
-    resp = admin_client.post(f"/admin/calendar/days/{ov_id}", headers=en,
-                             data={"day": "2026-03-10", "status": "work", "source": "x"})
+    resp = admin_client.post(
+        f"/admin/calendar/days/{ov_id}", headers=en, data={"day": "2026-03-10", "status": "work", "source": "x"}
+    )
     assert resp.status_code == 200 and "already has an entry" in resp.get_data(as_text=True)
     assert db.session.execute(db.select(db.func.count(CalendarOverride.id))).scalar() == 2
     assert admin_client.post(f"/admin/calendar/days/{ov_id}/delete", data={}).status_code == 302
     assert db.session.execute(db.select(db.func.count(CalendarOverride.id))).scalar() == 1
     assert admin_client.get(f"/admin/calendar/days/{ov_id}").status_code == 404
-    actions = [e.action for e in db.session.execute(db.select(AuditEvent).order_by(AuditEvent.id)).scalars()
-               if e.object_type == "calendar_override" and e.object_id == str(ov_id)]
+    actions = [
+        e.action
+        for e in db.session.execute(db.select(AuditEvent).order_by(AuditEvent.id)).scalars()
+        if e.object_type == "calendar_override" and e.object_id == str(ov_id)
+    ]
     assert actions == ["calendar.override_created", "calendar.override_updated", "calendar.override_deleted"]
 
 
 def test_the_calculator(handler_client):
     body = handler_client.get("/staff/deadline?received=2026-02-10&days=20&extension=20").get_data(as_text=True)
     assert 'datetime="2026-04-14"' in body and "2026-03-16" in body and ">40<" in body
-    body = handler_client.get("/staff/deadline?received=2026-02-10&days=20&pauses=2026-03-02%3A2026-03-06"
-                              ).get_data(as_text=True)
+    body = handler_client.get("/staff/deadline?received=2026-02-10&days=20&pauses=2026-03-02%3A2026-03-06").get_data(
+        as_text=True
+    )
     assert 'datetime="2026-03-23"' in body
     body = handler_client.get("/staff/deadline?received=2026-12-10&days=20").get_data(as_text=True)
     assert 'datetime="2027-01-08"' in body and "status-provisional" in body
