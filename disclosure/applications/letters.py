@@ -91,6 +91,28 @@ def issue_reply(app: Application, staff):
     )
 
 
+def issue_receipt(app: Application, staff):
+    """登记回执 (条例 Arts. 29–31, 33): the application's reference, received date and channel, the items and the
+    reply deadline, issued when the case is registered or an online application is confirmed."""
+    from flask_babel import force_locale
+
+    from disclosure.applications.models import DELIVERY_LABELS, PROVISION_LABELS
+
+    svc = _svc()
+    with force_locale("zh_CN"):  # letters are in Chinese whatever the staff member's language
+        form = "，".join(
+            str(label)
+            for label in (PROVISION_LABELS.get(app.provision_form), DELIVERY_LABELS.get(app.delivery_channel))
+            if label
+        )
+    context = svc.ReceiptContext(
+        **_facts(app), items=[i.description for i in app.items], reply_due=app.due_date, delivery_form=form
+    )
+    return svc.issue_letter(
+        svc.LetterKind.RECEIPT, app.agency, context, related=("application", app.id), issued_by=staff
+    )
+
+
 def issue_supplementation_notice(app: Application, event: CaseEvent, staff):
     svc = _svc()
     context = svc.SupplementationContext(**_facts(app), missing=[event.note], supplement_due=event.due_date)

@@ -553,6 +553,7 @@ def confirm(app: Application, user: User | None, confirmed_on: dt.date | None = 
     app.registered_by_id = user.id if user else None
     _transition(app, "confirm", user, today=today)
     _warn_repeats(app, user)
+    _issue_receipt(app, user)
     notify_applicant(app, "received")
     return app
 
@@ -598,8 +599,17 @@ def register(
     db.session.flush()
     _transition(app, "register", staff, extra={"channel": channel, "received_date": received_date})
     _warn_repeats(app, staff)
+    _issue_receipt(app, staff)
     notify_applicant(app, "received")
     return app
+
+
+def _issue_receipt(app: Application, staff: User | None) -> None:
+    """Every registered application gets its 登记回执 (issue 4), shown to the applicant with the case."""
+    from disclosure.applications import letters
+
+    db.session.flush()
+    letters.issue_receipt(app, staff)
 
 
 # --- Repeated applications and proactive-disclosure candidates (Art. 36(6), Art. 44) ---------------------------

@@ -282,3 +282,22 @@ def test_fee_notice_without_payment_instructions_is_a_clear_error(world):
     to_in_handling(world, app)
     with pytest.raises(_DomainError, match="payment instructions"):
         ops.notify_fee(app, world.handler, method="per_page", pages=250)
+
+
+def test_registration_issues_the_acknowledgement_receipt(world):
+    import subprocess
+
+    from disclosure.correspondence import service as letters_service
+
+    app = ops.file_online(world.citizen, world.agency, application_input())
+    ops.confirm(app, world.registrar)
+    db.session.commit()
+    receipts = [lt for lt in letters_service.letters_for("application", app.id) if lt.kind == "receipt"]
+    assert len(receipts) == 1
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"],
+        input=letters_service.letter_pdf(receipts[0]),
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    assert app.reference in text and "登记回执" in text.replace(" ", "")
