@@ -183,3 +183,11 @@ def test_catalogue_published_only_after_the_confidentiality_review(pub, client, 
     )
     db.session.commit()
     assert "新增许可事项" not in client.get(f"/publicity/catalogues/{slug}").get_data(as_text=True)
+
+
+def test_public_licence_page_states_the_licence_state_in_words(pub, client):
+    rec = save(pub, licensing_raw(pub), kind="licensing")
+    db.session.commit()
+    page = client.get(f"/publicity/records/{rec.id}").get_data(as_text=True)
+    assert 'id="licence-state"' in page
+    assert "当前状态" not in page  # the raw XK_ZT code ("1") is not shown
