@@ -221,7 +221,7 @@ def create_staff(
     email = normalise_email(email)
     if find_user_by_email(email):
         raise DomainError(_l("An account with this email already exists."), field="email")
-    if Role.SYS_ADMIN in roles and agency is None:
+    if agency is None:
         raise DomainError(_l("Every staff user belongs to an agency."))
     user = User(
         email=email,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
+from disclosure.accounts.roles import Role
 from disclosure.core.outbox import OutboxMessage, OutboxState
 from disclosure.extensions import db
 from disclosure.web.access import staff_required
@@ -25,7 +26,7 @@ def register_panel(app, fn) -> None:
 def home():
     panels = [p for fn in current_app.extensions.get(PANEL_KEY, []) if (p := fn(current_user))]
     failed = 0
-    if current_user.is_sys_admin or current_user.has_role(*_admin_roles()):
+    if current_user.is_sys_admin or current_user.has_role(Role.AGENCY_ADMIN):
         q = db.select(db.func.count()).select_from(OutboxMessage).where(OutboxMessage.state == OutboxState.FAILED)
         if not current_user.is_sys_admin:
             q = q.where(OutboxMessage.agency_id == current_user.agency_id)
@@ -37,9 +38,3 @@ def home():
         panels=panels,
         failed_mail=failed,
     )
-
-
-def _admin_roles():
-    from disclosure.accounts.roles import Role
-
-    return (Role.AGENCY_ADMIN,)
