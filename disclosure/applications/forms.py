@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from disclosure.accounts.roles import APPLICANT_CATEGORY_LABELS, ApplicantType
+from disclosure.applications.labels import ATTACHMENT_LABELS
 from disclosure.applications.models import (
     CHANNEL_LABELS,
     DELIVERY_LABELS,
@@ -226,15 +227,13 @@ class NoteForm(FlaskForm):
 
 class AttachForm(FlaskForm):
     purpose = SelectField(
-        _l("File"),
-        choices=choices(
-            [
-                ("provided", _l("Information provided")),
-                ("redacted", _l("Redacted version")),
-                ("consultation", _l("Consultation papers")),
-                ("other", _l("Other")),
-            ]
-        ),
+        _l("Kind of file"),
+        choices=choices([(p, ATTACHMENT_LABELS[p]) for p in ("provided", "redacted", "consultation", "other")]),
+    )
+    title = StringField(
+        _l("Title in the reply letter"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("How the letter lists the file as an attachment (附件); leave empty to use the file name."),
     )
     file = FileField(_l("File"), validators=[DataRequired()])
 

@@ -55,6 +55,17 @@ ACTION_LABELS = {
     "reopen": _l("Reopen after a corrected remedy"),
 }
 
+ATTACHMENT_LABELS = {
+    "identity": _l("Proof of identity"),
+    "supporting": _l("Supporting papers"),
+    "supplement": _l("Supplementation"),
+    "provided": _l("Information provided"),
+    "redacted": _l("Redacted version"),
+    "consultation": _l("Consultation papers"),
+    "receipt": _l("Signed delivery receipt"),
+    "other": _l("Other"),
+}
+
 DEADLINE_LABELS = {
     "none": _l("No deadline running"),
     "ok": _l("On time"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from pathlib import PurePath
 
 from disclosure.applications.models import Application, AttachmentPurpose, CaseEvent, Channel, EventKind
 
@@ -44,12 +45,17 @@ def _facts(app: Application) -> dict:
     }
 
 
+def attachment_title(att) -> str:
+    """How a reply letter lists a file (附件): its title, or the uploaded name without its extension."""
+    return att.title or PurePath(att.file.original_name).stem or att.file.original_name
+
+
 def reply_context(app: Application):
     svc = _svc()
     from disclosure.correspondence.outcomes import Outcome
 
     provided = [
-        a.file.original_name
+        attachment_title(a)
         for a in app.attachments
         if a.purpose in (AttachmentPurpose.PROVIDED, AttachmentPurpose.REDACTED)
     ]

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -338,6 +339,8 @@ class Attachment(db.Model):
     item_id: Mapped[int | None] = mapped_column(ForeignKey("application_items.id"), nullable=True)
     file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"), nullable=False)
     purpose: Mapped[str] = mapped_column(String(20), nullable=False)
+    # How the reply letter lists the file (附件); empty → the file name without its extension.
+    title: Mapped[str] = mapped_column(String(200), default="", server_default="", nullable=False)
     visible_to_applicant: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
@@ -447,6 +450,8 @@ class AgencyApplicationSettings(db.Model):
     supplement_days: Mapped[int] = mapped_column(Integer, default=15, nullable=False)
     # Printed on the fee notice (109号 Art. 6: how to pay).
     fee_payment_instructions: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    # rules §4.1 ⚠: reduction or waiver clauses are believed to exist; the office head may waive a notified fee.
+    fee_waiver_allowed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true(), nullable=False)
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}

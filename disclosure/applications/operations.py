@@ -1201,9 +1201,16 @@ def decide_item(
 
 
 def attach_information(
-    app: Application, handler: User, *, upload: uploads.Upload, purpose: str, item: RequestedItem | None = None
+    app: Application,
+    handler: User,
+    *,
+    upload: uploads.Upload,
+    purpose: str,
+    item: RequestedItem | None = None,
+    title: str = "",
 ) -> Attachment:
-    """Attach the information provided, or its redacted version (Arts. 36(2), 37)."""
+    """Attach the information provided, or its redacted version (Arts. 36(2), 37); the title is how the reply
+    letter lists it (附件)."""
     if purpose not in (
         AttachmentPurpose.PROVIDED,
         AttachmentPurpose.REDACTED,
@@ -1224,6 +1231,7 @@ def attach_information(
         purpose=purpose,
         uploaded_by_id=handler.id,
         visible_to_applicant=purpose in (AttachmentPurpose.PROVIDED, AttachmentPurpose.REDACTED),
+        title=_clean(title, 200),
     )
     app.attachments.append(att)
     audit.record(
@@ -1231,7 +1239,7 @@ def attach_information(
         object_type=OBJECT_TYPE,
         object_id=app.id,
         agency_id=app.agency_id,
-        after={"file": stored.original_name, "purpose": purpose},
+        after={"file": stored.original_name, "purpose": purpose, "title": att.title},
         actor=handler,
     )
     db.session.flush()
@@ -1244,8 +1252,36 @@ def _derive_outcome(app: Application) -> str:
     return derive_case_outcome([i.outcome for i in app.items]).value
 
 
+def _check_information_provided(app: Application) -> None:
+    """Art. 36(2) and Art. 37: a disclosed item comes with the information (a file), a partly disclosed one with
+    its redacted version; when the applicant asked to inspect on site, the place and time stand in for the file."""
+    from disclosure.correspondence.outcomes import Outcome
+
+    files = {a.purpose for a in app.attachments}
+    for item in app.items:
+        if item.outcome not in (Outcome.GRANTED, Outcome.PARTIAL):
+            continue
+        if app.provision_form == ProvisionForm.INSPECTION:
+            if not item.public_location:
+                raise DomainError(
+                    _l("Item %(n)s: say where and when the applicant can inspect the information.", n=item.position),
+                    field="public_location",
+                )
+        elif item.outcome == Outcome.PARTIAL and AttachmentPurpose.REDACTED not in files:
+            raise DomainError(
+                _l("Item %(n)s is partly disclosed: attach the redacted version first (Art. 37).", n=item.position),
+                field="file",
+            )
+        elif not files & {AttachmentPurpose.PROVIDED, AttachmentPurpose.REDACTED}:
+            raise DomainError(
+                _l("Item %(n)s is disclosed: attach the information provided first (Art. 36(2)).", n=item.position),
+                field="file",
+            )
+
+
 def draft_reply(app: Application, handler: User, expected_version: int | None = None) -> None:
     check_version(app, expected_version)
+    _check_information_provided(app)
     _transition(app, "draft_reply", handler)
     app.outcome = _derive_outcome(app)
 
@@ -1257,6 +1293,7 @@ def revise_draft(app: Application, handler: User, expected_version: int | None =
 
 def submit_for_review(app: Application, handler: User, expected_version: int | None = None) -> None:
     check_version(app, expected_version)
+    _check_information_provided(app)
     _transition(app, "submit_for_review", handler)
     app.office_approved = app.legal_approved = False
     app.outcome = _derive_outcome(app)

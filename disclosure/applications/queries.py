@@ -59,6 +59,8 @@ LIST_COLUMNS = (
     Application.due_date,
     Application.due_provisional,
     Application.deadline_status,
+    Application.issued_date,
+    Application.closed_date,
     Application.handler_id,
     Application.version,
 )

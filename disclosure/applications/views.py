@@ -80,6 +80,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         app_state_label=lambda s: labels.STATE_LABELS.get(States(s), s),
         app_deadline_label=lambda s: labels.DEADLINE_LABELS.get(s, s),
+        ATTACHMENT_LABELS=labels.ATTACHMENT_LABELS,
     )
     try:
         from disclosure.staff.views import register_panel
@@ -619,7 +620,7 @@ def case(case_id: int):
         actions=actions,
         today=today,
         steps=_steps(plan),
-        days_left=deadlines.working_days_left(plan.due, today) if plan.due else None,
+        days_left=deadlines.working_days_left(plan.due, today) if plan.due and app.deadline_status != "none" else None,
         notice_due=deadlines.supplement_notice_due(app.received_date) if app.received_date else None,
         repeats=operations.repeated_items(app) if app.state not in (States.SUBMITTED,) else [],
         letters=letters.letters_for(app),
@@ -907,7 +908,9 @@ def _do_attach(app, form):
     ups = _uploads(form.file.name)
     if not ups:
         raise DomainError(_l("Choose a file."), field="file")
-    operations.attach_information(app, current_user, upload=ups[0], purpose=form.purpose.data)
+    operations.attach_information(
+        app, current_user, upload=ups[0], purpose=form.purpose.data, title=form.title.data or ""
+    )
     return _("File attached.")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+MINI_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
 
 def application_input(**kw):
     from disclosure.applications.operations import ApplicationInput, ItemInput
@@ -27,7 +29,16 @@ def to_in_handling(world, app):
     return app
 
 
+def attach(world, app, purpose="redacted", name="招标文件（删除处理后）.pdf", title=""):
+    """The handler attaches the information provided or its redacted version (Arts. 36(2), 37)."""
+    from disclosure.applications import operations as ops
+    from disclosure.applications.uploads import Upload
+
+    return ops.attach_information(app, world.handler, upload=Upload(name, MINI_PDF), purpose=purpose, title=title)
+
+
 def decide_partial(world, app):
+    """Item 1 granted, item 2 partly disclosed, with the redacted version attached."""
     from disclosure.applications import operations as ops
 
     first, second = app.items
@@ -40,3 +51,4 @@ def decide_partial(world, app):
         withheld_outcome="deny_third_party",
         reasons="涉及第三方商业秘密",
     )
+    attach(world, app)

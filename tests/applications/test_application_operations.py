@@ -301,3 +301,49 @@ def test_registration_issues_the_acknowledgement_receipt(world):
         check=True,
     ).stdout.decode()
     assert app.reference in text and "登记回执" in text.replace(" ", "")
+
+
+def test_disclosed_items_need_the_information_or_the_place_to_inspect(world, filed):
+    """Art. 36(2) and Art. 37: no disclosure reply goes forward without what it discloses."""
+    from application_helpers import attach
+
+    to_in_handling(world, filed)
+    first, second = filed.items
+    ops.decide_item(first, world.handler, outcome="granted")
+    ops.decide_item(second, world.handler, outcome="not_exist", reasons="经检索未找到")
+    with pytest.raises(DomainError, match=r"Item 1 is disclosed: attach the information provided"):
+        ops.draft_reply(filed, world.handler)
+    ops.decide_item(
+        second,
+        world.handler,
+        outcome="partial",
+        withheld_parts="投标人报价明细",
+        withheld_outcome="deny_third_party",
+        reasons="涉及第三方商业秘密",
+    )
+    attach(world, filed, purpose="provided", name="2025年资金使用情况.pdf")
+    with pytest.raises(DomainError, match=r"Item 2 is partly disclosed: attach the redacted version"):
+        ops.draft_reply(filed, world.handler)
+    assert filed.state == States.IN_HANDLING
+    attach(world, filed, purpose="redacted", name="scan-0042.pdf", title="招标文件（删除处理后）")
+    ops.draft_reply(filed, world.handler)
+    # the letter lists the files by title, or by name without the extension
+    from disclosure.applications.letters import reply_context
+
+    assert reply_context(filed).attachments == ["2025年资金使用情况", "招标文件（删除处理后）"]
+
+
+def test_inspection_on_site_needs_the_place_and_time_instead_of_files(world):
+    app = ops.file_online(world.citizen, world.agency, application_input(provision_form="inspection"))
+    ops.confirm(app, world.registrar)
+    to_in_handling(world, app)
+    for item in app.items:
+        ops.decide_item(item, world.handler, outcome="granted")
+    with pytest.raises(DomainError, match=r"Item 1: say where and when the applicant can inspect"):
+        ops.draft_reply(app, world.handler)
+    for item in app.items:
+        ops.decide_item(
+            item, world.handler, outcome="granted", public_location="2026年12月1日上午9时，本机关一楼政务公开查阅室"
+        )
+    ops.draft_reply(app, world.handler)
+    assert app.state == States.REPLY_DRAFTED

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+from application_helpers import MINI_PDF
 
 from disclosure.applications.models import Application
 from disclosure.extensions import db
@@ -150,6 +152,27 @@ def test_handler_decides_and_reviews_issue_letter(world, client, login, filed):
     )
     case = _case(filed.reference)
     assert [i.outcome for i in case.items] == ["granted", "partial"]
+    # Art. 37: a partial disclosure cannot go forward without its redacted version
+    _post(client, case, "draft_reply")
+    assert _case(filed.reference).state == States.IN_HANDLING
+    flashed = client.get(f"/staff/applications/{case.id}").get_data(as_text=True)
+    assert "Art. 37" in flashed or "第三十七条" in flashed or "删除" in flashed or "redacted" in flashed
+    case = _case(filed.reference)
+    resp = client.post(
+        f"/staff/applications/{case.id}/act/attach",
+        data={
+            "version": case.version,
+            "purpose": "redacted",
+            "title": "招标文件（删除处理后）",
+            "file": (io.BytesIO(MINI_PDF), "scan-0042.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert resp.status_code == 302
+    case = _case(filed.reference)
+    assert [(a.purpose, a.title) for a in case.attachments if a.purpose == "redacted"] == [
+        ("redacted", "招标文件（删除处理后）")
+    ]
     _post(client, case, "draft_reply")
     _post(client, _case(filed.reference), "submit_for_review")
     client.post("/logout")
@@ -171,9 +194,14 @@ def test_handler_decides_and_reviews_issue_letter(world, client, login, filed):
     _post(client, _case(filed.reference), "issue")
     case = _case(filed.reference)
     assert case.state == States.ISSUED
+    # a closed case no longer shows a running clock, but when it was answered and whether on time
+    staff_page = client.get(f"/staff/applications/{case.id}").get_data(as_text=True)
+    assert "已于" in staff_page and "答复" in staff_page and "按期" in staff_page
+    assert "个工作日" not in staff_page.split('id="deadline-h"')[1].split("</p>")[0]
     client.post("/logout")
     login(client, world.citizen)
     detail = client.get(f"/my/applications/{case.reference}").get_data(as_text=True)
+    assert "按期" in detail and "未计算期限" not in detail
     m = re.search(r'/letters/(\d+)"', detail)
     pdf = client.get(f"/my/applications/{case.reference}/letters/{m.group(1)}")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")

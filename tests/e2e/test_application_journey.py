@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+MINI_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "correct-horse-7battery"
@@ -94,6 +96,14 @@ def test_citizen_to_issued_letter(page, live_server, smtp_server, axe_check, mak
     second.locator("textarea[name$='-reasons']").fill("涉及第三方商业秘密，第三方不同意公开")
     second.get_by_role("button", name="保存决定").click()
     axe_check(page, "case page (handling)")
+    # Art. 37: the redacted version is attached before the draft goes on.
+    page.locator("#act-attach select[name=purpose]").select_option("redacted")
+    page.locator("#act-attach input[name=title]").fill("道路维修招标文件（删除处理后）")
+    page.locator("#act-attach input[type=file]").set_input_files(
+        files=[{"name": "scan-0042.pdf", "mimeType": "application/pdf", "buffer": MINI_PDF}]
+    )
+    page.locator("#act-attach button[type=submit]").click()
+    assert "道路维修招标文件（删除处理后）" in page.content()
     _act(page, "draft_reply")
     _act(page, "submit_for_review")
     _logout(page)
