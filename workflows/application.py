@@ -82,6 +82,7 @@ class Facts:
     has_corrected_remedy: bool = False  # a reconsideration or court ordered a new reply
     has_handler: bool = False
     is_own_case: bool = False  # the acting applicant filed this case
+    fee_waiver_allowed: bool = False  # the agency's setting (rules §4.1 ⚠: waiver clauses unconfirmed)
     extra: dict = field(default_factory=dict)
 
 
@@ -136,6 +137,11 @@ def has_handler(f: Facts) -> bool:
     return f.has_handler
 
 
+def fee_waiver_allowed(f: Facts) -> bool:
+    """109号 (rules §4.1 ⚠): the agency may reduce or waive the fee; an agency setting, on by default."""
+    return f.fee_waiver_allowed
+
+
 def is_own_case(f: Facts) -> bool:
     """Only the applicant who filed the case acts as `applicant` on it."""
     return f.is_own_case
@@ -155,6 +161,7 @@ GUARDS: dict[str, Callable[[Facts], bool]] = {
         has_corrected_remedy,
         has_handler,
         is_own_case,
+        fee_waiver_allowed,
     )
 }
 
@@ -211,6 +218,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t("end_consultation", S.CONSULTING, S.IN_HANDLING, [HANDLER, OFFICE_HEAD]),
     _t("notify_fee", S.IN_HANDLING, S.FEE_NOTIFIED, [HANDLER, OFFICE_HEAD]),
     _t("record_payment", S.FEE_NOTIFIED, S.IN_HANDLING, [REGISTRAR, HANDLER, OFFICE_HEAD]),
+    # The head of the disclosure office waives a notified fee, with the reason recorded.
+    _t("waive_fee", S.FEE_NOTIFIED, S.IN_HANDLING, [OFFICE_HEAD], ["fee_waiver_allowed"]),
     _t(
         "abandon_unpaid",
         S.FEE_NOTIFIED,

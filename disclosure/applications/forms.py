@@ -333,3 +333,4 @@ class SettingsForm(FlaskForm):
         filters=[_strip],
         validators=[Length(max=4000)],
     )
+    fee_waiver_allowed = BooleanField(_l("The head of the disclosure office may waive a notified fee"))

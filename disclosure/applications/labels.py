@@ -38,6 +38,7 @@ ACTION_LABELS = {
     "end_consultation": _l("Record the consultation answer"),
     "notify_fee": _l("Send a fee notice"),
     "record_payment": _l("Record payment"),
+    "waive_fee": _l("Waive the fee"),
     "abandon_unpaid": _l("Close: fee not paid in time"),
     "extend_deadline": _l("Extend the deadline (once, ≤ 20 working days)"),
     "set_custom_deadline": _l("Set a longer deadline (Art. 35)"),

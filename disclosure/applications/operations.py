@@ -214,7 +214,12 @@ def settings_for(agency_id: int) -> AgencyApplicationSettings:
         select(AgencyApplicationSettings).where(AgencyApplicationSettings.agency_id == agency_id)
     ).scalar_one_or_none()
     return row or AgencyApplicationSettings(
-        agency_id=agency_id, fee_wait_pauses_clock=True, due_soon_days=5, candidate_threshold=2, supplement_days=15
+        agency_id=agency_id,
+        fee_wait_pauses_clock=True,
+        due_soon_days=5,
+        candidate_threshold=2,
+        supplement_days=15,
+        fee_waiver_allowed=True,
     )
 
 
@@ -259,6 +264,7 @@ def facts_for(app: Application, user: User | None, today: dt.date | None = None)
         has_corrected_remedy=_has_unapplied_correction(app),
         has_handler=app.handler_id is not None,
         is_own_case=bool(user is not None and app.applicant_id is not None and user.id == app.applicant_id),
+        fee_waiver_allowed=app.state == States.FEE_NOTIFIED and settings_for(app.agency_id).fee_waiver_allowed,
     )
 
 
@@ -1024,6 +1030,25 @@ def record_payment(
     return ev
 
 
+def waive_fee(app: Application, head: User, *, reason: str, expected_version: int | None = None) -> CaseEvent:
+    """The office head waives the notified fee (109号, rules §4.1 ⚠; the agency's setting allows it): the wait
+    for payment ends today and handling resumes. The reason is recorded and the applicant told."""
+    check_version(app, expected_version)
+    reason = _clean(reason, 2000)
+    if not reason:
+        raise DomainError(_l("Give the reason for waiving the fee."), field="reason")
+    ev = _open_event(app, EventKind.FEE_NOTICE)
+    if ev is None:
+        raise DomainError(REFUSALS["state"])
+    today = today_china()
+    _assert_allowed(app, "waive_fee", head, today)  # before the fee event is touched
+    ev.end_date = max(today, ev.start_date)
+    ev.details = {**ev.details, "waived": True, "waiver_reason": reason}
+    _transition(app, "waive_fee", head, today=today, reason=reason, extra={"amount": ev.amount})
+    notify_applicant(app, "fee_waived", amount=ev.amount, reason=reason)
+    return ev
+
+
 def abandon_unpaid(app: Application, user: User | None = None, today: dt.date | None = None) -> None:
     """109号: unpaid 20 working days after the notice → treated as abandoned (row 其他处理 2)."""
     from disclosure.correspondence.outcomes import Outcome
@@ -1558,6 +1583,7 @@ SETTINGS_FIELDS = (
     "candidate_threshold",
     "supplement_days",
     "fee_payment_instructions",
+    "fee_waiver_allowed",
 )
 
 
@@ -1570,6 +1596,7 @@ def save_settings(
     candidate_threshold: int,
     supplement_days: int,
     fee_payment_instructions: str,
+    fee_waiver_allowed: bool = True,
     expected_version: int | None = None,
 ) -> AgencyApplicationSettings:
     """The agency's handling settings (rules-china ⚠ facts kept as data: whether the fee wait pauses the
@@ -1598,6 +1625,7 @@ def save_settings(
         supplement_days,
     )
     row.fee_payment_instructions = _clean(fee_payment_instructions, 4000)
+    row.fee_waiver_allowed = bool(fee_waiver_allowed)
     db.session.flush()
     b, a = audit.diff(before, audit.snapshot(row, SETTINGS_FIELDS))
     audit.record(

@@ -502,6 +502,7 @@ def settings():
             candidate_threshold=form.candidate_threshold.data,
             supplement_days=form.supplement_days.data,
             fee_payment_instructions=form.fee_payment_instructions.data or "",
+            fee_waiver_allowed=form.fee_waiver_allowed.data,
             expected_version=_version(form),
         )
         flash(_("Settings saved."), "success")
@@ -787,6 +788,11 @@ def _do_record_payment(app, form):
     return _("Payment recorded.")
 
 
+def _do_waive_fee(app, form):
+    operations.waive_fee(app, current_user, reason=form.reason.data or "", expected_version=_version(form))
+    return _("The fee was waived; handling continues.")
+
+
 def _do_abandon_unpaid(app, form):
     operations.check_version(app, _version(form))
     operations.abandon_unpaid(app, current_user)
@@ -946,6 +952,7 @@ ACTIONS = {
     "end_consultation": (forms.ConsultationEndForm, _do_end_consultation),
     "notify_fee": (forms.FeeForm, _do_notify_fee),
     "record_payment": (forms.PaymentForm, _do_record_payment),
+    "waive_fee": (forms.VersionForm, _do_waive_fee),
     "abandon_unpaid": (forms.VersionForm, _do_abandon_unpaid),
     "extend_deadline": (forms.DaysForm, _do_extend_deadline),
     "set_custom_deadline": (forms.DaysForm, _do_set_custom_deadline),

@@ -347,3 +347,34 @@ def test_inspection_on_site_needs_the_place_and_time_instead_of_files(world):
         )
     ops.draft_reply(app, world.handler)
     assert app.state == States.REPLY_DRAFTED
+
+
+def test_office_head_waives_a_notified_fee(world, filed):
+    """109号 (rules §4.1 ⚠): the waiver is the agency's setting; the reason is recorded and the applicant told."""
+    from disclosure.applications.models import AgencyApplicationSettings
+
+    to_in_handling(world, filed)
+    ev = ops.notify_fee(filed, world.handler, method="per_page", pages=40)
+    assert "waive_fee" not in ops.allowed_actions(filed, world.handler)
+    assert "waive_fee" in ops.allowed_actions(filed, world.head)
+    with pytest.raises(NotAllowed):
+        ops.waive_fee(filed, world.handler, reason="申请人为低保对象")
+    with pytest.raises(DomainError, match="reason for waiving"):
+        ops.waive_fee(filed, world.head, reason="  ")
+    settings = db.session.execute(db.select(AgencyApplicationSettings)).scalar_one()
+    settings.fee_waiver_allowed = False
+    db.session.flush()
+    assert "waive_fee" not in ops.allowed_actions(filed, world.head)
+    with pytest.raises(DomainError):
+        ops.waive_fee(filed, world.head, reason="申请人为低保对象")
+    settings.fee_waiver_allowed = True
+    db.session.flush()
+    ops.waive_fee(filed, world.head, reason="申请人为低保对象")
+    assert filed.state == States.IN_HANDLING
+    assert ev.end_date == today_china() and ev.details["waived"] and ev.details["waiver_reason"] == "申请人为低保对象"
+    assert filed.deadline_status != "paused"
+    db.session.commit()
+    subjects = [m.subject for m in db.session.execute(db.select(OutboxMessage)).scalars()]
+    assert any("fee is waived" in s or "免" in s for s in subjects)
+    events = [e.action for e in ops.timeline(filed)]
+    assert "application.waive_fee" in events

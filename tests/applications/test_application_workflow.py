@@ -23,6 +23,7 @@ ALL_TRUE = Facts(
     has_corrected_remedy=True,
     has_handler=True,
     is_own_case=True,
+    fee_waiver_allowed=True,
 )
 ALL_FALSE = Facts(
     supplementation_requested_before=True,
