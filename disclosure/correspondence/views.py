@@ -235,6 +235,7 @@ def letter_delivery(letter_id: int):
             tracking_number=form.tracking_number.data or "",
             delivered_on=form.delivered_on.data,
             note=form.note.data or "",
+            actor=current_user,
         )
         flash(_("The delivery is recorded."), "success")
     else:
