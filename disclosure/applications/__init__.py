@@ -13,7 +13,16 @@ def init_app(app: Flask) -> None:
 
     cli.init_app(app)
     _register_recompute()
+    _follow_letter_deliveries()
     _init_web(app)
+
+
+def _follow_letter_deliveries() -> None:
+    """A reply letter delivered anywhere (case page or letter page) moves its case to "delivered"."""
+    from disclosure.applications.operations import on_letter_delivered
+    from disclosure.correspondence.service import letter_delivered
+
+    letter_delivered.connect(on_letter_delivered)
 
 
 def _register_recompute() -> None:

@@ -44,7 +44,7 @@ from disclosure.applications.models import (
 )
 from disclosure.core import audit, numbering, validators
 from disclosure.core.errors import Conflict, DomainError, NotAllowed
-from disclosure.core.outbox import enqueue_email
+from disclosure.core.outbox import OutboxMessage, enqueue_email
 from disclosure.core.timeutil import CHINA_TZ, today_china, utcnow
 from disclosure.extensions import db
 from workflows import application as wf
@@ -1379,6 +1379,13 @@ def issue(app: Application, staff: User, expected_version: int | None = None):
     return letter
 
 
+_LETTER_METHOD = {
+    DeliveryChannel.EMAIL: "email",
+    DeliveryChannel.POST: "post",
+    DeliveryChannel.COLLECT: "collection",
+}
+
+
 def deliver(
     app: Application,
     staff: User,
@@ -1389,16 +1396,21 @@ def deliver(
     expected_version: int | None = None,
 ) -> None:
     """Record delivery per channel: email (sent with the PDF at issue), post with the tracking number,
-    collection with the signed receipt uploaded."""
+    collection with the signed receipt uploaded. The delivery is recorded once, on the reply letter; the case
+    follows it (`on_letter_delivered`)."""
+    from disclosure.correspondence import service as letters_service
+
     check_version(app, expected_version)
     if channel not in set(DeliveryChannel):
         raise DomainError(_l("Choose the delivery channel."), field="channel")
-    note = ""
+    _assert_allowed(app, "deliver", staff)
+    letter = db.session.get(letters_service.Letter, app.reply_letter_id)
+    kwargs: dict = {}
     if channel == DeliveryChannel.POST:
         tracking_number = _clean(tracking_number, 60)
         if not re.fullmatch(r"[A-Za-z0-9-]{6,60}", tracking_number):
             raise DomainError(_l("Enter the postal tracking number."), field="tracking_number")
-        note = tracking_number
+        kwargs = {"tracking_number": tracking_number, "recipient": app.postal_address or app.applicant_name}
     elif channel == DeliveryChannel.COLLECT:
         if receipt is None:
             raise DomainError(_l("Upload the receipt signed by the applicant."), field="receipt")
@@ -1412,12 +1424,43 @@ def deliver(
                 visible_to_applicant=False,
             )
         )
-        note = stored.original_name
+        kwargs = {"recipient": app.applicant_name, "note": stored.original_name, "delivered_on": today_china()}
     else:
-        note = app.email
+        if not app.email:
+            raise DomainError(_l("The applicant gave no email address: choose post or collection."), field="channel")
+        kwargs = {"recipient": app.email, "outbox_message_id": _issue_email_id(app, letter)}
+    letters_service.record_delivery(letter, _LETTER_METHOD[DeliveryChannel(channel)], actor=staff, **kwargs)
+    if app.state != States.DELIVERED:  # the signal did not reach the case: never leave the two apart
+        raise DomainError(REFUSALS["state"])
+
+
+def _issue_email_id(app: Application, letter) -> int | None:
+    """The outbox message that carried the reply letter to the applicant when it was issued."""
+    rows = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.attachments)
+        .where(OutboxMessage.related_type == OBJECT_TYPE, OutboxMessage.related_id == str(app.id))
+        .order_by(OutboxMessage.id.desc())
+    ).all()
+    return next((r.id for r in rows if any(a.get("file_id") == letter.file_id for a in r.attachments or [])), None)
+
+
+def on_letter_delivered(letter, *, delivery, actor=None) -> None:
+    """A reply letter was delivered (on the case page or the letter page): its case moves to "delivered" with
+    the same facts, so the case and the letter never disagree."""
+    if letter.related_type != OBJECT_TYPE or not str(letter.related_id).isdigit():
+        return
+    app = db.session.get(Application, int(letter.related_id))
+    if app is None or app.reply_letter_id != letter.id or app.state != States.ISSUED:
+        return
+    detail = delivery.tracking_number or delivery.recipient or delivery.note
     app.delivered_at = utcnow()
-    app.delivery_note = f"{channel}: {note}"[:300]
-    _transition(app, "deliver", staff, extra={"channel": channel, "note": note})
+    app.delivery_note = f"{delivery.method}: {detail}"[:300]
+    _transition(
+        app,
+        "deliver",
+        actor,
+        extra={"channel": delivery.method, "note": detail, "letter_delivery": delivery.id},
+    )
 
 
 def archive(app: Application, staff: User, expected_version: int | None = None) -> None:

@@ -378,3 +378,47 @@ def test_office_head_waives_a_notified_fee(world, filed):
     assert any("fee is waived" in s or "免" in s for s in subjects)
     events = [e.action for e in ops.timeline(filed)]
     assert "application.waive_fee" in events
+
+
+def _issued(world, app):
+    to_in_handling(world, app)
+    decide_partial(world, app)
+    ops.draft_reply(app, world.handler)
+    ops.submit_for_review(app, world.handler)
+    ops.review(app, world.head, stage="office", approve=True, comment="")
+    ops.review(app, world.legal, stage="legal", approve=True, comment="")
+    return ops.issue(app, world.registrar)
+
+
+@pytest.mark.parametrize("channel", ["email", "post"])
+def test_case_delivery_is_recorded_once_on_the_reply_letter(world, filed, channel):
+    letter = _issued(world, filed)
+    db.session.flush()
+    ops.deliver(filed, world.registrar, channel=channel, tracking_number="EMS1234567890")
+    assert filed.state == States.DELIVERED
+    (row,) = letter.deliveries
+    assert row.method == ("email" if channel == "email" else "post")
+    if channel == "email":
+        sent = db.session.get(OutboxMessage, row.outbox_message_id)
+        assert sent.recipient == filed.email and sent.attachments[0]["file_id"] == letter.file_id
+    else:
+        assert row.tracking_number == "EMS1234567890"
+    assert row.recorded_by_id == world.registrar.id
+
+
+def test_delivery_recorded_on_the_letter_moves_the_case(world, filed):
+    from disclosure.correspondence import service
+
+    letter = _issued(world, filed)
+    db.session.commit()
+    with pytest.raises(NotAllowed):  # a handler may record letters, but not deliver the case
+        service.record_delivery(letter, "post", tracking_number="EMS1234567890", actor=world.handler)
+    db.session.rollback()
+    filed = db.session.get(Application, filed.id)
+    assert filed.state == States.ISSUED
+    letter = db.session.get(service.Letter, filed.reply_letter_id)
+    service.record_delivery(letter, "in_person", recipient="张三", actor=world.registrar)
+    assert filed.state == States.DELIVERED and filed.delivery_note.startswith("in_person")
+    # a later delivery of the same letter (a second copy) leaves the case alone
+    service.record_delivery(letter, "post", tracking_number="EMS0000000001", actor=world.registrar)
+    assert filed.state == States.DELIVERED and len(letter.deliveries) == 2
