@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -26,9 +27,32 @@ sys.path.insert(0, str(ROOT))
 
 BARE_HTML = """<!doctype html><html lang="zh-CN"><head><style>
 @page { size: A4; margin: 37mm 26mm 35mm 28mm }
-html { font-family: "Noto Serif CJK SC"; font-size: 16pt; line-height: 28.95pt }
-h1 { font-weight: 900; font-size: 22pt; text-align: center }
-</style></head><body><h1>政府信息公开申请答复书</h1><p>%s</p></body></html>"""
+html { font-family: %(body)s; font-size: 16pt; line-height: 28.95pt }
+h1 { font-family: %(title)s; font-weight: 900; font-size: 22pt; text-align: center }
+</style></head><body><h1>政府信息公开申请答复书</h1><p>%(text)s</p></body></html>"""
+
+
+def letter_font_stacks() -> dict[str, str]:
+    """The body and title font stacks of the letters' own stylesheet, so the baseline uses the same fonts."""
+    css = (ROOT / "letters" / "base" / "letter.css").read_text(encoding="utf-8")
+
+    def stack(selector: str) -> str:
+        block = re.search(r"(?ms)^" + re.escape(selector) + r" \{(.*?)\}", css).group(1)
+        return re.search(r"font-family:\s*(.*?);", block, re.S).group(1).replace("\n", " ")
+
+    return {"body": stack("html"), "title": stack("h1.title")}
+
+
+def embedded_fonts(pdf: bytes) -> set[str]:
+    """Base names of the fonts embedded in a PDF (subset tags removed): what the render actually used."""
+    from pypdf import PdfReader
+
+    names = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for ref in fonts.values():
+            names.add(str(ref.get_object()["/BaseFont"]).lstrip("/").split("+", 1)[-1])
+    return names
 
 
 def rss_mb() -> float:
@@ -101,15 +125,16 @@ def main(argv: list[str]) -> int:
 
         # Same characters as the letter's body, so the baseline subsets a comparable number of glyphs.
         text = service.render_html(LetterKind.REPLY, agency, ctx)
-        import re
-
         body_text = re.sub(r"<[^>]+>", "", text)[:1200]
 
+        bare_html = BARE_HTML % {**letter_font_stacks(), "text": body_text}
+
         def bare() -> bytes:
-            return HTML(string=BARE_HTML % body_text).write_pdf()
+            return HTML(string=bare_html).write_pdf()
 
         pdf = letter()
-        bare()  # warm both
+        bare_fonts = embedded_fonts(bare())  # warm both
+        letter_fonts = embedded_fonts(pdf)
         from pypdf import PdfReader
 
         pages = len(PdfReader(io.BytesIO(pdf)).pages)
@@ -129,6 +154,7 @@ def main(argv: list[str]) -> int:
         growth = rss[total] - rss[100]
 
     print(f"two-page reply letter: {pages} pages, {len(pdf) / 1024:.0f} KB (PDF/A-3b)")
+    print(f"fonts embedded: letter {', '.join(sorted(letter_fonts))}; baseline {', '.join(sorted(bare_fonts))}")
     print(
         f"median render, warm worker: {med_letter:.0f} ms (p90 {sorted(letter_times)[22] * 1000:.0f} ms) "
         f"[target < 150 ms]; CPU time {statistics.median(letter_cpu) * 1000:.0f} ms"
@@ -149,6 +175,8 @@ def main(argv: list[str]) -> int:
         failures.append("PDF not under 300 KB")
     if med_letter >= 150:
         failures.append("median not under 150 ms")
+    if not bare_fonts <= letter_fonts:
+        failures.append("the baseline does not use the letter's fonts")
     if ratio > 3:
         failures.append("ratio to the bare document above 3")
     if growth >= 20:

@@ -13,15 +13,35 @@ if [ "$mode" = test ]; then
   need_pkgs+=(chromium chromium-driver poppler-utils)
   command -v npm >/dev/null 2>&1 || need_pkgs+=(nodejs npm)
 fi
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 missing=()
 for p in "${need_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "==> installing system packages: ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# 仿宋 for the letters' body (GB/T 9704): Debian has no Simplified-Chinese FangSong package of its own. The free
+# Fandol fonts (FandolFang, FandolSong, FandolHei, FandolKai; GPL with the font exception) ship inside the Debian
+# package texlive-lang-chinese: take the OpenType files out of it instead of installing TeX. Letters name licensed
+# official fonts first, then these, then Noto CJK (letters/base/letter.css).
+fandol_dir=/usr/local/share/fonts/fandol
+if [ ! -f "$fandol_dir/FandolFang-Regular.otf" ]; then
+  echo "==> installing the Fandol fonts (仿宋, 宋体, 黑体, 楷体) from the Debian package texlive-lang-chinese"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get download texlive-lang-chinese >/dev/null 2>&1) \
+    || { $SUDO apt-get update -qq && (cd "$tmp" && apt-get download texlive-lang-chinese >/dev/null 2>&1); }
+  dpkg-deb --fsys-tarfile "$tmp"/texlive-lang-chinese_*.deb | tar -x -C "$tmp" --wildcards \
+    './usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/Fandol[FSHK]*.otf' \
+    './usr/share/doc/texlive-doc/fonts/fandol/*'
+  $SUDO install -d "$fandol_dir"
+  $SUDO install -m 644 "$tmp"/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/*.otf \
+    "$tmp"/usr/share/doc/texlive-doc/fonts/fandol/* "$fandol_dir"/
+  rm -rf "$tmp"
+  if command -v fc-cache >/dev/null 2>&1; then $SUDO fc-cache -f "$fandol_dir"; fi
 fi
 
 PY="${PYTHON:-python3}"
