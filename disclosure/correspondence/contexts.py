@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import decimal
 import enum
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,6 +83,8 @@ FIELD_LABELS = {
     NEEDS_CHANNEL: _l("procedure or channel the applicant should use"),
     NEEDS_WITHHELD: _l("the withheld parts"),
     "withheld_outcome": _l("the exemption for the withheld parts"),
+    "inspection_place": _l("place of inspection (or the agency's address)"),
+    "inspection_time": _l("time of inspection (or the agency's office hours)"),
     "description": _l("item description"),
     "outcome": _l("outcome"),
 }
@@ -108,6 +111,42 @@ class ApplicationFacts:
         return {True: "你单位", False: "你"}.get(self.applicant_is_organisation, "你（单位）")
 
 
+# 条例 Art. 40: the forms in which disclosed information is provided; the words a workflow may pass for them.
+PROVISION_FORMS = ("paper", "electronic", "email", "inspection")
+PROVISION_FORM_ALIASES = {
+    **{f: f for f in PROVISION_FORMS},
+    "纸质文本": "paper",
+    "纸质": "paper",
+    "电子文件": "electronic",
+    "电子文本": "electronic",
+    "电子数据": "electronic",
+    "电子邮件": "email",
+    "现场查阅": "inspection",
+    "查阅": "inspection",
+}
+
+# File extensions an upload name may carry; a reply names an attachment without them (GB/T 9704 附件说明).
+_FILE_EXTENSION = re.compile(
+    r"\.(pdf|ofd|docx?|xlsx?|wps|et|pptx?|txt|rtf|csv|jpe?g|png|gif|tiff?|bmp|zip|rar|7z)$", re.IGNORECASE
+)
+# Names that say nothing to a reader: hex digests, UUIDs, long random tokens.
+_MEANINGLESS = re.compile(
+    r"^(?:[0-9a-fA-F]{16,}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"
+    r"|(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[a-z])(?=[A-Za-z0-9]*[A-Z])[A-Za-z0-9]{20,})$"
+)
+
+
+def attachment_title(title: str | None = "", filename: str | None = "", n: int = 1) -> str:
+    """How a reply lists an attachment (附件): its title when it has one, otherwise the uploaded file's name
+    without the extension and tidied; never a hash or random token (then "政府信息文件N")."""
+    for raw in (title, filename):
+        name = _FILE_EXTENSION.sub("", (raw or "").strip().rsplit("/", 1)[-1])
+        name = re.sub(r"[\s_]+", " ", name).strip(" .-")
+        if name and not _MEANINGLESS.match(name.replace(" ", "")):
+            return name
+    return f"政府信息文件{n}"
+
+
 @dataclass(kw_only=True)
 class ItemOutcome:
     """One requested item with its outcome, reasons and the details its outcome requires."""
@@ -124,7 +163,12 @@ class ItemOutcome:
     redirect_channel: str = ""  # Art. 36(7), Art. 39 para 1
     withheld_parts: str = ""  # Art. 37
     withheld_outcome: Outcome | None = None  # Art. 37: the exemption for the withheld parts (deny_*)
-    provision: str = ""  # disclosed: how the information is provided (attached, by email, inspection …)
+    # Disclosed (Art. 40): the form in which the information is provided, one of PROVISION_FORMS (paper,
+    # electronic, email, inspection), or a sentence of the office's own in `provision` ("合同其余内容见附件2").
+    provision_form: str = ""
+    provision: str = ""
+    inspection_place: str = ""  # inspection: where; defaults to the agency's address
+    inspection_time: str = ""  # inspection: when; defaults to the agency's office hours
 
     def citations(self) -> tuple[Citation, ...]:
         cits = list(OUTCOMES[Outcome(self.outcome)].basis)
@@ -132,6 +176,34 @@ class ItemOutcome:
             cits += [c for c in OUTCOMES[Outcome(self.withheld_outcome)].basis if c not in cits]
         cits += [c for c in self.basis if c not in cits]
         return tuple(cits)
+
+    def form(self) -> str:
+        """The provision form: `provision_form`, or a bare form label given as `provision` ("纸质文本")."""
+        if self.provision_form:
+            return PROVISION_FORM_ALIASES.get(self.provision_form.strip(), self.provision_form.strip())
+        return PROVISION_FORM_ALIASES.get((self.provision or "").strip().rstrip("。"), "")
+
+    def provision_phrase(self, you: str, *, place: str = "", hours: str = "", attachments: bool = False) -> str:
+        """How the disclosed information reaches the applicant, as the end of the sentence "本机关予以公开，…"
+        (条例 Art. 40): 以纸质文本形式提供 / 以电子数据形式提供 / 通过电子邮件向你发送 / 请你于…到…查阅.
+        `place` and `hours` are the agency's address and office hours, used for an inspection without its own."""
+        form = self.form()
+        if form == "paper":
+            return f"以纸质文本形式向{you}提供"
+        if form == "electronic":
+            return f"以电子数据形式向{you}提供"
+        if form == "email":
+            return f"通过电子邮件向{you}发送"
+        if form == "inspection":
+            when = (self.inspection_time or "").strip().rstrip("。")
+            if not when and (hours or "").strip():
+                when = f"工作时间（{hours.strip().rstrip('。')}）"
+            where = (self.inspection_place or place or "").strip().rstrip("。")
+            return f"请{you}于{when}到{where}查阅"
+        own = (self.provision or "").strip().rstrip("。")
+        if own:
+            return own
+        return "具体内容见附件" if attachments else ""
 
     def missing(self) -> list[str]:
         out = []
@@ -284,8 +356,13 @@ class ReplyContext(ApplicationFacts):
 
     items: list[ItemOutcome] = field(default_factory=list)
     supplemented_date: dt.date | None = None  # 条例 Art. 30: the clock restarted on this day
-    attachments: list[str] = field(default_factory=list)  # 附件 names
+    # 附件: titles, or upload file names (printed without extension, see `attachment_title`).
+    attachments: list[str] = field(default_factory=list)
     REQUIRED = ("applicant_name", "reference", "received_date", "channel", "items")
+
+    @property
+    def attachment_titles(self) -> list[str]:
+        return [attachment_title(a, n=n) for n, a in enumerate(self.attachments, start=1)]
 
     @property
     def case_outcome(self) -> Outcome:

@@ -16,7 +16,13 @@ REFERENCE = "YSQ-2026-000123"
 
 
 def facts(**kw) -> dict:
-    base = {"applicant_name": APPLICANT, "reference": REFERENCE, "received_date": RECEIVED, "channel": "online"}
+    base = {
+        "applicant_name": APPLICANT,
+        "reference": REFERENCE,
+        "received_date": RECEIVED,
+        "channel": "online",
+        "applicant_is_organisation": False,
+    }
     base.update(kw)
     return base
 

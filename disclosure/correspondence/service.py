@@ -162,7 +162,16 @@ def missing_for(kind: LetterKind | str, agency, context: Any) -> list[str]:
     and the agency settings the letter prints (remedy bodies, 复议法 Art. 20; letterhead)."""
     kind = LetterKind(kind)
     _check_context(kind, context)
-    labels = ctx.describe_missing(ctx.missing_fields(context))
+    keys = ctx.missing_fields(context)
+    if kind is LetterKind.REPLY:
+        # An inspection needs a place and a time: the item's own, or the agency's address and office hours.
+        for i, item in enumerate(context.items or [], start=1):
+            if isinstance(item, ItemOutcome) and item.form() == "inspection":
+                if not (item.inspection_place or getattr(agency, "address", "") or "").strip():
+                    keys.append(f"items[{i}].inspection_place")
+                if not (item.inspection_time or getattr(agency, "office_hours", "") or "").strip():
+                    keys.append(f"items[{i}].inspection_time")
+    labels = ctx.describe_missing(keys)
     if not (agency.full_name or "").strip():
         labels.append(_l("agency name (letterhead)"))
     if kind_info(kind).has_remedy:
@@ -212,6 +221,14 @@ def default_contact_block(agency) -> str:
     return "\n".join(parts)
 
 
+def _address_paragraphs(paragraphs: dict[str, str], context: Any) -> dict[str, str]:
+    """Standard paragraphs say 你（单位）; a letter to a known person or organisation says 你 or 你单位."""
+    you = getattr(context, "you", None)
+    if not you:
+        return paragraphs
+    return {key: (text or "").replace("你（单位）", you) for key, text in paragraphs.items()}
+
+
 def template_vars(
     kind: LetterKind,
     agency,
@@ -242,7 +259,7 @@ def template_vars(
         "issue_date": issue_date or today_china(),
         "corrects": corrects,
         "draft": draft,
-        "p": para.resolve(kind, settings.paragraphs),
+        "p": _address_paragraphs(para.resolve(kind, settings.paragraphs), context),
         "remedy": {
             "ordinary": ordinary,
             "refused": refused,

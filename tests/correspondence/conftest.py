@@ -64,6 +64,12 @@ def flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def running_text(pdf: bytes) -> str:
+    """The letter's text without whitespace and without the page numbers (— 2 —), so phrases broken across
+    pages can be found too."""
+    return re.sub(r"—\s*\d+\s*—", "", flat(pdf_text(pdf)))
+
+
 def pdf_fonts(pdf: bytes) -> list[dict]:
     with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
         fh.write(pdf)

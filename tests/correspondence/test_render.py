@@ -11,7 +11,16 @@ from PIL import Image, ImageChops
 
 from disclosure.correspondence import samples, service
 from disclosure.correspondence.kinds import KINDS, LetterKind
-from tests.correspondence.conftest import CODE, ISSUE_DATE, NUMBER, flat, page_images, pdf_fonts, pdf_text
+from tests.correspondence.conftest import (
+    CODE,
+    ISSUE_DATE,
+    NUMBER,
+    flat,
+    page_images,
+    pdf_fonts,
+    pdf_text,
+    running_text,
+)
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
 
@@ -69,13 +78,13 @@ EXPECTED = {
     LetterKind.REPLY: [
         "政府信息公开申请答复书",
         "张晓明：",
-        "2026年3月9日收到你（单位）补正后的申请",
+        "2026年3月9日收到你补正后的申请",
         "《中华人民共和国政府信息公开条例》第三十六条第（二）项",
         "《中华人民共和国政府信息公开条例》第三十六条第（一）项",
         "《中华人民共和国政府信息公开条例》第十五条、第三十六条第（三）项",
         "《中华人民共和国政府信息公开条例》第三十七条",
         "《中华人民共和国政府信息公开条例》第十六条第二款、第三十六条第（三）项",
-        "由测试市自然资源和规划局负责公开",
+        "你可以向测试市自然资源和规划局（联系方式：测试市人民路2号，电话0571-87000000）提出申请",
         "第三十六条第（四）项",
         REFUSED,
         "对本答复其他内容不服的，可以自收到本答复之日起六十日内向测试市人民政府申请行政复议，"
@@ -114,13 +123,13 @@ def rendered(app):
 
 @pytest.mark.parametrize("kind", list(LetterKind))
 def test_letter_text(rendered, kind):
-    text = flat(pdf_text(rendered[kind]))
+    assert "—1—" in flat(pdf_text(rendered[kind]))  # page numbers — 1 —
+    text = running_text(rendered[kind])
     assert NUMBER in text
     assert "2026年3月5日" in text  # GB/T 9704 成文日期
     assert "测试市住房和城乡建设局" in text
     assert KINDS[kind].title in text
     assert "验证码：ABCDE-23456" in text and "http://localhost/letters/verify" in text
-    assert "—1—" in text  # page numbers — 1 —
     for phrase in EXPECTED[kind]:
         assert phrase in text, (kind, phrase)
 
@@ -131,7 +140,11 @@ def test_fonts_embedded_and_subset(rendered, kind):
     assert fonts
     for f in fonts:
         assert f["emb"] == "yes" and f["sub"] == "yes" and f["uni"] == "yes", f
-    assert any("CJK" in f["name"] for f in fonts)
+    names = [f["name"].split("+", 1)[-1] for f in fonts]
+    # GB/T 9704: the body in a 仿宋 face (the free FandolFang the set-up installs, or a licensed FangSong),
+    # titles and page numbers in a 宋 face; Noto CJK only as a fallback for characters Fandol lacks.
+    assert any("Fang" in n for n in names), names
+    assert any("Song" in n or "Sun" in n for n in names), names
 
 
 def test_ordinary_remedy_clause_alone(req, fixed):
@@ -139,13 +152,13 @@ def test_ordinary_remedy_clause_alone(req, fixed):
     from disclosure.correspondence.outcomes import Outcome
 
     ctx = ReplyContext(**samples.facts(), items=[ItemOutcome(description="会议纪要", outcome=Outcome.NOT_EXIST)])
-    text = flat(pdf_text(render(LetterKind.REPLY, fixed, ctx)))
+    text = running_text(render(LetterKind.REPLY, fixed, ctx))
     assert ORDINARY in text
     assert "应当先" not in text
 
 
 def test_refusal_only_letter_uses_reconsideration_first(req, fixed):
-    text = flat(pdf_text(render(LetterKind.REPLY, fixed, samples.refusal_reply())))
+    text = running_text(render(LetterKind.REPLY, fixed, samples.refusal_reply()))
     assert REFUSED in text
     assert "六个月内" not in text
     assert "根据《中华人民共和国政府信息公开条例》第十四条、第三十六条第（三）项的规定，本机关决定不予公开" in text
