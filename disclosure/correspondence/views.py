@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -48,18 +49,27 @@ def _form_error(form, exc: DomainError, default_field: str) -> None:
     (target or getattr(form, default_field)).errors.append(exc.message)
 
 
-def _pdf_response(letter: Letter) -> Response:
-    """The frozen bytes, identical on every download (ETag = SHA-256)."""
-    data = service.letter_pdf(letter)
-    resp = send_file(
-        io.BytesIO(data),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"{kind_info(letter.kind).file_stem}-{letter.number}.pdf",
-        etag=letter.sha256,
-        conditional=True,
-        max_age=0,
+def content_disposition(disposition: str, name: str, ascii_name: str) -> str:
+    """RFC 6266: `filename*` carries the Chinese name (RFC 8187, UTF-8), `filename` an ASCII name that still
+    means something to browsers that ignore `filename*` (Werkzeug's fallback strips the Chinese and leaves
+    "-20261.pdf")."""
+    return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def download_names(letter: Letter) -> tuple[str, str]:
+    """(答复书-测住建公开答〔2026〕12号.pdf, reply-2026-12.pdf): title stem and number; kind, year and serial."""
+    return (
+        f"{kind_info(letter.kind).file_stem}-{letter.number}.pdf",
+        f"{letter.kind.replace('_', '-')}-{letter.year}-{letter.serial}.pdf",
     )
+
+
+def pdf_download_response(letter: Letter) -> Response:
+    """The frozen bytes, identical on every download (ETag = SHA-256), named in Chinese with a meaningful
+    ASCII fallback. Workflows that let applicants download their letters answer with this too."""
+    data = service.letter_pdf(letter)
+    resp = send_file(io.BytesIO(data), mimetype="application/pdf", etag=letter.sha256, conditional=True, max_age=0)
+    resp.headers["Content-Disposition"] = content_disposition("attachment", *download_names(letter))
     resp.headers["Cache-Control"] = "private, no-store"
     return resp
 
@@ -120,12 +130,9 @@ def preview_response(kind: LetterKind | str, agency, context) -> Response:
 def draft_pdf_response(kind: LetterKind | str, agency, context) -> Response:
     """The exact PDF reviewers approve (number and verification code are added at issue)."""
     data = service.render_pdf(kind, agency, context)
-    resp = send_file(
-        io.BytesIO(data),
-        mimetype="application/pdf",
-        as_attachment=False,
-        download_name=f"{kind_info(kind).file_stem}-draft.pdf",
-        max_age=0,
+    resp = send_file(io.BytesIO(data), mimetype="application/pdf", max_age=0)
+    resp.headers["Content-Disposition"] = content_disposition(
+        "inline", f"{kind_info(kind).file_stem}-草稿.pdf", f"{kind.value.replace('_', '-')}-draft.pdf"
     )
     resp.headers["Cache-Control"] = "private, no-store"
     return resp
@@ -145,7 +152,7 @@ def my_letter_pdf(letter_id: int):
         abort(404)
     if not kind_info(letter.kind).addressed_to_applicant:
         abort(404)
-    return _pdf_response(letter)
+    return pdf_download_response(letter)
 
 
 # --- staff ------------------------------------------------------------------------------------------------------
@@ -190,7 +197,7 @@ def letter_detail(letter_id: int):
 @bp.route("/staff/letters/<int:letter_id>.pdf")
 @staff_required()
 def letter_pdf(letter_id: int):
-    return _pdf_response(staff_object(db.session.get(Letter, letter_id)))
+    return pdf_download_response(staff_object(db.session.get(Letter, letter_id)))
 
 
 @bp.route("/staff/letters/<int:letter_id>/void", methods=["POST"])

@@ -202,3 +202,35 @@ def test_applicant_downloads_own_letters_only(client, login, make_applicant, age
         assert resp.status_code == 200 and resp.data == service.letter_pdf(letter)
     finally:
         views.OWNER_RESOLVERS.pop("application", None)
+
+
+def _disposition(header: str) -> tuple[str, str, str]:
+    """(disposition, filename as an RFC 6266 parser reads it (filename* wins), the ASCII filename fallback)."""
+    import re
+
+    from werkzeug.http import parse_options_header
+
+    disposition, params = parse_options_header(header)
+    ascii_name = re.search(r'(?:^|;)\s*filename="([^"]*)"', header).group(1)
+    return disposition, params["filename"], ascii_name
+
+
+def test_download_names_chinese_with_meaningful_ascii_fallback(client, login, make_staff, agency, letter):
+    login(client, make_staff(agency, roles=[Role.HANDLER]))
+    resp = client.get(f"/staff/letters/{letter.id}.pdf")
+    header = resp.headers["Content-Disposition"]
+    header.encode("ascii")  # the header itself is plain ASCII
+    disposition, name, fallback = _disposition(header)
+    assert disposition == "attachment"
+    assert name == f"答复书-{letter.number}.pdf" and "〔2026〕" in name
+    assert fallback == f"reply-{letter.year}-{letter.serial}.pdf"
+    assert "filename*=UTF-8''" in header
+
+
+def test_draft_pdf_is_inline_with_chinese_name(req, fixed):
+    from disclosure.correspondence.views import draft_pdf_response
+
+    kind = LetterKind.SUPPLEMENTATION_NOTICE
+    resp = draft_pdf_response(kind, fixed, samples.sample_context(kind))
+    disposition, name, fallback = _disposition(resp.headers["Content-Disposition"])
+    assert (disposition, name, fallback) == ("inline", "补正通知书-草稿.pdf", "supplementation-notice-draft.pdf")
