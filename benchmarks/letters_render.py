@@ -34,13 +34,15 @@ h1 { font-family: %(title)s; font-weight: 900; font-size: 22pt; text-align: cent
 
 def letter_font_stacks() -> dict[str, str]:
     """The body and title font stacks of the letters' own stylesheet, so the baseline uses the same fonts."""
-    css = (ROOT / "letters" / "base" / "letter.css").read_text(encoding="utf-8")
+    from disclosure.correspondence.rendering import font_stacks
 
-    def stack(selector: str) -> str:
-        block = re.search(r"(?ms)^" + re.escape(selector) + r" \{(.*?)\}", css).group(1)
-        return re.search(r"font-family:\s*(.*?);", block, re.S).group(1).replace("\n", " ")
+    generic = {"serif", "sans-serif"}
+    stacks = font_stacks()
 
-    return {"body": stack("html"), "title": stack("h1.title")}
+    def css(families: list[str]) -> str:
+        return ", ".join(f if f in generic else f'"{f}"' for f in families)
+
+    return {"body": css(stacks["body (仿宋)"]), "title": css(stacks["title (小标宋)"])}
 
 
 def embedded_fonts(pdf: bytes) -> set[str]:

@@ -14,13 +14,16 @@ letters_cli = AppGroup("letters", help="Letters: renderer check and sample lette
 @letters_cli.command("check")
 def check():
     """Refuse (exit 1) unless a Simplified-Chinese font and HarfBuzz subsetting are available."""
-    from disclosure.correspondence.rendering import RendererUnavailable, check_renderer
+    from disclosure.correspondence.rendering import RendererUnavailable, check_renderer, letter_faces
 
     try:
         families = check_renderer()
     except RendererUnavailable as exc:
         raise click.ClickException(str(exc)) from None
     click.echo("letter renderer ready; CJK fonts: " + ", ".join(families))
+    # Which face each GB/T 9704 role prints in: a licensed official font when installed, else the free fallback.
+    for role, face in letter_faces().items():
+        click.echo(f"  {role}: {face}")
 
 
 @letters_cli.command("sample")

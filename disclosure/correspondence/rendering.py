@@ -16,6 +16,7 @@ import decimal
 import functools
 import logging
 import os
+import re
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -89,6 +90,38 @@ def harfbuzz_subsetting() -> bool:
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 
     return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+
+
+# The font roles of base/letter.css (GB/T 9704 §7): the selector whose font-family stack each role uses.
+FONT_ROLES = {
+    "body (仿宋)": "html",
+    "title (小标宋)": "h1.title",
+    "page numbers (宋体)": "@bottom-right",
+    "headings (黑体)": "h2, .h1",
+    "headings (楷体)": "h3, .h2",
+}
+
+
+def font_stacks() -> dict[str, list[str]]:
+    """Each role's font-family stack as letter.css names it (licensed fonts first, free fallbacks after)."""
+    css = (LETTERS_DIR / "base" / "letter.css").read_text(encoding="utf-8")
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    out = {}
+    for role, selector in FONT_ROLES.items():
+        start = css.index(selector + " {")
+        block = css[start : css.index("}", start)]
+        families = re.search(r"font-family:\s*([^;]+);", block).group(1)
+        out[role] = [f.strip().strip('"') for f in families.split(",")]
+    return out
+
+
+def letter_faces() -> dict[str, str]:
+    """The family each role actually prints in on this machine: the first installed family of its stack."""
+    installed = set(_fontconfig_families(":"))
+    return {
+        role: next((f for f in stack if f in installed), stack[-1] + " (generic fallback)")
+        for role, stack in font_stacks().items()
+    }
 
 
 def check_renderer() -> list[str]:

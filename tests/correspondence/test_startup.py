@@ -49,6 +49,18 @@ def test_refuses_without_harfbuzz_subsetting(monkeypatch):
 def test_cli_check(runner):
     result = runner.invoke(args=["letters", "check"])
     assert result.exit_code == 0 and "Noto Serif CJK SC" in result.output
+    assert "body (仿宋): FandolFang" in result.output  # installed by scripts/bootstrap.sh
+    assert "title (小标宋): FandolSong" in result.output
+
+
+def test_font_stacks_name_licensed_fonts_first_then_free_ones():
+    stacks = rendering.font_stacks()
+    body = stacks["body (仿宋)"]
+    assert body.index("仿宋_GB2312") < body.index("FandolFang") < body.index("Noto Serif CJK SC")
+    title = stacks["title (小标宋)"]
+    assert title.index("方正小标宋简体") < title.index("FandolSong") < title.index("Noto Serif CJK SC")
+    assert stacks["page numbers (宋体)"][0] == "宋体"
+    assert rendering.letter_faces()["body (仿宋)"] == "FandolFang"
 
 
 def test_cli_sample_renders_with_the_agency_settings(runner, agency, tmp_path):
