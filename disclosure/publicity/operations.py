@@ -19,7 +19,6 @@ from disclosure.core import audit
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import today_china, utcnow
 from disclosure.extensions import db
-from disclosure.publicity import workflow
 from disclosure.publicity.fields import FIELDS, Kind
 from disclosure.publicity.models import (
     CatalogueStatus,
@@ -37,6 +36,7 @@ from disclosure.publicity.models import (
 from disclosure.publicity.rules import DEFAULT_SETTINGS, Rules, add_months, load_rules
 from disclosure.publicity.search import index_text
 from disclosure.publicity.validation import RowResult
+from workflows import publicity as workflow
 
 RECORD_AUDIT_FIELDS = tuple(
     sorted(
@@ -132,7 +132,8 @@ class _Event:
 
 
 def column_values(kind: Kind, result: RowResult) -> dict:
-    values = {k: v for k, v in result.values.items() if not k.startswith("_")}
+    values = result.values.copy()
+    values.pop("_scope", None)  # the matter's publicity scope travels with the values; it is not a column
     if kind is Kind.LICENSING:
         values.pop("severity", None)
         values.pop("simplified_procedure", None)
@@ -203,9 +204,17 @@ def save_record(
 
 
 def _update(
-    record: PublicityRecord, values: dict, rules: Rules, due_dates: DueDates, *, import_id: int | None = None
+    record: PublicityRecord,
+    values: dict,
+    rules: Rules,
+    due_dates: DueDates,
+    *,
+    import_id: int | None = None,
+    flush: bool = True,
+    actor=None,
 ) -> PublicityRecord:
-    """A correction of the stored decision (same agency and decision number): every changed field audited."""
+    """A correction of the stored decision (same agency and decision number): every changed field audited.
+    An import corrects a chunk's records and flushes them together (`flush=False`)."""
     before = audit.snapshot(record, RECORD_AUDIT_FIELDS)
     for key, value in values.items():
         setattr(record, key, value)
@@ -217,7 +226,8 @@ def _update(
         if period is not None:
             record.min_until = add_months(record.decision_date, period[1])
             record.max_until = add_months(record.decision_date, period[2])
-    db.session.flush()
+    if flush:
+        db.session.flush()
     old, new = audit.diff(before, audit.snapshot(record, RECORD_AUDIT_FIELDS))
     audit.record(
         f"publicity.{record.kind}.correct",
@@ -226,6 +236,7 @@ def _update(
         agency_id=record.agency_id,
         before=old,
         after=new,
+        actor=actor,
     )
     return record
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
-from disclosure.publicity.workflow import TRANSITIONS, States, TransitionRefused, fire
+from workflows import publicity as wf
+from workflows.publicity import TRANSITIONS, States, TransitionRefused, fire
 
 TODAY = dt.date(2026, 11, 22)
 OK = {
@@ -64,3 +66,29 @@ def test_period_and_reason_guards():
     ):
         with pytest.raises(TransitionRefused):
             fire(States.PUBLISHED, trigger, **{**OK, **kw})
+
+
+def test_states_match_the_record_status_column():
+    from disclosure.publicity.models import RecordStatus
+
+    assert {s.value for s in States} == {s.value for s in RecordStatus}
+
+
+def test_no_trigger_collides_with_a_mapped_column(app):
+    from sqlalchemy import inspect
+
+    from disclosure.publicity.models import PublicityRecord
+
+    names = {a.key for a in inspect(PublicityRecord).attrs}
+    triggers = {t["trigger"] for t in TRANSITIONS}
+    assert not names & triggers
+    assert not names & {f"to_{s.value}" for s in States}
+
+
+def test_readme_diagram_is_current():
+    """To refresh: `.venv/bin/python -c "from workflows.publicity import mermaid; print(mermaid())"` and paste the
+    output between the publicity workflow markers of README.md."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- workflow:publicity:start -->")
+    end = readme.index("<!-- workflow:publicity:end -->")
+    assert f"```mermaid\n{wf.mermaid()}```" in readme[start:end], "README publicity diagram is stale"

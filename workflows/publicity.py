@@ -6,8 +6,9 @@ published --expire--> expired    (the maximum publicity period has run, rules §
 published --repair--> repaired   (credit repair once the minimum period has run, rules §5.4)
 pending|published|withheld --withdraw--> withdrawn  (decision changed, revoked, unlawful or void, 处罚法 Art. 48)
 
-Guards are pure functions of the event's keyword arguments. Kept beside the package until `workflows/` takes
-it (it imports nothing from Flask or the database, so the move is a rename).
+Guards are pure functions of the event's keyword arguments. No Flask, no database: the operations in
+`disclosure.publicity.operations` fire triggers with the facts as keyword arguments and then change the row.
+The README keeps the diagram `mermaid()` draws; a test checks it is current.
 """
 
 from __future__ import annotations
@@ -64,6 +65,21 @@ TRANSITIONS = [
         "conditions": [has_reason],
     },
 ]
+
+
+FINAL = (States.WITHHELD, States.WITHDRAWN, States.EXPIRED, States.REPAIRED)
+
+
+def mermaid() -> str:
+    """The machine as a Mermaid state diagram (README keeps it; a test checks it is current)."""
+    lines = ["stateDiagram-v2", f"    [*] --> {States.PENDING.value}"]
+    for t in TRANSITIONS:
+        sources = t["source"] if isinstance(t["source"], list) else [t["source"]]
+        guard = ", ".join(c.__name__ for c in t.get("conditions", []))
+        for src in sources:
+            lines.append(f"    {src.value} --> {t['dest'].value}: {t['trigger']}" + (f" [{guard}]" if guard else ""))
+    lines += [f"    {s.value} --> [*]" for s in FINAL]
+    return "\n".join(lines) + "\n"
 
 
 class _Subject:
