@@ -113,14 +113,15 @@ def phase_ours(path: Path, engine: str) -> dict:
 
 
 def phase_floor(path: Path, engine: str) -> dict:
-    """Read the same file with calamine and bulk-insert the same rows, without any validation."""
+    """Read the same file with calamine and bulk-insert the same rows, without any validation, through the same
+    bulk insert the import uses (one executemany per 1,000 rows, the full-text rows in one more on SQLite)."""
     from python_calamine import CalamineWorkbook
-    from sqlalchemy import insert
 
     from disclosure.core.timeutil import utcnow
     from disclosure.extensions import db
     from disclosure.publicity.fields import BY_CODE, Kind
-    from disclosure.publicity.models import PublicityMatter, PublicityRecord
+    from disclosure.publicity.importer import insert_records
+    from disclosure.publicity.models import PublicityMatter
     from disclosure.publicity.search import index_text  # the stored row is searchable: not validation
 
     with bench_app(engine):
@@ -157,11 +158,11 @@ def phase_floor(path: Path, engine: str) -> dict:
             batch.append(rec)
             n += 1
             if len(batch) == 1000:
-                db.session.execute(insert(PublicityRecord.__table__), batch)
+                insert_records(batch)
                 db.session.commit()
                 batch = []
         if batch:
-            db.session.execute(insert(PublicityRecord.__table__), batch)
+            insert_records(batch)
             db.session.commit()
         return {"seconds": time.perf_counter() - t0, "rows": n}
 

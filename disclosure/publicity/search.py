@@ -256,7 +256,22 @@ SQLITE_DDL = (
     "INSERT INTO publicity_fts(publicity_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
     "INSERT INTO publicity_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
 )
+# Bulk imports fill the FTS table themselves, one statement per chunk (importer.insert_records): while a row
+# exists in publicity_fts_pause — only ever inside the importing transaction — the insert trigger stands aside.
+SQLITE_PAUSABLE_DDL = (
+    "CREATE TABLE IF NOT EXISTS publicity_fts_pause (id INTEGER PRIMARY KEY)",
+    "DROP TRIGGER IF EXISTS publicity_fts_ai",
+    "CREATE TRIGGER publicity_fts_ai AFTER INSERT ON publicity_records "
+    "WHEN NOT EXISTS (SELECT 1 FROM publicity_fts_pause) BEGIN "
+    "INSERT INTO publicity_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+)
+SQLITE_UNPAUSABLE_DDL = (
+    "DROP TRIGGER IF EXISTS publicity_fts_ai",
+    SQLITE_DDL[1],
+    "DROP TABLE IF EXISTS publicity_fts_pause",
+)
 SQLITE_DROP = (
+    "DROP TABLE IF EXISTS publicity_fts_pause",
     "DROP TRIGGER IF EXISTS publicity_fts_au",
     "DROP TRIGGER IF EXISTS publicity_fts_ad",
     "DROP TRIGGER IF EXISTS publicity_fts_ai",
@@ -271,9 +286,16 @@ POSTGRES_DROP = ("DROP INDEX IF EXISTS ix_publicity_records_search",)
 
 def install_search_index(connection) -> None:
     """Create the engine's full-text index (called by the migration, and by tests that build with create_all)."""
-    ddl = POSTGRES_DDL if connection.dialect.name == "postgresql" else SQLITE_DDL
+    ddl = POSTGRES_DDL if connection.dialect.name == "postgresql" else SQLITE_DDL + SQLITE_PAUSABLE_DDL
     for statement in ddl:
         connection.exec_driver_sql(statement)
+
+
+def make_fts_pausable(connection, pausable: bool = True) -> None:
+    """Migration publicity_0002: let bulk imports pause the SQLite FTS insert trigger (idempotent)."""
+    if connection.dialect.name == "sqlite":
+        for statement in SQLITE_PAUSABLE_DDL if pausable else SQLITE_UNPAUSABLE_DDL:
+            connection.exec_driver_sql(statement)
 
 
 def drop_search_index(connection) -> None:

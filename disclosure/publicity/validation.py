@@ -34,6 +34,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MULTI_SEP = re.compile(r"[;；,，、]")
 _ORG_CODE_RE = re.compile(r"^[0-9A-Z]{8}[0-9X]$")
 AMOUNT_MAX = Decimal("100000000")  # 1 trillion yuan, in 万元: anything larger is a unit mistake
+MEMO_SIZE = 4096  # distinct cell texts remembered per field
+_BLANK: tuple = (None, ())
 TRUE_WORDS = {"是", "1", "true", "yes", "y", "简易", "简易程序"}
 FALSE_WORDS = {"否", "0", "false", "no", "n", "", "普通", "一般程序"}
 
@@ -122,7 +124,14 @@ class RecordValidator:
             self.default_matter = matters[0]
         self.long_term = rules.long_term
         self._uscc_cache: dict[str, str | Exception] = {}
-        self._required: dict[str, set[str]] = {}
+        self._required: dict[str, tuple[tuple[str, str], ...]] = {}
+        from disclosure.publicity.fields import BY_ATTR
+
+        self._code_by_attr = {attr: f.code for attr, f in BY_ATTR[kind].items()}
+        # Per field: the parsed value and errors of each cell text seen, so a 100,000-row file parses each
+        # distinct date, code or repeated text once (bounded: names and numbers are mostly distinct).
+        self._plan = [(f.code, f.attr, f, {}) for f in self.fields]
+        self._categories: dict[str, set[str]] = {}
 
     # -- single fields -------------------------------------------------------------------------------------
 
@@ -201,14 +210,24 @@ class RecordValidator:
     def validate(self, raw: dict[str, object]) -> RowResult:
         errors: list[tuple[str, str]] = []
         values: dict[str, object] = {}
-        present: set[str] = set()
-        for f in self.fields:
-            cell = raw.get(f.code)
-            if cell is None or (isinstance(cell, str) and not cell.strip()):
-                values[f.attr] = None
+        for code, attr, f, memo in self._plan:
+            cell = raw.get(code)
+            if cell is None:
+                values[attr] = None
                 continue
-            present.add(f.code)
-            values[f.attr] = self._one(f, cell, errors)
+            key = cell if cell.__class__ is str else (cell.__class__, cell)  # 1, 1.0 and True hash alike
+            hit = memo.get(key)
+            if hit is None:
+                if cell.__class__ is str and (not cell or cell.isspace()):
+                    hit = _BLANK
+                else:
+                    found: list[tuple[str, str]] = []
+                    hit = (self._one(f, cell, found), tuple(found))
+                if len(memo) < MEMO_SIZE:
+                    memo[key] = hit
+            values[attr] = hit[0]
+            if hit[1]:
+                errors.extend(hit[1])
 
         category = values.get("counterpart_category")
         meaning = (
@@ -218,13 +237,14 @@ class RecordValidator:
         )
         required = self._required.get(meaning)
         if required is None:
-            required = self._required[meaning] = self.required | (
-                self.rules.required_for_category(self.kind, meaning) if meaning else set()
-            )
-        if not required <= present:
-            for f in self.fields:
-                if f.code in required and f.code not in present:
-                    errors.append((f.code, _("%(field)s is required.", field=f.label)))
+            codes = self.required | (self.rules.required_for_category(self.kind, meaning) if meaning else set())
+            required = self._required[meaning] = tuple((f.code, f.attr) for f in self.fields if f.code in codes)
+        missing = [(code, attr) for code, attr in required if values[attr] is None]
+        if missing:
+            failed = {code for code, _m in errors}  # a value that did not parse is reported as such
+            for code, _attr in missing:
+                if code not in failed:
+                    errors.append((code, _("%(field)s is required.", field=self.by_code[code].label)))
         p = self.prefix
         self._counterpart(values, meaning, errors, p)
         self._dates(values, errors, p)
@@ -335,8 +355,12 @@ class RecordValidator:
                 )
 
     def _penalty(self, values: dict, raw: dict, errors: list) -> None:
-        cats = [c for c in (values.get("penalty_categories") or "").split(";") if c]
-        meanings = {self.rules.codes["penalty_category"].meaning(c) for c in cats} if cats else set()
+        joined = values.get("penalty_categories") or ""
+        meanings = self._categories.get(joined)
+        if meanings is None:
+            cats = [c for c in joined.split(";") if c]
+            meanings = {self.rules.codes["penalty_category"].meaning(c) for c in cats} if cats else set()
+            self._categories[joined] = meanings
         failed = {code for code, _m in errors}
         if "fine" in meanings and values.get("fine_amount") is None and "CF_NR_FK" not in failed:
             errors.append(("CF_NR_FK", _("A fine was imposed: give the fine amount in 万元.")))
@@ -384,9 +408,7 @@ class RecordValidator:
         return matter
 
     def _code_of(self, attr: str) -> str:
-        from disclosure.publicity.fields import BY_ATTR
-
-        return BY_ATTR[self.kind][attr].code
+        return self._code_by_attr[attr]
 
 
 def matter_refs(agency_id: int, kind: Kind) -> list[MatterRef]:

@@ -209,3 +209,71 @@ def test_row_outside_the_working_day_calendar_is_reported_not_fatal(pub, en):
     assert (job.created_count, job.error_count, job.status) == (1, 1, JobStatus.DONE)
     listing, _refused = error_rows(job)
     assert listing[0][:2] == [2, "CF_JDRQ"] and "1985-03-01" in listing[0][3]
+
+
+def test_imported_records_are_searchable_and_the_index_trigger_is_back(pub, en):
+    """The bulk path fills the full-text index itself (SQLite pauses the per-row trigger only inside the
+    importing transaction); records saved one by one afterwards are indexed by the trigger again."""
+    from publicity_helpers import save
+
+    from disclosure.publicity.search import SearchQuery, search
+
+    rows = [
+        penalty_raw(pub, CF_WSH=f"罚〔2026〕{i}号", CF_XDR_MC=f"宁波{n}贸易有限公司") for i, n in enumerate("甲乙丙", 1)
+    ]
+    run_import(pub, workbook(rows))
+    found = search(SearchQuery(q="宁波乙"))
+    assert [r.decision_no for r in found.rows] == ["罚〔2026〕2号"]
+    assert search(SearchQuery(q="贸易")).total == 3
+    if db.engine.dialect.name == "sqlite":
+        assert db.session.execute(db.text("SELECT count(*) FROM publicity_fts_pause")).scalar() == 0
+    save(pub, penalty_raw(pub, CF_WSH="罚〔2026〕9号", CF_XDR_MC="温州丁贸易有限公司"))
+    db.session.commit()
+    assert [r.decision_no for r in search(SearchQuery(q="温州丁")).rows] == ["罚〔2026〕9号"]
+    # A correction re-indexes the new name.
+    rows[0]["CF_XDR_MC"] = "嘉兴戊贸易有限公司"
+    run_import(pub, workbook(rows))
+    assert [r.decision_no for r in search(SearchQuery(q="嘉兴戊")).rows] == ["罚〔2026〕1号"]
+    assert search(SearchQuery(q="宁波甲")).total == 0
+
+
+def test_each_chunk_is_audited_with_what_it_created_and_updated(pub, en):
+    from disclosure.core.audit import events_for
+
+    rows = [penalty_raw(pub, CF_WSH=f"罚〔2026〕{i}号") for i in range(1, 4)]
+    first = run_import(pub, workbook(rows), created_by_id=pub.clerk.id)
+    rows[2]["CF_NR_FK"] = "0.7"
+    rows.append(penalty_raw(pub, CF_WSH="罚〔2026〕4号", CF_JDRQ="2026-13-01"))
+    second = run_import(pub, workbook(rows), created_by_id=pub.clerk.id)
+    batch = [e for e in events_for("publicity_import", first.id) if e.action == "publicity.import.rows"]
+    assert len(batch) == 1 and batch[0].after["created"] == ["罚〔2026〕1号", "罚〔2026〕2号", "罚〔2026〕3号"]
+    assert batch[0].actor_id == pub.clerk.id and batch[0].after["rows"] == [2, 4]
+    events = events_for("publicity_import", second.id)
+    batch = [e for e in events if e.action == "publicity.import.rows"]
+    assert batch[0].after["created"] == [] and batch[0].after["updated"] == ["罚〔2026〕3号"]
+    assert (batch[0].after["unchanged"], batch[0].after["invalid"]) == (2, 1)
+    summary = [e for e in events if e.action == "publicity.import"]
+    assert summary[0].actor_id == pub.clerk.id and summary[0].after["updated"] == 1
+    record = db.session.execute(
+        db.select(PublicityRecord).where(PublicityRecord.decision_no == "罚〔2026〕3号")
+    ).scalar_one()
+    correction = [e for e in events_for("publicity_record", record.id) if e.action == "publicity.penalty.correct"]
+    assert correction[0].actor_id == pub.clerk.id and correction[0].after["fine_amount"] == "0.7"
+
+
+def test_imported_values_read_back_exactly(pub, en):
+    """The driver-level insert stores what the ORM would: dates, amounts, flags, times and states."""
+    from publicity_helpers import save
+
+    raw = penalty_raw(pub, CF_WSH="罚〔2026〕1号", CF_NR_FK="123.456789", SEVERITY="严重", CF_GSJZQ="2099-12-31")
+    run_import(pub, workbook([raw]))
+    save(pub, {**raw, "CF_WSH": "罚〔2026〕2号"})
+    db.session.commit()
+    db.session.expire_all()
+    a, b = db.session.execute(db.select(PublicityRecord).order_by(PublicityRecord.decision_no)).scalars().all()
+    skip = {"id", "decision_no", "channel", "import_id", "created_at", "updated_at", "published_at", "content_hash"}
+    for column in PublicityRecord.__table__.columns:
+        if column.key not in skip:
+            assert getattr(a, column.key) == getattr(b, column.key), column.key
+    assert a.fine_amount == Decimal("123.456789") and a.severity == "serious" and a.status == "published"
+    assert a.published_at.tzinfo is not None and abs((a.published_at - b.published_at).total_seconds()) < 60
