@@ -88,10 +88,10 @@ def main() -> None:
                 db.session.rollback()
                 f = queries.Filters(queue="open")
                 t = time.perf_counter()
+                ids = queries._filtered(select(Application.id), agency["id"], f, user_id=None, today=None)
+                cap = (1 + queries.COUNT_PAGES_AHEAD) * 50
                 db.session.execute(
-                    queries._filtered(
-                        select(func.count()).select_from(Application), agency["id"], f, user_id=None, today=None
-                    ).order_by(None)
+                    select(func.count()).select_from(ids.order_by(None).limit(cap + 1).subquery())
                 ).scalar_one()
                 ctimes.append((time.perf_counter() - t) * 1000)
                 t = time.perf_counter()
@@ -99,9 +99,9 @@ def main() -> None:
                 ptimes.append((time.perf_counter() - t) * 1000 - ctimes[-1])
                 db.session.rollback()
         print(f"  of which: count p50 {percentile(ctimes, 50):.2f} ms, page rows p50 {percentile(ptimes, 50):.2f} ms")
-        q95 = percentile(qtimes, 95)
+        q95, q50, b50 = percentile(qtimes, 95), percentile(qtimes, 50), percentile(base, 50)
         print(
-            f"  workbench queries (count + page + badges): p50 {percentile(qtimes, 50):.2f} ms, "
+            f"  workbench queries (capped count + page + badges): p50 {q50:.2f} ms = {q50 / b50:.1f}x, "
             f"p95 {q95:.2f} ms = {q95 / b95:.1f}x baseline (target <= 5x)"
         )
         worst = 0.0
@@ -122,7 +122,11 @@ def main() -> None:
                 f"{'OK' if p95 < 150 else 'SLOW'}"
             )
         print(f"  worst p95 {worst:.1f} ms (target < 150 ms): {'PASS' if worst < 150 else 'FAIL'}")
-        print(f"  queries vs bare SELECT: {q95 / b95:.1f}x (target <= 5x): {'PASS' if q95 <= 5 * b95 else 'FAIL'}")
+        ok = q95 <= 5 * b95 and q50 <= 5 * b50
+        print(
+            f"  queries vs bare SELECT: p50 {q50 / b50:.1f}x, p95 {q95 / b95:.1f}x (target <= 5x): "
+            f"{'PASS' if ok else 'FAIL'}"
+        )
 
 
 if __name__ == "__main__":

@@ -88,7 +88,7 @@ def _out(app: Application) -> dict:
         "outcome": app.outcome,
         "letters": [
             {"number": lt.number, "title": lt.title, "kind": lt.kind, "issue_date": lt.issue_date, "status": lt.status}
-            for lt in letters.letters_for(app)
+            for lt in letters.letters_for(app, applicant_view=True)
         ],
     }
 

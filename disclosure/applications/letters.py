@@ -13,7 +13,10 @@ import datetime as dt
 import decimal
 from pathlib import PurePath
 
+from sqlalchemy import and_, or_, select
+
 from disclosure.applications.models import Application, AttachmentPurpose, CaseEvent, Channel, EventKind
+from disclosure.extensions import db
 
 # Letters print the receipt channel in Chinese (contexts.CHANNEL_LABELS_ZH; unknown values print as given).
 _LETTER_CHANNEL = {
@@ -27,6 +30,9 @@ _LETTER_CHANNEL = {
     Channel.ORAL: "oral",
 }
 _PROVISION_ZH = {"paper": "纸质文本", "electronic": "电子文件", "email": "电子邮件", "inspection": "现场查阅"}
+
+
+EVENT_LETTERS = "application_event"
 
 
 def _svc():
@@ -123,7 +129,7 @@ def issue_supplementation_notice(app: Application, event: CaseEvent, staff):
     svc = _svc()
     context = svc.SupplementationContext(**_facts(app), missing=[event.note], supplement_due=event.due_date)
     return svc.issue_letter(
-        svc.LetterKind.SUPPLEMENTATION_NOTICE, app.agency, context, related=("application", app.id), issued_by=staff
+        svc.LetterKind.SUPPLEMENTATION_NOTICE, app.agency, context, related=_event_key(event), issued_by=staff
     )
 
 
@@ -137,7 +143,7 @@ def issue_extension_notice(app: Application, event: CaseEvent, original_due: dt.
         extension_days=event.days or 0,
     )
     return svc.issue_letter(
-        svc.LetterKind.EXTENSION_NOTICE, app.agency, context, related=("application", app.id), issued_by=staff
+        svc.LetterKind.EXTENSION_NOTICE, app.agency, context, related=_event_key(event), issued_by=staff
     )
 
 
@@ -157,9 +163,7 @@ def issue_fee_notice(app: Application, event: CaseEvent, instructions: str, staf
     context = svc.FeeNoticeContext(
         **_facts(app), method=method, fee_lines=lines, pay_by=event.due_date, payment_instructions=instructions
     )
-    return svc.issue_letter(
-        svc.LetterKind.FEE_NOTICE, app.agency, context, related=("application", app.id), issued_by=staff
-    )
+    return svc.issue_letter(svc.LetterKind.FEE_NOTICE, app.agency, context, related=_event_key(event), issued_by=staff)
 
 
 def issue_consultation_letter(app: Application, event: CaseEvent, staff):
@@ -186,9 +190,7 @@ def issue_consultation_letter(app: Application, event: CaseEvent, staff):
             reply_due=event.due_date,
         )
         kind = svc.LetterKind.THIRD_PARTY_CONSULTATION
-    return svc.issue_letter(
-        kind, app.agency, context, related=("application", app.id), addressee=party, issued_by=staff
-    )
+    return svc.issue_letter(kind, app.agency, context, related=_event_key(event), addressee=party, issued_by=staff)
 
 
 def letter_number(letter) -> str:
@@ -199,5 +201,33 @@ def email_attachments(letter) -> list[dict]:
     return [{"file_id": letter.file_id, "filename": letter.download_name}]
 
 
-def letters_for(app: Application) -> list:
-    return _svc().letters_for("application", app.id)
+def _event_key(event: CaseEvent) -> tuple[str, int]:
+    """Notices and consultation letters belong to the event that caused them, so a case can carry several of
+    one kind (a second consultation of the same party, a new fee notice after reopening) without one letter
+    ever being issued twice for the same event."""
+    db.session.flush()
+    return (EVENT_LETTERS, event.id)
+
+
+def letters_for(app: Application, *, applicant_view: bool = False) -> list:
+    """Every letter of the case in issue order; for the applicant only those addressed to them (a consultation
+    letter goes to the third party or the other agency, Arts. 32, 34)."""
+    svc = _svc()
+    event_ids = [str(e.id) for e in app.events if e.id is not None]
+    rows = (
+        db.session.execute(
+            select(svc.Letter)
+            .where(
+                or_(
+                    and_(svc.Letter.related_type == "application", svc.Letter.related_id == str(app.id)),
+                    and_(svc.Letter.related_type == EVENT_LETTERS, svc.Letter.related_id.in_(event_ids)),
+                )
+            )
+            .order_by(svc.Letter.id)
+        )
+        .scalars()
+        .all()
+    )
+    if applicant_view:
+        rows = [lt for lt in rows if svc.kind_info(lt.kind).addressed_to_applicant]
+    return rows

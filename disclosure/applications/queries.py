@@ -64,6 +64,7 @@ LIST_COLUMNS = (
     Application.handler_id,
     Application.version,
 )
+COUNT_PAGES_AHEAD = 10  # the list's count stops this many pages past the current one
 REFERENCE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]*-\d{4}-\d+$")
 
 
@@ -148,13 +149,17 @@ def list_page(
     today: dt.date | None = None,
 ) -> Page:
     """One page of the list as plain rows (the listed columns and the handler's name; no ORM objects to build)
-    and the total count."""
+    and the count. The count stops ten pages past this one (`Page.more` says there are more): counting a whole
+    queue of thousands costs more than the page itself and nobody pages through it."""
     from sqlalchemy import func
 
     from disclosure.extensions import db
 
-    counted = _filtered(select(func.count()).select_from(Application), agency_id, f, user_id=user_id, today=today)
-    total = db.session.execute(counted.order_by(None)).scalar_one()
+    cap = (page + COUNT_PAGES_AHEAD) * per_page
+    ids = _filtered(select(Application.id), agency_id, f, user_id=user_id, today=today).order_by(None)
+    total = db.session.execute(select(func.count()).select_from(ids.limit(cap + 1).subquery())).scalar_one()
+    more = total > cap
+    total = min(total, cap)
     listed = (
         select(*LIST_COLUMNS, User.name.label("handler_name"))
         .select_from(Application)
@@ -163,7 +168,7 @@ def list_page(
     rows = db.session.execute(
         _filtered(listed, agency_id, f, user_id=user_id, today=today).limit(per_page).offset((page - 1) * per_page)
     ).all()
-    return Page(rows, page, per_page, total)
+    return Page(rows, page, per_page, total, more)
 
 
 def _escape(term: str) -> str:

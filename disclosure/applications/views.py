@@ -14,6 +14,7 @@ from sqlalchemy import select
 from disclosure.accounts.models import Agency, Department, User
 from disclosure.accounts.roles import Role
 from disclosure.applications import forms, labels, operations, queries
+from disclosure.applications.letters import EVENT_LETTERS
 from disclosure.applications.models import (
     CHANNEL_LABELS,
     DELIVERY_LABELS,
@@ -21,7 +22,9 @@ from disclosure.applications.models import (
     RECEIVED_BASIS,
     Application,
     Attachment,
+    CaseEvent,
     Channel,
+    EventKind,
     Remedy,
 )
 from disclosure.applications.uploads import Upload
@@ -47,6 +50,17 @@ def _applicant_of(related_id: str) -> int | None:
     return case.applicant_id if case else None
 
 
+def _applicant_of_event(related_id: str) -> int | None:
+    """Notices caused by a case event go to the applicant; consultation letters go to the consulted party."""
+    try:
+        event = db.session.get(CaseEvent, int(related_id))
+    except (TypeError, ValueError):
+        return None
+    if event is None or event.kind == EventKind.CONSULTATION:
+        return None
+    return event.application.applicant_id
+
+
 def init_app(app: Flask) -> None:
     from disclosure.web import nav
 
@@ -55,6 +69,7 @@ def init_app(app: Flask) -> None:
     from disclosure.correspondence.views import register_owner_resolver
 
     register_owner_resolver("application", _applicant_of)
+    register_owner_resolver(EVENT_LETTERS, _applicant_of_event)
     nav.register(app, "public", _l("Apply for information"), "applications.new", order=20)
     nav.register(app, "applicant", _l("My applications"), "applications.mine", order=10)
     nav.register(app, "staff", _l("Applications"), "applications_staff.index", roles=CASE_ROLES, order=10)
@@ -285,7 +300,7 @@ def detail(reference: str):
         "applications/detail.html",
         app=app,
         plan=plan,
-        letters=letters.letters_for(app),
+        letters=letters.letters_for(app, applicant_view=True),
         fee=_open_fee(app),
         supplement=_open_supplement(app),
         rating=_rating(app),
@@ -363,7 +378,7 @@ def rate(reference: str):
 @applicant_required
 def letter(reference: str, letter_id: int):
     app = _own_case(reference)
-    return _send_letter(app, letter_id)
+    return _send_letter(app, letter_id, applicant_view=True)
 
 
 @bp.route("/<reference>/files/<int:attachment_id>")
@@ -376,11 +391,11 @@ def file(reference: str, attachment_id: int):
     return _send_stored(att.file)
 
 
-def _send_letter(app: Application, letter_id: int):
+def _send_letter(app: Application, letter_id: int, *, applicant_view: bool = False):
     from disclosure.applications import letters
     from disclosure.correspondence import service
 
-    found = next((lt for lt in letters.letters_for(app) if lt.id == letter_id), None)
+    found = next((lt for lt in letters.letters_for(app, applicant_view=applicant_view) if lt.id == letter_id), None)
     if found is None:
         abort(404)
     import io

@@ -16,6 +16,7 @@ class Page:
     page: int
     per_page: int
     total: int
+    more: bool = False  # the count stopped at `total`: there are more rows (a capped count)
 
     @property
     def pages(self) -> int:

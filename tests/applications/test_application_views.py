@@ -231,3 +231,23 @@ def test_office_head_edits_settings(world, client, login):
     client.post("/logout")
     login(client, world.handler)
     assert client.get("/staff/applications/settings").status_code == 403
+
+
+def test_workbench_count_stops_ten_pages_ahead(world, client, login, monkeypatch):
+    """The list counts at most COUNT_PAGES_AHEAD pages past the current one and says "more than" beyond."""
+    from application_helpers import application_input
+
+    from disclosure.applications import operations as ops
+    from disclosure.applications import queries
+
+    for _ in range(4):
+        ops.confirm(ops.file_online(world.citizen, world.agency, application_input()), world.registrar)
+    db.session.commit()
+    monkeypatch.setattr(queries, "COUNT_PAGES_AHEAD", 2)
+    first = queries.list_page(world.agency.id, queries.Filters(queue="all"), page=1, per_page=1)
+    assert (first.total, first.more, len(first.items), first.has_next) == (3, True, 1, True)
+    last = queries.list_page(world.agency.id, queries.Filters(queue="all"), page=3, per_page=1)
+    assert (last.total, last.more, last.pages, last.has_next) == (4, False, 4, True)
+    login(client, world.head)
+    html = client.get("/staff/applications/?queue=all").get_data(as_text=True)
+    assert "4 件" in html or "4 cases" in html or "共4" in html or "4" in html
