@@ -422,3 +422,24 @@ def test_delivery_recorded_on_the_letter_moves_the_case(world, filed):
     # a later delivery of the same letter (a second copy) leaves the case alone
     service.record_delivery(letter, "post", tracking_number="EMS0000000001", actor=world.registrar)
     assert filed.state == States.DELIVERED and len(letter.deliveries) == 2
+
+
+def test_same_party_consulted_twice_and_letters_kept_from_the_applicant(world, filed, client, login):
+    """Art. 32: each consultation has its own letter; the letters go to the third party, not the applicant."""
+    from disclosure.applications import letters
+
+    to_in_handling(world, filed)
+    for answer in ("需补充材料后再答复", "不同意公开"):
+        ops.start_consultation(filed, world.handler, kind="third_party", party="某建设公司", letter_date=today_china())
+        ops.end_consultation(filed, world.handler, answered_on=today_china(), answer=answer)
+    db.session.commit()
+    staff_view = letters.letters_for(filed)
+    consultation = [lt for lt in staff_view if lt.kind == "third_party_consultation"]
+    assert len(consultation) == 2 and consultation[0].number != consultation[1].number
+    mine = letters.letters_for(filed, applicant_view=True)
+    assert [lt.kind for lt in mine] == ["receipt"]
+    login(client, world.citizen)
+    assert client.get(f"/my/letters/{consultation[0].id}.pdf").status_code == 404
+    assert client.get(f"/my/applications/{filed.reference}/letters/{consultation[0].id}").status_code == 404
+    assert client.get(f"/my/letters/{mine[0].id}.pdf").status_code == 200
+    assert "某建设公司" not in client.get(f"/my/applications/{filed.reference}").get_data(as_text=True)
