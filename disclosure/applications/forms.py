@@ -38,19 +38,9 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ApplicationForm(FlaskForm):
-    """条例 Art. 29: who asks, what is asked for, and in which form and by which channel it is provided."""
+class ApplicantDetailsForm(FlaskForm):
+    """Who the applicant is and how to reach them (条例 Art. 29(1)); also used by staff to correct them."""
 
-    agency_id = SelectField(_l("Agency addressed"), coerce=int, validators=[InputRequired()])
-    applicant_type = SelectField(
-        _l("Applicant"),
-        choices=choices(
-            [
-                (ApplicantType.PERSON.value, _l("A citizen (natural person)")),
-                (ApplicantType.ORGANISATION.value, _l("An organisation")),
-            ]
-        ),
-    )
     applicant_category = SelectField(
         _l("Category (organisations, for the annual report)"),
         choices=choices([(k.value, v) for k, v in APPLICANT_CATEGORY_LABELS.items()]),
@@ -71,11 +61,26 @@ class ApplicationForm(FlaskForm):
     email = StringField(_l("Email"), filters=[_strip], validators=[Length(max=254)])
     postal_address = StringField(_l("Postal address"), filters=[_strip], validators=[Length(max=1000)])
     postal_code = StringField(_l("Postal code"), filters=[_strip], validators=[Length(max=10)])
-    provision_form = SelectField(
-        _l("Form of provision"), choices=choices([(k.value, v) for k, v in PROVISION_LABELS.items()])
-    )
     delivery_channel = SelectField(
         _l("How to receive the reply"), choices=choices([(k.value, v) for k, v in DELIVERY_LABELS.items()])
+    )
+
+
+class ApplicationForm(ApplicantDetailsForm):
+    """条例 Art. 29: who asks, what is asked for, and in which form and by which channel it is provided."""
+
+    agency_id = SelectField(_l("Agency addressed"), coerce=int, validators=[InputRequired()])
+    applicant_type = SelectField(
+        _l("Applicant"),
+        choices=choices(
+            [
+                (ApplicantType.PERSON.value, _l("A citizen (natural person)")),
+                (ApplicantType.ORGANISATION.value, _l("An organisation")),
+            ]
+        ),
+    )
+    provision_form = SelectField(
+        _l("Form of provision"), choices=choices([(k.value, v) for k, v in PROVISION_LABELS.items()])
     )
     needs_assistance = BooleanField(_l("I need assistance (reading difficulty, visual or hearing impairment)"))
     identity_files = MultipleFileField(_l("Proof of identity (PDF, JPEG or PNG)"))
@@ -127,6 +132,15 @@ class VersionForm(FlaskForm):
 
     version = HiddenField()
     reason = TextAreaField(_l("Reason or note (optional)"), filters=[_strip], validators=[Length(max=2000)])
+
+
+class CorrectApplicantForm(ApplicantDetailsForm):
+    """Staff correct the details recorded at registration; the reason is kept in the audit log."""
+
+    version = HiddenField()
+    reason = TextAreaField(
+        _l("Reason for the correction"), filters=[_strip], validators=[DataRequired(), Length(max=2000)]
+    )
 
 
 class ConfirmForm(VersionForm):

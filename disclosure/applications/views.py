@@ -649,6 +649,8 @@ def case(case_id: int):
         assign_form=assign_form,
         item_forms=item_forms,
         can_decide=can_decide,
+        correct_form=_correct_form(app),
+        identity_editable=States(app.state) in operations.IDENTITY_STATES,
         v=app.version,
         labels=labels,
         OUTCOMES=OUTCOMES,
@@ -659,6 +661,19 @@ def case(case_id: int):
         DELIVERY_LABELS=DELIVERY_LABELS,
         Channel=Channel,
     )
+
+
+def _correct_form(app: Application):
+    """The correction form, filled with the details on record, for registrars and office heads."""
+    if States(app.state) not in operations.CONTACT_STATES or not (
+        current_user.is_sys_admin or current_user.has_role(Role.REGISTRAR, Role.OFFICE_HEAD)
+    ):
+        return None
+    form = forms.CorrectApplicantForm(formdata=None, obj=app)
+    form.version.data = app.version
+    form.doc_number.data = ""  # not shown again in full: left empty, it stays as recorded
+    form.doc_number.description = _l("Leave empty to keep %(masked)s.", masked=mask_resident_id(app.doc_number or ""))
+    return form
 
 
 def _steps(plan) -> list[str]:
@@ -920,6 +935,21 @@ def _do_reopen(app, form):
     return _("The case was reopened with a new deadline.")
 
 
+def _do_correct_applicant(app, form):
+    fields = operations.CONTACT_FIELDS + operations.IDENTITY_FIELDS
+    changes = {f: (form[f].data or "") for f in fields if f in request.form}
+    if app.applicant_type != "organisation":
+        changes.pop("applicant_category", None)
+    if changes.get("doc_type") == "":
+        changes["doc_type"] = None
+    if not changes.get("doc_number"):
+        changes.pop("doc_number", None)
+    operations.correct_applicant(
+        app, current_user, changes=changes, reason=form.reason.data or "", expected_version=_version(form)
+    )
+    return _("The applicant's details were corrected.")
+
+
 def _do_note(app, form):
     operations.add_note(app, current_user, form.body.data)
     return _("Note added.")
@@ -983,6 +1013,7 @@ ACTIONS = {
     "record_withdrawal": (forms.VersionForm, _do_record_withdrawal),
     "reopen": (forms.ReopenForm, _do_reopen),
     "note": (forms.NoteForm, _do_note),
+    "correct_applicant": (forms.CorrectApplicantForm, _do_correct_applicant),
     "attach": (forms.AttachForm, _do_attach),
     "remedy": (forms.RemedyForm, _do_remedy),
     "remedy_update": (forms.RemedyUpdateForm, _do_remedy_update),
@@ -1005,6 +1036,10 @@ def act(case_id: int, action: str):
         )
     if isinstance(form, forms.ItemDecisionForm):
         form.outcome.choices, form.withheld_outcome.choices = _outcome_choices()
+    if isinstance(form, forms.CorrectApplicantForm):  # the page shows the fields that apply to this applicant
+        for name in ("applicant_category", "doc_type"):
+            if name not in request.form:
+                delattr(form, name)
     if not form.validate_on_submit():
         _form_error(form)
         return redirect(url_for("applications_staff.case", case_id=app.id) + f"#act-{action}")

@@ -443,3 +443,36 @@ def test_same_party_consulted_twice_and_letters_kept_from_the_applicant(world, f
     assert client.get(f"/my/applications/{filed.reference}/letters/{consultation[0].id}").status_code == 404
     assert client.get(f"/my/letters/{mine[0].id}.pdf").status_code == 200
     assert "某建设公司" not in client.get(f"/my/applications/{filed.reference}").get_data(as_text=True)
+
+
+def test_staff_correct_the_applicants_details_with_a_reason(world, filed):
+    """A typo in the name or ID number, a new address: corrected with the filing checks, the reason audited;
+    once the reply is drafted only the contact details can change."""
+    with pytest.raises(DomainError, match="reason"):
+        ops.correct_applicant(filed, world.registrar, changes={"applicant_name": "张山"}, reason="")
+    with pytest.raises(DomainError, match=r"check digit|校验"):
+        ops.correct_applicant(filed, world.registrar, changes={"doc_number": "110105194912310021"}, reason="笔误")
+    with pytest.raises(NotAllowed):
+        ops.correct_applicant(filed, world.handler, changes={"applicant_name": "张山"}, reason="笔误")
+    changed = ops.correct_applicant(
+        filed,
+        world.registrar,
+        changes={"applicant_name": "张山", "postal_address": "测试市幸福路2号", "doc_number": None},
+        reason="申请人来电更正姓名和地址",
+    )
+    assert changed == {"applicant_name": "张山", "postal_address": "测试市幸福路2号"}
+    assert filed.doc_number == "11010519491231002X"
+    event = next(e for e in ops.timeline(filed) if e.action == "application.applicant_corrected")
+    assert event.reason == "申请人来电更正姓名和地址" and event.before == {
+        "applicant_name": "张三",
+        "postal_address": "测试市幸福路1号",
+    }
+    with pytest.raises(DomainError, match="email address"):  # delivery by email needs one
+        ops.correct_applicant(filed, world.registrar, changes={"email": ""}, reason="申请人注销邮箱")
+    to_in_handling(world, filed)
+    decide_partial(world, filed)
+    ops.draft_reply(filed, world.handler)
+    with pytest.raises(DomainError, match="only the contact details"):
+        ops.correct_applicant(filed, world.registrar, changes={"applicant_name": "张三丰"}, reason="更正")
+    ops.correct_applicant(filed, world.registrar, changes={"phone": "13900000000"}, reason="新电话")
+    assert filed.phone == "13900000000" and filed.applicant_name == "张山"

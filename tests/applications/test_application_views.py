@@ -251,3 +251,31 @@ def test_workbench_count_stops_ten_pages_ahead(world, client, login, monkeypatch
     login(client, world.head)
     html = client.get("/staff/applications/?queue=all").get_data(as_text=True)
     assert "4 件" in html or "4 cases" in html or "共4" in html or "4" in html
+
+
+def test_registrar_corrects_applicant_details_on_the_case_page(world, client, login, filed):
+    login(client, world.registrar)
+    page = client.get(f"/staff/applications/{filed.id}").get_data(as_text=True)
+    assert 'id="act-correct_applicant"' in page and "11010519491231002X" not in page
+    resp = client.post(
+        f"/staff/applications/{filed.id}/act/correct_applicant",
+        data={
+            "version": filed.version,
+            "applicant_name": "张山",
+            "doc_type": "resident_id",
+            "doc_number": "",
+            "contact_person": "",
+            "phone": "13800000000",
+            "email": "zhangsan@example.cn",
+            "postal_address": "测试市幸福路1号",
+            "postal_code": "",
+            "delivery_channel": "email",
+            "reason": "申请人来电更正姓名",
+        },
+    )
+    assert resp.status_code == 302
+    case = _case(filed.reference)
+    assert case.applicant_name == "张山" and case.doc_number == "11010519491231002X"
+    client.post("/logout")
+    login(client, world.handler)
+    assert 'id="act-correct_applicant"' not in client.get(f"/staff/applications/{filed.id}").get_data(as_text=True)
