@@ -482,11 +482,12 @@ def save_draft(
         check_version(draft, expected_version)
         draft.agency_id = agency.id
     _apply_input(draft, data, applicant)
+    # A draft is the applicant's own until it is sent: it stays out of the agency's audit log (agency_id None).
     audit.record(
         "application.draft_saved",
         object_type=OBJECT_TYPE,
         object_id=draft.id,
-        agency_id=agency.id,
+        agency_id=None,
         after=audit.snapshot(draft, APPLICANT_FIELDS),
         actor=applicant,
     )

@@ -476,3 +476,16 @@ def test_staff_correct_the_applicants_details_with_a_reason(world, filed):
         ops.correct_applicant(filed, world.registrar, changes={"applicant_name": "张三丰"}, reason="更正")
     ops.correct_applicant(filed, world.registrar, changes={"phone": "13900000000"}, reason="新电话")
     assert filed.phone == "13900000000" and filed.applicant_name == "张山"
+
+
+def test_unsent_drafts_stay_out_of_the_agencys_audit_log(world):
+    from disclosure.core.audit import AuditEvent
+
+    draft = ops.save_draft(world.citizen, world.agency, application_input())
+    db.session.commit()
+    agency_events = db.session.execute(db.select(AuditEvent).where(AuditEvent.agency_id == world.agency.id)).scalars()
+    assert not [e for e in agency_events if e.object_type == "application" and e.object_id == str(draft.id)]
+    ops.submit(draft, world.citizen)
+    db.session.commit()
+    agency_events = db.session.execute(db.select(AuditEvent).where(AuditEvent.agency_id == world.agency.id)).scalars()
+    assert any(e.action == "application.submit" for e in agency_events)
