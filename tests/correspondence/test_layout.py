@@ -79,3 +79,18 @@ def test_contact_and_verification_stay_with_the_signature(sweep, n):
     assert "验证码：ABCDE-23456" in last
     assert "通讯地址：" in last
     assert DATE in last and LAST_BODY_WORDS in last, (n, last[:200])
+
+
+def test_proof_of_service_is_one_page(req, fixed):
+    """送达回证 is a form the recipient signs: table, note, organ, date and verification line on one sheet."""
+    pdf = service.render_pdf(
+        LetterKind.PROOF_OF_SERVICE,
+        fixed,
+        samples.sample_context(LetterKind.PROOF_OF_SERVICE),
+        number=NUMBER,
+        verification_code=CODE,
+        issue_date=ISSUE_DATE,
+        variant=None,
+    )
+    [page] = pages_text(pdf)
+    assert "受送达人签名或者盖章" in page and DATE in page and "验证码：ABCDE-23456" in page
