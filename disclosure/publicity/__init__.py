@@ -20,6 +20,10 @@ def init_app(app: Flask) -> None:
     api.init_app(app)
     cli.init_app(app)
     register_recompute(_recompute)
+    from disclosure.publicity.rules import display_date, long_term_date
+
+    app.jinja_env.filters["pubdate"] = display_date  # dates as pages show them (长期 from the setting)
+    app.jinja_env.globals["long_term_date"] = long_term_date
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         models.declare_postgres_search_index()
     nav.register(app, "public", _l("Licensing and penalties"), "publicity_public.search", order=40)
@@ -34,7 +38,12 @@ def init_app(app: Flask) -> None:
         order=51,
     )
     nav.register(
-        app, "staff", _l("Matter catalogue"), "publicity.matters", roles=[*clerks, Role.SECRECY_REVIEWER], order=52
+        app,
+        "staff",
+        _l("Matter catalogue"),
+        "publicity.matters",
+        roles=[*clerks, Role.SECRECY_REVIEWER, Role.CATALOG_EDITOR],
+        order=52,
     )
     nav.register(
         app,

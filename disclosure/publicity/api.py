@@ -18,7 +18,7 @@ from disclosure.core.timeutil import today_china
 from disclosure.extensions import csrf, db
 from disclosure.publicity.fields import Kind
 from disclosure.publicity.rules import load_rules
-from disclosure.publicity.validation import RecordValidator, matter_refs
+from disclosure.publicity.validation import RecordValidator, field_label, matter_refs
 
 MAX_BATCH = 1000
 SCOPE = "publicity:write"
@@ -84,7 +84,9 @@ def push_records(kind: Kind, agency_id: int, items: list) -> list[dict]:
                 {
                     "index": index,
                     "status": "rejected",
-                    "errors": [{"field": "", "message": _("A record is a JSON object keyed by field codes.")}],
+                    "errors": [
+                        {"field": "", "label": "", "message": _("A record is a JSON object keyed by field codes.")}
+                    ],
                 }
             )
             continue
@@ -102,7 +104,13 @@ def push_records(kind: Kind, agency_id: int, items: list) -> list[dict]:
             )
         if result.values is None:
             results.append(
-                {"index": index, "status": "rejected", "errors": [{"field": c, "message": m} for c, m in result.errors]}
+                {
+                    "index": index,
+                    "status": "rejected",
+                    "errors": [
+                        {"field": c, "label": field_label(kind, c) if c else "", "message": m} for c, m in result.errors
+                    ],
+                }
             )
             continue
         seen.add(result.values["decision_no"])
@@ -114,7 +122,13 @@ def push_records(kind: Kind, agency_id: int, items: list) -> list[dict]:
                 {
                     "index": index,
                     "status": "rejected",
-                    "errors": [{"field": exc.field or "", "message": str(exc.message)}],
+                    "errors": [
+                        {
+                            "field": exc.field or "",
+                            "label": field_label(kind, exc.field) if exc.field else "",
+                            "message": str(exc.message),
+                        }
+                    ],
                 }
             )
             continue

@@ -50,9 +50,10 @@ def rows_for(records, kind: Kind, *, public: bool):
     for r in records:
         row = []
         for f in fields:
-            value = public_value(r, f) if public else getattr(r, f.attr)
-            if f.attr == "publicity_end" and value is None:
-                value = r.max_until
+            if f.attr == "publicity_end":
+                value = r.publicity_ends_on  # the same date the pages show
+            else:
+                value = public_value(r, f) if public else getattr(r, f.attr)
             row.append(_cell(value))
         row += [
             STATUS_LABELS.get(r.status, r.status),
@@ -62,16 +63,24 @@ def rows_for(records, kind: Kind, *, public: bool):
 
 
 def render(rows, fmt: str) -> bytes:
+    return render_sheets([("data", rows)], fmt)
+
+
+def render_sheets(sheets: list[tuple[str, object]], fmt: str) -> bytes:
+    """XLSX with one named sheet per (name, rows); CSV holds one table only."""
     if fmt == "csv":
+        if len(sheets) != 1:
+            raise ValueError("a CSV file holds one table")
         buf = io.StringIO()
-        csv.writer(buf).writerows(rows)
+        csv.writer(buf).writerows(sheets[0][1])
         return buf.getvalue().encode("utf-8-sig")
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("data")
-    for row in rows:
-        ws.append(row)
+    for name, rows in sheets:
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

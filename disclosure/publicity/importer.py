@@ -30,7 +30,7 @@ from disclosure.publicity.fields import BY_CODE, EXTRA_COLUMNS, FIELDS, Kind, he
 from disclosure.publicity.models import ImportJob, JobStatus, PublicityRecord, RecordStatus, Scope
 from disclosure.publicity.operations import DueDates, _update, column_values, publicity_outcome
 from disclosure.publicity.rules import load_rules
-from disclosure.publicity.validation import EXTRA_MATTER, RecordValidator, matter_refs
+from disclosure.publicity.validation import EXTRA_MATTER, RecordValidator, described, field_label, matter_refs
 
 CHUNK = 1000
 PREVIEW_ERRORS = 200
@@ -389,14 +389,20 @@ class _ChunkWriter:
     def _refuse(self, report: ImportReport, row_no: int, row, errors) -> None:
         for code, message in errors:
             report.errors.append((row_no, code, message))
-        reasons = "；".join(f"{_label(self.kind, c)}: {m}" if c else m for c, m in errors)
+        reasons = "；".join(described(self.kind, c, m) for c, m in errors)
         report.invalid_rows.append((row_no, list(row), reasons))
 
     def _new_row(self, result) -> dict:
         values = column_values(self.kind, result)
         decided = values["decision_date"]
         scope = result.values.get("_scope", Scope.PUBLIC)
-        key = (decided, values.get("severity"), scope, bool(values.get("simplified_procedure")))
+        key = (
+            decided,
+            values.get("severity"),
+            scope,
+            bool(values.get("simplified_procedure")),
+            values.get("publicity_end"),
+        )
         hit = self._outcomes.get(key)
         if hit is None:
             due, provisional = self.due_dates(decided)
@@ -525,11 +531,6 @@ def _insert_plan(dialect, keys: tuple[str, ...]) -> _InsertPlan:
     return plan
 
 
-def _label(kind: Kind, code: str) -> str:
-    f = BY_CODE[kind].get(code)
-    return f.label if f else code
-
-
 def write_error_file(job: ImportJob, kind: Kind, header: HeaderMap, report: ImportReport):
     """An XLSX the clerk can fix and import again: sheet 1 holds the refused rows in the file's own columns with
     their reasons (the extra columns are ignored on import), sheet 2 lists every error as (row, field, reason)."""
@@ -548,7 +549,7 @@ def write_error_file(job: ImportJob, kind: Kind, header: HeaderMap, report: Impo
     list_sheet = wb.create_sheet("错误清单")
     list_sheet.append(["行号", "字段代码", "字段名称", "错误原因"])
     for row_no, code, message in report.errors:
-        list_sheet.append([row_no, code, _label(kind, code) if code else "", message])
+        list_sheet.append([row_no, code, field_label(kind, code) if code else "", message])
     buf = io.BytesIO()
     wb.save(buf)
     stored = store(

@@ -20,6 +20,8 @@ def public_value(record, f: Field):
     """The value of field `f` as the public may see it (None when it is never public)."""
     if not f.public:
         return None
+    if f.attr == "publicity_end":
+        return record.publicity_ends_on
     value = getattr(record, f.attr)
     if f.attr == "doc_no":
         return mask_document(value)

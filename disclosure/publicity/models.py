@@ -268,6 +268,16 @@ class PublicityRecord(TimestampMixin, db.Model):
     def is_public(self) -> bool:
         return self.status == RecordStatus.PUBLISHED
 
+    @property
+    def publicity_ends_on(self) -> dt.date | None:
+        """The real end of a penalty's publicity (公示截止期), the one date every page and export shows: the day
+        it leaves the public site, i.e. the maximum period of its severity or the agency's earlier 公示截止期
+        (`max_until` holds the earlier of the two, operations.publicity_outcome). None for a licence (public
+        while valid) and for a penalty that is never published."""
+        if self.kind != "penalty" or self.status == RecordStatus.WITHHELD:
+            return None
+        return self.max_until or self.publicity_end
+
 
 def declare_postgres_search_index() -> None:
     """Declare PostgreSQL's full-text index (search.py) on the model, so that comparing models and migrations

@@ -72,6 +72,14 @@ class Outcome:
     max_until: dt.date | None
 
 
+def effective_end(period_end: dt.date | None, agency_end: dt.date | None) -> dt.date | None:
+    """The day a penalty leaves the public site: the maximum of its severity, or the agency's own 公示截止期
+    when that is earlier (validation refuses one before the minimum period)."""
+    if agency_end is None:
+        return period_end
+    return agency_end if period_end is None else min(period_end, agency_end)
+
+
 def publicity_outcome(values: dict, rules: Rules, *, publish: bool, due: dt.date, today: dt.date) -> Outcome:
     """Where a new record goes: published, withheld or pending, with its penalty periods (rules §5.4)."""
     min_until = max_until = None
@@ -82,6 +90,7 @@ def publicity_outcome(values: dict, rules: Rules, *, publish: bool, due: dt.date
             severity_published, lo, hi, _basis = period
             min_until = add_months(values["decision_date"], lo)
             max_until = add_months(values["decision_date"], hi)
+    max_until = effective_end(max_until, values.get("publicity_end"))
     kw = {
         "scope_public": values.get("_scope", Scope.PUBLIC) == Scope.PUBLIC,
         "simplified": bool(values.get("simplified_procedure")),
@@ -225,7 +234,7 @@ def _update(
         period = rules.period(record.severity, record.decision_date)
         if period is not None:
             record.min_until = add_months(record.decision_date, period[1])
-            record.max_until = add_months(record.decision_date, period[2])
+            record.max_until = effective_end(add_months(record.decision_date, period[2]), record.publicity_end)
     if flush:
         db.session.flush()
     old, new = audit.diff(before, audit.snapshot(record, RECORD_AUDIT_FIELDS))

@@ -163,6 +163,34 @@ def load_rules() -> Rules:
     return Rules(codes=codes, settings=settings, periods=periods)
 
 
+def long_term_date() -> dt.date:
+    """The "长期" sentinel (⚠ rules §5.2: 2099-12-31 by default), read once per request from the settings."""
+    from flask import g, has_app_context
+
+    from disclosure.publicity.models import PublicitySetting
+
+    if has_app_context() and "publicity_long_term" in g:
+        return g.publicity_long_term
+    row = db.session.get(PublicitySetting, "long_term_date")
+    value = dt.date.fromisoformat(str(row.value if row else DEFAULT_SETTINGS["long_term_date"]))
+    if has_app_context():
+        g.publicity_long_term = value
+    return value
+
+
+def display_date(value) -> str:
+    """A date as pages show it: ISO, or 长期 (long-term) for the long-term sentinel; the one place that decides."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if value == long_term_date():
+        from flask_babel import gettext
+
+        return gettext("long-term")
+    return value.isoformat()
+
+
 def seed_rows() -> tuple[list[dict], list[dict], list[dict]]:
     """Rows for the code, period and setting tables (used by the migration and the seed command)."""
     codes = [

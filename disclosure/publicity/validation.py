@@ -3,6 +3,8 @@
 The same validator serves the entry form, the bulk import and the JSON API, so a record is accepted or refused
 for the same reasons and with the same messages on every channel. Each error names the field code and says what
 is wrong in the user's language; nothing is guessed or silently corrected except surrounding blanks.
+Messages never repeat the field's name: the form shows them under the field, the API beside the field code,
+and `described()` puts the name in front once where errors are listed together (error file, import page).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from disclosure.core.validators import (
     validate_uscc,
 )
 from disclosure.publicity.fields import BY_CODE, FIELDS, Field, FieldType, Kind, kind_prefix
-from disclosure.publicity.rules import INDIVIDUAL_BUSINESS, LEGAL_PERSON, NATURAL_PERSON, Rules
+from disclosure.publicity.rules import INDIVIDUAL_BUSINESS, LEGAL_PERSON, NATURAL_PERSON, Rules, add_months
 
 EXTRA_MATTER = "MATTER"
 EXTRA_SEVERITY = "SEVERITY"
@@ -54,6 +56,21 @@ class MatterRef:
     name: str
     counterpart_kinds: list[str]
     scope: str
+
+
+def field_label(kind: Kind, code: str) -> str:
+    """The field's name for a field code (or the extra columns' names: matter, severity, simplified)."""
+    f = BY_CODE[kind].get(code)
+    if f is not None:
+        return f.label
+    return {EXTRA_MATTER: "事项名称", EXTRA_SEVERITY: "严重程度", EXTRA_SIMPLIFIED: "简易程序"}.get(code, code)
+
+
+def described(kind: Kind, code: str, message) -> str:
+    """'行政相对人名称：必填，不能为空。' — the field named once, then what is wrong with it."""
+    if not code:
+        return str(message)
+    return _("%(field)s: %(message)s", field=field_label(kind, code), message=message)
 
 
 def org_code_valid(code: str) -> bool:
@@ -146,14 +163,14 @@ class RecordValidator:
             for p in parts:
                 v = codes.resolve(p)
                 if v is None:
-                    errors.append((f.code, _("%(field)s: %(value)s is not in the code list.", field=f.label, value=p)))
+                    errors.append((f.code, _("%(value)s is not in the code list.", value=p)))
                     return None
                 if v not in resolved:
                     resolved.append(v)
             return ";".join(resolved)
         v = codes.resolve(text)
         if v is None:
-            errors.append((f.code, _("%(field)s: %(value)s is not in the code list.", field=f.label, value=text)))
+            errors.append((f.code, _("%(value)s is not in the code list.", value=text)))
         return v
 
     def _one(self, f: Field, raw: object, errors: list):
@@ -161,37 +178,33 @@ class RecordValidator:
             try:
                 return parse_date(raw)
             except (ValueError, TypeError):
-                errors.append(
-                    (f.code, _("%(field)s: %(value)s is not a date (use YYYY-MM-DD).", field=f.label, value=_text(raw)))
-                )
+                errors.append((f.code, _("%(value)s is not a date (use YYYY-MM-DD).", value=_text(raw))))
                 return None
         if f.type is FieldType.AMOUNT:
             try:
                 value = parse_amount(raw)
             except (InvalidOperation, ValueError):
-                errors.append(
-                    (f.code, _("%(field)s: %(value)s is not an amount in 万元.", field=f.label, value=_text(raw)))
-                )
+                errors.append((f.code, _("%(value)s is not an amount in 万元.", value=_text(raw))))
                 return None
             if value < 0 or value > AMOUNT_MAX:
-                errors.append((f.code, _("%(field)s must be between 0 and 100,000,000 万元.", field=f.label)))
+                errors.append((f.code, _("The amount must be between 0 and 100,000,000 万元.")))
                 return None
             if -int(value.as_tuple().exponent) > 6 and value != value.quantize(Decimal("0.000001")):
-                errors.append((f.code, _("%(field)s has more than six decimals (the unit is 万元).", field=f.label)))
+                errors.append((f.code, _("The amount has more than six decimals (the unit is 万元).")))
                 return None
             return value
         text = _text(raw)
         if _CONTROL.search(text):
-            errors.append((f.code, _("%(field)s contains control characters.", field=f.label)))
+            errors.append((f.code, _("The text contains control characters.")))
             return None
         if len(text) > f.max_length:
-            errors.append((f.code, _("%(field)s is longer than %(max)d characters.", field=f.label, max=f.max_length)))
+            errors.append((f.code, _("The text is longer than %(max)d characters.", max=f.max_length)))
             return None
         if f.type is FieldType.CODE:
             return self._code(f, text, errors)
         return text
 
-    def _uscc(self, code: str, text: str, errors: list, label: str) -> str | None:
+    def _uscc(self, code: str, text: str, errors: list) -> str | None:
         cached = self._uscc_cache.get(text)
         if cached is None:
             try:
@@ -201,7 +214,7 @@ class RecordValidator:
             if len(self._uscc_cache) < 10000:
                 self._uscc_cache[text] = cached
         if isinstance(cached, Exception):
-            errors.append((code, f"{label}: {cached.message}"))
+            errors.append((code, str(cached.message)))
             return None
         return cached
 
@@ -244,7 +257,7 @@ class RecordValidator:
             failed = {code for code, _m in errors}  # a value that did not parse is reported as such
             for code, _attr in missing:
                 if code not in failed:
-                    errors.append((code, _("%(field)s is required.", field=self.by_code[code].label)))
+                    errors.append((code, _("Required: this field is empty.")))
         p = self.prefix
         self._counterpart(values, meaning, errors, p)
         self._dates(values, errors, p)
@@ -284,9 +297,7 @@ class RecordValidator:
                     (f"{p}_XDR_SHXYM", _("A natural person has no credit code; give the identity document instead."))
                 )
             else:
-                values["credit_code"] = self._uscc(
-                    f"{p}_XDR_SHXYM", credit, errors, self.by_code[f"{p}_XDR_SHXYM"].label
-                )
+                values["credit_code"] = self._uscc(f"{p}_XDR_SHXYM", credit, errors)
         org = values.get("org_code")
         if org:
             org = org.upper().replace("-", "")
@@ -308,8 +319,7 @@ class RecordValidator:
         self._document(values, "legal_rep_doc_type", "legal_rep_doc_no", errors)
         for attr in ("deciding_agency_code", "source_code"):
             if values.get(attr):
-                f = BY_CODE[self.kind][self._code_of(attr)]
-                values[attr] = self._uscc(f.code, values[attr], errors, f.label)
+                values[attr] = self._uscc(self._code_of(attr), values[attr], errors)
 
     def _document(self, values: dict, type_attr: str, no_attr: str, errors: list) -> None:
         doc_type, doc_no = values.get(type_attr), values.get(no_attr)
@@ -322,7 +332,7 @@ class RecordValidator:
             try:
                 values[no_attr] = validate_document(meaning, doc_no) if meaning else doc_no.upper()
             except ValidationError as exc:
-                errors.append((self._code_of(no_attr), f"{self.by_code[self._code_of(no_attr)].label}: {exc.message}"))
+                errors.append((self._code_of(no_attr), str(exc.message)))
 
     def _dates(self, values: dict, errors: list, p: str) -> None:
         decided = values.get("decision_date")
@@ -332,14 +342,7 @@ class RecordValidator:
             d = values.get(attr)
             if d and (d.year < 1949 or d > self.long_term):
                 errors.append(
-                    (
-                        self._code_of(attr),
-                        _(
-                            "%(field)s must be between 1949-10-01 and %(max)s.",
-                            field=self.by_code[self._code_of(attr)].label,
-                            max=self.long_term.isoformat(),
-                        ),
-                    )
+                    (self._code_of(attr), _("The date must be between 1949-10-01 and %(max)s.", max=self.long_term))
                 )
         start, end = values.get("valid_from"), values.get("valid_to")
         if start and end and start > end:
@@ -347,12 +350,7 @@ class RecordValidator:
         for attr in ("penalty_valid_until", "publicity_end"):
             d = values.get(attr)
             if d and decided and d < decided:
-                errors.append(
-                    (
-                        self._code_of(attr),
-                        _("%(field)s is before the decision date.", field=self.by_code[self._code_of(attr)].label),
-                    )
-                )
+                errors.append((self._code_of(attr), _("The date is before the decision date.")))
 
     def _penalty(self, values: dict, raw: dict, errors: list) -> None:
         joined = values.get("penalty_categories") or ""
@@ -388,7 +386,22 @@ class RecordValidator:
                     (EXTRA_SEVERITY, _("A simplified-procedure penalty, a warning or a public criticism is minor."))
                 )
             severity = "minor"
-        values["severity"] = severity or "general"
+        values["severity"] = severity = severity or "general"
+        end, decided = values.get("publicity_end"), values.get("decision_date")
+        if end and decided and end >= decided:
+            period = self.rules.period(severity, decided)
+            if period is not None and period[0]:
+                earliest = add_months(decided, period[1])
+                if end < earliest:
+                    errors.append(
+                        (
+                            "CF_GSJZQ",
+                            _(
+                                "The publicity cannot end before the minimum period of its severity, %(date)s.",
+                                date=earliest.isoformat(),
+                            ),
+                        )
+                    )
 
     def _matter(self, raw: dict, meaning: str, errors: list) -> MatterRef | None:
         key = _text(raw.get(EXTRA_MATTER))

@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
+from types import SimpleNamespace
 
 from flask import (
     Blueprint,
     abort,
     flash,
+    get_template_attribute,
     jsonify,
     redirect,
     render_template,
@@ -48,9 +50,10 @@ from disclosure.publicity.models import (
     PublicityRecord,
     RecordStatus,
     Responsibility,
+    Scope,
 )
 from disclosure.publicity.rules import DEFAULT_CODES, load_rules
-from disclosure.publicity.validation import RecordValidator, matter_refs
+from disclosure.publicity.validation import RecordValidator, field_label, matter_refs
 from disclosure.web.access import public, staff_object, staff_required
 from disclosure.web.forms import choices
 
@@ -61,7 +64,10 @@ admin_bp = Blueprint("publicity_admin", __name__, url_prefix="/admin/publicity")
 CLERKS = (Role.PUBLICITY_CLERK, Role.AGENCY_ADMIN)
 READERS = (Role.PUBLICITY_CLERK, Role.CREDIT_SUPERVISOR, Role.AGENCY_ADMIN)
 SUPERVISORS = (Role.CREDIT_SUPERVISOR, Role.AGENCY_ADMIN)
-CATALOGUE_READERS = (*READERS, Role.SECRECY_REVIEWER)
+# The matter catalogue is a catalogue like the disclosure catalogue: its editors (目录编辑) maintain it and submit it
+# for the confidentiality review, beside the publicity clerks; they do not enter or see records.
+MATTER_EDITORS = (*CLERKS, Role.CATALOG_EDITOR)
+CATALOGUE_READERS = (*READERS, Role.SECRECY_REVIEWER, Role.CATALOG_EDITOR)
 REVIEWERS = (Role.SECRECY_REVIEWER, Role.CREDIT_SUPERVISOR)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -259,7 +265,9 @@ def record(record_id: int):
         record=rec,
         kind=kind,
         fields=FIELDS[kind],
-        events=events_for("publicity_record", rec.id),
+        not_public_because=_not_public_because(rec) if rec.status == RecordStatus.WITHHELD else [],
+        import_job=db.session.get(ImportJob, rec.import_id) if rec.import_id else None,
+        history=_history(rec),
         withdraw_form=forms.WithdrawForm(),
         repair_form=forms.RepairForm(),
         revoke_form=forms.RevokeForm(),
@@ -267,6 +275,103 @@ def record(record_id: int):
         today=today_china(),
         can_edit=current_user.has_role(*CLERKS) or current_user.is_sys_admin,
     )
+
+
+def _history(rec: PublicityRecord) -> list[dict]:
+    """The record's audit events in words: actions and field names as staff know them, states translated."""
+    from flask_babel import lazy_gettext as _l
+
+    from disclosure.publicity.fields import BY_ATTR
+
+    actions = {
+        "create": _l("Record entered"),
+        "correct": _l("Record corrected"),
+        "publicity.publish": _l("Published"),
+        "publicity.withdraw": _l("Withdrawn from the public site"),
+        "publicity.repair": _l("Removed after credit repair"),
+        "publicity.expire": _l("Publicity period ended"),
+        "publicity.overdue": _l("Publication overdue"),
+        "publicity.licence.revoke": _l("Licence revoked"),
+        "publicity.licence.expire": _l("Licence expired"),
+        "publicity.due.recompute": _l("Due date recalculated"),
+    }
+    extra = {
+        "status": _l("Status"),
+        "channel": _l("Entered by"),
+        "severity": _l("Severity"),
+        "matter_id": _l("Matter"),
+        "simplified_procedure": _l("Simplified procedure"),
+        "min_until": _l("Credit repair possible from"),
+        "max_until": _l("End of the publicity period (公示截止期)"),
+        "timeliness": _l("Deadline"),
+        "due": _l("Due date"),
+        "due_date": _l("Due date"),
+        "provisional": _l("provisional calendar"),
+        "withdrawal_kind": _l("Withdrawal"),
+        "withdraw_due": _l("withdrawal due"),
+        "late": _l("Late"),
+        "licence_state": _l("Licence state"),
+    }
+    macros = "publicity/_macros.html"
+    words = {
+        "status": get_template_attribute(macros, "status_label"),
+        "channel": get_template_attribute(macros, "channel_label"),
+        "severity": get_template_attribute(macros, "severity_label"),
+        "timeliness": get_template_attribute(macros, "timeliness_label"),
+        "withdrawal_kind": get_template_attribute(macros, "withdrawal_label"),
+    }
+    fields = {**BY_ATTR[Kind.LICENSING], **BY_ATTR[Kind.PENALTY], **BY_ATTR[Kind(rec.kind)]}
+
+    def shown(key, value):
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if key in words:
+            return words[key](value)
+        if key == "licence_state":
+            return {"1": _("Valid"), "2": _("Invalid (revoked or expired)")}.get(value, value)
+        if key == "matter_id":
+            matter = db.session.get(PublicityMatter, value)
+            return matter.name if matter else value
+        return value
+
+    out = []
+    for ev in events_for("publicity_record", rec.id):
+        tail = ev.action.rsplit(".", 1)[-1]
+        before = ev.before or {}
+
+        def label(key):
+            return fields[key].label if key in fields else extra.get(key, key)
+
+        # The shape of an AuditEvent, for the shared timeline macro: keys and values in words.
+        out.append(
+            SimpleNamespace(
+                occurred_at=ev.occurred_at,
+                action=actions.get(ev.action) or actions.get(tail) or ev.action,
+                actor_label=ev.actor_label,
+                reason=ev.reason,
+                before={label(k): shown(k, v) for k, v in before.items()},
+                after={label(k): shown(k, v) for k, v in (ev.after or {}).items()},
+            )
+        )
+    return out
+
+
+def _not_public_because(rec: PublicityRecord) -> list[str]:
+    """Why a withheld record never goes on the public site (rules §5.4), in the words the page shows."""
+    reasons = []
+    if rec.matter.scope != Scope.PUBLIC:
+        reasons.append(_("its matter is shared with government departments only"))
+    if rec.simplified_procedure:
+        reasons.append(_("it was decided by the simplified procedure: such penalties are collected and reported only"))
+    if rec.kind == Kind.PENALTY and rec.severity:
+        period = load_rules().period(rec.severity, rec.decision_date)
+        if period is not None and not period[0]:
+            reasons.append(
+                _("penalties of this severity (minor) are not published (%(basis)s)", basis=period[3] or "—")
+            )
+    return reasons
 
 
 @staff_bp.route("/records/<int:record_id>/edit", methods=["GET", "POST"])
@@ -455,7 +560,8 @@ def _queue_import(job_id: int) -> None:
 @staff_required(*CLERKS)
 def import_job(job_id: int):
     job = staff_object(db.session.get(ImportJob, job_id))
-    return render_template("publicity/import_job.html", job=job)
+    kind = Kind(job.kind)
+    return render_template("publicity/import_job.html", job=job, field_label=lambda code: field_label(kind, code))
 
 
 @staff_bp.route("/imports/<int:job_id>/status.json")
@@ -465,6 +571,7 @@ def import_status(job_id: int):
     return jsonify(
         {
             "status": job.status,
+            "status_label": str(get_template_attribute("publicity/_macros.html", "job_status_label")(job.status)),
             "percent": job.progress_percent,
             "processed": job.processed_rows,
             "total": job.total_rows,
@@ -531,13 +638,13 @@ def matters():
         versions=versions,
         action_form=forms.ActionForm(),
         responsibility=responsibility,
-        can_edit=current_user.has_role(*CLERKS) or current_user.is_sys_admin,
+        can_edit=current_user.has_role(*MATTER_EDITORS) or current_user.is_sys_admin,
     )
 
 
 @staff_bp.route("/matters/new", methods=["GET", "POST"])
 @staff_bp.route("/matters/<int:matter_id>/edit", methods=["GET", "POST"])
-@staff_required(*CLERKS)
+@staff_required(*MATTER_EDITORS)
 def edit_matter(matter_id: int | None = None):
     agency = _own_agency()
     matter = staff_object(db.session.get(PublicityMatter, matter_id)) if matter_id else None
@@ -568,7 +675,7 @@ def edit_matter(matter_id: int | None = None):
 
 
 @staff_bp.route("/catalogue/submit", methods=["POST"])
-@staff_required(*CLERKS)
+@staff_required(*MATTER_EDITORS)
 def submit_catalogue():
     agency = _own_agency()
     if forms.ActionForm().validate_on_submit():
@@ -853,31 +960,46 @@ def public_record(record_id: int):
 @public_bp.route("/export.<fmt>")
 @public
 def public_export(fmt: str):
-    """The public search result as CSV/XLSX, masked like the pages (rules §5.5), at most 5,000 records."""
+    """The public search result as CSV/XLSX, with the search page's filters, masked like the pages (rules §5.5),
+    at most 5,000 records of each type. Licensing and penalties have different columns: without a type, the XLSX
+    file holds one sheet per type, and a CSV (one table) asks which type to download."""
     if fmt not in ("csv", "xlsx"):
         abort(404)
-    kind = _kind(request.args.get("kind", "penalty"))
-    query = search_mod.SearchQuery(
-        q=request.args.get("q", "").strip()[:100],
-        kind=kind.value,
-        agency_id=request.args.get("agency", type=int),
-        order="date",
-        per_page=100,
-    )
-    rows: list[PublicityRecord] = []
-    for page in range(1, 51):
-        query.page = page
-        batch = search_mod.search(query).rows
-        rows += batch
-        if len(batch) < query.per_page:
-            break
-    data = export_mod.render(export_mod.rows_for(rows, kind, public=True), fmt)
+    kind = request.args.get("kind") if request.args.get("kind") in ("licensing", "penalty") else None
+    args = {k: v for k, v in request.args.items() if k in ("q", "agency", "from", "to")}
+    if kind is None and fmt == "csv":
+        return render_template("publicity/public_export_choose.html", args=args), 400
+    kinds = [Kind(kind)] if kind else [Kind.LICENSING, Kind.PENALTY]
+    sheets = []
+    for k in kinds:
+        query = search_mod.SearchQuery(
+            q=request.args.get("q", "").strip()[:100],
+            kind=k.value,
+            agency_id=request.args.get("agency", type=int),
+            date_from=_date_arg("from"),
+            date_to=_date_arg("to"),
+            order="date",
+            per_page=100,
+        )
+        rows: list[PublicityRecord] = []
+        for page in range(1, 51):
+            query.page = page
+            batch = search_mod.search(query).rows
+            rows += batch
+            if len(batch) < query.per_page:
+                break
+        sheets.append((KIND_SHEETS[k], export_mod.rows_for(rows, k, public=True)))
+    data = export_mod.render_sheets(sheets, fmt)
+    name = KIND_SHEETS[kinds[0]] if len(kinds) == 1 else "行政许可和行政处罚"
     return send_file(
         io.BytesIO(data),
         mimetype=XLSX if fmt == "xlsx" else "text/csv",
         as_attachment=True,
-        download_name=f"{'行政许可' if kind is Kind.LICENSING else '行政处罚'}.{fmt}",
+        download_name=f"{name}.{fmt}",
     )
+
+
+KIND_SHEETS = {Kind.LICENSING: "行政许可", Kind.PENALTY: "行政处罚"}
 
 
 @public_bp.route("/catalogues")

@@ -48,7 +48,11 @@ def test_batch_answers_per_record(pub, client, token):
     results = body["results"]
     assert results[0]["status"] == "created"
     assert results[1]["errors"] == [
-        {"field": "XK_XKJGDM", "message": "许可机关统一社会信用代码: A unified social credit code has 18 characters."}
+        {
+            "field": "XK_XKJGDM",
+            "label": "许可机关统一社会信用代码",
+            "message": "A unified social credit code has 18 characters.",
+        }
     ]
     assert results[2]["errors"][0]["message"] == "The decision number is repeated in this batch."
     assert results[3]["errors"][0]["message"] == "A record is a JSON object keyed by field codes."
@@ -59,7 +63,7 @@ def test_single_rejected_record_is_422(pub, client, token):
     resp = client.post("/api/v1/publicity/penalties", json=penalty_raw(pub, CF_JDRQ="tomorrow"), headers=token)
     assert resp.status_code == 422
     assert resp.json["results"][0]["errors"] == [
-        {"field": "CF_JDRQ", "message": "处罚决定日期: tomorrow is not a date (use YYYY-MM-DD)."}
+        {"field": "CF_JDRQ", "label": "处罚决定日期", "message": "tomorrow is not a date (use YYYY-MM-DD)."}
     ]
 
 

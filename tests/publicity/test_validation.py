@@ -50,19 +50,21 @@ def test_valid_penalty_and_licence(validator, pub, en):
 def test_legal_person_needs_a_valid_credit_code(validator, pub, en):
     v = validator("penalty")
     assert _errors(v.validate(penalty_raw(pub, CF_XDR_SHXYM=""))) == [
-        ("CF_XDR_SHXYM", "行政相对人代码_1（统一社会信用代码） is required.")
+        ("CF_XDR_SHXYM", "Required: this field is empty.")
     ]
     bad = REAL_USCC[0][:17] + ("0" if REAL_USCC[0][17] != "0" else "1")
     assert _errors(v.validate(penalty_raw(pub, CF_XDR_SHXYM=bad))) == [
-        ("CF_XDR_SHXYM", "行政相对人代码_1（统一社会信用代码）: The check character of the credit code is wrong.")
+        ("CF_XDR_SHXYM", "The check character of the credit code is wrong.")
     ]
     assert _errors(v.validate(penalty_raw(pub, CF_XDR_SHXYM="12345"))) == [
-        ("CF_XDR_SHXYM", "行政相对人代码_1（统一社会信用代码）: A unified social credit code has 18 characters.")
+        ("CF_XDR_SHXYM", "A unified social credit code has 18 characters.")
     ]
 
 
 def test_legal_person_needs_its_legal_representative(validator, pub, en):
-    assert _errors(validator().validate(penalty_raw(pub, CF_FRDB=None))) == [("CF_FRDB", "法定代表人 is required.")]
+    assert _errors(validator().validate(penalty_raw(pub, CF_FRDB=None))) == [
+        ("CF_FRDB", "Required: this field is empty.")
+    ]
 
 
 def test_individual_business_placeholder_needs_registration_number(validator, pub, en):
@@ -82,17 +84,15 @@ def test_natural_person_needs_a_valid_document(validator, pub, en):
     v = validator()
     person = {"CF_XDR_LB": "自然人", "CF_XDR_SHXYM": None, "CF_FRDB": None, "CF_XDR_MC": "王五"}
     assert _errors(v.validate(penalty_raw(pub, **person))) == [
-        ("CF_XDR_ZJLX", "证件类型 is required."),
-        ("CF_XDR_ZJHM", "证件号码 is required."),
+        ("CF_XDR_ZJLX", "Required: this field is empty."),
+        ("CF_XDR_ZJHM", "Required: this field is empty."),
     ]
     ok = v.validate(penalty_raw(pub, **person, CF_XDR_ZJLX="身份证", CF_XDR_ZJHM=REAL_IDS[0].lower()))
     assert ok.errors == [] and ok.values["doc_no"] == REAL_IDS[0]
     bad = v.validate(penalty_raw(pub, **person, CF_XDR_ZJLX="身份证", CF_XDR_ZJHM="11010519491231002Y"))
-    assert _errors(bad) == [
-        ("CF_XDR_ZJHM", "证件号码: A resident identity number has 17 digits followed by a digit or X.")
-    ]
+    assert _errors(bad) == [("CF_XDR_ZJHM", "A resident identity number has 17 digits followed by a digit or X.")]
     bad = v.validate(penalty_raw(pub, **person, CF_XDR_ZJLX="身份证", CF_XDR_ZJHM="110105194912310021"))
-    assert _errors(bad) == [("CF_XDR_ZJHM", "证件号码: The check digit of the identity number is wrong.")]
+    assert _errors(bad) == [("CF_XDR_ZJHM", "The check digit of the identity number is wrong.")]
     passport = v.validate(penalty_raw(pub, **person, CF_XDR_ZJLX="护照号", CF_XDR_ZJHM="E12345678"))
     assert passport.errors == []
     with_code = v.validate(
@@ -106,7 +106,7 @@ def test_natural_person_needs_a_valid_document(validator, pub, en):
 def test_agency_and_source_codes_are_checked(validator, pub, en):
     r = validator().validate(penalty_raw(pub, CF_CFJGDM="11330100MB0000000X", CF_SJLYDM=""))
     codes = [c for c, _m in r.errors]
-    assert "CF_CFJGDM" in codes and ("CF_SJLYDM", "数据来源单位统一社会信用代码 is required.") in _errors(r)
+    assert "CF_CFJGDM" in codes and ("CF_SJLYDM", "Required: this field is empty.") in _errors(r)
 
 
 def test_dates_are_coherent(validator, pub, en):
@@ -119,13 +119,13 @@ def test_dates_are_coherent(validator, pub, en):
         ("XK_YXQZI", "The validity end is before its start.")
     ]
     assert _errors(v.validate(licensing_raw(pub, XK_YXQZI="31/12/2030"))) == [
-        ("XK_YXQZI", "有效期至: 31/12/2030 is not a date (use YYYY-MM-DD).")
+        ("XK_YXQZI", "31/12/2030 is not a date (use YYYY-MM-DD).")
     ]
     for accepted in ("2099/12/31", "20991231", "2099年12月31日", dt.datetime(2099, 12, 31)):
         r = v.validate(licensing_raw(pub, XK_YXQZI=accepted))
         assert r.errors == [] and r.values["valid_to"] == dt.date(2099, 12, 31)
     assert _errors(v.validate(licensing_raw(pub, XK_YXQZI="2100-01-01"))) == [
-        ("XK_YXQZI", "有效期至 must be between 1949-10-01 and 2099-12-31.")
+        ("XK_YXQZI", "The date must be between 1949-10-01 and 2099-12-31.")
     ]
 
 
@@ -133,13 +133,11 @@ def test_amounts_in_wan_yuan(validator, pub, en):
     v = validator()
     assert v.validate(penalty_raw(pub, CF_NR_FK="1.123456")).errors == []
     assert _errors(v.validate(penalty_raw(pub, CF_NR_FK="1.1234567"))) == [
-        ("CF_NR_FK", "罚款金额（万元） has more than six decimals (the unit is 万元).")
+        ("CF_NR_FK", "The amount has more than six decimals (the unit is 万元).")
     ]
-    assert _errors(v.validate(penalty_raw(pub, CF_NR_FK="两千"))) == [
-        ("CF_NR_FK", "罚款金额（万元）: 两千 is not an amount in 万元.")
-    ]
+    assert _errors(v.validate(penalty_raw(pub, CF_NR_FK="两千"))) == [("CF_NR_FK", "两千 is not an amount in 万元.")]
     assert _errors(v.validate(penalty_raw(pub, CF_NR_FK="-1"))) == [
-        ("CF_NR_FK", "罚款金额（万元） must be between 0 and 100,000,000 万元.")
+        ("CF_NR_FK", "The amount must be between 0 and 100,000,000 万元.")
     ]
     assert _errors(v.validate(penalty_raw(pub, CF_NR_FK=None))) == [
         ("CF_NR_FK", "A fine was imposed: give the fine amount in 万元.")
@@ -148,14 +146,14 @@ def test_amounts_in_wan_yuan(validator, pub, en):
 
 def test_codes_come_from_the_code_lists(validator, pub, en):
     assert _errors(validator().validate(penalty_raw(pub, CF_CFLB="罚款;打板子"))) == [
-        ("CF_CFLB", "处罚类别: 打板子 is not in the code list.")
+        ("CF_CFLB", "打板子 is not in the code list.")
     ]
     assert _errors(validator("licensing").validate(licensing_raw(pub, XK_ZT="有效"))) == []
     assert _errors(validator("licensing").validate(licensing_raw(pub, XK_ZT="3"))) == [
-        ("XK_ZT", "当前状态: 3 is not in the code list.")
+        ("XK_ZT", "3 is not in the code list.")
     ]
     assert _errors(validator().validate(penalty_raw(pub, CF_XDR_LB="企业"))) == [
-        ("CF_XDR_LB", "行政相对人类别: 企业 is not in the code list.")
+        ("CF_XDR_LB", "企业 is not in the code list.")
     ]
 
 
@@ -183,8 +181,8 @@ def test_minor_and_simplified(validator, pub, en):
 def test_text_limits_and_control_characters(validator, pub, en):
     v = validator()
     assert _errors(v.validate(penalty_raw(pub, CF_XDR_MC="名" * 201))) == [
-        ("CF_XDR_MC", "行政相对人名称 is longer than 200 characters.")
+        ("CF_XDR_MC", "The text is longer than 200 characters.")
     ]
     assert _errors(v.validate(penalty_raw(pub, CF_XDR_MC="公司\x00"))) == [
-        ("CF_XDR_MC", "行政相对人名称 contains control characters.")
+        ("CF_XDR_MC", "The text contains control characters.")
     ]

@@ -54,7 +54,8 @@
           bar.value = s.percent;
           document.getElementById("import-percent").textContent = s.percent;
           document.getElementById("import-processed").textContent = s.processed;
-          ["status", "created", "updated", "unchanged", "errors"].forEach(function (k) {
+          document.getElementById("import-status").textContent = s.status_label;
+          ["created", "updated", "unchanged", "errors"].forEach(function (k) {
             var el = document.getElementById("import-" + k);
             if (el) { el.textContent = s[k]; }
           });
