@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from pathlib import PurePath
 
 from sqlalchemy import and_, or_, select
 
@@ -29,7 +28,6 @@ _LETTER_CHANNEL = {
     Channel.EMAIL: "电子邮件",
     Channel.ORAL: "oral",
 }
-_PROVISION_ZH = {"paper": "纸质文本", "electronic": "电子文件", "email": "电子邮件", "inspection": "现场查阅"}
 
 
 EVENT_LETTERS = "application_event"
@@ -51,20 +49,25 @@ def _facts(app: Application) -> dict:
     }
 
 
-def attachment_title(att) -> str:
-    """How a reply letter lists a file (附件): its title, or the uploaded name without its extension."""
-    return att.title or PurePath(att.file.original_name).stem or att.file.original_name
+def _provision(app: Application, item, you: str) -> dict:
+    """How the information reaches the applicant (条例 Art. 40): the form asked for; for an inspection, the place
+    and time the handler set for the item (one text), else the agency's address and office hours."""
+    if app.provision_form == "inspection" and item.public_location:
+        return {"provision": f"请{you}按以下时间和地点查阅：{item.public_location.strip().rstrip('。')}"}
+    return {"provision_form": app.provision_form}
 
 
 def reply_context(app: Application):
     svc = _svc()
     from disclosure.correspondence.outcomes import Outcome
 
+    # The letter lists them by title, or by the file name tidied (contexts.attachment_title).
     provided = [
-        attachment_title(a)
+        a.title or a.file.original_name
         for a in app.attachments
         if a.purpose in (AttachmentPurpose.PROVIDED, AttachmentPurpose.REDACTED)
     ]
+    you = "你单位" if app.applicant_type == "organisation" else "你"
     supplemented = [e.start_date for e in app.events if e.kind == EventKind.SUPPLEMENT_RECEIVED]
     items = [
         svc.ItemOutcome(
@@ -77,7 +80,7 @@ def reply_context(app: Application):
             redirect_channel=i.redirect_channel,
             withheld_parts=i.withheld_parts,
             withheld_outcome=Outcome(i.withheld_outcome) if i.withheld_outcome else None,
-            provision=_PROVISION_ZH.get(app.provision_form, ""),
+            **_provision(app, i, you),
         )
         for i in app.items
     ]

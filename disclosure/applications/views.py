@@ -393,19 +393,12 @@ def file(reference: str, attachment_id: int):
 
 def _send_letter(app: Application, letter_id: int, *, applicant_view: bool = False):
     from disclosure.applications import letters
-    from disclosure.correspondence import service
+    from disclosure.correspondence.views import pdf_download_response
 
     found = next((lt for lt in letters.letters_for(app, applicant_view=applicant_view) if lt.id == letter_id), None)
     if found is None:
         abort(404)
-    import io
-
-    return send_file(
-        io.BytesIO(service.letter_pdf(found)),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=found.download_name,
-    )
+    return pdf_download_response(found)
 
 
 def _send_stored(stored):

@@ -330,7 +330,7 @@ def test_disclosed_items_need_the_information_or_the_place_to_inspect(world, fil
     # the letter lists the files by title, or by name without the extension
     from disclosure.applications.letters import reply_context
 
-    assert reply_context(filed).attachments == ["2025年资金使用情况", "招标文件（删除处理后）"]
+    assert reply_context(filed).attachment_titles == ["2025年资金使用情况", "招标文件（删除处理后）"]
 
 
 def test_inspection_on_site_needs_the_place_and_time_instead_of_files(world):
@@ -347,6 +347,11 @@ def test_inspection_on_site_needs_the_place_and_time_instead_of_files(world):
         )
     ops.draft_reply(app, world.handler)
     assert app.state == States.REPLY_DRAFTED
+    from disclosure.applications.letters import reply_context
+
+    ctx = reply_context(app)
+    phrase = ctx.items[0].provision_phrase("你")
+    assert phrase == "请你按以下时间和地点查阅：2026年12月1日上午9时，本机关一楼政务公开查阅室"
 
 
 def test_office_head_waives_a_notified_fee(world, filed):
