@@ -99,8 +99,22 @@ def _visible_agency_ids() -> list[int] | None:
     return ids
 
 
+MAX_ID = 2**31 - 1  # an id or page number beyond a database integer is no page at all, not a server error
+
+
 def _page() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    return min(max(1, request.args.get("page", 1, type=int) or 1), 100_000)
+
+
+def _small_int(text: str | None) -> int | None:
+    """A chosen id from a select field: digits within a database integer, else None."""
+    return int(text) if (text or "").isdigit() and 0 < int(text) <= MAX_ID else None
+
+
+def _id_arg(name: str, source=None) -> int | None:
+    """A positive id from the query string (or a form), None when absent, malformed or out of range."""
+    value = (source or request.args).get(name, type=int)
+    return value if value is not None and 0 < value <= MAX_ID else None
 
 
 def _date_arg(name: str) -> dt.date | None:
@@ -192,7 +206,7 @@ def _save_from_form(kind: Kind, agency: Agency, form, rules, matters, *, record:
             ],
         )
         return None
-    department_id = int(form.department.data) if (form.department.data or "").isdigit() else None
+    department_id = _small_int(form.department.data)
     if department_id is not None and department_id not in {d.id for d in agency.departments}:
         department_id = None
     saved, action = operations.save_record(
@@ -510,7 +524,7 @@ def _start_import(agency: Agency, form) -> ImportJob | None:
     except DomainError as exc:
         form.file.errors = [*form.file.errors, exc.message]
         return None
-    matter_id = int(form.matter.data) if (form.matter.data or "").isdigit() else None
+    matter_id = _small_int(form.matter.data)
     if matter_id is not None:
         matter = db.session.get(PublicityMatter, matter_id)
         if matter is None or matter.agency_id != agency.id or matter.kind != form.kind.data:
@@ -782,7 +796,7 @@ def export():
         ([("", _("All agencies"))] if ids is None else []) + [(str(a.id), a.short_name) for a in agencies]
     )
     if form.validate_on_submit():
-        agency_id = int(form.agency.data) if (form.agency.data or "").isdigit() else None
+        agency_id = _small_int(form.agency.data)
         if agency_id is None and ids is not None:
             agency_id = current_user.agency_id
         if ids is not None and agency_id not in ids:
@@ -846,7 +860,7 @@ def settings():
         flash(_("The settings were saved."), "success")
         return redirect(url_for(".settings"))
     elif "c-value" in request.form and code_form.validate_on_submit():
-        code_id = request.form.get("code_id", type=int)
+        code_id = _id_arg("code_id", request.form)
         code = db.session.get(PublicityCode, code_id) if code_id else None
         try:
             operations.save_code(
@@ -913,7 +927,7 @@ def _public_record_or_404(record_id: int) -> PublicityRecord:
 def search():
     q = request.args.get("q", "").strip()[:100]
     kind = request.args.get("kind") if request.args.get("kind") in ("licensing", "penalty") else None
-    agency_id = request.args.get("agency", type=int)
+    agency_id = _id_arg("agency")
     order = "date" if request.args.get("order") == "date" else "relevance"
     query = search_mod.SearchQuery(
         q=q,
@@ -975,7 +989,7 @@ def public_export(fmt: str):
         query = search_mod.SearchQuery(
             q=request.args.get("q", "").strip()[:100],
             kind=k.value,
-            agency_id=request.args.get("agency", type=int),
+            agency_id=_id_arg("agency"),
             date_from=_date_arg("from"),
             date_to=_date_arg("to"),
             order="date",

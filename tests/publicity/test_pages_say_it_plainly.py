@@ -228,3 +228,21 @@ def test_catalogue_editor_keeps_the_matter_catalogue_but_not_the_records(pub, cl
     for url in ("/staff/publicity/", "/staff/publicity/imports", "/staff/publicity/new/penalty"):
         assert client.get(url).status_code == 403, url
     assert db.session.query(PublicityRecord).count() == 0
+
+
+# -- bad input on the public pages -------------------------------------------------------------------------
+
+
+def test_out_of_range_numbers_in_the_address_are_ignored_not_errors(pub, client):
+    save(pub, penalty_raw(pub, CF_WSH="罚12", CF_XDR_MC="丽水范围贸易有限公司"))
+    db.session.commit()
+    huge = "9" * 25
+    for url in (
+        f"/publicity/?q=丽水范围&agency={huge}",
+        f"/publicity/?q=丽水范围&page={huge}",
+        "/publicity/?q=丽水范围&page=-3",
+        f"/publicity/export.csv?kind=penalty&q=丽水范围&agency={huge}",
+        f"/publicity/export.xlsx?q=丽水范围&agency={huge}",
+    ):
+        assert client.get(url).status_code == 200, url
+    assert "丽水范围" in client.get(f"/publicity/?q=丽水范围&agency={huge}").get_data(as_text=True)
