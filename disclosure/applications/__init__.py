@@ -14,6 +14,10 @@ def init_app(app: Flask) -> None:
     cli.init_app(app)
     _register_recompute()
     _follow_letter_deliveries()
+    from disclosure.applications import demo
+    from disclosure.demo import register_loader
+
+    register_loader(app, demo.load)
     _init_web(app)
 
 

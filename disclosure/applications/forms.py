@@ -18,15 +18,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from disclosure.accounts.roles import APPLICANT_CATEGORY_LABELS, ApplicantType
-from disclosure.applications.labels import ATTACHMENT_LABELS
+from disclosure.applications.labels import ATTACHMENT_LABELS, REMEDY_KIND_LABELS, REMEDY_RESULT_LABELS
 from disclosure.applications.models import (
     CHANNEL_LABELS,
     DELIVERY_LABELS,
     PROVISION_LABELS,
     Channel,
     ConsultationKind,
-    RemedyKind,
-    RemedyResult,
 )
 from disclosure.core.validators import DOCUMENT_TYPE_LABELS
 from disclosure.web.forms import choices
@@ -255,13 +253,7 @@ class AttachForm(FlaskForm):
 class RemedyForm(FlaskForm):
     kind = SelectField(
         _l("Kind"),
-        choices=choices(
-            [
-                (RemedyKind.RECONSIDERATION.value, _l("Administrative reconsideration")),
-                (RemedyKind.LITIGATION_DIRECT.value, _l("Lawsuit without reconsideration")),
-                (RemedyKind.LITIGATION_AFTER_RECONSIDERATION.value, _l("Lawsuit after reconsideration")),
-            ]
-        ),
+        choices=choices(list(REMEDY_KIND_LABELS.items())),
     )
     body = StringField(
         _l("Reconsideration body or court"), filters=[_strip], validators=[DataRequired(), Length(max=200)]
@@ -269,14 +261,7 @@ class RemedyForm(FlaskForm):
     filed_date = DateField(_l("Filed on"), validators=[InputRequired()])
     result = SelectField(
         _l("Result"),
-        choices=choices(
-            [
-                (RemedyResult.PENDING.value, _l("Pending")),
-                (RemedyResult.UPHELD.value, _l("Upheld")),
-                (RemedyResult.CORRECTED.value, _l("Corrected")),
-                (RemedyResult.OTHER.value, _l("Other result")),
-            ]
-        ),
+        choices=choices(list(REMEDY_RESULT_LABELS.items())),
     )
     decided_date = DateField(_l("Decided on"), validators=[Optional()])
 

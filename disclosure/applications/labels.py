@@ -26,6 +26,14 @@ STATE_LABELS = {
     States.WITHDRAWN: _l("Withdrawn"),
 }
 
+# Staff see the same states worded from the office's side.
+STAFF_STATE_LABELS = {
+    **STATE_LABELS,
+    States.SUBMITTED: _l("Submitted online, receipt to be confirmed"),
+    States.SUPPLEMENTATION_REQUESTED: _l("Waiting for the applicant's supplement"),
+    States.FEE_NOTIFIED: _l("Waiting for the applicant to pay the fee"),
+}
+
 ACTION_LABELS = {
     "confirm": _l("Confirm receipt"),
     "request_supplement": _l("Request supplementation"),
@@ -84,4 +92,38 @@ STEP_LABELS = {
     "custom": _l("Longer deadline: + %(days)s working days (Art. 35)"),
     "pause_consultation": _l("Consultation from %(start)s to %(end)s not counted (Arts. 32–34)"),
     "pause_fee_notice": _l("Waiting for the fee from %(start)s to %(end)s not counted"),
+}
+
+
+# The case's own audit events that are not transitions (transitions take their ACTION_LABELS).
+EVENT_LABELS = {
+    "submit": _l("Submitted online by the applicant"),
+    "file_via_portal": _l("Filed through a portal (API)"),
+    "register": _l("Registered by staff"),
+    "answer_supplement": _l("Supplement sent online by the applicant"),
+    "withdraw": _l("Withdrawn by the applicant"),
+    "draft_saved": _l("Draft saved"),
+    "item_decided": _l("Item decided"),
+    "file_attached": _l("File attached"),
+    "note_added": _l("Note added"),
+    "repeat_detected": _l("Repeated application detected"),
+    "rated": _l("Reply rated by the applicant"),
+    "remedy_recorded": _l("Reconsideration or lawsuit recorded"),
+    "remedy_updated": _l("Reconsideration or lawsuit updated"),
+    "applicant_corrected": _l("Applicant's details corrected"),
+}
+
+REVIEW_STAGE_LABELS = {"office": _l("Office review"), "legal": _l("Legal review")}
+REVIEW_DECISION_LABELS = {"approved": _l("approved"), "returned": _l("returned")}
+
+REMEDY_KIND_LABELS = {
+    "reconsideration": _l("Administrative reconsideration"),
+    "litigation_direct": _l("Lawsuit without reconsideration"),
+    "litigation_after_reconsideration": _l("Lawsuit after reconsideration"),
+}
+REMEDY_RESULT_LABELS = {
+    "pending": _l("Pending"),
+    "upheld": _l("Upheld"),
+    "corrected": _l("Corrected"),
+    "other": _l("Other result"),
 }

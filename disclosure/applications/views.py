@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from disclosure.accounts.models import Agency, Department, User
-from disclosure.accounts.roles import Role
+from disclosure.accounts.roles import APPLICANT_CATEGORY_LABELS, Role
 from disclosure.applications import forms, labels, operations, queries
 from disclosure.applications.letters import EVENT_LETTERS
 from disclosure.applications.models import (
@@ -92,8 +92,16 @@ def init_app(app: Flask) -> None:
         roles=[Role.OFFICE_HEAD, Role.AGENCY_ADMIN],
         order=30,
     )
+    from disclosure.web.templating import register_action_labels
+
+    register_action_labels(
+        app,
+        {f"application.{k}": v for k, v in {**labels.ACTION_LABELS, **labels.EVENT_LABELS}.items()},
+    )
     app.jinja_env.globals.update(
         app_state_label=lambda s: labels.STATE_LABELS.get(States(s), s),
+        staff_state_label=lambda s: labels.STAFF_STATE_LABELS.get(States(s), s),
+        applicant_category_label=lambda c: APPLICANT_CATEGORY_LABELS.get(c, c),
         app_deadline_label=lambda s: labels.DEADLINE_LABELS.get(s, s),
         ATTACHMENT_LABELS=labels.ATTACHMENT_LABELS,
     )
@@ -440,7 +448,7 @@ def index():
     )
     form.queue.choices = forms.choices([(k, v) for k, v in QUEUE_LABELS.items()])
     form.state.choices = forms.choices(
-        [("", _l("Any"))] + [(s.value, labels.STATE_LABELS[s]) for s in States if s != States.DRAFT]
+        [("", _l("Any"))] + [(s.value, labels.STAFF_STATE_LABELS[s]) for s in States if s != States.DRAFT]
     )
     form.department_id.choices = forms.choices([("", _l("Any"))] + [(str(d.id), d.name) for d in depts])
     form.handler_id.choices = forms.choices([("", _l("Any"))] + [(str(u.id), u.name) for u in handlers])

@@ -20,6 +20,19 @@ def init_app(app: Flask) -> None:
     nav.register(app, "public", _l("Check a letter"), "letters.verify", order=80)
     nav.register(app, "staff", _l("Letters"), "letters.letter_list", order=40)
     nav.register(app, "admin", _l("Letter settings"), "letters.settings", roles=[Role.AGENCY_ADMIN], order=30)
+    status_labels = {"issued": _l("Issued"), "void": _l("Void"), "superseded": _l("Corrected")}
+    app.jinja_env.globals["letter_status_label"] = lambda s: status_labels.get(str(s), s)
+    from disclosure.web.templating import register_action_labels
+
+    register_action_labels(
+        app,
+        {
+            "letter.issued": _l("Letter issued"),
+            "letter.voided": _l("Letter voided"),
+            "letter.delivery_recorded": _l("Letter delivery recorded"),
+            "letter_settings.updated": _l("Letter settings changed"),
+        },
+    )
 
     # Start-up check (issue 4): without a CJK font or HarfBuzz subsetting the renderer refuses to start; the rest
     # of the application still runs, and every attempt to render says why.

@@ -8,6 +8,16 @@ from flask_babel import format_datetime
 from disclosure.web.nav import items_for
 
 WARNINGS_KEY = "staff_warnings"
+ACTION_LABELS_KEY = "audit_action_labels"
+
+
+def register_action_labels(app: Flask, labels: dict) -> None:
+    """Words for audit actions ("application.assign" → 分配): each domain names its own; unknown ones show the code."""
+    app.extensions.setdefault(ACTION_LABELS_KEY, {}).update(labels)
+
+
+def audit_action(action: str) -> str:
+    return current_app.extensions.get(ACTION_LABELS_KEY, {}).get(action, action)
 
 
 def register_warning(app: Flask, fn) -> None:
@@ -43,9 +53,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetimefmt"] = lambda v: format_datetime(v, "yyyy-MM-dd HH:mm") if v else ""
     app.jinja_env.filters["audit_json"] = audit_json
     app.jinja_env.globals["audit_value"] = audit_value
+    app.jinja_env.globals["audit_action"] = audit_action
 
 
-SENSITIVE_KEYS = ("doc_number", "id_number", "zjhm")
+SENSITIVE_KEYS = ("doc_number", "doc_no", "id_number", "zjhm")
 
 
 def audit_value(key: str, value):
