@@ -19,6 +19,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.admin_bp)
     api.init_app(app)
     cli.init_app(app)
+    from disclosure.demo import register_loader
+    from disclosure.publicity import demo
+
+    register_loader(app, demo.load)
     register_recompute(_recompute)
     from disclosure.publicity.rules import display_date, long_term_date
 

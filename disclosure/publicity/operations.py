@@ -162,9 +162,13 @@ def save_record(
     due_dates: DueDates | None = None,
     import_id: int | None = None,
     department_id: int | None = None,
+    entered_on: dt.date | None = None,
 ) -> tuple[PublicityRecord, str]:
     """Create a record, or update the agency's record with the same decision number (the identity the
-    credit platforms use). Returns (record, "created" | "updated" | "unchanged")."""
+    credit platforms use). Returns (record, "created" | "updated" | "unchanged").
+
+    `entered_on` is the day the record was entered (and published, with `publish`), today by default; the demo
+    replays the last months' entries with it, so their timeliness and the latest list are those of that day."""
     rules = rules or load_rules()
     due_dates = due_dates or DueDates(int(rules.setting("due_working_days")))
     values = column_values(kind, result)
@@ -176,6 +180,12 @@ def save_record(
         )
     ).scalar_one_or_none()
     today = today_china()
+    entered_at = utcnow()
+    if entered_on is not None and entered_on != today:
+        if entered_on > today or entered_on < values["decision_date"]:
+            raise DomainError(_l("A record is entered between its decision date and today."))
+        entered_at -= dt.timedelta(days=(today - entered_on).days)  # the same time of day, that many days ago
+        today = entered_on
     if existing is not None:
         if existing.content_hash == values["content_hash"]:
             return existing, "unchanged"
@@ -194,10 +204,12 @@ def save_record(
         timeliness=outcome.timeliness,
         min_until=outcome.min_until,
         max_until=outcome.max_until,
+        created_at=entered_at,
+        updated_at=entered_at,
         **values,
     )
     if outcome.status in (RecordStatus.PUBLISHED, RecordStatus.EXPIRED):
-        record.published_at, record.published_on = utcnow(), today
+        record.published_at, record.published_on = entered_at, today
     if outcome.status == RecordStatus.EXPIRED:
         record.ended_at = record.published_at
     db.session.add(record)
