@@ -122,7 +122,26 @@ def problems() -> list[str]:
             strings = m.string if isinstance(m.string, tuple | list) else (m.string,)
             if not all(strings) or m.fuzzy:
                 out.append(f"{domain}: untranslated: {m.id if isinstance(m.id, str) else m.id[0]!r}")
-    return out
+    return out + conflicts()
+
+
+def conflicts() -> list[str]:
+    """The catalogues are merged into one at run time (the last one wins), so a message id translated two ways
+    in two packages shows one package's word on the other's pages: give it a more specific English id."""
+    seen: dict[tuple, dict[str, str]] = {}
+    for domain in domains():
+        path = po_path(domain)
+        if not path.exists():
+            continue
+        for m in load(path):
+            if m.id and m.string and not m.fuzzy:
+                key = (m.context, m.id if isinstance(m.id, str) else m.id[0])
+                seen.setdefault(key, {})[domain] = m.string if isinstance(m.string, str) else m.string[0]
+    return [
+        f"translated differently in {', '.join(sorted(by))}: {key[1]!r} ({' / '.join(sorted(set(by.values())))})"
+        for key, by in seen.items()
+        if len(set(by.values())) > 1
+    ]
 
 
 def main(argv: list[str]) -> int:

@@ -173,7 +173,9 @@ class ConsultationForm(VersionForm):
             ]
         ),
     )
-    party = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=300)])
+    party = StringField(
+        _l("Name of the party consulted"), filters=[_strip], validators=[DataRequired(), Length(max=300)]
+    )
     letter_date = DateField(_l("Letter sent on"), validators=[InputRequired()])
 
 
@@ -260,7 +262,7 @@ class RemedyForm(FlaskForm):
     )
     filed_date = DateField(_l("Filed on"), validators=[InputRequired()])
     result = SelectField(
-        _l("Result"),
+        _l("Result of the review or lawsuit"),
         choices=choices(list(REMEDY_RESULT_LABELS.items())),
     )
     decided_date = DateField(_l("Decided on"), validators=[Optional()])
@@ -293,7 +295,7 @@ class RatingForm(FlaskForm):
         choices=choices([("yes", _l("Satisfied")), ("no", _l("Not satisfied"))]),
         validators=[InputRequired()],
     )
-    comment = TextAreaField(_l("Comment"), filters=[_strip], validators=[Length(max=2000)])
+    comment = TextAreaField(_l("Your comment"), filters=[_strip], validators=[Length(max=2000)])
 
 
 class FilterForm(FlaskForm):
@@ -312,7 +314,9 @@ class FilterForm(FlaskForm):
     received_from = DateField(_l("Received from"), validators=[Optional()])
     received_to = DateField(_l("Received to"), validators=[Optional()])
     sort = SelectField(
-        _l("Sort"), choices=choices([("due", _l("Deadline")), ("new", _l("Newest first"))]), validators=[Optional()]
+        _l("Sort"),
+        choices=choices([("due", _l("Reply deadline")), ("new", _l("Newest first"))]),
+        validators=[Optional()],
     )
 
 

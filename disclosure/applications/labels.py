@@ -9,7 +9,7 @@ from workflows.application import States
 STATE_LABELS = {
     States.DRAFT: _l("Draft (not sent)"),
     States.SUBMITTED: _l("Sent, waiting for the office to confirm receipt"),
-    States.REGISTERED: _l("Received"),
+    States.REGISTERED: _l("Received by the office"),
     States.SUPPLEMENTATION_REQUESTED: _l("Waiting for your supplement"),
     States.ASSIGNED: _l("Assigned to a department"),
     States.IN_HANDLING: _l("Being handled"),
@@ -23,7 +23,7 @@ STATE_LABELS = {
     States.DELIVERED: _l("Reply delivered"),
     States.ARCHIVED: _l("Closed and archived"),
     States.ABANDONED: _l("Treated as abandoned"),
-    States.WITHDRAWN: _l("Withdrawn"),
+    States.WITHDRAWN: _l("Withdrawn by the applicant"),
 }
 
 # Staff see the same states worded from the office's side.
@@ -77,9 +77,9 @@ ATTACHMENT_LABELS = {
 
 DEADLINE_LABELS = {
     "none": _l("No deadline running"),
-    "ok": _l("On time"),
+    "ok": _l("Within the deadline"),
     "due_soon": _l("Due soon"),
-    "overdue": _l("Overdue"),
+    "overdue": _l("Reply overdue"),
     "paused": _l("Paused"),
 }
 

@@ -56,7 +56,7 @@ CHANNEL_LABELS = {
     Channel.REGISTERED_POST: _l("Registered post"),
     Channel.ORDINARY_LETTER: _l("Ordinary letter"),
     Channel.FAX: _l("Fax"),
-    Channel.EMAIL: _l("Email"),
+    Channel.EMAIL: _l("By email"),
     Channel.ORAL: _l("Oral application"),
 }
 
@@ -98,7 +98,7 @@ class DeliveryChannel(enum.StrEnum):
 
 DELIVERY_LABELS = {
     DeliveryChannel.POST: _l("Post"),
-    DeliveryChannel.EMAIL: _l("Email"),
+    DeliveryChannel.EMAIL: _l("By email"),
     DeliveryChannel.COLLECT: _l("Collection in person"),
 }
 

@@ -232,7 +232,7 @@ def morning_emails(today: dt.date | None = None) -> int:
                 today=today,
                 base_url=base,
                 # translated once per email rather than once per listed case
-                words={"due": _("due"), "overdue": _("OVERDUE"), "due_soon": _("due soon"), "last": _("last day")},
+                words={"due": _("due on"), "overdue": _("OVERDUE"), "due_soon": _("due soon"), "last": _("last day")},
             )
         enqueue_email(
             to=user.email, subject=subject, body_text=body, agency_id=user.agency_id, related=("user", user.id)

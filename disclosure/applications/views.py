@@ -141,7 +141,7 @@ QUEUE_LABELS = {
     "to_review": _l("To review"),
     "to_approve_legally": _l("To approve legally"),
     "to_issue": _l("To issue or deliver"),
-    "overdue": _l("Overdue"),
+    "overdue": _l("Overdue cases"),
     "open": _l("All open cases"),
     "all": _l("All cases"),
 }

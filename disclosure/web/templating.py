@@ -42,7 +42,7 @@ def init_app(app: Flask) -> None:
         "pending": _l("Waiting to be sent"),
         "sending": _l("Sending"),
         "sent": _l("Delivered"),
-        "failed": _l("Failed"),
+        "failed": _l("Sending failed"),
     }
     app.jinja_env.globals.update(
         nav_items=lambda section: items_for(current_app, section),
