@@ -366,18 +366,14 @@ def _transition(
     after = audit.snapshot(app, SNAPSHOT_FIELDS)
     if extra:
         after.update(audit._jsonable(extra))
-    audit.record(
-        f"application.{trigger}",
-        object_type=OBJECT_TYPE,
-        object_id=app.id,
-        agency_id=app.agency_id,
-        before=before,
-        after=after,
-        reason=reason,
-        actor=user,
-    )
+    _audit(app, f"application.{trigger}", user, before=before, after=after, reason=reason)
     db.session.flush()
     return new
+
+
+def _audit(app: Application, action: str, actor: User | None, **kw) -> None:
+    """One audit event on the case, in the case's agency log."""
+    audit.record(action, object_type=OBJECT_TYPE, object_id=app.id, agency_id=app.agency_id, actor=actor, **kw)
 
 
 # --- Deadline ------------------------------------------------------------------------------------------------
@@ -656,13 +652,11 @@ def _warn_repeats(app: Application, user: User | None) -> None:
     repeats = repeated_items(app)
     if repeats:
         app.repeat_of_id = repeats[0][1].id
-        audit.record(
+        _audit(
+            app,
             "application.repeat_detected",
-            object_type=OBJECT_TYPE,
-            object_id=app.id,
-            agency_id=app.agency_id,
+            user,
             after={"earlier": sorted({a.reference for _i, a in repeats})},
-            actor=user,
         )
 
 
@@ -869,13 +863,11 @@ def add_note(app: Application, staff: User, body: str) -> Note:
         raise DomainError(_l("The note is empty."), field="body")
     note = Note(application_id=app.id, author_id=staff.id, body=body)
     db.session.add(note)
-    audit.record(
+    _audit(
+        app,
         "application.note_added",
-        object_type=OBJECT_TYPE,
-        object_id=app.id,
-        agency_id=app.agency_id,
+        staff,
         after={"note": body[:500]},
-        actor=staff,
     )
     db.session.flush()
     return note
@@ -1212,14 +1204,12 @@ def decide_item(
     item.pages = pages
     item.decided_by_id, item.decided_at = handler.id, utcnow()
     b, a = audit.diff(before, audit.snapshot(item, DECISION_FIELDS))
-    audit.record(
+    _audit(
+        app,
         "application.item_decided",
-        object_type=OBJECT_TYPE,
-        object_id=app.id,
-        agency_id=app.agency_id,
+        handler,
         before={"item": item.position, **b},
         after={"item": item.position, **a},
-        actor=handler,
     )
     app.office_approved = app.legal_approved = False
     db.session.flush()
@@ -1260,13 +1250,11 @@ def attach_information(
         title=_clean(title, 200),
     )
     app.attachments.append(att)
-    audit.record(
+    _audit(
+        app,
         "application.file_attached",
-        object_type=OBJECT_TYPE,
-        object_id=app.id,
-        agency_id=app.agency_id,
+        handler,
         after={"file": stored.original_name, "purpose": purpose, "title": att.title},
-        actor=handler,
     )
     db.session.flush()
     return att
@@ -1497,13 +1485,11 @@ def rate(app: Application, applicant: User, *, satisfied: bool, comment: str = "
         raise DomainError(_l("You have already rated this reply."))
     row = Rating(application_id=app.id, satisfied=bool(satisfied), comment=_clean(comment, 2000))
     db.session.add(row)
-    audit.record(
+    _audit(
+        app,
         "application.rated",
-        object_type=OBJECT_TYPE,
-        object_id=app.id,
-        agency_id=app.agency_id,
+        applicant,
         after={"satisfied": row.satisfied},
-        actor=applicant,
     )
     db.session.flush()
     return row
@@ -1552,13 +1538,11 @@ def record_remedy(
     db.session.add(row)
     db.session.flush()
     _set_remedy_result(row, result, decided_date)
-    audit.record(
+    _audit(
+        app,
         "application.remedy_recorded",
-        object_type=OBJECT_TYPE,
-        object_id=app.id,
-        agency_id=app.agency_id,
+        staff,
         after=audit.snapshot(row, ("kind", "body", "filed_date", "result")),
-        actor=staff,
     )
     db.session.flush()
     return row
@@ -1632,16 +1616,7 @@ IDENTITY_FIELDS = (
 CONTACT_FIELDS = ("contact_person", "phone", "email", "postal_address", "postal_code", "delivery_channel")
 # Who the applicant is can be corrected until the reply is drafted (reviewers approve a letter naming them);
 # how to reach them, until the reply is delivered.
-IDENTITY_STATES = frozenset(
-    {
-        States.REGISTERED,
-        States.SUPPLEMENTATION_REQUESTED,
-        States.ASSIGNED,
-        States.IN_HANDLING,
-        States.CONSULTING,
-        States.FEE_NOTIFIED,
-    }
-)
+IDENTITY_STATES = wf.OPEN_STATES - {States.REPLY_DRAFTED, States.OFFICE_REVIEW, States.LEGAL_REVIEW, States.APPROVED}
 CONTACT_STATES = wf.OPEN_STATES | {States.ISSUED}
 
 
@@ -1679,16 +1654,7 @@ def correct_applicant(
     b, a = audit.diff(before, audit.snapshot(app, APPLICANT_FIELDS))
     if not a:
         raise DomainError(_l("Nothing was changed."))
-    audit.record(
-        "application.applicant_corrected",
-        object_type=OBJECT_TYPE,
-        object_id=app.id,
-        agency_id=app.agency_id,
-        before=b,
-        after=a,
-        reason=reason,
-        actor=staff,
-    )
+    _audit(app, "application.applicant_corrected", staff, before=b, after=a, reason=reason)
     db.session.flush()
     return a
 
