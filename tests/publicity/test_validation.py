@@ -47,6 +47,19 @@ def test_valid_penalty_and_licence(validator, pub, en):
     assert r.errors == [] and r.values["licence_state"] == "1"
 
 
+def test_digest_is_that_of_stored_records_and_errors_come_in_field_order(validator, pub, en):
+    """The digest an import compares is the one records carry (sha1 of the values' repr), whatever the order of
+    the file's columns; field errors are listed in the standard's field order."""
+    import hashlib
+
+    raw = penalty_raw(pub)
+    r = validator("penalty").validate(raw)
+    assert r.content_hash == hashlib.sha1(repr(tuple(r.values.items())).encode(), usedforsecurity=False).hexdigest()
+    assert validator("penalty").validate(dict(reversed(raw.items()))).content_hash == r.content_hash
+    bad = dict(reversed(penalty_raw(pub, CF_NR_FK="a lot", CF_JDRQ="soon").items()))
+    assert [code for code, _m in validator("penalty").validate(bad).errors][:2] == ["CF_NR_FK", "CF_JDRQ"]
+
+
 def test_legal_person_needs_a_valid_credit_code(validator, pub, en):
     v = validator("penalty")
     assert _errors(v.validate(penalty_raw(pub, CF_XDR_SHXYM=""))) == [
