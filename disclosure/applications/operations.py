@@ -177,12 +177,21 @@ def _require_complete(out: ApplicationInput) -> None:
 
 
 def fingerprint(description: str, document_ref: str = "") -> str:
-    """Normalised text of an item: width, case, spaces and punctuation do not matter (Art. 36(6), Art. 44)."""
-    text = unicodedata.normalize("NFKC", f"{document_ref} {description}").lower()
-    text = "".join(c for c in text if unicodedata.category(c)[0] in "LN")
+    """What identifies the information asked for (Art. 36(6) repeats, Art. 44 candidates): the document number
+    when one is given (示政办〔2025〕12号 and 示政办[2025]12号 are the same document whatever the description
+    says), otherwise the description; width, case, spaces and punctuation do not matter."""
+    return fingerprint_text(document_ref if _normal(document_ref) else description)
+
+
+def fingerprint_text(text: str) -> str:
     import hashlib
 
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_normal(text).encode("utf-8")).hexdigest()
+
+
+def _normal(text: str | None) -> str:
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    return "".join(c for c in text if unicodedata.category(c)[0] in "LN")
 
 
 def _apply_input(app: Application, data: ApplicationInput, user: User | None) -> None:

@@ -494,3 +494,18 @@ def test_unsent_drafts_stay_out_of_the_agencys_audit_log(world):
     db.session.commit()
     agency_events = db.session.execute(db.select(AuditEvent).where(AuditEvent.agency_id == world.agency.id)).scalars()
     assert any(e.action == "application.submit" for e in agency_events)
+
+
+def test_the_same_document_number_is_the_same_information(world, make_applicant):
+    """Art. 36(6) and Art. 44: two descriptions of the document 示政办〔2025〕12号 are one piece of information."""
+    from application_helpers import application_input
+
+    assert ops.fingerprint("老旧小区改造清单", "示政办〔2025〕12号") == ops.fingerprint("改造项目", "示政办[2025]12号")
+    assert ops.fingerprint("道路维修资金") == ops.fingerprint(" 道路维修资金。")
+    assert ops.fingerprint("道路维修资金") != ops.fingerprint("道路维修资金", "示财〔2025〕3号")
+    other = make_applicant()
+    for who, words in ((world.citizen, "老旧小区改造清单"), (other, "关于老旧小区改造的通知")):
+        app = ops.file_online(who, world.agency, application_input(items=[ops.ItemInput(words, "示政办〔2025〕12号")]))
+        ops.confirm(app, world.registrar)
+    (candidate,) = ops.proactive_candidates(world.agency.id, threshold=2)
+    assert candidate["applicants"] == 2 and candidate["document_ref"] == "示政办〔2025〕12号"
