@@ -37,6 +37,30 @@ def test_pending_record_becomes_overdue_and_publishing_late_is_recorded(pub):
     assert rec.status == RecordStatus.PUBLISHED and rec.timeliness == Timeliness.LATE
 
 
+def test_a_record_entered_on_an_earlier_day_is_judged_on_that_day(pub, en):
+    """`entered_on` (the demo's past months): published that day, on time or late against its due date."""
+    from disclosure.core.timeutil import today_china
+    from disclosure.publicity.fields import Kind
+    from disclosure.publicity.rules import load_rules
+    from disclosure.publicity.validation import RecordValidator, matter_refs
+
+    today = today_china()
+    decided = today - dt.timedelta(days=60)
+    v = RecordValidator(Kind.PENALTY, load_rules(), matter_refs(pub.agency.id, Kind.PENALTY), today=today)
+
+    def enter(number, days_after):
+        result = v.validate(penalty_raw(pub, CF_WSH=number, CF_JDRQ=decided.isoformat()))
+        on = decided + dt.timedelta(days=days_after)
+        return operations.save_record(pub.agency, Kind.PENALTY, result, channel="form", entered_on=on)[0]
+
+    on_time, late = enter("罚〔2026〕201号", 1), enter("罚〔2026〕202号", 30)
+    assert (on_time.published_on, on_time.timeliness) == (decided + dt.timedelta(days=1), Timeliness.ON_TIME)
+    assert (late.published_on, late.timeliness) == (decided + dt.timedelta(days=30), Timeliness.LATE)
+    assert on_time.published_at.date() <= on_time.published_on + dt.timedelta(days=1)
+    with pytest.raises(DomainError, match="between its decision date and today"):
+        enter("罚〔2026〕203号", -1)
+
+
 @pytest.mark.parametrize(
     ("decided", "severity", "min_until", "max_until"),
     [
