@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
+_USCC_VALUE = {c: i for i, c in enumerate(USCC_CHARS)}  # a dict look-up, not str.index: imports check 100,000s
 ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
 ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
 ID_CHECK = "10X98765432"
@@ -42,7 +43,7 @@ def org_code_check(body: str) -> str:
 
 
 def uscc_check(body17: str) -> str:
-    s = sum(USCC_CHARS.index(c) * w for c, w in zip(body17, USCC_WEIGHTS, strict=True))
+    s = sum(_USCC_VALUE[c] * w for c, w in zip(body17, USCC_WEIGHTS, strict=True))
     return USCC_CHARS[(31 - s % 31) % 31]
 
 
@@ -51,7 +52,7 @@ def validate_uscc(raw: str) -> str:
     code = (raw or "").strip().upper()
     if len(code) != 18:
         raise ValidationError(_l("A unified social credit code has 18 characters."))
-    bad = [c for c in code if c not in USCC_CHARS]
+    bad = [c for c in code if c not in _USCC_VALUE]
     if bad:
         raise ValidationError(_l("The credit code contains a character that is not allowed: %(char)s", char=bad[0]))
     if uscc_check(code[:17]) != code[17]:
