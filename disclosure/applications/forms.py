@@ -252,6 +252,10 @@ class AttachForm(FlaskForm):
     file = FileField(_l("File"), validators=[DataRequired()])
 
 
+class RemoveFileForm(FlaskForm):
+    attachment_id = HiddenField(validators=[DataRequired()])
+
+
 class RemedyForm(FlaskForm):
     kind = SelectField(
         _l("Kind"),

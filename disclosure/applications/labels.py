@@ -105,6 +105,7 @@ EVENT_LABELS = {
     "draft_saved": _l("Draft saved"),
     "item_decided": _l("Item decided"),
     "file_attached": _l("File attached"),
+    "file_removed": _l("File removed"),
     "note_added": _l("Note added"),
     "repeat_detected": _l("Repeated application detected"),
     "rated": _l("Reply rated by the applicant"),

@@ -270,6 +270,15 @@ class Application(TimestampMixin, db.Model):
         return f"<Application {self.reference or self.id} {self.state}>"
 
 
+def released_to_applicant(app: Application, att: Attachment) -> bool:
+    """The applicant sees their own papers at once, the information provided only once the reply is issued."""
+    if not att.visible_to_applicant:
+        return False
+    if att.purpose in (AttachmentPurpose.PROVIDED, AttachmentPurpose.REDACTED):
+        return app.issued_date is not None
+    return True
+
+
 class RequestedItem(db.Model):
     """One requested piece of information and the handler's decision on it (条例 Arts. 29(2), 36, 37)."""
 

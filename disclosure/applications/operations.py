@@ -1269,6 +1269,34 @@ def attach_information(
     return att
 
 
+def remove_attachment(app: Application, handler: User, attachment_id: int) -> None:
+    """The handler takes back a file attached while handling (a wrong file, a redaction the reviewers returned):
+    it never reaches the applicant or the reply letter. The stored file stays for the audit trail."""
+    att = next((a for a in app.attachments if a.id == attachment_id), None)
+    removable = (
+        AttachmentPurpose.PROVIDED,
+        AttachmentPurpose.REDACTED,
+        AttachmentPurpose.CONSULTATION,
+        AttachmentPurpose.OTHER,
+    )
+    if att is None or att.purpose not in removable:
+        raise DomainError(_l("This file cannot be removed."), field="attachment_id")
+    if app.state not in (States.IN_HANDLING, States.CONSULTING, States.FEE_NOTIFIED) or wf.HANDLER not in actors_for(
+        app, handler
+    ):
+        raise DomainError(_l("Only the assigned handler can remove files while the case is in handling."))
+    _audit(
+        app,
+        "application.file_removed",
+        handler,
+        before={"file": att.file.original_name, "purpose": att.purpose, "title": att.title},
+    )
+    app.attachments.remove(att)
+    db.session.delete(att)
+    app.office_approved = app.legal_approved = False
+    db.session.flush()
+
+
 def _derive_outcome(app: Application) -> str:
     from disclosure.correspondence.outcomes import derive_case_outcome
 

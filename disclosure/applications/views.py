@@ -26,6 +26,7 @@ from disclosure.applications.models import (
     Channel,
     EventKind,
     Remedy,
+    released_to_applicant,
 )
 from disclosure.applications.uploads import Upload
 from disclosure.core.errors import DomainError
@@ -317,7 +318,7 @@ def detail(reference: str):
         withdraw_form=forms.WithdrawForm(version=app.version),
         rating_form=forms.RatingForm(),
         can_withdraw="withdraw" in operations.allowed_actions(app, current_user),
-        attachments=[a for a in app.attachments if a.visible_to_applicant],
+        attachments=[a for a in app.attachments if released_to_applicant(app, a)],
         labels=labels,
         PROVISION_LABELS=PROVISION_LABELS,
         DELIVERY_LABELS=DELIVERY_LABELS,
@@ -394,7 +395,7 @@ def letter(reference: str, letter_id: int):
 def file(reference: str, attachment_id: int):
     app = _own_case(reference)
     att = db.session.get(Attachment, attachment_id)
-    if att is None or att.application_id != app.id or not att.visible_to_applicant:
+    if att is None or att.application_id != app.id or not released_to_applicant(app, att):
         abort(404)
     return _send_stored(att.file)
 
@@ -651,6 +652,7 @@ def case(case_id: int):
         item_forms=item_forms,
         can_decide=can_decide,
         correct_form=_correct_form(app),
+        remove_form=forms.RemoveFileForm(),
         identity_editable=States(app.state) in operations.IDENTITY_STATES,
         v=app.version,
         labels=labels,
@@ -966,6 +968,15 @@ def _do_attach(app, form):
     return _("File attached.")
 
 
+def _do_remove_file(app, form):
+    try:
+        attachment_id = int(form.attachment_id.data)
+    except (TypeError, ValueError):
+        raise DomainError(_l("This file cannot be removed."), field="attachment_id") from None
+    operations.remove_attachment(app, current_user, attachment_id)
+    return _("The file was removed from the case.")
+
+
 def _do_remedy(app, form):
     operations.record_remedy(
         app,
@@ -1016,6 +1027,7 @@ ACTIONS = {
     "note": (forms.NoteForm, _do_note),
     "correct_applicant": (forms.CorrectApplicantForm, _do_correct_applicant),
     "attach": (forms.AttachForm, _do_attach),
+    "remove_file": (forms.RemoveFileForm, _do_remove_file),
     "remedy": (forms.RemedyForm, _do_remedy),
     "remedy_update": (forms.RemedyUpdateForm, _do_remedy_update),
 }

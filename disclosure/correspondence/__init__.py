@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     cli.init_app(app)
     nav.register(app, "public", _l("Check a letter"), "letters.verify", order=80)
-    nav.register(app, "staff", _l("Letters"), "letters.letter_list", order=40)
+    nav.register(app, "staff", _l("Letters"), "letters.letter_list", roles=list(views.LETTER_ROLES), order=40)
     nav.register(app, "admin", _l("Letter settings"), "letters.settings", roles=[Role.AGENCY_ADMIN], order=30)
     status_labels = {"issued": _l("Issued"), "void": _l("Void"), "superseded": _l("Corrected")}
     app.jinja_env.globals["letter_status_label"] = lambda s: status_labels.get(str(s), s)

@@ -32,6 +32,10 @@ from disclosure.correspondence.rendering import LETTERS_DIR
 from disclosure.extensions import db, limiter
 from disclosure.web.access import applicant_required, public, staff_object, staff_required
 
+# Who works with an agency's letters (they name applicants and addresses): the disclosure office and the agency
+# administrator, not the publicity or catalogue staff.
+LETTER_ROLES = (Role.REGISTRAR, Role.HANDLER, Role.OFFICE_HEAD, Role.LEGAL_REVIEWER, Role.AGENCY_ADMIN)
+
 bp = Blueprint("letters", __name__)
 
 # related_type → function(related_id) → the applicant user id that owns it. The workflow that relates letters to
@@ -163,7 +167,7 @@ def _agency_scope() -> int | None:
 
 
 @bp.route("/staff/letters/")
-@staff_required()
+@staff_required(*LETTER_ROLES)
 def letter_list():
     q = db.select(Letter).order_by(Letter.id.desc()).limit(200)
     scope = _agency_scope()
@@ -178,7 +182,7 @@ def letter_list():
 
 
 @bp.route("/staff/letters/<int:letter_id>")
-@staff_required()
+@staff_required(*LETTER_ROLES)
 def letter_detail(letter_id: int):
     letter = staff_object(db.session.get(Letter, letter_id))
     return render_template(
@@ -195,7 +199,7 @@ def letter_detail(letter_id: int):
 
 
 @bp.route("/staff/letters/<int:letter_id>.pdf")
-@staff_required()
+@staff_required(*LETTER_ROLES)
 def letter_pdf(letter_id: int):
     return pdf_download_response(staff_object(db.session.get(Letter, letter_id)))
 

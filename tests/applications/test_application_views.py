@@ -279,3 +279,37 @@ def test_registrar_corrects_applicant_details_on_the_case_page(world, client, lo
     client.post("/logout")
     login(client, world.handler)
     assert 'id="act-correct_applicant"' not in client.get(f"/staff/applications/{filed.id}").get_data(as_text=True)
+
+
+def test_information_reaches_the_applicant_only_with_the_reply_and_can_be_taken_back(world, client, login, filed):
+    """A file attached while handling stays with the office until the reply is issued; a wrong one is removed."""
+    from application_helpers import attach, to_in_handling
+
+    from disclosure.applications import operations as ops
+
+    to_in_handling(world, filed)
+    wrong = attach(world, filed, purpose="provided", name="原件-未删除.pdf")
+    db.session.commit()
+    login(client, world.citizen)
+    assert "原件-未删除" not in client.get(f"/my/applications/{filed.reference}").get_data(as_text=True)
+    assert client.get(f"/my/applications/{filed.reference}/files/{wrong.id}").status_code == 404
+    client.post("/logout")
+    login(client, world.handler)
+    case = _case(filed.reference)
+    assert "remove_file" in client.get(f"/staff/applications/{case.id}").get_data(as_text=True)
+    _post(client, case, "remove_file", attachment_id=wrong.id)
+    case = _case(filed.reference)
+    assert all(a.id != wrong.id for a in case.attachments)
+    assert any(e.action == "application.file_removed" for e in ops.timeline(case))
+
+
+def test_publicity_staff_do_not_see_the_disclosure_letters(world, client, login, make_staff, filed):
+    from disclosure.accounts.roles import Role
+    from disclosure.applications import letters
+
+    clerk = make_staff(world.agency, [Role.PUBLICITY_CLERK])
+    receipt = letters.letters_for(filed)[0]
+    login(client, clerk)
+    assert client.get("/staff/letters/").status_code == 403
+    assert client.get(f"/staff/letters/{receipt.id}").status_code == 403
+    assert client.get(f"/staff/letters/{receipt.id}.pdf").status_code == 403

@@ -192,6 +192,7 @@ def test_applicant_downloads_own_letters_only(client, login, make_applicant, age
 
     owner = make_applicant()
     stranger = make_applicant()
+    kept = views.OWNER_RESOLVERS.get("application")
     views.register_owner_resolver("application", lambda rid: owner.id if rid == "5" else None)
     try:
         login(client, stranger)
@@ -200,8 +201,10 @@ def test_applicant_downloads_own_letters_only(client, login, make_applicant, age
         login(client, owner)
         resp = client.get(f"/my/letters/{letter.id}.pdf")
         assert resp.status_code == 200 and resp.data == service.letter_pdf(letter)
-    finally:
+    finally:  # the applications package's own resolver comes back for the tests that follow
         views.OWNER_RESOLVERS.pop("application", None)
+        if kept is not None:
+            views.OWNER_RESOLVERS["application"] = kept
 
 
 def _disposition(header: str) -> tuple[str, str, str]:
