@@ -151,6 +151,17 @@ def column_values(kind: Kind, result: RowResult) -> dict:
     return values
 
 
+def find_record(agency, kind: Kind, decision_no: str) -> PublicityRecord | None:
+    """The agency's record of this kind with this decision number (the identity the credit platforms use)."""
+    return db.session.execute(
+        select(PublicityRecord).where(
+            PublicityRecord.agency_id == agency.id,
+            PublicityRecord.kind == kind.value,
+            PublicityRecord.decision_no == decision_no,
+        )
+    ).scalar_one_or_none()
+
+
 def save_record(
     agency,
     kind: Kind,
@@ -172,13 +183,7 @@ def save_record(
     rules = rules or load_rules()
     due_dates = due_dates or DueDates(int(rules.setting("due_working_days")))
     values = column_values(kind, result)
-    existing = db.session.execute(
-        select(PublicityRecord).where(
-            PublicityRecord.agency_id == agency.id,
-            PublicityRecord.kind == kind.value,
-            PublicityRecord.decision_no == values["decision_no"],
-        )
-    ).scalar_one_or_none()
+    existing = find_record(agency, kind, values["decision_no"])
     today = today_china()
     entered_at = utcnow()
     if entered_on is not None and entered_on != today:

@@ -206,6 +206,23 @@ def _save_from_form(kind: Kind, agency: Agency, form, rules, matters, *, record:
             ],
         )
         return None
+    if record is None:
+        existing = operations.find_record(agency, kind, result.values["decision_no"])
+        if existing is not None:  # a new entry never overwrites a record: corrections go through its own page
+            forms.attach_errors(
+                form,
+                [
+                    (
+                        "XK_WSH" if kind is Kind.LICENSING else "CF_WSH",
+                        _(
+                            "A record with this decision number exists already (%(name)s): open it from the list "
+                            "to correct it, or check the number.",
+                            name=existing.counterpart_name,
+                        ),
+                    )
+                ],
+            )
+            return None
     department_id = _small_int(form.department.data)
     if department_id is not None and department_id not in {d.id for d in agency.departments}:
         department_id = None

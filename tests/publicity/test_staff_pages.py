@@ -47,6 +47,12 @@ def test_entry_form_saves_and_shows_errors_beside_fields(pub, client, login):
     assert rec.channel == "form" and rec.status == "published"
     page = client.get(f"/staff/publicity/records/{rec.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert rec.decision_no in page and "Record entered" in page
+    # a new entry with the same decision number is refused beside the field; nothing is overwritten
+    other = form_data(penalty_raw(pub), f_CF_XDR_MC="另一家公司有限公司")
+    resp = client.post("/staff/publicity/new/penalty", data=other, headers={"Accept-Language": "en"})
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and 'id="f_CF_WSH-error"' in body and "exists already" in body
+    assert db.session.execute(db.select(PublicityRecord)).scalar_one().counterpart_name == rec.counterpart_name
 
 
 def test_inline_validation_endpoint(pub, client, login):
