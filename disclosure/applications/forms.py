@@ -51,7 +51,7 @@ class ApplicantDetailsForm(FlaskForm):
         choices=choices([(k.value, v) for k, v in DOCUMENT_TYPE_LABELS.items()]),
         validators=[Optional()],
     )
-    doc_number = StringField(_l("Document number"), filters=[_strip], validators=[Length(max=40)])
+    doc_number = StringField(_l("Identity document number"), filters=[_strip], validators=[Length(max=40)])
     org_credit_code = StringField(_l("Unified social credit code"), filters=[_strip], validators=[Length(max=18)])
     legal_representative = StringField(_l("Legal representative"), filters=[_strip], validators=[Length(max=120)])
     contact_person = StringField(_l("Contact person"), filters=[_strip], validators=[Length(max=120)])
@@ -114,7 +114,7 @@ class RegisterForm(ApplicationForm):
     """Staff registration of an application received in person, by post, fax, email or orally (Art. 31)."""
 
     channel = SelectField(
-        _l("Received by"),
+        _l("How the application arrived"),
         choices=choices([(k.value, v) for k, v in CHANNEL_LABELS.items() if k not in (Channel.ONLINE, Channel.API)]),
     )
     received_date = DateField(_l("Received date"), validators=[InputRequired()])
@@ -189,7 +189,7 @@ class FeeForm(VersionForm):
         _l("Method"),
         choices=choices([("per_item", _l("Per item (109号 Art. 4)")), ("per_page", _l("Per page (109号 Art. 5)"))]),
     )
-    pages = IntegerField(_l("Pages"), validators=[Optional(), NumberRange(1, 1_000_000)])
+    pages = IntegerField(_l("Number of pages"), validators=[Optional(), NumberRange(1, 1_000_000)])
 
 
 class PaymentForm(VersionForm):
@@ -217,7 +217,7 @@ class ItemDecisionForm(VersionForm):
         _l("Where, how and when it can be obtained or inspected"), filters=[_strip], validators=[Length(max=4000)]
     )
     redirect_channel = TextAreaField(_l("Procedure or channel to use"), filters=[_strip], validators=[Length(max=4000)])
-    pages = IntegerField(_l("Pages"), validators=[Optional(), NumberRange(0, 1_000_000)])
+    pages = IntegerField(_l("Number of pages"), validators=[Optional(), NumberRange(0, 1_000_000)])
 
 
 class ReviewForm(VersionForm):

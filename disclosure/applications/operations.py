@@ -561,7 +561,7 @@ def confirm(app: Application, user: User | None, confirmed_on: dt.date | None = 
         not_before=(app.submitted_at.astimezone(CHINA_TZ).date() if app.submitted_at else None),
     )
     app.received_date = on
-    app.received_evidence = app.received_evidence or "confirmed"
+    # The basis (Art. 31(3): the day the office confirmed it) is shown with the date; no evidence to add.
     app.registered_by_id = user.id if user else None
     _transition(app, "confirm", user, today=today)
     _warn_repeats(app, user)
