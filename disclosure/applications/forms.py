@@ -291,6 +291,10 @@ class AnswerSupplementForm(FlaskForm):
 class WithdrawForm(FlaskForm):
     version = HiddenField()
     reason = TextAreaField(_l("Reason (optional)"), filters=[_strip], validators=[Length(max=2000)])
+    sure = BooleanField(
+        _l("I understand that a withdrawn application cannot be taken up again"),
+        validators=[DataRequired(_l("Tick the box to confirm the withdrawal."))],
+    )
 
 
 class RatingForm(FlaskForm):

@@ -397,7 +397,7 @@ def file(reference: str, attachment_id: int):
     att = db.session.get(Attachment, attachment_id)
     if att is None or att.application_id != app.id or not released_to_applicant(app, att):
         abort(404)
-    return _send_stored(att.file)
+    return _send_stored(att.file, att.title)
 
 
 def _send_letter(app: Application, letter_id: int, *, applicant_view: bool = False):
@@ -410,14 +410,17 @@ def _send_letter(app: Application, letter_id: int, *, applicant_view: bool = Fal
     return pdf_download_response(found)
 
 
-def _send_stored(stored):
+def _send_stored(stored, title: str = ""):
+    """A stored file, named by its title when it has one (the extension of the upload kept)."""
     import io
+    from pathlib import PurePath
 
+    name = f"{title}{PurePath(stored.original_name).suffix}" if title else stored.original_name
     return send_file(
         io.BytesIO(stored.read_bytes()),
         mimetype=stored.content_type.split(";")[0],
         as_attachment=True,
-        download_name=stored.original_name,
+        download_name=name,
     )
 
 
@@ -721,6 +724,14 @@ def reply_preview(case_id: int):
 @staff_required(*CASE_ROLES)
 def staff_letter(case_id: int, letter_id: int):
     return _send_letter(_staff_case(case_id), letter_id)
+
+
+@staff_bp.route("/<reference>")
+@staff_required(*CASE_ROLES)
+def case_by_reference(reference: str):
+    """A case by its reference (DEMO-GOV-2026-00006), as people quote it: the case page."""
+    app = operations.by_reference(reference.strip().upper())
+    return redirect(url_for("applications_staff.case", case_id=staff_object(app).id))
 
 
 @staff_bp.route("/<int:case_id>/files/<int:attachment_id>")

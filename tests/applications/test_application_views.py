@@ -313,3 +313,17 @@ def test_publicity_staff_do_not_see_the_disclosure_letters(world, client, login,
     assert client.get("/staff/letters/").status_code == 403
     assert client.get(f"/staff/letters/{receipt.id}").status_code == 403
     assert client.get(f"/staff/letters/{receipt.id}.pdf").status_code == 403
+
+
+def test_withdrawal_needs_the_box_ticked_and_cases_open_by_reference(world, client, login, filed):
+    login(client, world.citizen)
+    url = f"/my/applications/{filed.reference}/withdraw"
+    client.post(url, data={"version": filed.version, "reason": "不需要了"})
+    assert _case(filed.reference).state != States.WITHDRAWN
+    client.post(url, data={"version": filed.version, "reason": "不需要了", "sure": "y"})
+    assert _case(filed.reference).state == States.WITHDRAWN
+    client.post("/logout")
+    login(client, world.registrar)
+    resp = client.get(f"/staff/applications/{filed.reference.lower()}")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/staff/applications/{filed.id}")
+    assert client.get("/staff/applications/NOPE-2026-00001").status_code == 404
