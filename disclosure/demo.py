@@ -51,7 +51,7 @@ DEMO_AGENCIES = [
         # county-level-or-above government, so litigation starts in the basic court where it sits (诉讼法 Art. 15, 18).
         "reconsideration_body": "示例市人民政府",
         "litigation_court": "示例市上城区人民法院",
-        "doc_number_prefixes": {"reply": "示政办公开", "notice": "示政办公开告"},
+        "doc_number_prefixes": {"reply": "示政办公开", "notice": "示政办公开告", "receipt": "示政办公开回执"},
     },
     {
         "slug": "demo-finance",
@@ -68,7 +68,7 @@ DEMO_AGENCIES = [
         "website": "http://czj.demo-gov.example.cn",
         "reconsideration_body": "示例市人民政府",
         "litigation_court": "示例市上城区人民法院",
-        "doc_number_prefixes": {"reply": "示财公开", "notice": "示财公开告"},
+        "doc_number_prefixes": {"reply": "示财公开", "notice": "示财公开告", "receipt": "示财公开回执"},
     },
 ]
 

@@ -237,3 +237,17 @@ def test_draft_pdf_is_inline_with_chinese_name(req, fixed):
     resp = draft_pdf_response(kind, fixed, samples.sample_context(kind))
     disposition, name, fallback = _disposition(resp.headers["Content-Disposition"])
     assert (disposition, name, fallback) == ("inline", "补正通知书-草稿.pdf", "supplementation-notice-draft.pdf")
+
+
+def test_administrators_are_warned_while_letters_print_a_local_address(app, monkeypatch, make_staff, agency):
+    from disclosure.correspondence import _public_address_warning
+
+    admin = make_staff(agency, roles=[Role.AGENCY_ADMIN])
+    handler = make_staff(agency, roles=[Role.HANDLER])
+    monkeypatch.setattr(app, "testing", False)
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    with app.test_request_context("/"):
+        assert "PUBLIC_BASE_URL" in str(_public_address_warning(admin)[0])
+        assert _public_address_warning(handler) == []
+        monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://gk.example.gov.cn")
+        assert _public_address_warning(admin) == []
