@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -31,6 +30,7 @@ from disclosure.correspondence.paragraphs import SLOTS
 from disclosure.correspondence.rendering import LETTERS_DIR
 from disclosure.extensions import db, limiter
 from disclosure.web.access import applicant_required, public, staff_object, staff_required
+from disclosure.web.downloads import content_disposition
 
 # Who works with an agency's letters (they name applicants and addresses): the disclosure office and the agency
 # administrator, not the publicity or catalogue staff.
@@ -51,13 +51,6 @@ def _form_error(form, exc: DomainError, default_field: str) -> None:
     db.session.rollback()
     target = getattr(form, exc.field, None) if exc.field else None
     (target or getattr(form, default_field)).errors.append(exc.message)
-
-
-def content_disposition(disposition: str, name: str, ascii_name: str) -> str:
-    """RFC 6266: `filename*` carries the Chinese name (RFC 8187, UTF-8), `filename` an ASCII name that still
-    means something to browsers that ignore `filename*` (Werkzeug's fallback strips the Chinese and leaves
-    "-20261.pdf")."""
-    return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def download_names(letter: Letter) -> tuple[str, str]:

@@ -4,7 +4,6 @@ periods; the public search, record pages, latest list and published catalogues."
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -17,7 +16,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     send_from_directory,
     url_for,
 )
@@ -55,6 +53,7 @@ from disclosure.publicity.models import (
 from disclosure.publicity.rules import DEFAULT_CODES, load_rules
 from disclosure.publicity.validation import RecordValidator, field_label, matter_refs
 from disclosure.web.access import public, staff_object, staff_required
+from disclosure.web.downloads import send_download
 from disclosure.web.forms import choices
 
 staff_bp = Blueprint("publicity", __name__, url_prefix="/staff/publicity")
@@ -623,8 +622,8 @@ def import_errors(job_id: int):
     if job.error_file_id is None:
         abort(404)
     stored = db.session.get(StoredFile, job.error_file_id)
-    return send_file(
-        io.BytesIO(stored.read_bytes()), mimetype=XLSX, as_attachment=True, download_name=stored.original_name
+    return send_download(
+        stored.read_bytes(), mimetype=XLSX, name=stored.original_name, ascii_name=f"import-{job.id}-errors.xlsx"
     )
 
 
@@ -634,9 +633,8 @@ def template(kind: str):
     kind = _kind(kind)
     codes = request.args.get("codes") == "1"
     name = ("行政许可" if kind is Kind.LICENSING else "行政处罚") + ("-字段代码" if codes else "") + "-模板.xlsx"
-    return send_file(
-        io.BytesIO(importer.template_workbook(kind, codes=codes)), mimetype=XLSX, as_attachment=True, download_name=name
-    )
+    ascii_name = f"{kind.value}-template{'-codes' if codes else ''}.xlsx"
+    return send_download(importer.template_workbook(kind, codes=codes), mimetype=XLSX, name=name, ascii_name=ascii_name)
 
 
 # ---------------------------------------------------------------------------------------------- catalogue
@@ -791,11 +789,9 @@ def dashboard():
 def dashboard_xlsx():
     _by, kind, date_from, date_to = _dashboard_args()
     data = stats.statistics_workbook(agency_ids=_visible_agency_ids(), kind=kind, date_from=date_from, date_to=date_to)
-    return send_file(
-        io.BytesIO(data),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=f"双公示统计-{today_china().isoformat()}.xlsx",
+    day = today_china().isoformat()
+    return send_download(
+        data, mimetype=XLSX, name=f"双公示统计-{day}.xlsx", ascii_name=f"publicity-statistics-{day}.xlsx"
     )
 
 
@@ -846,11 +842,12 @@ def export_download(run_id: int):
         if ids is not None and run.agency_id not in ids:
             abort(404)
     stored = db.session.get(StoredFile, run.file_id)
-    return send_file(
-        io.BytesIO(stored.read_bytes()),
+    suffix = stored.original_name.rsplit(".", 1)[-1] if "." in stored.original_name else "bin"
+    return send_download(
+        stored.read_bytes(),
         mimetype=stored.content_type,
-        as_attachment=True,
-        download_name=stored.original_name,
+        name=stored.original_name,
+        ascii_name=f"credit-platform-export-{run.id}.{suffix}",
     )
 
 
@@ -1022,11 +1019,12 @@ def public_export(fmt: str):
         sheets.append((KIND_SHEETS[k], export_mod.rows_for(rows, k, public=True)))
     data = export_mod.render_sheets(sheets, fmt)
     name = KIND_SHEETS[kinds[0]] if len(kinds) == 1 else "行政许可和行政处罚"
-    return send_file(
-        io.BytesIO(data),
+    ascii_name = kinds[0].value if len(kinds) == 1 else "licensing-and-penalties"
+    return send_download(
+        data,
         mimetype=XLSX if fmt == "xlsx" else "text/csv",
-        as_attachment=True,
-        download_name=f"{name}.{fmt}",
+        name=f"{name}.{fmt}",
+        ascii_name=f"{ascii_name}-{today_china().isoformat()}.{fmt}",
     )
 
 

@@ -289,3 +289,18 @@ def test_administrator_edits_code_lists_and_periods(pub, client, login, make_sta
 
     login(client, pub.clerk)
     assert client.get("/admin/publicity/").status_code == 403
+
+
+def test_downloads_carry_a_chinese_name_and_a_meaningful_ascii_fallback(pub, client, login):
+    import re
+    from urllib.parse import unquote
+
+    login(client, pub.clerk)
+    for url, chinese, ascii_name in (
+        ("/staff/publicity/template/penalty.xlsx", "行政处罚-模板.xlsx", "penalty-template.xlsx"),
+        ("/publicity/export.xlsx?kind=licensing", "行政许可.xlsx", "licensing-"),
+        ("/publicity/export.xlsx", "行政许可和行政处罚.xlsx", "licensing-and-penalties-"),
+    ):
+        header = client.get(url).headers["Content-Disposition"]
+        assert unquote(re.search(r"filename\*=UTF-8''([^;]+)", header).group(1)) == chinese, header
+        assert re.search(r'filename="([^"]+)"', header).group(1).startswith(ascii_name), header
