@@ -5,7 +5,7 @@ Thin views: parse the form, load the case, check access, call one operation. The
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -412,15 +412,16 @@ def _send_letter(app: Application, letter_id: int, *, applicant_view: bool = Fal
 
 def _send_stored(stored, title: str = ""):
     """A stored file, named by its title when it has one (the extension of the upload kept)."""
-    import io
     from pathlib import PurePath
 
-    name = f"{title}{PurePath(stored.original_name).suffix}" if title else stored.original_name
-    return send_file(
-        io.BytesIO(stored.read_bytes()),
+    from disclosure.web.downloads import send_download
+
+    suffix = PurePath(stored.original_name).suffix
+    return send_download(
+        stored.read_bytes(),
         mimetype=stored.content_type.split(";")[0],
-        as_attachment=True,
-        download_name=name,
+        name=f"{title}{suffix}" if title else stored.original_name,
+        ascii_name=f"file-{stored.id}{suffix if suffix.isascii() else ''}",
     )
 
 
