@@ -81,7 +81,7 @@ class ApplicationForm(ApplicantDetailsForm):
         _l("Form of provision"), choices=choices([(k.value, v) for k, v in PROVISION_LABELS.items()])
     )
     needs_assistance = BooleanField(_l("I need assistance (reading difficulty, visual or hearing impairment)"))
-    identity_files = MultipleFileField(_l("Proof of identity (PDF, JPEG or PNG)"))
+    identity_files = MultipleFileField(_l("Proof of identity (a scan or photo: PDF, JPEG, PNG or TIFF)"))
     supporting_files = MultipleFileField(_l("Supporting papers"))
     version = HiddenField()
 

@@ -304,3 +304,12 @@ def test_downloads_carry_a_chinese_name_and_a_meaningful_ascii_fallback(pub, cli
         header = client.get(url).headers["Content-Disposition"]
         assert unquote(re.search(r"filename\*=UTF-8''([^;]+)", header).group(1)) == chinese, header
         assert re.search(r'filename="([^"]+)"', header).group(1).startswith(ascii_name), header
+
+
+def test_amounts_read_without_trailing_zeros(app):
+    import decimal
+
+    with app.test_request_context("/"):
+        macro = app.jinja_env.get_template("publicity/_macros.html").module.field_value
+        assert str(macro(decimal.Decimal("0.200000"))) == "0.2"
+        assert str(macro(decimal.Decimal("100.000000"))) == "100"
