@@ -408,7 +408,7 @@ class _ChunkWriter:
     def _refuse(self, report: ImportReport, row_no: int, row, errors) -> None:
         for code, message in errors:
             report.errors.append((row_no, code, message))
-        reasons = "；".join(described(self.kind, c, m) for c, m in errors)
+        reasons = "；".join(described(self.kind, c, m).rstrip("。.") for c, m in errors) + "。"
         report.invalid_rows.append((row_no, list(row), reasons))
 
     def _new_row(self, result) -> dict:

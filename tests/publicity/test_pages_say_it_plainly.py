@@ -193,7 +193,7 @@ def test_import_errors_name_the_field_once(pub, client, login):
     errors = client.get(job_url + "/errors.xlsx")
     wb = load_workbook(io.BytesIO(errors.data))
     reasons = list(wb["待修正数据"].iter_rows(values_only=True))[1][-1]
-    assert reasons == "罚款金额（万元）：“两千”不是以万元为单位的金额。；行政相对人名称：必填，不能为空。"
+    assert reasons == "罚款金额（万元）：“两千”不是以万元为单位的金额；行政相对人名称：必填，不能为空。"
     listing = list(wb["错误清单"].iter_rows(values_only=True))[1:]
     assert [(r[1], r[2], r[3]) for r in listing] == [
         ("CF_NR_FK", "罚款金额（万元）", "“两千”不是以万元为单位的金额。"),
