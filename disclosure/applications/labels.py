@@ -103,6 +103,7 @@ EVENT_LABELS = {
     "answer_supplement": _l("Supplement sent online by the applicant"),
     "withdraw": _l("Withdrawn by the applicant"),
     "draft_saved": _l("Draft saved"),
+    "draft_deleted": _l("Draft deleted"),
     "item_decided": _l("Item decided"),
     "file_attached": _l("File attached"),
     "file_removed": _l("File removed"),

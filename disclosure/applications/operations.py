@@ -500,6 +500,22 @@ def save_draft(
     return draft
 
 
+def delete_draft(draft: Application, applicant: User) -> None:
+    """The applicant throws away a draft that was never sent (it has no reference number and no case)."""
+    if draft.state != States.DRAFT or draft.applicant_id != applicant.id:
+        raise DomainError(REFUSALS["state"])
+    audit.record(
+        "application.draft_deleted",
+        object_type=OBJECT_TYPE,
+        object_id=draft.id,
+        agency_id=None,  # like the draft itself: the applicant's own
+        before=audit.snapshot(draft, APPLICANT_FIELDS),
+        actor=applicant,
+    )
+    db.session.delete(draft)
+    db.session.flush()
+
+
 def submit(draft: Application, applicant: User, expected_version: int | None = None) -> Application:
     """The applicant sends the draft. It becomes a case when the office confirms it (Art. 31(3)); agencies
     that confirm automatically receive it at once."""

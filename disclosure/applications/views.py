@@ -250,6 +250,15 @@ def mine():
     return render_template("applications/mine.html", page=page)
 
 
+@bp.route("/drafts/<int:draft_id>/delete", methods=["POST"])
+@applicant_required
+def delete_draft(draft_id: int):
+    draft = own_object(db.session.get(Application, draft_id))
+    operations.delete_draft(draft, current_user)
+    flash(_("The draft was deleted."), "success")
+    return redirect(url_for("applications.mine"))
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @bp.route("/drafts/<int:draft_id>", methods=["GET", "POST"], endpoint="edit_draft")
 @applicant_required

@@ -327,3 +327,19 @@ def test_withdrawal_needs_the_box_ticked_and_cases_open_by_reference(world, clie
     resp = client.get(f"/staff/applications/{filed.reference.lower()}")
     assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/staff/applications/{filed.id}")
     assert client.get("/staff/applications/NOPE-2026-00001").status_code == 404
+
+
+def test_applicant_deletes_an_unsent_draft(world, client, login, filed):
+    filed_id = filed.id
+    login(client, world.citizen)
+    client.post("/my/applications/new", data=_applicant_form(world.agency, action="draft"))
+    draft_id = db.session.execute(db.select(Application.id).where(Application.state == States.DRAFT)).scalar_one()
+    assert "Delete this draft" in client.get(
+        f"/my/applications/drafts/{draft_id}", headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
+    assert client.post(f"/my/applications/drafts/{draft_id}/delete").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Application, draft_id) is None
+    # a sent application is not a draft: nothing happens to it
+    resp = client.post(f"/my/applications/drafts/{filed_id}/delete")
+    assert resp.status_code in (302, 400, 409) and _case(filed.reference) is not None
