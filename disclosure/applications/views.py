@@ -665,6 +665,7 @@ def case(case_id: int):
         item_forms=item_forms,
         can_decide=can_decide,
         correct_form=_correct_form(app),
+        refusal_outcomes=[o.value for o, i in OUTCOMES.items() if i.is_refusal or o is Outcome.PARTIAL],
         remove_form=forms.RemoveFileForm(),
         identity_editable=States(app.state) in operations.IDENTITY_STATES,
         v=app.version,

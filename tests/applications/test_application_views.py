@@ -197,6 +197,7 @@ def test_handler_decides_and_reviews_issue_letter(world, client, login, filed):
     # a closed case no longer shows a running clock, but when it was answered and whether on time
     staff_page = client.get(f"/staff/applications/{case.id}").get_data(as_text=True)
     assert "已于" in staff_page and "答复" in staff_page and "按期" in staff_page
+    assert "第二十三条" in staff_page  # a partial refusal: reconsideration first (复议法 Art. 23)
     assert "个工作日" not in staff_page.split('id="deadline-h"')[1].split("</p>")[0]
     client.post("/logout")
     login(client, world.citizen)
