@@ -151,6 +151,11 @@ def column_values(kind: Kind, result: RowResult) -> dict:
     return values
 
 
+def _audit_record(record: PublicityRecord, action: str, **kw) -> None:
+    """One audit event on a publicity record, in its agency's log."""
+    audit.record(action, object_type="publicity_record", object_id=record.id, agency_id=record.agency_id, **kw)
+
+
 def find_record(agency, kind: Kind, decision_no: str) -> PublicityRecord | None:
     """The agency's record of this kind with this decision number (the identity the credit platforms use)."""
     return db.session.execute(
@@ -219,11 +224,9 @@ def save_record(
         record.ended_at = record.published_at
     db.session.add(record)
     db.session.flush()
-    audit.record(
+    _audit_record(
+        record,
         f"publicity.{kind.value}.create",
-        object_type="publicity_record",
-        object_id=record.id,
-        agency_id=agency.id,
         after={**audit.snapshot(record, RECORD_AUDIT_FIELDS), "channel": channel},
     )
     return record, "created"
@@ -255,11 +258,9 @@ def _update(
     if flush:
         db.session.flush()
     old, new = audit.diff(before, audit.snapshot(record, RECORD_AUDIT_FIELDS))
-    audit.record(
+    _audit_record(
+        record,
         f"publicity.{record.kind}.correct",
-        object_type="publicity_record",
-        object_id=record.id,
-        agency_id=record.agency_id,
         before=old,
         after=new,
         actor=actor,
@@ -297,11 +298,9 @@ def publish_record(record: PublicityRecord, *, matter_scope: str | None = None) 
     record.published_at, record.published_on = utcnow(), today
     record.timeliness = Timeliness.ON_TIME if today <= record.due_date else Timeliness.LATE
     db.session.flush()
-    audit.record(
+    _audit_record(
+        record,
         "publicity.publish",
-        object_type="publicity_record",
-        object_id=record.id,
-        agency_id=record.agency_id,
         after={"status": record.status, "timeliness": record.timeliness},
     )
     return record
@@ -333,11 +332,9 @@ def withdraw_record(
     record.end_reason = reason.strip()
     record.ended_at = utcnow()
     db.session.flush()
-    audit.record(
+    _audit_record(
+        record,
         "publicity.withdraw",
-        object_type="publicity_record",
-        object_id=record.id,
-        agency_id=record.agency_id,
         before=before,
         after={
             "status": record.status,
@@ -373,11 +370,9 @@ def repair_record(record: PublicityRecord, *, basis: str) -> PublicityRecord:
     record.end_reason = basis.strip()
     record.ended_at = utcnow()
     db.session.flush()
-    audit.record(
+    _audit_record(
+        record,
         "publicity.repair",
-        object_type="publicity_record",
-        object_id=record.id,
-        agency_id=record.agency_id,
         before={"status": RecordStatus.PUBLISHED},
         after={"status": record.status},
         reason=record.end_reason,
@@ -397,11 +392,9 @@ def revoke_licence(record: PublicityRecord, *, reason: str) -> PublicityRecord:
     record.licence_state = "2"
     record.end_reason = reason.strip()
     db.session.flush()
-    audit.record(
+    _audit_record(
+        record,
         "publicity.licence.revoke",
-        object_type="publicity_record",
-        object_id=record.id,
-        agency_id=record.agency_id,
         before=before,
         after={"licence_state": "2"},
         reason=reason.strip(),
@@ -417,9 +410,7 @@ def _sweep(action: str, conditions, change) -> int:
     n = 0
     for record in db.session.execute(select(PublicityRecord).where(*conditions)).scalars():
         after = change(record)
-        audit.record(
-            action, object_type="publicity_record", object_id=record.id, agency_id=record.agency_id, after=after
-        )
+        _audit_record(record, action, after=after)
         n += 1
     db.session.flush()
     return n
@@ -493,11 +484,9 @@ def recompute_due_dates(since: dt.date | None = None) -> int:
     for record in db.session.execute(stmt).scalars():
         due, provisional = due_dates(record.decision_date)
         if (due, provisional) != (record.due_date, record.due_provisional):
-            audit.record(
+            _audit_record(
+                record,
                 "publicity.due.recompute",
-                object_type="publicity_record",
-                object_id=record.id,
-                agency_id=record.agency_id,
                 before={"due_date": record.due_date},
                 after={"due_date": due, "provisional": provisional},
             )
