@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -28,6 +30,17 @@ def test_accept_language_english(client):
     assert "Government information disclosure" in body
 
 
-def test_language_switch_refuses_foreign_redirect(client):
-    resp = client.post("/lang", data={"lang": "en", "next": "//evil.example/"})
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example/", "/\t/evil.example", "/\n/evil.example", "/\\evil.example", "https://evil.example/", "/ /x"],
+)
+def test_language_switch_refuses_foreign_redirect(client, target):
+    """Browsers drop tabs and line breaks and read a backslash as a slash: each of these would leave the site."""
+    resp = client.post("/lang", data={"lang": "en", "next": target})
+    assert resp.status_code == 302
     assert resp.headers["Location"] == "/"
+
+
+def test_language_switch_returns_to_a_local_page(client):
+    resp = client.post("/lang", data={"lang": "en", "next": "/publicity/?q=%E5%BB%BA"})
+    assert resp.headers["Location"] == "/publicity/?q=%E5%BB%BA"

@@ -11,6 +11,7 @@ from disclosure.accounts.models import Agency
 from disclosure.extensions import db
 from disclosure.web.access import applicant_required, public
 from disclosure.web.nav import items_for
+from disclosure.web.redirects import safe_local_target
 
 bp = Blueprint("public", __name__)
 
@@ -37,10 +38,7 @@ def set_language():
         session["lang"] = form.lang.data
         if current_user.is_authenticated:
             current_user.locale = form.lang.data
-    target = form.next.data or "/"
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    return redirect(target)
+    return redirect(safe_local_target(form.next.data) or "/")
 
 
 @bp.route("/my")
