@@ -1551,6 +1551,16 @@ def rate(app: Application, applicant: User, *, satisfied: bool, comment: str = "
 # --- Remedies and reopening ----------------------------------------------------------------------------------
 
 
+# Reconsideration and litigation are entered in the disclosure office's standing book for the annual report
+# (table 4, 条例 Art. 50(3)): by the office that keeps the register and its head. The handler who drafted the
+# reply and the legal reviewer who approved it are parties to the contested decision, not its record keepers.
+REMEDY_ROLES = (Role.REGISTRAR, Role.OFFICE_HEAD)
+
+
+def may_record_remedies(staff: User) -> bool:
+    return staff.is_sys_admin or staff.has_role(*REMEDY_ROLES)
+
+
 def record_remedy(
     app: Application,
     staff: User,
@@ -1563,6 +1573,8 @@ def record_remedy(
     note: str = "",
 ) -> Remedy:
     """Record an administrative reconsideration or lawsuit against the case (annual-report table 4)."""
+    if not may_record_remedies(staff):
+        raise NotAllowed(REFUSALS["role"])
     if kind not in set(RemedyKind):
         raise DomainError(_l("Choose reconsideration or litigation."), field="kind")
     if app.state not in (
@@ -1612,6 +1624,9 @@ def _set_remedy_result(row: Remedy, result: str, decided_date: dt.date | None) -
 
 
 def update_remedy(row: Remedy, staff: User, *, result: str, decided_date: dt.date | None, note: str = "") -> Remedy:
+    """Record the result of a reconsideration or lawsuit (annual-report table 4)."""
+    if not may_record_remedies(staff):
+        raise NotAllowed(REFUSALS["role"])
     before = audit.snapshot(row, ("result", "decided_date"))
     _set_remedy_result(row, result, decided_date)
     if note:

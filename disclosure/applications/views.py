@@ -658,6 +658,7 @@ def case(case_id: int):
         reviews=operations.reviews(app),
         notes=operations.notes(app),
         remedies=operations.remedies(app),
+        can_record_remedies=operations.may_record_remedies(current_user),
         timeline=operations.timeline(app),
         masked_doc=mask_resident_id(app.doc_number) if app.doc_type == "resident_id" else app.doc_number,
         forms=forms,

@@ -235,6 +235,26 @@ def test_withdraw_by_applicant_only_before_issue(world, filed):
     assert filed.state == States.WITHDRAWN
 
 
+def test_remedies_are_recorded_by_the_disclosure_office_only(world, filed):
+    """The standing book of reconsiderations and lawsuits (annual report table 4) is kept by the registrar and the
+    office head; the handler and the legal reviewer, parties to the contested reply, cannot write to it."""
+    to_in_handling(world, filed)
+    decide_partial(world, filed)
+    ops.draft_reply(filed, world.handler)
+    ops.submit_for_review(filed, world.handler)
+    ops.review(filed, world.head, stage="office", approve=True, comment="")
+    ops.review(filed, world.legal, stage="legal", approve=True, comment="")
+    ops.issue(filed, world.registrar)
+    for outsider in (world.legal, world.handler):
+        with pytest.raises(NotAllowed):
+            ops.record_remedy(filed, outsider, kind="reconsideration", body="测试市人民政府", filed_date=today_china())
+    r = ops.record_remedy(filed, world.head, kind="reconsideration", body="测试市人民政府", filed_date=today_china())
+    with pytest.raises(NotAllowed):
+        ops.update_remedy(r, world.legal, result="upheld", decided_date=today_china())
+    ops.update_remedy(r, world.registrar, result="upheld", decided_date=today_china())
+    assert r.result == "upheld"
+
+
 def test_remedy_corrected_reopens_with_new_deadline(world, filed):
     to_in_handling(world, filed)
     decide_partial(world, filed)
