@@ -1,7 +1,8 @@
 """The disclosure-on-request case (依申请公开) as a state machine, declared as data.
 
 条例 Arts. 29–45 (rules-china §1.3). No Flask, no database: operations in `disclosure.applications.operations`
-build a `Facts` snapshot of the case, ask `fire()` for the next state and then change the row.
+build a `Facts` snapshot of the case, ask `fire()` for the next state and then change the row. The engine is
+`workflows.engine`; this module is the table.
 
 Actors are the staff role values of `disclosure.accounts.roles.Role` plus two pseudo-actors: `applicant` (the
 person who filed the case) and `system` (the periodic deadline sweep and automatic confirmation).
@@ -11,9 +12,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from transitions import Machine, MachineError
+from workflows.engine import Transition, TransitionRefused, Workflow, transition
+
+__all__ = ["TransitionRefused"]  # raised by fire(); callers catch it from here
 
 
 class States(enum.StrEnum):
@@ -83,7 +86,6 @@ class Facts:
     has_handler: bool = False
     is_own_case: bool = False  # the acting applicant filed this case
     fee_waiver_allowed: bool = False  # the agency's setting (rules §4.1 ⚠: waiver clauses unconfirmed)
-    extra: dict = field(default_factory=dict)
 
 
 # --- Guards: pure functions of Facts ---
@@ -147,48 +149,16 @@ def is_own_case(f: Facts) -> bool:
     return f.is_own_case
 
 
-GUARDS: dict[str, Callable[[Facts], bool]] = {
-    g.__name__: g
-    for g in (
-        supplementation_not_requested_before,
-        supplementation_notice_in_time,
-        supplementation_deadline_passed,
-        fee_deadline_passed,
-        all_items_decided,
-        both_reviews_approved,
-        has_reply_letter,
-        not_extended_before,
-        has_corrected_remedy,
-        has_handler,
-        is_own_case,
-        fee_waiver_allowed,
-    )
-}
-
-
-@dataclass(frozen=True)
-class Transition:
-    trigger: str
-    source: tuple[States, ...]
-    dest: States | None  # None: an internal transition (the state stays; the action is recorded)
-    roles: frozenset[str]
-    conditions: tuple[str, ...] = ()
-    label: str = ""
-
-    def dest_for(self, source: States) -> States:
-        return source if self.dest is None else self.dest
-
-
-def _t(trigger, source, dest, roles, conditions=(), label=""):
-    src = (source,) if isinstance(source, States) else tuple(source)
-    return Transition(trigger, src, dest, frozenset(roles), tuple(conditions), label or trigger)
+def _t(trigger, source, dest, roles, guards=()):
+    sources = (source,) if isinstance(source, States) else source
+    return transition(trigger, [s.value for s in sources], None if dest is None else dest.value, roles, guards)
 
 
 S = States
 _EARLY_OPEN = (S.REGISTERED, S.ASSIGNED, S.IN_HANDLING, S.CONSULTING, S.FEE_NOTIFIED)
 
 TRANSITIONS: tuple[Transition, ...] = (
-    _t("submit", S.DRAFT, S.SUBMITTED, [APPLICANT], ["is_own_case"]),
+    _t("submit", S.DRAFT, S.SUBMITTED, [APPLICANT], [is_own_case]),
     # An external portal files through the API on the applicant's behalf (token-authenticated).
     _t("file_via_portal", S.DRAFT, S.SUBMITTED, [SYSTEM]),
     # Art. 31(3): the online application is received on the day the office confirms it.
@@ -200,159 +170,72 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.REGISTERED,
         S.SUPPLEMENTATION_REQUESTED,
         [REGISTRAR, OFFICE_HEAD, HANDLER],
-        ["supplementation_not_requested_before", "supplementation_notice_in_time"],
+        [supplementation_not_requested_before, supplementation_notice_in_time],
     ),
     _t("receive_supplement", S.SUPPLEMENTATION_REQUESTED, S.REGISTERED, [REGISTRAR, OFFICE_HEAD, HANDLER]),
-    _t("answer_supplement", S.SUPPLEMENTATION_REQUESTED, S.REGISTERED, [APPLICANT], ["is_own_case"]),
+    _t("answer_supplement", S.SUPPLEMENTATION_REQUESTED, S.REGISTERED, [APPLICANT], [is_own_case]),
     _t(
         "abandon_unsupplemented",
         S.SUPPLEMENTATION_REQUESTED,
         S.ABANDONED,
         [SYSTEM, REGISTRAR, OFFICE_HEAD],
-        ["supplementation_deadline_passed"],
+        [supplementation_deadline_passed],
     ),
     _t("assign", S.REGISTERED, S.ASSIGNED, [REGISTRAR, OFFICE_HEAD]),
     _t("reassign", (S.ASSIGNED, S.IN_HANDLING, S.CONSULTING, S.FEE_NOTIFIED), None, [REGISTRAR, OFFICE_HEAD]),
-    _t("start_handling", S.ASSIGNED, S.IN_HANDLING, [HANDLER], ["has_handler"]),
+    _t("start_handling", S.ASSIGNED, S.IN_HANDLING, [HANDLER], [has_handler]),
     _t("start_consultation", S.IN_HANDLING, S.CONSULTING, [HANDLER, OFFICE_HEAD]),
     _t("end_consultation", S.CONSULTING, S.IN_HANDLING, [HANDLER, OFFICE_HEAD]),
     _t("notify_fee", S.IN_HANDLING, S.FEE_NOTIFIED, [HANDLER, OFFICE_HEAD]),
     _t("record_payment", S.FEE_NOTIFIED, S.IN_HANDLING, [REGISTRAR, HANDLER, OFFICE_HEAD]),
     # The head of the disclosure office waives a notified fee, with the reason recorded.
-    _t("waive_fee", S.FEE_NOTIFIED, S.IN_HANDLING, [OFFICE_HEAD], ["fee_waiver_allowed"]),
+    _t("waive_fee", S.FEE_NOTIFIED, S.IN_HANDLING, [OFFICE_HEAD], [fee_waiver_allowed]),
     _t(
         "abandon_unpaid",
         S.FEE_NOTIFIED,
         S.ABANDONED,
         [SYSTEM, REGISTRAR, OFFICE_HEAD],
-        ["fee_deadline_passed"],
+        [fee_deadline_passed],
     ),
     # Art. 33: one extension of at most 20 working days, approved by the head of the disclosure office.
-    _t("extend_deadline", _EARLY_OPEN, None, [OFFICE_HEAD], ["not_extended_before"]),
+    _t("extend_deadline", _EARLY_OPEN, None, [OFFICE_HEAD], [not_extended_before]),
     # Art. 35: a longer deadline for unreasonable volumes, with the reason recorded.
     _t("set_custom_deadline", _EARLY_OPEN, None, [OFFICE_HEAD]),
-    _t("draft_reply", S.IN_HANDLING, S.REPLY_DRAFTED, [HANDLER], ["all_items_decided"]),
+    _t("draft_reply", S.IN_HANDLING, S.REPLY_DRAFTED, [HANDLER], [all_items_decided]),
     _t("revise_draft", S.REPLY_DRAFTED, S.IN_HANDLING, [HANDLER]),
-    _t("submit_for_review", S.REPLY_DRAFTED, S.OFFICE_REVIEW, [HANDLER], ["all_items_decided"]),
+    _t("submit_for_review", S.REPLY_DRAFTED, S.OFFICE_REVIEW, [HANDLER], [all_items_decided]),
     _t("office_approve", S.OFFICE_REVIEW, S.LEGAL_REVIEW, [OFFICE_HEAD]),
     _t("office_return", S.OFFICE_REVIEW, S.IN_HANDLING, [OFFICE_HEAD]),
     _t("legal_approve", S.LEGAL_REVIEW, S.APPROVED, [LEGAL_REVIEWER]),
     _t("legal_return", S.LEGAL_REVIEW, S.IN_HANDLING, [LEGAL_REVIEWER]),
-    _t("issue", S.APPROVED, S.ISSUED, [REGISTRAR, OFFICE_HEAD], ["both_reviews_approved"]),
-    _t("deliver", S.ISSUED, S.DELIVERED, [REGISTRAR, OFFICE_HEAD], ["has_reply_letter"]),
+    _t("issue", S.APPROVED, S.ISSUED, [REGISTRAR, OFFICE_HEAD], [both_reviews_approved]),
+    _t("deliver", S.ISSUED, S.DELIVERED, [REGISTRAR, OFFICE_HEAD], [has_reply_letter]),
     _t("archive", (S.DELIVERED, S.ABANDONED, S.WITHDRAWN), S.ARCHIVED, [REGISTRAR, OFFICE_HEAD]),
-    _t("withdraw", tuple(sorted(WITHDRAWABLE)), S.WITHDRAWN, [APPLICANT], ["is_own_case"]),
+    _t("withdraw", tuple(sorted(WITHDRAWABLE)), S.WITHDRAWN, [APPLICANT], [is_own_case]),
     _t("record_withdrawal", tuple(sorted(WITHDRAWABLE)), S.WITHDRAWN, [REGISTRAR, OFFICE_HEAD]),
     _t(
         "reopen",
         (S.ISSUED, S.DELIVERED, S.ARCHIVED),
         S.IN_HANDLING,
         [OFFICE_HEAD],
-        ["has_corrected_remedy"],
+        [has_corrected_remedy],
     ),
 )
 
-BY_TRIGGER: dict[str, Transition] = {t.trigger: t for t in TRANSITIONS}
-
-
-class TransitionRefused(Exception):
-    """The action is not possible: `reason` is "state", "role" or the name of the failed guard."""
-
-    def __init__(self, trigger: str, reason: str):
-        super().__init__(f"{trigger}: {reason}")
-        self.trigger = trigger
-        self.reason = reason
-
-
-def _check(guard_name: str):
-    guard = GUARDS[guard_name]
-
-    def condition(event) -> bool:
-        return guard(event.kwargs["facts"])
-
-    condition.__name__ = guard_name
-    return condition
-
-
-class _Case:
-    """A throw-away model bound for one action; never an ORM row (see design/architecture.md §5)."""
-
-    def __init__(self, state: States):
-        self.state = state
-
-
-def _machine_config() -> dict:
-    transitions = []
-    for t in TRANSITIONS:
-        for src in t.source:
-            transitions.append(
-                {
-                    "trigger": t.trigger,
-                    "source": src.value,
-                    "dest": t.dest_for(src).value,
-                    "conditions": [_check(c) for c in t.conditions],
-                }
-            )
-    return {"states": [s.value for s in States], "transitions": transitions}
-
-
-_CONFIG = _machine_config()
+WORKFLOW = Workflow("application", States, TRANSITIONS, initial=S.DRAFT, final=(S.ARCHIVED,))
+BY_TRIGGER: dict[str, Transition] = WORKFLOW.by_trigger
+GUARDS: dict[str, Callable[[Facts], bool]] = WORKFLOW.guards
 
 
 def fire(state: States | str, trigger: str, actors: Iterable[str], facts: Facts) -> States:
     """Return the state after `trigger`, or raise TransitionRefused naming why it is not allowed."""
-    state = States(state)
-    t = BY_TRIGGER.get(trigger)
-    if t is None:
-        raise TransitionRefused(trigger, "unknown")
-    if state not in t.source:
-        raise TransitionRefused(trigger, "state")
-    if not (set(actors) & t.roles):
-        raise TransitionRefused(trigger, "role")
-    for name in t.conditions:
-        if not GUARDS[name](facts):
-            raise TransitionRefused(trigger, name)
-    case = _Case(state)
-    Machine(
-        model=case,
-        states=_CONFIG["states"],
-        transitions=_CONFIG["transitions"],
-        initial=state.value,
-        auto_transitions=False,
-        send_event=True,
-    )
-    try:
-        moved = case.trigger(trigger, facts=facts)
-    except MachineError:  # pragma: no cover - the table check above already refused it
-        raise TransitionRefused(trigger, "state") from None
-    if not moved:  # pragma: no cover - guards already checked
-        raise TransitionRefused(trigger, "guard")
-    return States(case.state)
+    return WORKFLOW.fire(state, trigger, facts, actors)
 
 
 def allowed_triggers(state: States | str, actors: Iterable[str], facts: Facts) -> list[str]:
     """The actions an actor may take now, in table order (the case page shows exactly these)."""
-    state = States(state)
-    actors = set(actors)
-    return [
-        t.trigger
-        for t in TRANSITIONS
-        if state in t.source and actors & t.roles and all(GUARDS[c](facts) for c in t.conditions)
-    ]
+    return WORKFLOW.allowed_triggers(state, facts, actors)
 
 
-def triggers_from(state: States | str) -> list[str]:
-    state = States(state)
-    return [t.trigger for t in TRANSITIONS if state in t.source]
-
-
-def mermaid() -> str:
-    """The machine as a Mermaid state diagram (README keeps it; a test checks it is current)."""
-    lines = ["stateDiagram-v2", f"    [*] --> {States.DRAFT.value}"]
-    for t in TRANSITIONS:
-        guard = f" [{', '.join(t.conditions)}]" if t.conditions else ""
-        roles = "/".join(sorted(t.roles))
-        for src in t.source:
-            lines.append(f"    {src.value} --> {t.dest_for(src).value}: {t.trigger} ({roles}){guard}")
-    lines.append(f"    {States.ARCHIVED.value} --> [*]")
-    return "\n".join(lines) + "\n"
+triggers_from = WORKFLOW.triggers_from
+mermaid = WORKFLOW.mermaid
