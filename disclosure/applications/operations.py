@@ -374,7 +374,7 @@ def _transition(
         recompute_deadline(app, today)
     after = audit.snapshot(app, SNAPSHOT_FIELDS)
     if extra:
-        after.update(audit._jsonable(extra))
+        after.update(audit.jsonable(extra))
     _audit(app, f"application.{trigger}", user, before=before, after=after, reason=reason)
     db.session.flush()
     return new

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import has_request_context, request
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, event
@@ -52,11 +52,12 @@ def _refuse_delete(mapper, connection, target):
     raise PermissionError("audit events are append-only")
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """`value` as JSON can store it: dates as ISO text, decimals as text, enums by value."""
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
@@ -100,8 +101,8 @@ def record(
         object_type=object_type,
         object_id=str(object_id),
         action=action,
-        before=_jsonable(before) if before is not None else None,
-        after=_jsonable(after) if after is not None else None,
+        before=jsonable(before) if before is not None else None,
+        after=jsonable(after) if after is not None else None,
         reason=reason,
         ip_address=ip,
     )
@@ -111,7 +112,7 @@ def record(
 
 def snapshot(obj: Any, fields: list[str] | tuple[str, ...]) -> dict:
     """The named attributes of an object, for an event's before/after."""
-    return {f: _jsonable(getattr(obj, f)) for f in fields}
+    return {f: jsonable(getattr(obj, f)) for f in fields}
 
 
 def diff(before: dict, after: dict) -> tuple[dict, dict]:
@@ -130,3 +131,47 @@ def events_for(object_type: str, object_id: Any) -> list[AuditEvent]:
         .scalars()
         .all()
     )
+
+
+class Audited:
+    """Mixin for models whose changes are audited: `record.log("publicity.publish", before=…, after=…)`.
+
+    A model names its `audit_type`, the events' object_type (stored in every event: never rename it). Events land
+    in the log of the object's agency (`agency_id`); a model whose agency lives elsewhere overrides
+    `audit_agency_id`, one whose events belong to another object overrides `audit_object_id`.
+    """
+
+    audit_type: ClassVar[str]
+
+    @property
+    def audit_agency_id(self) -> int | None:
+        return getattr(self, "agency_id", None)
+
+    @property
+    def audit_object_id(self) -> Any:
+        return self.id
+
+    def log(
+        self,
+        action: str,
+        *,
+        before: dict | None = None,
+        after: dict | None = None,
+        reason: str | None = None,
+        actor: Any = None,
+    ) -> AuditEvent:
+        """Append one event about this object to the current transaction."""
+        return record(
+            action,
+            object_type=self.audit_type,
+            object_id=self.audit_object_id,
+            agency_id=self.audit_agency_id,
+            before=before,
+            after=after,
+            reason=reason,
+            actor=actor,
+        )
+
+    def audit_events(self) -> list[AuditEvent]:
+        """This object's events, oldest first."""
+        return events_for(self.audit_type, self.audit_object_id)

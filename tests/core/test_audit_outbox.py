@@ -158,4 +158,22 @@ def test_staff_see_delivery_state(client, make_agency, make_staff, login, app_ct
 def test_snapshot_and_diff():
     before = {"a": 1, "b": dt.date(2026, 1, 1)}
     after = {"a": 1, "b": "2026-01-02"}
-    assert audit.diff(audit._jsonable(before), after) == ({"b": "2026-01-01"}, {"b": "2026-01-02"})
+    assert audit.diff(audit.jsonable(before), after) == ({"b": "2026-01-01"}, {"b": "2026-01-02"})
+
+
+def test_an_audited_object_logs_its_own_events(app_ctx, make_agency):
+    """`obj.log(action, …)` names the object's type, id and agency once, in the model."""
+    agency = make_agency()
+
+    class Thing(audit.Audited):
+        audit_type = "thing"
+
+        def __init__(self, id, agency_id):
+            self.id, self.agency_id = id, agency_id
+
+    thing = Thing(7, agency.id)
+    thing.log("thing.renamed", before={"name": "a"}, after={"name": dt.date(2026, 1, 2)}, reason="typo")
+    db.session.flush()
+    (ev,) = thing.audit_events()
+    assert (ev.object_type, ev.object_id, ev.agency_id, ev.action) == ("thing", "7", agency.id, "thing.renamed")
+    assert ev.after == {"name": "2026-01-02"} and ev.reason == "typo" and ev.actor_label == "system"
