@@ -101,3 +101,58 @@ def save(pub, raw: dict, kind: str = "penalty", *, publish: bool = True, today=N
     assert result.errors == [], result.errors
     record, _action = save_record(pub.agency, k, result, channel="form", publish=publish)
     return record
+
+
+def crafted_xlsx(
+    cells: list[str] | None = None, *, dimension: str | None = None, sheet_data: str | None = None
+) -> bytes:
+    """A minimal XLSX written by hand (zipfile and sheet XML), as a hostile sender would: `cells` are references
+    holding the text "x" (e.g. ["A1", "XFD1048576"]), or `sheet_data` is the <sheetData> content verbatim."""
+    import re
+    import zipfile
+
+    if sheet_data is None:
+        rows: dict[int, list[str]] = {}
+        for ref in cells or []:
+            rows.setdefault(int(re.sub(r"^[A-Z]+", "", ref)), []).append(ref)
+        sheet_data = "".join(
+            f'<row r="{r}">' + "".join(f'<c r="{ref}" t="inlineStr"><is><t>x</t></is></c>' for ref in refs) + "</row>"
+            for r, refs in sorted(rows.items())
+        )
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{rel}">'
+            '<sheets><sheet name="行政处罚" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}" xmlns:r="{rel}">{dim}'
+            f"<sheetData>{sheet_data}</sheetData></worksheet>"
+        ),
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            z.writestr(name, text)
+    return buf.getvalue()

@@ -8,7 +8,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from publicity_helpers import REAL_USCC, licensing_raw, penalty_raw, workbook
+from publicity_helpers import REAL_USCC, crafted_xlsx, licensing_raw, penalty_raw, workbook
 
 from disclosure.core.errors import DomainError
 from disclosure.extensions import db
@@ -173,6 +173,93 @@ def test_zip_bomb_is_refused_from_its_directory(pub, en):
     with pytest.raises(DomainError) as exc:
         importer.inspect_upload(data)
     assert str(exc.value.message) == "The workbook is compressed suspiciously well (a zip bomb?) and is refused."
+
+
+COLUMN_LIMIT = "The sheet uses column %s, beyond the 64 columns a file may have."
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        # Issue 10: 5.5 KB that asked the reader for a grid of 16,384 x 1,048,576 cells (512 GB, SIGABRT) …
+        (lambda: crafted_xlsx(["A1", "XFD1048576"]), COLUMN_LIMIT % "XFD"),
+        # … and one that cost 620 MB.
+        (lambda: crafted_xlsx(["A1", "CV200000"]), COLUMN_LIMIT % "CV"),
+        (lambda: crafted_xlsx(["A1", "B300000"]), "The sheet reaches row 300000: a file has at most 200000 rows."),
+        # The declared dimension alone is enough to refuse.
+        (lambda: crafted_xlsx(["A1", "B2"], dimension="A1:XFD1048576"), COLUMN_LIMIT % "XFD"),
+        # Cells written otherwise than `<c r="B2"`: the XML parser places them as the reader does.
+        (
+            lambda: crafted_xlsx(sheet_data='<row r="1"><c t="s" r="XFD1"><v>0</v></c></row>'),
+            COLUMN_LIMIT % "XFD",
+        ),
+        (
+            lambda: crafted_xlsx(sheet_data='<row r="1"><c r="&#88;FD1"><v>1</v></c></row>'),
+            COLUMN_LIMIT % "XFD",
+        ),
+        (lambda: crafted_xlsx(sheet_data='<row r="1">' + "<c><v>1</v></c>" * 65 + "</row>"), COLUMN_LIMIT % "BM"),
+        (
+            lambda: crafted_xlsx(sheet_data='<row r="1"><c r="A1"/></row><row r="1048576"><c><v>1</v></c></row>'),
+            "The sheet reaches row 1048576: a file has at most 200000 rows.",
+        ),
+    ],
+)
+def test_sheet_too_large_for_the_reader_is_refused_before_reading(pub, en, data, message):
+    """The first sheet's declared dimension and every cell's position are checked in its XML before the reader
+    (which allocates one dense grid spanning all cells) opens the file."""
+    with pytest.raises(DomainError) as exc:
+        importer.inspect_upload(data())
+    assert str(exc.value.message).startswith(message)
+
+
+def test_too_many_cells_for_the_reader_is_refused(pub, app, en):
+    app.config["PUBLICITY_IMPORT_MAX_CELLS"] = 100
+    try:
+        with pytest.raises(DomainError) as exc:
+            importer.inspect_upload(crafted_xlsx(["A1", "K10"]))
+        assert str(exc.value.message).startswith(
+            "The sheet spans 10 rows and 11 columns, more than the 100 cells a file may have."
+        )
+        importer.inspect_upload(crafted_xlsx(["A1", "J10"]))  # 100 cells: accepted
+    finally:
+        del app.config["PUBLICITY_IMPORT_MAX_CELLS"]
+
+
+def test_hostile_sheet_is_refused_on_the_import_page_within_bounded_memory(client, login, pub):
+    """The upload is refused beside the file field; the process never asks for the reader's huge grid (a
+    subprocess under a 2 GB address-space limit would abort if it did)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    login(client, pub.clerk)
+    hostile = crafted_xlsx(["A1", "XFD1048576"])
+    assert len(hostile) < 6 * 1024
+    page = client.post(
+        "/staff/publicity/imports",
+        data={"kind": "penalty", "matter": "", "file": (io.BytesIO(hostile), "hostile.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert page.status_code == 400
+    assert "XFD" in page.get_data(as_text=True)
+    assert db.session.execute(db.select(ImportJob)).first() is None
+    script = textwrap.dedent(
+        """
+        import io, resource, sys
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+        from flask import Flask
+        from disclosure.core.errors import DomainError
+        from disclosure.publicity import importer
+        with Flask("limited").app_context():
+            data = sys.stdin.buffer.read()
+            try:
+                importer.read_rows(data, importer.inspect_upload(data))
+            except DomainError:
+                print("refused")
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], input=hostile, capture_output=True, timeout=120, check=False)
+    assert (done.returncode, done.stdout.strip()) == (0, b"refused"), done.stderr[-2000:]
 
 
 def test_oversized_file_is_refused(pub, app, en):
