@@ -11,7 +11,8 @@ from flask import Flask
 
 from disclosure.config import PACKAGE_DIR, ROOT_DIR, TEMPLATES_DIR, defaults, load_or_create_secret_key
 
-# Domain packages that exist are wired in this order; each exposes `init_app(app)`.
+# The domain packages, wired in this order; each exposes `init_app(app)`, which registers its blueprints, commands,
+# menu entries and signal receivers (disclosure.core.signals). A package named here that is missing fails loudly.
 DOMAIN_PACKAGES = (
     "accounts",
     "workdays",
@@ -19,11 +20,8 @@ DOMAIN_PACKAGES = (
     "staff",
     "applications",
     "correspondence",
-    "catalog",
     "publicity",
-    "reports",
     "api",
-    "admin",
 )
 
 
@@ -62,14 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     for name in DOMAIN_PACKAGES:
         if only is not None and name not in only.split(","):
             continue
-        try:
-            module = importlib.import_module(f"disclosure.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"disclosure.{name}":
-                continue
-            raise
-        if hasattr(module, "init_app"):
-            module.init_app(app)
+        importlib.import_module(f"disclosure.{name}").init_app(app)
 
     _exempt_api_from_csrf(app)
 

@@ -1,8 +1,8 @@
 """Demo data: two agencies, one staff user for every role, a few citizens.
 
 Idempotent: a second run finds the demo agencies and changes nothing. Passwords are random and printed once;
-`disclosure users set-password EMAIL` sets a new one. Domain packages add their own demo data with
-`register_loader(app, fn)`; each loader gets the dict of created objects and must also be idempotent.
+`disclosure users set-password EMAIL` sets a new one. Domain packages add their own demo data by
+following `core.signals.demo_data`; each receiver gets the dict of created objects and must also be idempotent.
 """
 
 from __future__ import annotations
@@ -16,15 +16,10 @@ from flask.cli import with_appcontext
 from disclosure.accounts import operations as ops
 from disclosure.accounts.models import Agency, ApplicantProfile, User
 from disclosure.accounts.roles import ApplicantCategory, ApplicantType, Role, UserKind
+from disclosure.core import signals
 from disclosure.core.timeutil import utcnow
 from disclosure.core.validators import org_code_check, uscc_check
 from disclosure.extensions import db
-
-LOADERS_KEY = "demo_loaders"
-
-
-def register_loader(app, fn) -> None:
-    app.extensions.setdefault(LOADERS_KEY, []).append(fn)
 
 
 def make_credit_code(prefix: str, division: str, org_body: str) -> str:
@@ -171,8 +166,7 @@ def load_demo() -> list[tuple[str, str, str]]:
         db.session.add(user)
         created.append((email, f"applicant ({category.value})", password))
     db.session.flush()
-    for loader in current_app.extensions.get(LOADERS_KEY, []):
-        loader(objects)
+    signals.demo_data.send(current_app._get_current_object(), objects=objects)
     return created
 
 

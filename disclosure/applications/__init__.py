@@ -4,50 +4,30 @@ from __future__ import annotations
 
 from flask import Flask
 
+from disclosure.core import signals
+
 
 def init_app(app: Flask) -> None:
-    from disclosure.applications import models  # noqa: F401  (tables for the migrations)
+    from disclosure.applications import api, cli, demo, models, operations, views  # noqa: F401  (models: tables)
 
     app.config.setdefault("APPLICATION_REFERENCE_FORMAT", "{slug}-{year}-{serial:05d}")
-    from disclosure.applications import cli
-
     cli.init_app(app)
-    _register_recompute()
-    _follow_letter_deliveries()
-    from disclosure.applications import demo
-    from disclosure.demo import register_loader
-
-    register_loader(app, demo.load)
-    _init_web(app)
-
-
-def _follow_letter_deliveries() -> None:
-    """A reply letter delivered anywhere (case page or letter page) moves its case to "delivered"."""
-    from disclosure.applications.operations import on_letter_delivered
-    from disclosure.correspondence.service import letter_delivered
-
-    letter_delivered.connect(on_letter_delivered)
+    views.init_app(app)
+    api.init_app(app)
+    # A reply letter delivered anywhere (case page or letter page) moves its case to "delivered".
+    signals.letter_delivered.connect(operations.on_letter_delivered)
+    signals.calendar_changed.connect(_recompute_after_calendar_change)
+    signals.demo_data.connect(_load_demo)
 
 
-def _register_recompute() -> None:
+def _recompute_after_calendar_change(years) -> int:
     """When an administrator enters a year's holiday notice, every open deadline is recomputed."""
-    from disclosure.workdays import service
-
-    service.register_recompute(_recompute_after_calendar_change)
-
-
-def _recompute_after_calendar_change():
     from disclosure.applications import sweep
 
     return sweep.recompute_open()["changed"]
 
 
-def _init_web(app: Flask) -> None:
-    import importlib.util
+def _load_demo(app, *, objects) -> None:
+    from disclosure.applications import demo
 
-    if importlib.util.find_spec("disclosure.applications.views") is None:
-        return
-    from disclosure.applications import api, views
-
-    views.init_app(app)
-    api.init_app(app)
+    demo.load(objects)

@@ -29,6 +29,7 @@ from disclosure.applications.models import (
     released_to_applicant,
 )
 from disclosure.applications.uploads import Upload
+from disclosure.core import signals
 from disclosure.core.errors import DomainError
 from disclosure.core.validators import mask_resident_id
 from disclosure.extensions import db
@@ -42,7 +43,7 @@ staff_bp = Blueprint("applications_staff", __name__, url_prefix="/staff/applicat
 CASE_ROLES = (Role.REGISTRAR, Role.HANDLER, Role.OFFICE_HEAD, Role.LEGAL_REVIEWER)
 
 
-def _applicant_of(related_id: str) -> int | None:
+def _applicant_of(_related_type: str, *, related_id: str) -> int | None:
     """Who may download a letter about this case from /my/letters (the applicant, for letters addressed to them)."""
     try:
         case = db.session.get(Application, int(related_id))
@@ -51,7 +52,7 @@ def _applicant_of(related_id: str) -> int | None:
     return case.applicant_id if case else None
 
 
-def _applicant_of_event(related_id: str) -> int | None:
+def _applicant_of_event(_related_type: str, *, related_id: str) -> int | None:
     """Notices caused by a case event go to the applicant; consultation letters go to the consulted party."""
     try:
         event = db.session.get(CaseEvent, int(related_id))
@@ -67,10 +68,9 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
-    from disclosure.correspondence.views import register_owner_resolver
-
-    register_owner_resolver("application", _applicant_of)
-    register_owner_resolver(EVENT_LETTERS, _applicant_of_event)
+    signals.letter_owner.connect(_applicant_of, sender="application")
+    signals.letter_owner.connect(_applicant_of_event, sender=EVENT_LETTERS)
+    signals.staff_panels.connect(_staff_panel)
     nav.register(app, "public", _l("Apply for information"), "applications.new", order=20)
     nav.register(app, "applicant", _l("My applications"), "applications.mine", order=10)
     nav.register(app, "staff", _l("Applications"), "applications_staff.index", roles=CASE_ROLES, order=10)
@@ -106,12 +106,6 @@ def init_app(app: Flask) -> None:
         app_deadline_label=lambda s: labels.DEADLINE_LABELS.get(s, s),
         ATTACHMENT_LABELS=labels.ATTACHMENT_LABELS,
     )
-    try:
-        from disclosure.staff.views import register_panel
-
-        register_panel(app, _staff_panel)
-    except ImportError:  # pragma: no cover - the workbench home is optional
-        pass
 
 
 def _staff_panel(user):

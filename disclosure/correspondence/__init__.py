@@ -8,6 +8,8 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from disclosure.core import signals
+
 
 def init_app(app: Flask) -> None:
     from disclosure.accounts.roles import Role
@@ -20,9 +22,7 @@ def init_app(app: Flask) -> None:
     nav.register(app, "public", _l("Check a letter"), "letters.verify", order=80)
     nav.register(app, "staff", _l("Letters"), "letters.letter_list", roles=list(views.LETTER_ROLES), order=40)
     nav.register(app, "admin", _l("Letter settings"), "letters.settings", roles=[Role.AGENCY_ADMIN], order=30)
-    from disclosure.web import templating
-
-    templating.register_warning(app, _public_address_warning)
+    signals.staff_warnings.connect(_public_address_warning)
     status_labels = {"issued": _l("Issued"), "void": _l("Void"), "superseded": _l("Corrected")}
     app.jinja_env.globals["letter_status_label"] = lambda s: status_labels.get(str(s), s)
     from disclosure.web.templating import register_action_labels

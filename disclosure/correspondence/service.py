@@ -21,12 +21,11 @@ import re
 import secrets
 from typing import Any
 
-from blinker import Namespace
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from disclosure.core import audit, numbering, storage
+from disclosure.core import audit, numbering, signals, storage
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import today_china, utcnow
 from disclosure.core.validators import mask_name
@@ -552,11 +551,6 @@ def email_letter(
     return record_delivery(letter, DeliveryMethod.EMAIL, recipient=to, outbox_message_id=msg.id, actor=actor)
 
 
-# Sent after a delivery is recorded (sender: the letter; delivery=, actor=): the domain that asked for the letter
-# follows it (a case moves to "delivered" when its reply letter is delivered), so one record serves both.
-letter_delivered = Namespace().signal("letter-delivered")
-
-
 def record_delivery(
     letter: Letter,
     method: DeliveryMethod | str,
@@ -599,7 +593,7 @@ def record_delivery(
         },
         actor=actor,
     )
-    letter_delivered.send(letter, delivery=row, actor=actor)
+    signals.letter_delivered.send(letter, delivery=row, actor=actor)
     return row
 
 

@@ -4,7 +4,6 @@ applicant's download, the agency administrators' letter settings and the sample 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -12,6 +11,7 @@ from flask_login import current_user
 
 from disclosure.accounts.models import Agency
 from disclosure.accounts.roles import Role
+from disclosure.core import signals
 from disclosure.core.audit import events_for
 from disclosure.core.errors import DomainError
 from disclosure.correspondence import operations as ops
@@ -37,14 +37,6 @@ from disclosure.web.downloads import content_disposition
 LETTER_ROLES = (Role.REGISTRAR, Role.HANDLER, Role.OFFICE_HEAD, Role.LEGAL_REVIEWER, Role.AGENCY_ADMIN)
 
 bp = Blueprint("letters", __name__)
-
-# related_type → function(related_id) → the applicant user id that owns it. The workflow that relates letters to
-# its objects registers one (e.g. "application"), so applicants can download the letters of their own cases.
-OWNER_RESOLVERS: dict[str, Callable[[str], int | None]] = {}
-
-
-def register_owner_resolver(related_type: str, resolver: Callable[[str], int | None]) -> None:
-    OWNER_RESOLVERS[related_type] = resolver
 
 
 def _form_error(form, exc: DomainError, default_field: str) -> None:
@@ -144,8 +136,9 @@ def my_letter_pdf(letter_id: int):
     letter = db.session.get(Letter, letter_id)
     if letter is None or not letter.related_type or letter.status == LetterStatus.VOID:
         abort(404)
-    resolver = OWNER_RESOLVERS.get(letter.related_type)
-    if resolver is None or resolver(letter.related_id) != current_user.id:
+    # The domain that relates letters to its objects names the applicant who owns them (signals.letter_owner).
+    owners = signals.values_from(signals.letter_owner.send(letter.related_type, related_id=letter.related_id))
+    if current_user.id not in owners:
         abort(404)
     if not kind_info(letter.kind).addressed_to_applicant:
         abort(404)

@@ -7,23 +7,21 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from disclosure.core import signals
+
 
 def init_app(app: Flask) -> None:
     from disclosure.accounts.roles import Role
     from disclosure.publicity import api, cli, models, views
     from disclosure.web import nav
-    from disclosure.workdays.service import register_recompute
 
     app.register_blueprint(views.staff_bp)
     app.register_blueprint(views.public_bp)
     app.register_blueprint(views.admin_bp)
     api.init_app(app)
     cli.init_app(app)
-    from disclosure.demo import register_loader
-    from disclosure.publicity import demo
-
-    register_loader(app, demo.load)
-    register_recompute(_recompute)
+    signals.demo_data.connect(_load_demo)
+    signals.calendar_changed.connect(_recompute)
     from disclosure.publicity.rules import display_date, long_term_date
 
     app.jinja_env.filters["pubdate"] = display_date  # dates as pages show them (长期 from the setting)
@@ -67,8 +65,14 @@ def init_app(app: Flask) -> None:
     )
 
 
-def _recompute(years=None):
-    """Provisional due dates move when the calendar of their year is published (workdays.register_recompute)."""
+def _load_demo(app, *, objects) -> None:
+    from disclosure.publicity import demo
+
+    demo.load(objects)
+
+
+def _recompute(years):
+    """Provisional due dates move when the calendar of their year is published (signals.calendar_changed)."""
     import datetime as dt
 
     from disclosure.publicity.operations import recompute_due_dates

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
 from disclosure.accounts.roles import Role
+from disclosure.core import signals
 from disclosure.core.outbox import OutboxMessage, OutboxState
 from disclosure.extensions import db
 from disclosure.web.access import staff_required
@@ -13,18 +14,11 @@ from disclosure.web.nav import items_for
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-# Other packages add summary panels: functions returning (title, [(label, count, url)]) for the user.
-PANEL_KEY = "staff_panels"
-
-
-def register_panel(app, fn) -> None:
-    app.extensions.setdefault(PANEL_KEY, []).append(fn)
-
 
 @bp.route("/")
 @staff_required()
 def home():
-    panels = [p for fn in current_app.extensions.get(PANEL_KEY, []) if (p := fn(current_user))]
+    panels = signals.values_from(signals.staff_panels.send(current_user._get_current_object()))
     failed = 0
     if current_user.is_sys_admin or current_user.has_role(Role.AGENCY_ADMIN):
         q = db.select(db.func.count()).select_from(OutboxMessage).where(OutboxMessage.state == OutboxState.FAILED)

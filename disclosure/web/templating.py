@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Flask, current_app
 from flask_babel import format_datetime
 
+from disclosure.core import signals
 from disclosure.web.nav import items_for
 
-WARNINGS_KEY = "staff_warnings"
 ACTION_LABELS_KEY = "audit_action_labels"
 
 
@@ -20,19 +20,13 @@ def audit_action(action: str) -> str:
     return current_app.extensions.get(ACTION_LABELS_KEY, {}).get(action, action)
 
 
-def register_warning(app: Flask, fn) -> None:
-    """`fn(user) -> list[str]`: banners shown to staff on every page (e.g. a provisional holiday calendar)."""
-    app.extensions.setdefault(WARNINGS_KEY, []).append(fn)
-
-
 def init_app(app: Flask) -> None:
     from flask_login import current_user
 
     def staff_warnings() -> list[str]:
-        out: list[str] = []
-        for fn in current_app.extensions.get(WARNINGS_KEY, []):
-            out.extend(fn(current_user) or [])
-        return out
+        """Banners shown to staff on every page (`signals.staff_warnings`, e.g. a provisional holiday calendar)."""
+        user = current_user._get_current_object()
+        return [text for texts in signals.values_from(signals.staff_warnings.send(user)) for text in texts]
 
     from flask_babel import lazy_gettext as _l
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from disclosure.core import signals
+
 
 def init_app(app: Flask) -> None:
     from disclosure.accounts.roles import Role
-    from disclosure.web import nav, templating
+    from disclosure.web import nav
     from disclosure.workdays import cli, models, views  # noqa: F401  (models: tables for the migrations)
     from disclosure.workdays.banner import calendar_warnings
 
@@ -18,5 +20,5 @@ def init_app(app: Flask) -> None:
     cli.init_app(app)
     nav.register(app, "admin", _l("Working-day calendar"), "workdays.year", roles=[Role.SYS_ADMIN], order=60)
     nav.register(app, "staff", _l("Deadline calculator"), "workdays.calculator", order=90)
-    templating.register_warning(app, calendar_warnings)
+    signals.staff_warnings.connect(calendar_warnings)
     app.jinja_env.globals["calendar_warnings"] = calendar_warnings

@@ -22,12 +22,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import inspect
 import threading
 import time
 import uuid
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -37,6 +36,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from disclosure.core import signals
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import today_china
 from disclosure.workdays import statutory
@@ -525,39 +525,11 @@ def timeline(start: dt.date, end: dt.date, pauses: Iterable[tuple[dt.date, dt.da
 # Recompute callbacks
 
 
-class _Callback(NamedTuple):
-    fn: Callable
-    wants_years: bool
-
-
-_RECOMPUTE: dict[str, _Callback] = {}
-
-
-def register_recompute(callback: Callable) -> Callable:
-    """Register `callback()` or `callback(years: frozenset[int])`, which recomputes the caller's open deadlines
-    with the current calendar. It runs inside the transaction that changed the calendar, after the change is
-    flushed; it should `flush()` only and may return how many deadlines it changed. Registering the same
-    function again (one `init_app` per application) replaces it. Usable as a decorator."""
-    try:
-        params = inspect.signature(callback).parameters.values()
-        wants_years = any(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL) for p in params)
-    except (TypeError, ValueError):
-        wants_years = True
-    key = f"{getattr(callback, '__module__', '')}.{getattr(callback, '__qualname__', repr(callback))}"
-    _RECOMPUTE[key] = _Callback(callback, wants_years)
-    return callback
-
-
-def unregister_recompute(callback: Callable) -> None:
-    key = f"{getattr(callback, '__module__', '')}.{getattr(callback, '__qualname__', repr(callback))}"
-    _RECOMPUTE.pop(key, None)
-
-
 def run_recompute(years: Iterable[int]) -> dict[str, object]:
-    """Call every registered callback with the changed years; returns what each reported (for the audit)."""
-    years = frozenset(years)
+    """Announce that the calendar of `years` changed (`signals.calendar_changed`): every domain recomputes its
+    open deadlines inside this transaction. Returns what each receiver reported, by its name (for the audit)."""
     results: dict[str, object] = {}
-    for key, cb in list(_RECOMPUTE.items()):
-        result = cb.fn(years) if cb.wants_years else cb.fn()
+    for receiver, result in signals.calendar_changed.send(frozenset(years)):
+        key = f"{getattr(receiver, '__module__', '')}.{getattr(receiver, '__qualname__', repr(receiver))}"
         results[key] = result if isinstance(result, int | str | None) else str(result)
     return results

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from disclosure.accounts.roles import Role
+from disclosure.core import signals
 from disclosure.core.audit import events_for
 from disclosure.correspondence import samples, service
 from disclosure.correspondence.kinds import LetterKind
@@ -188,23 +189,19 @@ def test_settings_need_agency_admin(client, login, make_staff, agency):
 
 
 def test_applicant_downloads_own_letters_only(client, login, make_applicant, agency, letter):
-    from disclosure.correspondence import views
-
     owner = make_applicant()
     stranger = make_applicant()
-    kept = views.OWNER_RESOLVERS.get("application")
-    views.register_owner_resolver("application", lambda rid: owner.id if rid == "5" else None)
-    try:
+
+    def owner_of(_related_type, *, related_id):
+        return owner.id if related_id == "5" else None
+
+    with signals.letter_owner.connected_to(owner_of, sender="application"):
         login(client, stranger)
         assert client.get(f"/my/letters/{letter.id}.pdf").status_code == 404
         client.post("/logout")
         login(client, owner)
         resp = client.get(f"/my/letters/{letter.id}.pdf")
         assert resp.status_code == 200 and resp.data == service.letter_pdf(letter)
-    finally:  # the applications package's own resolver comes back for the tests that follow
-        views.OWNER_RESOLVERS.pop("application", None)
-        if kept is not None:
-            views.OWNER_RESOLVERS["application"] = kept
 
 
 def _disposition(header: str) -> tuple[str, str, str]:

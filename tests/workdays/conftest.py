@@ -1,10 +1,11 @@
-"""Calendar fixtures: a system administrator, and a recorder registered as a recompute callback."""
+"""Calendar fixtures: a system administrator, and a recorder connected to `signals.calendar_changed`."""
 
 from __future__ import annotations
 
 import pytest
 
 from disclosure.accounts.roles import Role
+from disclosure.core import signals
 
 
 @pytest.fixture
@@ -23,14 +24,11 @@ def recompute_calls():
         calls.append(("with_years", years, service.add_working_days(_D("2026-12-10"), 20)))
         return 3
 
-    def without_args():
+    def without_args(_years):
         calls.append(("without_args", None, None))
 
-    service.register_recompute(with_years)
-    service.register_recompute(without_args)
-    yield calls
-    service.unregister_recompute(with_years)
-    service.unregister_recompute(without_args)
+    with signals.calendar_changed.connected_to(with_years), signals.calendar_changed.connected_to(without_args):
+        yield calls
 
 
 def _D(s):
