@@ -106,7 +106,7 @@ def users():
     if not current_user.is_sys_admin:
         q = q.where(User.agency_id == current_user.agency_id)
     page = paginate(q, per_page=50)
-    return render_template("admin/users.html", page=page)
+    return render_template("admin/users.html", page=page, may_manage=lambda u: ops.may_manage(current_user, u))
 
 
 def _staff_form(user: User | None) -> StaffForm:
@@ -118,8 +118,8 @@ def _staff_form(user: User | None) -> StaffForm:
         db.select(Department).where(Department.agency_id.in_(agency_ids)).order_by(Department.name)
     ).scalars()
     form.department_id.choices = choices([(0, "—")] + [(d.id, f"{d.agency.short_name} · {d.name}") for d in deps])
-    if not current_user.is_sys_admin:
-        form.roles.choices = [c for c in form.roles.choices if c.value != Role.SYS_ADMIN.value]
+    grant = {r.value for r in ops.grantable_roles(current_user)}
+    form.roles.choices = [c for c in form.roles.choices if c.value in grant]
     if request.method == "GET" and user:
         form.roles.data = sorted(r.value for r in user.roles)
         form.department_id.data = user.department_id or 0
@@ -135,6 +135,8 @@ def user_edit(user_id: int | None = None):
         user = staff_object(db.session.get(User, user_id))
         if not user.is_staff:
             abort(404)
+        if not ops.may_manage(current_user, user):
+            abort(403)  # e.g. an agency administrator opening a system administrator of their agency
     form = _staff_form(user)
     if user:
         form.email.render_kw = {"readonly": True}
@@ -148,17 +150,14 @@ def user_edit(user_id: int | None = None):
         else:
             try:
                 if user is None:
-                    agency = db.session.get(Agency, form.agency_id.data)
-                    staff_object(agency, "id")
-                    if Role.SYS_ADMIN in roles and not current_user.is_sys_admin:
-                        abort(403)
                     user = ops.create_staff(
-                        agency=agency,
+                        agency=staff_object(db.session.get(Agency, form.agency_id.data), "id"),
                         email=form.email.data,
                         name=form.name.data,
                         password=form.password.data,
                         roles=roles,
                         department=db.session.get(Department, dep_id) if dep_id else None,
+                        by=current_user,
                     )
                 else:
                     ops.update_staff(

@@ -15,9 +15,9 @@ from flask_babel import lazy_gettext as _l
 
 from disclosure.accounts import tokens
 from disclosure.accounts.models import Agency, ApplicantProfile, Department, User, UserRole
-from disclosure.accounts.roles import ApplicantCategory, ApplicantType, Role, UserKind
+from disclosure.accounts.roles import ROLE_LABELS, ApplicantCategory, ApplicantType, Role, UserKind
 from disclosure.core import audit, validators
-from disclosure.core.errors import DomainError
+from disclosure.core.errors import DomainError, NotAllowed
 from disclosure.core.outbox import enqueue_email
 from disclosure.core.timeutil import utcnow
 from disclosure.extensions import db
@@ -209,6 +209,44 @@ def update_profile(user: User, *, name: str, profile: dict) -> None:
 # --- staff and agencies -------------------------------------------------------------------------------
 
 
+def grantable_roles(by: User | None) -> set[Role]:
+    """The roles `by` may grant. `None` is the server operator (command line, demo data): every role.
+    A system administrator grants every role, an agency administrator every role but system administrator,
+    anyone else none."""
+    if by is None or by.is_sys_admin:
+        return set(Role)
+    if by.is_staff and Role.AGENCY_ADMIN in by.roles:
+        return set(Role) - {Role.SYS_ADMIN}
+    return set()
+
+
+def may_manage(by: User | None, user: User) -> bool:
+    """Whether `by` may change `user` (roles, department, name, active, password): only a staff user of an
+    agency `by` sees, whose roles are ALL within what `by` may grant. So an agency administrator cannot
+    demote, disable or otherwise touch a system administrator of their agency."""
+    if by is None:
+        return True
+    grant = grantable_roles(by)
+    return bool(grant) and user.is_staff and by.can_see_agency(user.agency_id) and user.roles <= grant
+
+
+def _check_may_manage(by: User | None, user: User) -> None:
+    if not may_manage(by, user):
+        raise NotAllowed(_l("You may only change users whose roles are all roles you can grant."))
+
+
+def _check_may_grant(by: User | None, roles) -> None:
+    beyond = set(roles) - grantable_roles(by)
+    if beyond:
+        raise NotAllowed(
+            _l(
+                "You cannot grant these roles: %(roles)s.",
+                roles="、".join(str(ROLE_LABELS[r]) for r in sorted(beyond)),
+            ),
+            field="roles",
+        )
+
+
 def create_staff(
     *,
     agency: Agency,
@@ -217,12 +255,18 @@ def create_staff(
     password: str,
     roles: list[Role],
     department: Department | None = None,
+    by: User | None = None,
 ) -> User:
+    """Create a staff user. `by` is the administrator doing it (None: the server operator), who may create
+    users only in an agency they see and grant only roles within their own grant."""
+    if agency is None:
+        raise DomainError(_l("Every staff user belongs to an agency."))
+    if by is not None and not (grantable_roles(by) and by.can_see_agency(agency.id)):
+        raise NotAllowed(_l("You may only create users in your own agency."))
+    _check_may_grant(by, roles)
     email = normalise_email(email)
     if find_user_by_email(email):
         raise DomainError(_l("An account with this email already exists."), field="email")
-    if agency is None:
-        raise DomainError(_l("Every staff user belongs to an agency."))
     user = User(
         email=email,
         name=name.strip(),
@@ -251,11 +295,13 @@ def create_staff(
 
 
 def update_staff(
-    user: User, *, name: str, roles: list[Role], department_id: int | None, active: bool, by: User
+    user: User, *, name: str, roles: list[Role], department_id: int | None, active: bool, by: User | None
 ) -> None:
-    if Role.SYS_ADMIN in roles and not by.is_sys_admin:
-        raise DomainError(_l("Only a system administrator can grant the system administrator role."))
-    if user.id == by.id and not active:
+    """Change a staff user. `by` may change only users whose roles all lie within their grant, and may grant
+    only roles within it (see `may_manage`)."""
+    _check_may_manage(by, user)
+    _check_may_grant(by, roles)
+    if by is not None and user.id == by.id and not active:
         raise DomainError(_l("You cannot disable your own account."))
     before = {
         "name": user.name,
