@@ -57,6 +57,14 @@ def init_app(app: Flask) -> None:
     )
     nav.register(
         app,
+        "staff",
+        _l("Deciding organs we publish for"),
+        "publicity.organs",
+        roles=[Role.CREDIT_SUPERVISOR, Role.AGENCY_ADMIN],
+        order=54,
+    )
+    nav.register(
+        app,
         "admin",
         _l("Publicity code lists and periods"),
         "publicity_admin.settings",

@@ -18,7 +18,7 @@ from disclosure.core.timeutil import today_china
 from disclosure.extensions import csrf, db
 from disclosure.publicity.fields import Kind
 from disclosure.publicity.rules import load_rules
-from disclosure.publicity.validation import RecordValidator, field_label, matter_refs
+from disclosure.publicity.validation import RecordValidator, field_label, matter_refs, organ_refs
 
 MAX_BATCH = 1000
 SCOPE = "publicity:write"
@@ -74,7 +74,9 @@ def push_records(kind: Kind, agency_id: int, items: list) -> list[dict]:
 
     agency = db.session.get(Agency, agency_id)
     rules = load_rules()
-    validator = RecordValidator(kind, rules, matter_refs(agency_id, kind), today=today_china())
+    validator = RecordValidator(
+        kind, rules, matter_refs(agency_id, kind), organs=organ_refs(agency), today=today_china()
+    )
     due_dates = DueDates(int(rules.setting("due_working_days")))
     results = []
     seen: set[str] = set()

@@ -25,7 +25,7 @@ from disclosure.publicity import operations as ops
 from disclosure.publicity.fields import Kind
 from disclosure.publicity.models import PublicityCode, PublicityMatter
 from disclosure.publicity.rules import ensure_defaults, load_rules
-from disclosure.publicity.validation import RecordValidator, matter_refs
+from disclosure.publicity.validation import RecordValidator, matter_refs, organ_refs
 
 ALL_KINDS = ["legal_person", "individual_business", "natural_person"]
 BUSINESSES = ["legal_person", "individual_business"]
@@ -153,7 +153,10 @@ class _Entry:
         self.today = today_china()
         self.rules = load_rules()
         self.validators = {
-            kind: RecordValidator(kind, self.rules, matter_refs(agency.id, kind), today=self.today) for kind in Kind
+            kind: RecordValidator(
+                kind, self.rules, matter_refs(agency.id, kind), organs=organ_refs(agency), today=self.today
+            )
+            for kind in Kind
         }
         self.departments = {d.name: d.id for d in agency.departments}
         self.serial = {Kind.LICENSING: 0, Kind.PENALTY: 0}

@@ -216,3 +216,12 @@ class ExportForm(FlaskForm):
     fmt = RadioField(_l("Format"), choices=_choices([("xlsx", "XLSX"), ("csv", "CSV")]), default="xlsx")
     changed_only = BooleanField(_l("Only records changed since the last export"))
     agency = SelectField(_l("Agency"), choices=[], validate_choice=False)
+
+
+class EntrustedOrganForm(FlaskForm):
+    name = StringField(_l("Name of the organ (as on its decisions)"), validators=[DataRequired(), Length(max=200)])
+    credit_code = StringField(_l("Unified social credit code"), validators=[DataRequired(), Length(max=18)])
+    basis = TextAreaField(
+        _l("Basis (entrustment document or arrangement, with its number)"), validators=[Optional(), Length(max=500)]
+    )
+    active = BooleanField(_l("The agency may publish this organ's decisions"), default=True)

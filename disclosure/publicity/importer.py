@@ -38,7 +38,14 @@ from disclosure.publicity.fields import BY_CODE, EXTRA_COLUMNS, FIELDS, Kind, he
 from disclosure.publicity.models import ImportJob, JobStatus, PublicityRecord, RecordStatus, Scope
 from disclosure.publicity.operations import DueDates, _update, column_values, publicity_outcome
 from disclosure.publicity.rules import load_rules
-from disclosure.publicity.validation import EXTRA_MATTER, RecordValidator, described, field_label, matter_refs
+from disclosure.publicity.validation import (
+    EXTRA_MATTER,
+    RecordValidator,
+    described,
+    field_label,
+    matter_refs,
+    organ_refs,
+)
 
 CHUNK = 1000
 PREVIEW_ERRORS = 200
@@ -446,7 +453,12 @@ def import_file(job: ImportJob, data: bytes, *, progress: Callable[[ImportJob], 
     agency = db.session.get(Agency, job.agency_id)
     rules = load_rules()
     validator = RecordValidator(
-        kind, rules, matter_refs(agency.id, kind), today=today_china(), default_matter_id=job.default_matter_id
+        kind,
+        rules,
+        matter_refs(agency.id, kind),
+        organs=organ_refs(agency),
+        today=today_china(),
+        default_matter_id=job.default_matter_id,
     )
     writer = _ChunkWriter(job, agency, kind, rules)
     report = ImportReport()

@@ -178,6 +178,24 @@ class Responsibility(TimestampMixin, db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
+class EntrustedOrgan(TimestampMixin, db.Model):
+    """An organ other than the agency itself whose licensing or penalty decisions the agency may publish (许可机关 /
+    处罚机关 of its records): e.g. an organ that entrusted it, or one whose decisions it publishes by an arrangement
+    of the local government. Maintained by the agency administrator or credit supervisor, every change audited;
+    a record naming any other deciding organ is refused on every channel (validation.RecordValidator)."""
+
+    __tablename__ = "publicity_entrusted_organs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    credit_code: Mapped[str] = mapped_column(String(18), nullable=False)
+    basis: Mapped[str] = mapped_column(String(500), default="", nullable=False)  # 委托书, 文件 or arrangement
+    active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+
+    __table_args__ = (UniqueConstraint("agency_id", "credit_code"),)
+
+
 class PublicityRecord(TimestampMixin, db.Model):
     """A licensing (XK) or penalty (CF) decision. Column names map to field codes in `fields.py`."""
 

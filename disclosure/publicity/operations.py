@@ -23,6 +23,7 @@ from disclosure.publicity.fields import FIELDS, Kind
 from disclosure.publicity.models import (
     CatalogueStatus,
     CatalogueVersion,
+    EntrustedOrgan,
     PublicityCode,
     PublicityMatter,
     PublicityPeriod,
@@ -602,6 +603,53 @@ def review_catalogue(version: CatalogueVersion, user, *, approve: bool, comment:
         reason=version.review_comment,
     )
     return version
+
+
+ORGAN_FIELDS = ("name", "credit_code", "basis", "active")
+
+
+def save_entrusted_organ(agency, data: dict, organ: EntrustedOrgan | None = None) -> EntrustedOrgan:
+    """Add or change an organ whose decisions `agency` may publish (the deciding organ of its records besides
+    itself); switching `active` off stops new and corrected records naming it, published ones stay."""
+    from disclosure.core.validators import ValidationError, validate_uscc
+
+    name = " ".join((data.get("name") or "").split())
+    if not name:
+        raise DomainError(_l("Give the organ's name."), field="name")
+    try:
+        code = validate_uscc((data.get("credit_code") or "").strip())
+    except ValidationError as exc:
+        raise DomainError(exc.message, field="credit_code") from None
+    if code == agency.credit_code:
+        raise DomainError(
+            _l("This is your agency's own credit code: its decisions may be published without an entry here."),
+            field="credit_code",
+        )
+    clash = db.session.execute(
+        select(EntrustedOrgan.id).where(EntrustedOrgan.agency_id == agency.id, EntrustedOrgan.credit_code == code)
+    ).scalar_one_or_none()
+    if clash is not None and (organ is None or clash != organ.id):
+        raise DomainError(_l("This organ is already in the list; change it there."), field="credit_code")
+    before = audit.snapshot(organ, ORGAN_FIELDS) if organ else None
+    if organ is None:
+        organ = EntrustedOrgan(agency_id=agency.id)
+        db.session.add(organ)
+    organ.name, organ.credit_code = name, code
+    organ.basis = (data.get("basis") or "").strip()
+    organ.active = bool(data.get("active", True))
+    db.session.flush()
+    after = audit.snapshot(organ, ORGAN_FIELDS)
+    if before:
+        before, after = audit.diff(before, after)
+    audit.record(
+        "publicity.organ.save",
+        object_type="publicity_entrusted_organ",
+        object_id=organ.id,
+        agency_id=agency.id,
+        before=before,
+        after=after,
+    )
+    return organ
 
 
 RESPONSIBILITY_FIELDS = ("leader_name", "leader_title", "section_name", "person_name", "person_phone")

@@ -58,6 +58,19 @@ class MatterRef:
     scope: str
 
 
+@dataclass(frozen=True)
+class OrganRef:
+    """An organ whose decisions an agency may publish: the agency itself or one of its entrusted organs."""
+
+    name: str
+    credit_code: str
+
+
+def organ_key(name: str | None) -> str:
+    """A deciding organ's name as compared: without blanks, brackets full-width (（）), as names are written."""
+    return "".join((name or "").split()).replace("(", "（").replace(")", "）")
+
+
 _KEY_TEXT: dict[str, str] = {}
 
 
@@ -137,10 +150,13 @@ class RecordValidator:
         rules: Rules,
         matters: list[MatterRef],
         *,
+        organs: list[OrganRef],
         today: dt.date,
         default_matter_id: int | None = None,
     ):
+        """`organs`: the deciding organs (许可机关 / 处罚机关) the agency may publish for, `organ_refs(agency)`."""
         self.kind = kind
+        self.organs: dict[str, str] = {o.credit_code.upper(): o.name for o in organs}
         self.rules = rules
         self.today = today
         self.fields = FIELDS[kind]
@@ -287,6 +303,7 @@ class RecordValidator:
                     errors.append((code, _("Required: this field is empty.")))
         p = self.prefix
         self._counterpart(values, meaning, errors, p)
+        self._deciding_organ(values, errors, p)
         self._dates(values, errors, p)
         if self.kind is Kind.PENALTY:
             self._penalty(values, raw, errors)
@@ -346,6 +363,30 @@ class RecordValidator:
         for attr in ("deciding_agency_code", "source_code"):
             if values.get(attr):
                 values[attr] = self._uscc(self._code_of(attr), values[attr], errors)
+
+    def _deciding_organ(self, values: dict, errors: list, p: str) -> None:
+        """The deciding organ (许可机关 / 处罚机关, name and credit code) is the agency itself or an organ it may
+        publish for: an agency never publishes decisions under another organ's name (issue 10)."""
+        name, code = values.get("deciding_agency"), values.get("deciding_agency_code")
+        if not name or not code:
+            return  # missing or malformed: already reported
+        field = f"{p}_XKJG" if self.kind is Kind.LICENSING else f"{p}_CFJG"
+        known = self.organs.get(code.upper())
+        if known is None:
+            errors.append(
+                (
+                    field,
+                    _(
+                        "%(name)s (credit code %(code)s) is neither this agency nor an organ it may publish for. "
+                        "Enter your agency's own decisions, or ask the agency administrator to add the organ to "
+                        "the organs your agency publishes for.",
+                        name=name,
+                        code=code,
+                    ),
+                )
+            )
+        elif organ_key(known) != organ_key(name):
+            errors.append((field, _("The organ with credit code %(code)s is named %(name)s.", code=code, name=known)))
 
     def _document(self, values: dict, type_attr: str, no_attr: str, errors: list) -> None:
         doc_type, doc_no = values.get(type_attr), values.get(no_attr)
@@ -448,6 +489,19 @@ class RecordValidator:
 
     def _code_of(self, attr: str) -> str:
         return self._code_by_attr[attr]
+
+
+def organ_refs(agency) -> list[OrganRef]:
+    """The deciding organs `agency` may publish for: itself, then its active entrusted organs."""
+    from disclosure.extensions import db
+    from disclosure.publicity.models import EntrustedOrgan
+
+    entrusted = db.session.execute(
+        db.select(EntrustedOrgan.name, EntrustedOrgan.credit_code).where(
+            EntrustedOrgan.agency_id == agency.id, EntrustedOrgan.active.is_(True)
+        )
+    ).all()
+    return [OrganRef(agency.full_name, agency.credit_code), *(OrganRef(n, c) for n, c in entrusted)]
 
 
 def matter_refs(agency_id: int, kind: Kind) -> list[MatterRef]:

@@ -39,6 +39,7 @@ from disclosure.publicity.masking import public_value
 from disclosure.publicity.models import (
     CatalogueStatus,
     CatalogueVersion,
+    EntrustedOrgan,
     ExportRun,
     ImportJob,
     JobStatus,
@@ -51,7 +52,7 @@ from disclosure.publicity.models import (
     Scope,
 )
 from disclosure.publicity.rules import DEFAULT_CODES, load_rules
-from disclosure.publicity.validation import RecordValidator, field_label, matter_refs
+from disclosure.publicity.validation import RecordValidator, field_label, matter_refs, organ_refs
 from disclosure.web.access import public, staff_object, staff_required
 from disclosure.web.downloads import send_download
 from disclosure.web.forms import choices
@@ -68,6 +69,7 @@ SUPERVISORS = (Role.CREDIT_SUPERVISOR, Role.AGENCY_ADMIN)
 MATTER_EDITORS = (*CLERKS, Role.CATALOG_EDITOR)
 CATALOGUE_READERS = (*READERS, Role.SECRECY_REVIEWER, Role.CATALOG_EDITOR)
 REVIEWERS = (Role.SECRECY_REVIEWER, Role.CREDIT_SUPERVISOR)
+ORGAN_KEEPERS = (Role.AGENCY_ADMIN, Role.CREDIT_SUPERVISOR)  # who says whose decisions the agency may publish
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -186,7 +188,7 @@ def _record_form(kind: Kind, agency: Agency, rules, formdata=None, obj_values=No
 
 
 def _save_from_form(kind: Kind, agency: Agency, form, rules, matters, *, record: PublicityRecord | None = None):
-    validator = RecordValidator(kind, rules, matters, today=today_china())
+    validator = RecordValidator(kind, rules, matters, organs=organ_refs(agency), today=today_china())
     result = validator.validate(forms.form_to_raw(form, kind))
     if result.values is None:
         forms.attach_errors(form, result.errors)
@@ -273,7 +275,8 @@ def validate_record(kind: str):
     agency = _own_agency()
     rules = load_rules()
     form, matters = _record_form(kind, agency, rules, formdata=request.form)
-    result = RecordValidator(kind, rules, matters, today=today_china()).validate(forms.form_to_raw(form, kind))
+    validator = RecordValidator(kind, rules, matters, organs=organ_refs(agency), today=today_china())
+    result = validator.validate(forms.form_to_raw(form, kind))
     errors: dict[str, list[str]] = {}
     targets = {"MATTER": "matter", "SEVERITY": "severity", "SIMPLIFIED": "simplified"}
     for code, message in result.errors:
@@ -763,6 +766,48 @@ def responsibility():
     return render_template(
         "publicity/responsibility.html", form=form, overview=db.session.execute(stmt.order_by(Agency.short_name)).all()
     ), status
+
+
+@staff_bp.route("/organs", methods=["GET", "POST"])
+@staff_bp.route("/organs/<int:organ_id>", methods=["GET", "POST"])
+@staff_required(*ORGAN_KEEPERS)
+def organs(organ_id: int | None = None):
+    """The organs whose decisions the agency may publish besides its own (许可机关 / 处罚机关 of its records): a
+    record naming any other deciding organ is refused on every channel."""
+    agency = _own_agency()
+    organ = db.session.get(EntrustedOrgan, organ_id) if organ_id else None
+    if organ_id and (organ is None or organ.agency_id != agency.id):
+        abort(404)
+    form = forms.EntrustedOrganForm(obj=organ)
+    if form.validate_on_submit():
+        try:
+            operations.save_entrusted_organ(
+                agency,
+                {
+                    "name": form.name.data,
+                    "credit_code": form.credit_code.data,
+                    "basis": form.basis.data,
+                    "active": form.active.data,
+                },
+                organ,
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "name").errors.append(exc.message)
+        else:
+            flash(_("The organ was saved."), "success")
+            return redirect(url_for(".organs"))
+    rows = (
+        db.session.execute(
+            select(EntrustedOrgan)
+            .where(EntrustedOrgan.agency_id == agency.id)
+            .order_by(EntrustedOrgan.active.desc(), EntrustedOrgan.name)
+        )
+        .scalars()
+        .all()
+    )
+    status = 400 if request.method == "POST" else 200
+    return render_template("publicity/organs.html", form=form, organ=organ, organs=rows, agency=agency), status
 
 
 # ---------------------------------------------------------------------------------------------- supervision

@@ -66,10 +66,12 @@ def validator(pub):
     from disclosure.core.timeutil import today_china
     from disclosure.publicity.fields import Kind
     from disclosure.publicity.rules import load_rules
-    from disclosure.publicity.validation import RecordValidator, matter_refs
+    from disclosure.publicity.validation import RecordValidator, matter_refs, organ_refs
 
     def make(kind="penalty", today=None):
         k = Kind(kind)
-        return RecordValidator(k, load_rules(), matter_refs(pub.agency.id, k), today=today or today_china())
+        return RecordValidator(
+            k, load_rules(), matter_refs(pub.agency.id, k), organs=organ_refs(pub.agency), today=today or today_china()
+        )
 
     return make

@@ -94,10 +94,12 @@ def save(pub, raw: dict, kind: str = "penalty", *, publish: bool = True, today=N
     from disclosure.publicity.fields import Kind
     from disclosure.publicity.operations import save_record
     from disclosure.publicity.rules import load_rules
-    from disclosure.publicity.validation import RecordValidator, matter_refs
+    from disclosure.publicity.validation import RecordValidator, matter_refs, organ_refs
 
     k = Kind(kind)
-    result = RecordValidator(k, load_rules(), matter_refs(pub.agency.id, k), today=today or today_china()).validate(raw)
+    result = RecordValidator(
+        k, load_rules(), matter_refs(pub.agency.id, k), organs=organ_refs(pub.agency), today=today or today_china()
+    ).validate(raw)
     assert result.errors == [], result.errors
     record, _action = save_record(pub.agency, k, result, channel="form", publish=publish)
     return record

@@ -42,11 +42,13 @@ def test_a_record_entered_on_an_earlier_day_is_judged_on_that_day(pub, en):
     from disclosure.core.timeutil import today_china
     from disclosure.publicity.fields import Kind
     from disclosure.publicity.rules import load_rules
-    from disclosure.publicity.validation import RecordValidator, matter_refs
+    from disclosure.publicity.validation import RecordValidator, matter_refs, organ_refs
 
     today = today_china()
     decided = today - dt.timedelta(days=60)
-    v = RecordValidator(Kind.PENALTY, load_rules(), matter_refs(pub.agency.id, Kind.PENALTY), today=today)
+    v = RecordValidator(
+        Kind.PENALTY, load_rules(), matter_refs(pub.agency.id, Kind.PENALTY), organs=organ_refs(pub.agency), today=today
+    )
 
     def enter(number, days_after):
         result = v.validate(penalty_raw(pub, CF_WSH=number, CF_JDRQ=decided.isoformat()))
