@@ -11,6 +11,7 @@ Pure data and pure functions: no Flask app, no database. Labels are lazy transla
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -364,6 +365,88 @@ _PRECEDENCE = {o: (REPORT_ROW_ORDER.index(OUTCOMES[o].report_row), i) for i, o i
 
 def info(outcome: Outcome | str) -> OutcomeInfo:
     return OUTCOMES[Outcome(outcome)]
+
+
+# The fixed words a reply prints for an item before the handler's reasons (letters/reply/items.html prints them
+# from here, so the decision form can show the same text): {you} is 你 / 你单位 / 你（单位）. A partial
+# disclosure continues with the withheld parts, then the reasons. Outcome rows override their family's.
+LETTER_OPENINGS: dict[ReplyFamily | Outcome, str] = {
+    ReplyFamily.DISCLOSED: "经审查，{you}申请获取的政府信息属于公开范围。",
+    ReplyFamily.ALREADY_PUBLIC: "经查，{you}申请获取的政府信息本机关已经主动公开。",
+    ReplyFamily.PARTIAL: "经审查，{you}申请获取的政府信息中，",
+    ReplyFamily.REFUSED: "经审查，",
+    ReplyFamily.SPECIAL_PROCEDURE: "经审查，{you}申请获取的信息属于有关法律、行政法规对信息的获取有特别规定的情形。",
+    ReplyFamily.NOT_EXIST: "经本机关检索查找，",
+    ReplyFamily.NOT_OURS: "经审查，",
+    ReplyFamily.NEED_CREATE: "经审查，本机关不掌握{you}所申请的现成信息，需要对现有政府信息进行加工、分析方能形成。",
+    ReplyFamily.UNCLEAR: (
+        "本机关已就该项内容向{you}发出补正通知，{you}补正后申请内容仍不明确，本机关无法确定{you}所需的政府信息。"
+    ),
+    ReplyFamily.REPEAT: "{you}已就相同的政府信息向本机关提出过公开申请，本机关已依法作出答复。",
+    Outcome.PETITION: "经审查，该项申请实质上属于信访、投诉、举报事项。",
+    Outcome.PUBLICATION: "经审查，{you}要求提供的是公开出版物。",
+    Outcome.MASS: "经审查，{you}申请公开政府信息的数量、频次明显超过合理范围。",
+    ReplyFamily.NOT_HANDLED: "经审查，{you}的申请系要求本机关确认或者重新出具已获取的信息，不属于政府信息公开申请。",
+    ReplyFamily.ENDED_NO_SUPPLEMENT: "本机关已向{you}发出补正通知，{you}无正当理由逾期未补正。",
+    ReplyFamily.ENDED_FEE_UNPAID: "本机关已向{you}发出收费通知，{you}逾期未按收费通知要求缴纳费用。",
+    ReplyFamily.OTHER: "",
+}
+
+
+def letter_opening(outcome: Outcome | str, you: str = "你（单位）") -> str:
+    """The fixed text the reply prints for an item with this outcome before the handler's reasons, e.g.
+    "经本机关检索查找，" or "经审查，你（单位）申请获取的政府信息属于公开范围。". The decision form shows it beside
+    the reasons field, so the handler writes only what follows; `you` is the applicant's address in the letter."""
+    outcome = Outcome(outcome)
+    text = LETTER_OPENINGS.get(outcome, LETTER_OPENINGS[OUTCOMES[outcome].family])
+    return text.format(you=you)
+
+
+# An opening of the kind the letters print (经审查，/ 经查，/ 经检索，/ 经本机关检索查找，/ 经检索本机关档案，…):
+# 经, an optional organ, a verb of examining or searching, an optional generic object, then a comma or colon.
+_OPENING = re.compile(
+    r"^\s*经(?:本机关|我机关|本局|我局)?(?:认真|依法)?"
+    r"(?:审查|审核|核查|核实|复核|研究|调查|检索查找|检索|查找|查询|查阅|查证|查)"
+    r"(?:(?:本机关|我机关|本局|我局)(?:的)?(?:相关)?(?:档案资料|档案|文件|资料|记录)?)?"
+    r"\s*[，,：:]\s*"
+)
+
+
+def strip_opening(text: str | None) -> str:
+    """`text` without the openings it starts with ("经审查，该信息…" → "该信息…"); anything else is kept as typed."""
+    text = (text or "").strip()
+    while match := _OPENING.match(text):
+        text = text[match.end() :]
+    return text
+
+
+_YOU = ("你（单位）", "你单位", "你")
+
+
+def item_reasons(outcome: Outcome | str, text: str | None, you: str = "你（单位）") -> str:
+    """The handler's text as the reply prints it after `letter_opening(outcome, you)`: when the letter's own
+    sentence opens with 经…, an opening the text repeats is left out (never "经本机关检索查找，经检索…"), and so
+    is a repeat of the whole fixed sentence ("…属于公开范围。经审查，你申请获取的政府信息属于公开范围。")."""
+    text = (text or "").strip()
+    opening = letter_opening(outcome, you)
+    if not opening.startswith("经"):
+        return text
+    rest = _OPENING.sub("", opening, count=1)  # the fixed sentence after its own opening
+    repeats = {rest.replace(you, other) for other in _YOU} if rest else set()
+    text = strip_opening(text)
+    for form in sorted(repeats, key=len, reverse=True):
+        if text.startswith(form):
+            text = strip_opening(text[len(form) :])
+            break
+    return text
+
+
+def reason_sentence(text: str | None) -> str:
+    """A reason printed as a sentence of its own: trailing commas dropped, a full stop added when it has none."""
+    text = (text or "").strip().rstrip("，,、 ")
+    if text and not text.endswith(("。", "；", ".", "！", "？")):
+        text += "。"
+    return text
 
 
 def derive_case_outcome(item_outcomes: Sequence[Outcome | str]) -> Outcome:

@@ -232,6 +232,13 @@ def jinja_env() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(cn_date=cn_date, money=money, paragraphs=paragraphs, lines=lines, cn_number=cn_ordinal)
+    from disclosure.correspondence import outcomes
+
+    env.globals.update(
+        letter_opening=outcomes.letter_opening,
+        item_reasons=outcomes.item_reasons,
+        reason_sentence=outcomes.reason_sentence,
+    )
     return env
 
 
