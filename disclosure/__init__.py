@@ -97,6 +97,7 @@ def _init_extensions(app: Flask) -> None:
     from disclosure.accounts import models as _accounts  # noqa: F401
     from disclosure.api import models as _api  # noqa: F401
     from disclosure.core import audit, numbering, outbox, sqlite_tuning, storage  # noqa: F401
+    from disclosure.core import tasks as _core_tasks  # noqa: F401  (connects the outbox delivery to kick())
 
     with app.app_context():
         sqlite_tuning.install(db.engine)

@@ -18,7 +18,9 @@ from flask_mail import Message
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, event, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from disclosure.core import signals
 from disclosure.core.models import TimestampMixin, UTCDateTime
+from disclosure.core.storage import StoredFile
 from disclosure.core.timeutil import utcnow
 from disclosure.extensions import db, mail
 
@@ -110,10 +112,8 @@ def kick() -> None:
     """
     if not db.session.info.pop("outbox_committed", False):
         return
-    from disclosure.core.tasks import deliver_outbox
-
     try:
-        deliver_outbox()
+        signals.outbox_committed.send(current_app._get_current_object())
     except Exception:
         current_app.logger.exception("could not enqueue outbox delivery")
 
@@ -124,8 +124,6 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 def _build(msg: OutboxMessage) -> Message:
-    from disclosure.core.storage import StoredFile
-
     m = Message(
         subject=msg.subject,
         recipients=[msg.recipient],

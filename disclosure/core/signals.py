@@ -96,6 +96,13 @@ letter_owner = _signals.signal(
     who owns the object, or None.""",
 )
 
+outbox_committed = _signals.signal(
+    "outbox-committed",
+    doc="""A committed transaction queued mail in the outbox (`core.outbox.kick`, after the commit). Sender: the
+    Flask app. The worker's task module (`core.tasks`) follows it and asks the worker to deliver now; without a
+    receiver the periodic sweep delivers the mail within a minute.""",
+)
+
 
 def values_from(results: Iterable[tuple[Any, Any]], *, skip_none: bool = True) -> list[Any]:
     """The receivers' return values of one `send()`, in connection order (None left out unless asked)."""
