@@ -16,7 +16,11 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load_user(token: str):
-        return db.session.execute(db.select(User).where(User.session_token == token)).scalar_one_or_none()
+        # The token is the session generation (User.end_sessions): a session or remember-me cookie from before
+        # a logout, a password change or a deactivation finds nobody.
+        return db.session.execute(
+            db.select(User).where(User.session_token == token, User.active.is_(True))
+        ).scalar_one_or_none()
 
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"

@@ -95,7 +95,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    # Changes whenever the password changes, so old sessions and reset links stop working.
+    # The session generation: the session and the remember-me cookie carry it (see `get_id`). It changes on
+    # logout, password change and deactivation (`end_sessions`), so every earlier session and cookie, even a
+    # copied one, stops working.
     session_token: Mapped[str] = mapped_column(
         String(64), default=lambda: secrets.token_hex(16), nullable=False, unique=True
     )
@@ -108,7 +110,7 @@ class User(UserMixin, TimestampMixin, db.Model):
         back_populates="user", uselist=False, cascade="all, delete-orphan"
     )
 
-    # Flask-Login: the session stores the token, not the id, so a password change logs out everywhere.
+    # Flask-Login: the session and the remember-me cookie store the token, not the id (see `end_sessions`).
     def get_id(self) -> str:
         return self.session_token
 
@@ -146,9 +148,14 @@ class User(UserMixin, TimestampMixin, db.Model):
             return False
         return self.is_sys_admin or (agency_id is not None and agency_id == self.agency_id)
 
+    def end_sessions(self) -> None:
+        """Revoke every session and remember-me cookie of this user, server-side: the user loader no longer
+        finds the token they carry."""
+        self.session_token = secrets.token_hex(16)
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
-        self.session_token = secrets.token_hex(16)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

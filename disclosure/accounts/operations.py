@@ -164,6 +164,13 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
+def log_out(user: User) -> None:
+    """End every session of the user, server-side: the session cookie (even a copy taken before) and the
+    remember-me cookie stop working on every browser."""
+    user.end_sessions()
+    audit.record("user.logged_out", object_type="user", object_id=user.id, agency_id=user.agency_id, actor=user)
+
+
 def request_password_reset(email: str) -> None:
     """Queue a reset link if the account exists; say nothing either way (no account enumeration)."""
     user = find_user_by_email(email)
@@ -298,7 +305,7 @@ def update_staff(
     user: User, *, name: str, roles: list[Role], department_id: int | None, active: bool, by: User | None
 ) -> None:
     """Change a staff user. `by` may change only users whose roles all lie within their grant, and may grant
-    only roles within it (see `may_manage`)."""
+    only roles within it (see `may_manage`). Disabling a user ends their sessions at once."""
     _check_may_manage(by, user)
     _check_may_grant(by, roles)
     if by is not None and user.id == by.id and not active:
@@ -316,6 +323,8 @@ def update_staff(
         UserRole(role=r) for r in sorted(wanted - current)
     ]
     user.department_id = department_id
+    if user.active and not active:
+        user.end_sessions()
     user.active = active
     after = {"name": user.name, "roles": sorted(wanted), "department_id": department_id, "active": active}
     b, a = audit.diff(before, after)

@@ -59,8 +59,10 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @authenticated
 def logout():
-    logout_user()
+    ops.log_out(current_user._get_current_object())
+    # Clear first: logout_user() leaves the note that makes Flask-Login delete the remember-me cookie.
     session.clear()
+    logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("public.home"))
 
