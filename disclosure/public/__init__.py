@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from disclosure.public import views
+
 
 def init_app(app: Flask) -> None:
-    from disclosure.public import views
-
     app.register_blueprint(views.bp)

@@ -3,6 +3,9 @@
 Each view carries exactly one policy, set by one of the decorators below; `tests/test_access_matrix.py` walks
 the URL map, fails on any view without a policy, and requests every route as every role. Object-level checks
 (`staff_object`, `own_object`) are done in the view after loading the object.
+
+Roles are the string values of a domain's role enum (`accounts.roles.Role` is a `StrEnum`): this plumbing only
+asks the user object `is_staff`, `is_sys_admin` and `has_role(*roles)`, and imports no domain.
 """
 
 from __future__ import annotations
@@ -13,13 +16,11 @@ from dataclasses import dataclass, field
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from disclosure.accounts.roles import Role
-
 
 @dataclass(frozen=True)
 class Policy:
     kind: str  # "public" | "authenticated" | "applicant" | "staff"
-    roles: frozenset[Role] = field(default_factory=frozenset)  # staff: any of these (empty: any staff)
+    roles: frozenset[str] = field(default_factory=frozenset)  # staff: any of these (empty: any staff)
 
     def allows(self, user) -> bool:
         if self.kind == "public":
@@ -68,7 +69,7 @@ def applicant_required(view):
     return _guard(Policy("applicant"))(view)
 
 
-def staff_required(*roles: Role):
+def staff_required(*roles: str):
     """Staff holding any of `roles` (any staff if none given); a system administrator always passes."""
     return _guard(Policy("staff", frozenset(roles)))
 

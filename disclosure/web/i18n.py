@@ -5,7 +5,7 @@ Each domain package may keep `translations/` beside its code; Flask-Babel merges
 
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, get_locale
 from flask_login import current_user
 
@@ -21,8 +21,6 @@ def translation_directories() -> list[str]:
 
 
 def select_locale() -> str:
-    from flask import current_app
-
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # commands, jobs: the default language (emails choose their own)
         return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -1,6 +1,6 @@
 """Navigation registry: each domain package registers its menu entries in its `init_app`.
 
-The staff workbench shows only the entries whose roles the user holds.
+The staff workbench shows only the entries whose roles the user holds (role values, as in `web.access`).
 """
 
 from __future__ import annotations
@@ -10,15 +10,13 @@ from dataclasses import dataclass, field
 from flask import Flask
 from flask_login import current_user
 
-from disclosure.accounts.roles import Role
-
 
 @dataclass(frozen=True)
 class NavItem:
     section: str  # "public" | "applicant" | "staff" | "admin"
     label: object  # lazy translated string
     endpoint: str
-    roles: frozenset[Role] = field(default_factory=frozenset)
+    roles: frozenset[str] = field(default_factory=frozenset)
     order: int = 100
 
 

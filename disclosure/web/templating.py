@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Flask, current_app
 from flask_babel import format_datetime
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from disclosure.core import signals
+from disclosure.core.validators import mask_resident_id
 from disclosure.web.nav import items_for
 
 ACTION_LABELS_KEY = "audit_action_labels"
@@ -21,16 +26,10 @@ def audit_action(action: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from flask_login import current_user
-
     def staff_warnings() -> list[str]:
         """Banners shown to staff on every page (`signals.staff_warnings`, e.g. a provisional holiday calendar)."""
         user = current_user._get_current_object()
         return [text for texts in signals.values_from(signals.staff_warnings.send(user)) for text in texts]
-
-    from flask_babel import lazy_gettext as _l
-
-    from disclosure.accounts.roles import ROLE_LABELS, Role
 
     outbox_labels = {
         "pending": _l("Waiting to be sent"),
@@ -41,7 +40,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         nav_items=lambda section: items_for(current_app, section),
         staff_warnings=staff_warnings,
-        role_label=lambda r: ROLE_LABELS.get(Role(r), r),
         outbox_state_label=lambda s: outbox_labels.get(str(s), s),
     )
     app.jinja_env.filters["datetimefmt"] = lambda v: format_datetime(v, "yyyy-MM-dd HH:mm") if v else ""
@@ -55,8 +53,6 @@ SENSITIVE_KEYS = ("doc_number", "doc_no", "id_number", "zjhm")
 
 def audit_value(key: str, value):
     """Identity numbers stay whole in the audit table but are shown masked (rules-china §5.5)."""
-    from disclosure.core.validators import mask_resident_id
-
     if isinstance(value, str) and any(k in str(key).lower() for k in SENSITIVE_KEYS):
         return mask_resident_id(value)
     return value
@@ -64,7 +60,6 @@ def audit_value(key: str, value):
 
 def audit_json(data) -> str:
     """An event's values as readable JSON (Chinese kept as is), with identity numbers masked."""
-    import json
 
     def walk(obj, key=""):
         if isinstance(obj, dict):
