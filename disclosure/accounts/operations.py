@@ -7,11 +7,14 @@ and leaves the commit to the caller (the request boundary or a CLI command).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import secrets
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from disclosure.accounts import tokens
 from disclosure.accounts.models import Agency, ApplicantProfile, Department, User, UserRole
@@ -74,11 +77,18 @@ def _send_template(user: User, template: str, subject, **ctx) -> None:
         )
 
 
-def register_applicant(*, email: str, password: str, name: str, profile: dict, locale: str | None) -> User:
-    """A citizen or organisation registers; a confirmation email is queued."""
+def register_applicant(*, email: str, password: str, name: str, profile: dict, locale: str | None) -> User | None:
+    """A citizen or organisation registers; a confirmation email is queued.
+
+    An address that already has an account gets the same outcome on the page (no account enumeration): nothing
+    is created, the password is hashed all the same (so the time taken does not tell either), and the owner of
+    the address is told by email that someone tried to register with it. Returns None in that case."""
     email = normalise_email(email)
-    if find_user_by_email(email):
-        raise DomainError(_l("An account with this email already exists. Log in or reset the password."), field="email")
+    existing = find_user_by_email(email)
+    if existing is not None:
+        generate_password_hash(password)  # the same work as a new registration
+        _notify_repeated_registration(existing)
+        return None
     user = User(email=email, name=name.strip(), kind=UserKind.APPLICANT, locale=locale)
     user.set_password(password)
     user.profile = ApplicantProfile(**_clean_profile(profile))
@@ -93,6 +103,24 @@ def register_applicant(*, email: str, password: str, name: str, profile: dict, l
     )
     send_confirmation(user)
     return user
+
+
+def _notify_repeated_registration(user: User) -> None:
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    _send_template(
+        user,
+        "accounts/already_registered",
+        _("Someone tried to register with your email address"),
+        login_link=base + url_for("accounts.login"),
+        reset_link=base + url_for("accounts.forgot"),
+    )
+    audit.record(
+        "user.registration_repeated",
+        object_type="user",
+        object_id=user.id,
+        agency_id=user.agency_id,
+        reason="a registration was attempted with this address",
+    )
 
 
 def _clean_profile(profile: dict) -> dict:
@@ -126,6 +154,12 @@ def confirm_email(token: str) -> User:
     return user
 
 
+@functools.cache
+def _dummy_password_hash() -> str:
+    """A hash made like every real one (same method and cost), checked when the address has no account."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
 def authenticate(email: str, password: str) -> User:
     """Check a password with lockout: after LOGIN_MAX_FAILURES wrong passwords the account is locked for
     LOGIN_LOCK_MINUTES and its owner is told by email. The page says the same for a wrong password, a locked
@@ -133,9 +167,12 @@ def authenticate(email: str, password: str) -> User:
     cfg = current_app.config
     user = find_user_by_email(email)
     wrong = DomainError(_l("The email or the password is wrong."))
+    # The password is hashed in every case, so the time taken does not tell an unknown address or a locked
+    # account from a wrong password.
+    password_ok = check_password_hash(user.password_hash if user else _dummy_password_hash(), password)
     if user is None or user.is_locked():
         raise wrong
-    if not user.check_password(password):
+    if not password_ok:
         user.failed_logins += 1
         if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
             user.locked_until = utcnow() + dt.timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])

@@ -87,8 +87,12 @@ def register():
             db.session.rollback()
             getattr(form, exc.field or "email").errors.append(exc.message)
             return render_template("accounts/register.html", form=form)
+        # The same words whether the address was new or already had an account (its owner is told by email).
         flash(
-            _("Your account has been created. We have sent a confirmation link to your email address."),
+            _(
+                "Thank you. We have sent a message to the email address you gave: "
+                "open the link in it to confirm the address and finish the registration."
+            ),
             "success",
         )
         return redirect(url_for("accounts.login"))

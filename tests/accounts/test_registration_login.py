@@ -90,11 +90,45 @@ def test_register_organisation_and_permit(client, app_ctx):
     assert client.post("/register", data=permit).status_code == 302
 
 
-def test_duplicate_email_is_refused(client, make_applicant):
-    make_applicant(email="zhang@example.cn")
-    resp = client.post("/register", data=GOOD)
-    assert resp.status_code == 200
-    assert "该电子邮箱已注册" in resp.get_data(as_text=True)
+def test_registering_an_existing_address_looks_the_same(client, make_applicant, smtp_server, app_ctx):
+    """The page says the same for a new and an existing address; the owner of the existing one is told."""
+    owner = make_applicant(email="zhang@example.cn", name="张三原")
+    old_hash = owner.password_hash
+    fresh = client.post("/register", data={**GOOD, "email": "new@example.cn"}, follow_redirects=True)
+    repeated = client.post("/register", data=GOOD, follow_redirects=True)
+    assert repeated.status_code == fresh.status_code == 200
+    flash = "请打开邮件中的链接"
+    assert flash in fresh.get_data(as_text=True) and flash in repeated.get_data(as_text=True)
+    assert "已注册" not in repeated.get_data(as_text=True)
+    db.session.refresh(owner)
+    assert owner.password_hash == old_hash and owner.name == "张三原"  # nothing changed
+    assert db.session.execute(db.select(db.func.count()).select_from(User)).scalar_one() == 2
+    mails = smtp_server.to("zhang@example.cn")
+    assert [m["Subject"] for m in mails] == ["有人尝试用您的电子邮箱注册账号"]
+    body = mails[0].get_body(preferencelist=("plain",)).get_content()
+    assert "http://localhost/login" in body and "http://localhost/password/forgot" in body
+    assert [m["Subject"] for m in smtp_server.to("new@example.cn")] == ["请确认您的电子邮箱"]
+
+
+def test_login_hashes_the_password_even_for_an_unknown_address(client, make_applicant, monkeypatch, app_ctx):
+    """The time a login takes does not tell whether the address has an account: the hash work is always done,
+    with the same method and cost as a real account's hash."""
+    from disclosure.accounts import operations as ops
+
+    checked = []
+    real = ops.check_password_hash
+
+    def spy(pwhash, password):
+        checked.append(pwhash.split("$", 1)[0])
+        return real(pwhash, password)
+
+    monkeypatch.setattr(ops, "check_password_hash", spy)
+    user = make_applicant()
+    method = user.password_hash.split("$", 1)[0]
+    for email in ("nobody@example.cn", user.email):
+        body = client.post("/login", data={"email": email, "password": "wrong-passw0rd"}).get_data(as_text=True)
+        assert "电子邮箱或密码错误" in body
+    assert checked == [method, method]
 
 
 def test_lockout_after_five_wrong_passwords(client, make_applicant, smtp_server, app_ctx):
