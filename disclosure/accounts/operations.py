@@ -143,14 +143,21 @@ def send_confirmation(user: User) -> None:
 
 
 def confirm_email(token: str) -> User:
+    """Confirm the address a link was sent to. A link works until the address is confirmed; an expired, used
+    or broken one raises `tokens.InvalidLink`."""
     user, problem = tokens.read_token(token, "confirm", current_app.config["EMAIL_CONFIRM_MAX_AGE"])
     if problem == "expired":
-        raise DomainError(_l("The confirmation link has expired. Log in to get a new one."))
+        raise tokens.InvalidLink(_l("The confirmation link has expired. Log in to get a new one."), reason=problem)
     if user is None:
-        raise DomainError(_l("The confirmation link is not valid."))
-    if user.email_confirmed_at is None:
-        user.email_confirmed_at = utcnow()
-        audit.record("user.email_confirmed", object_type="user", object_id=user.id, actor=user)
+        raise tokens.InvalidLink(
+            _l(
+                "The confirmation link is not valid or has already been used. "
+                "If your address is confirmed, log in; otherwise logging in sends you a new link."
+            ),
+            reason="invalid",
+        )
+    user.email_confirmed_at = utcnow()
+    audit.record("user.email_confirmed", object_type="user", object_id=user.id, actor=user)
     return user
 
 
@@ -220,11 +227,13 @@ def request_password_reset(email: str) -> None:
 
 
 def check_reset_token(token: str) -> User:
+    """The user a reset link is for. A link works once, and not after the password changed in any way or the
+    account was disabled; otherwise `tokens.InvalidLink` is raised."""
     user, problem = tokens.read_token(token, "reset", current_app.config["PASSWORD_RESET_MAX_AGE"])
     if problem == "expired":
-        raise DomainError(_l("The reset link has expired. Ask for a new one."))
-    if user is None:
-        raise DomainError(_l("The reset link is not valid or has already been used."))
+        raise tokens.InvalidLink(_l("The reset link has expired. Ask for a new one."), reason=problem)
+    if user is None or not user.active:
+        raise tokens.InvalidLink(_l("The reset link is not valid or has already been used."), reason="invalid")
     return user
 
 

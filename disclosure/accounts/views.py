@@ -10,6 +10,7 @@ from flask_login import current_user, login_user, logout_user
 
 from disclosure.accounts import operations as ops
 from disclosure.accounts.forms import ForgotForm, LoginForm, ProfileForm, RegisterForm, ResetForm
+from disclosure.accounts.tokens import InvalidLink
 from disclosure.core.errors import DomainError
 from disclosure.extensions import db, limiter
 from disclosure.web.access import applicant_required, authenticated, public
@@ -99,10 +100,24 @@ def register():
     return render_template("accounts/register.html", form=form)
 
 
+def _invalid_link(exc: InvalidLink, *, again_endpoint: str, again_label: str):
+    """An expired, used or broken link says so on a page of its own, with the way to a new one (a redirect
+    back to the link itself would loop)."""
+    return render_template(
+        "accounts/link_invalid.html",
+        message=exc.message,
+        again_url=url_for(again_endpoint),
+        again_label=again_label,
+    ), 400
+
+
 @bp.route("/confirm/<token>")
 @public
 def confirm(token: str):
-    ops.confirm_email(token)
+    try:
+        ops.confirm_email(token)
+    except InvalidLink as exc:
+        return _invalid_link(exc, again_endpoint="accounts.login", again_label=_("Log in"))
     flash(_("Your email address is confirmed. You can log in now."), "success")
     return redirect(url_for("accounts.login"))
 
@@ -122,8 +137,10 @@ def forgot():
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @public
 def reset(token: str):
-    if request.method == "GET":
+    try:
         ops.check_reset_token(token)  # a used or expired link says so at once, not after typing a password
+    except InvalidLink as exc:
+        return _invalid_link(exc, again_endpoint="accounts.forgot", again_label=_("Ask for a new link"))
     form = ResetForm()
     if form.validate_on_submit():
         ops.reset_password(token, form.password.data)
