@@ -6,13 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from disclosure.core.timeutil import today_china
-from disclosure.workdays import service
+from disclosure.workdays import calendar
 
 
 def provisional_years() -> list[int]:
     """This year and the next, where neither a notice nor `chinesecalendar` gives the official days."""
     this = today_china().year
-    return [y for y in (this, this + 1) if y <= service.LAST_YEAR and not service.year_status(y).official]
+    return [y for y in (this, this + 1) if y <= calendar.LAST_YEAR and not calendar.year_status(y).official]
 
 
 def calendar_warnings(user=None) -> list[str]:

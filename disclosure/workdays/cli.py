@@ -11,8 +11,9 @@ from flask_babel import force_locale
 
 from disclosure.core.errors import DomainError
 from disclosure.extensions import db
+from disclosure.workdays import calendar as cal
 from disclosure.workdays import operations as ops
-from disclosure.workdays import parsing, service
+from disclosure.workdays import parsing
 from disclosure.workdays.models import CalendarNotice, CalendarOverride
 
 calendar = AppGroup("calendar", help="Show and maintain the working-day calendar.")
@@ -89,7 +90,7 @@ def deadline(received, days, extension, pauses):
     """Compute a deadline; the last line is the due date (ISO), with ' provisional' when it depends on a
     provisional calendar."""
     try:
-        result = service.calculate(received, days, extension, pauses)
+        result = cal.calculate(received, days, extension, pauses)
     except DomainError as exc:
         _fail(exc)
     click.echo(
@@ -107,18 +108,18 @@ def deadline(received, days, extension, pauses):
 
 
 @calendar.command("show")
-@click.argument("year", type=click.IntRange(service.FIRST_YEAR, service.LAST_YEAR))
+@click.argument("year", type=click.IntRange(cal.FIRST_YEAR, cal.LAST_YEAR))
 @_default_locale
 def calendar_show(year):
     """List a year's holidays and make-up working days with their source."""
-    status = service.year_status(year)
+    status = cal.year_status(year)
     notice = db.session.execute(db.select(CalendarNotice).where(CalendarNotice.year == year)).scalar_one_or_none()
     click.echo(
         f"{year}: {status.kind}"
         + ("" if status.official else " (PROVISIONAL: enter the year's notice)")
         + (f" — {notice.reference} {notice.title}" if notice else "")
     )
-    for d, info in service.year_days(year):
+    for d, info in cal.year_days(year):
         kind = "work" if info.is_working else "holiday"
         flag = " provisional" if info.provisional else ""
         click.echo(f"{d.isoformat()}\t{d.strftime('%a')}\t{kind}\t{info.source.kind}\t{info.source.detail}{flag}")
@@ -155,7 +156,7 @@ def calendar_unset(day, reason):
 
 
 @calendar.command("notice")
-@click.argument("year", type=click.IntRange(service.FIRST_YEAR, service.LAST_YEAR))
+@click.argument("year", type=click.IntRange(cal.FIRST_YEAR, cal.LAST_YEAR))
 @click.option("--title", required=True)
 @click.option("--reference", required=True, help="Document number, e.g. 国办发明电〔2026〕X号.")
 @click.option("--issued", type=DATE, default=None)
@@ -190,7 +191,7 @@ def calendar_notice(year, title, reference, issued, holidays, workdays, accept_d
 
 
 @calendar.command("delete-notice")
-@click.argument("year", type=click.IntRange(service.FIRST_YEAR, service.LAST_YEAR))
+@click.argument("year", type=click.IntRange(cal.FIRST_YEAR, cal.LAST_YEAR))
 @click.option("--reason", default="")
 @_default_locale
 def calendar_delete_notice(year, reason):

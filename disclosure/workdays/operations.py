@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from disclosure.core import audit
 from disclosure.core.errors import DomainError
 from disclosure.extensions import db
-from disclosure.workdays import service, statutory
+from disclosure.workdays import calendar, statutory
 from disclosure.workdays.models import CalendarNotice, CalendarOverride
 
 _ONE_DAY = dt.timedelta(days=1)
@@ -61,9 +61,9 @@ def _expand(ranges: Iterable[tuple[dt.date, dt.date]]) -> list[dt.date]:
 
 def _recompute_and_audit(years: Iterable[int], reason: str) -> dict:
     """Run the registered recompute callbacks and audit what they did (called after every change)."""
-    service.mark_changed()
+    calendar.mark_changed()
     years = sorted(set(years))
-    results = service.run_recompute(years)
+    results = calendar.run_recompute(years)
     audit.record(
         "calendar.deadlines_recomputed",
         object_type="calendar",
@@ -88,7 +88,7 @@ def record_notice(
     """Enter (or correct) the State Council's notice for `year`: its days off and make-up working days become
     overrides linked to the notice, and the year counts as official from now on (rules-china §9.3).
     With `holidays` and `workdays` both None, the days already set one by one for the year are adopted."""
-    service.check_year(year)
+    calendar.check_year(year)
     reference, title = (reference or "").strip(), (title or "").strip()
     if not reference:
         raise DomainError(_l("Enter the notice's document number."), field="reference")
@@ -127,7 +127,7 @@ def record_notice(
         # Compensation days (补休) are where the notice has a choice; the holidays themselves are fixed by law.
         statutory_days = {
             d
-            for d, name in service.statutory_holidays(year).items()
+            for d, name in calendar.statutory_holidays(year).items()
             if not name.endswith(statutory.COMPENSATION_SUFFIX)
         }
         missing = sorted(statutory_days - set(off))
@@ -167,7 +167,7 @@ def record_notice(
     for ov in replaced:
         db.session.delete(ov)
     db.session.flush()
-    names = service.statutory_holidays(year)
+    names = calendar.statutory_holidays(year)
     for d, is_working in days:
         db.session.add(
             CalendarOverride(
@@ -226,7 +226,7 @@ def set_override(
 ) -> CalendarOverride:
     """Fix one day as a holiday or a working day, citing the notice it comes from. Editing an existing
     override may move it to another day."""
-    service.check_date(day)
+    calendar.check_date(day)
     source, note = (source or "").strip(), (note or "").strip()
     if not source:
         raise DomainError(_l("Name the notice this day comes from."), field="source")

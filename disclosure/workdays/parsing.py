@@ -7,7 +7,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
-from disclosure.workdays.service import FIRST_YEAR, LAST_YEAR
+from disclosure.workdays.calendar import FIRST_YEAR, LAST_YEAR
 
 # Between two ISO dates: "2027-02-05 ~ 2027-02-11", "…:…", "… to …", "…至…", "…—…".
 _RANGE_SEP = re.compile(r"\s*(?:~|～|:|：|\bto\b|至|—|–)\s*", re.IGNORECASE)

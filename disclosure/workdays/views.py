@@ -12,8 +12,8 @@ from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import today_china
 from disclosure.extensions import db
 from disclosure.web.access import staff_required
+from disclosure.workdays import calendar
 from disclosure.workdays import operations as ops
-from disclosure.workdays import service
 from disclosure.workdays.forms import CalculatorForm, DeleteForm, NoticeForm, OverrideForm
 from disclosure.workdays.models import CalendarNotice, CalendarOverride
 
@@ -30,7 +30,7 @@ def _notice_for(year: int) -> CalendarNotice | None:
 
 
 def _checked_year(year: int) -> int:
-    if not service.FIRST_YEAR <= year <= service.LAST_YEAR:
+    if not calendar.FIRST_YEAR <= year <= calendar.LAST_YEAR:
         abort(404)
     return year
 
@@ -50,9 +50,9 @@ def year(year: int | None = None):
     return render_template(
         "workdays/year.html",
         year=year,
-        status=service.year_status(year),
+        status=calendar.year_status(year),
         notice=notice,
-        days=service.year_days(year),
+        days=calendar.year_days(year),
         overrides=overrides,
         outside=[ov for d, ov in sorted(overrides.items()) if d.year != year],
         events=events_for("calendar_notice", notice.id) if notice else [],
@@ -92,7 +92,7 @@ def notice(year: int):
         form=form,
         year=year,
         existing=existing,
-        suggested=_ranges(sorted(service.statutory_holidays(year))),
+        suggested=_ranges(sorted(calendar.statutory_holidays(year))),
     )
 
 
@@ -178,10 +178,10 @@ def calculator():
     result = steps = error = None
     if request.args and form.validate():
         try:
-            result = service.calculate(
+            result = calendar.calculate(
                 form.received.parsed, form.days.data, form.extension.data or 0, form.pauses.parsed
             )
-            steps = list(service.timeline(result.received, result.final.due, form.pauses.parsed))
+            steps = list(calendar.timeline(result.received, result.final.due, form.pauses.parsed))
         except DomainError as exc:
             error = exc.message
     return render_template("workdays/calculator.html", form=form, result=result, steps=steps, error=error)

@@ -16,12 +16,12 @@ def sys_admin(make_agency, make_staff):
 @pytest.fixture
 def recompute_calls():
     """Registers two callbacks (one taking the changed years, one taking nothing) and records their calls."""
-    from disclosure.workdays import service
+    from disclosure.workdays import calendar
 
     calls: list = []
 
     def with_years(years):
-        calls.append(("with_years", years, service.add_working_days(_D("2026-12-10"), 20)))
+        calls.append(("with_years", years, calendar.add_working_days(_D("2026-12-10"), 20)))
         return 3
 
     def without_args(_years):

@@ -8,7 +8,7 @@ import pytest
 
 from disclosure.core.audit import AuditEvent
 from disclosure.extensions import db
-from disclosure.workdays import service
+from disclosure.workdays import calendar
 
 D = dt.date.fromisoformat
 
@@ -71,7 +71,7 @@ def test_calendar_commands(runner, app_ctx):
 
     out = runner.invoke(args=["calendar", "set", "2027-02-20", "work", "--notice", "国办发明电〔2026〕9号"])
     assert out.exit_code == 0, out.output
-    assert service.is_working_day(D("2027-02-20"))
+    assert calendar.is_working_day(D("2027-02-20"))
     assert runner.invoke(args=["calendar", "set", "2027-02-31", "work", "--notice", "x"]).exit_code != 0
     assert runner.invoke(args=["calendar", "set", "2027-02-21", "maybe", "--notice", "x"]).exit_code != 0
 
@@ -127,7 +127,7 @@ def test_calendar_commands(runner, app_ctx):
     assert "PROVISIONAL" not in runner.invoke(args=["calendar", "show", "2027"]).output
 
     assert runner.invoke(args=["calendar", "unset", "2027-02-20"]).exit_code == 0
-    assert not service.is_working_day(D("2027-02-20"))
+    assert not calendar.is_working_day(D("2027-02-20"))
     assert runner.invoke(args=["calendar", "unset", "2027-02-20"]).exit_code != 0
     assert runner.invoke(args=["calendar", "delete-notice", "2027"]).exit_code == 0
     assert _last(runner.invoke(args=["deadline", "--received", "2026-12-10"])) == "2027-01-08 provisional"

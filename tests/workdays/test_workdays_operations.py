@@ -10,8 +10,8 @@ from sqlalchemy import update
 from disclosure.core.audit import AuditEvent
 from disclosure.core.errors import DomainError
 from disclosure.extensions import db
+from disclosure.workdays import calendar
 from disclosure.workdays import operations as ops
-from disclosure.workdays import service
 from disclosure.workdays.models import CalendarNotice, CalendarOverride, CalendarState
 
 D = dt.date.fromisoformat
@@ -46,22 +46,24 @@ def _events(action):
 
 
 def test_entering_the_2027_notice_makes_deadlines_official_and_recomputes(app_ctx, sys_admin, recompute_calls):
-    assert service.add_working_days(D("2026-12-10"), 20) == service.Deadline(D("2027-01-08"), True)
+    assert calendar.add_working_days(D("2026-12-10"), 20) == calendar.Deadline(D("2027-01-08"), True)
     notice = _record(actor=sys_admin)
     # the callbacks ran inside the transaction, with the new calendar already in force
     assert [c[0] for c in recompute_calls] == ["with_years", "without_args"]
     assert recompute_calls[0][1] == frozenset({2027})
-    assert recompute_calls[0][2] == service.Deadline(D("2027-01-08"), False)
+    assert recompute_calls[0][2] == calendar.Deadline(D("2027-01-08"), False)
     db.session.commit()
-    assert service.year_status(2027) == service.YearStatus(2027, True, "notice")
-    assert service.add_working_days(D("2026-12-10"), 20) == service.Deadline(D("2027-01-08"), False)
+    assert calendar.year_status(2027) == calendar.YearStatus(2027, True, "notice")
+    assert calendar.add_working_days(D("2026-12-10"), 20) == calendar.Deadline(D("2027-01-08"), False)
     # 2027-02-11 (Thu) is a bridge day of the notice, 2027-02-20 (Sat) a make-up working day
-    assert not service.is_working_day(D("2027-02-11"))
-    info = service.day_info(D("2027-02-20"))
-    assert info.is_working and not info.provisional and info.source == service.Source("override", notice.reference)
+    assert not calendar.is_working_day(D("2027-02-11"))
+    info = calendar.day_info(D("2027-02-20"))
+    assert info.is_working and not info.provisional and info.source == calendar.Source("override", notice.reference)
     # an ordinary 2027 weekday without an entry is official too (the notice lists every change)
-    assert service.day_info(D("2027-03-02")) == service.DayInfo(True, False, service.Source("notice", notice.reference))
-    assert service.add_working_days(D("2027-01-29"), 10).due == D("2027-02-20")  # 2/1–2/4, 2/15–2/19, Sat 2/20
+    assert calendar.day_info(D("2027-03-02")) == calendar.DayInfo(
+        True, False, calendar.Source("notice", notice.reference)
+    )
+    assert calendar.add_working_days(D("2027-01-29"), 10).due == D("2027-02-20")  # 2/1–2/4, 2/15–2/19, Sat 2/20
     assert notice.entered_by_id == sys_admin.id
     (event,) = _events("calendar.notice_recorded")
     assert event.after["reference"] == notice.reference and "2027-02-20" in event.after["workdays"]
@@ -79,14 +81,14 @@ def test_correcting_and_deleting_a_notice(app_ctx, recompute_calls):
         workdays=WORKDAYS_2027,
     )
     db.session.commit()
-    assert service.is_working_day(D("2027-02-12"))  # no longer in the corrected notice
+    assert calendar.is_working_day(D("2027-02-12"))  # no longer in the corrected notice
     assert db.session.execute(db.select(db.func.count(CalendarOverride.id))).scalar() == len(notice.overrides)
     (updated,) = _events("calendar.notice_updated")
     assert updated.before["reference"] == "国办发明电〔2026〕9号"
     ops.delete_notice(notice, reason="entered twice")
     db.session.commit()
-    assert not service.year_status(2027).official
-    assert service.add_working_days(D("2026-12-10"), 20).provisional
+    assert not calendar.year_status(2027).official
+    assert calendar.add_working_days(D("2026-12-10"), 20).provisional
     assert db.session.execute(db.select(db.func.count(CalendarOverride.id))).scalar() == 0
     assert len([c for c in recompute_calls if c[0] == "with_years"]) == 3
 
@@ -109,33 +111,33 @@ def test_a_bad_notice_changes_nothing(app_ctx, recompute_calls, change, message)
     db.session.rollback()
     assert db.session.execute(db.select(db.func.count(CalendarNotice.id))).scalar() == 0
     assert not recompute_calls
-    assert not service.year_status(2027).official
+    assert not calendar.year_status(2027).official
 
 
 def test_a_notice_may_differ_from_the_statutory_days_when_confirmed(app_ctx):
     _record(holidays=[(D("2027-01-01"), D("2027-01-01"))], workdays=[], accept_differences=True)
     db.session.commit()
-    assert service.year_status(2027).official
-    assert service.is_working_day(D("2027-04-05"))
+    assert calendar.year_status(2027).official
+    assert calendar.is_working_day(D("2027-04-05"))
 
 
 def test_overrides_win_and_are_audited(app_ctx, sys_admin, recompute_calls):
     d = D("2026-03-02")  # an ordinary Monday
     ov = ops.set_override(d, is_working=False, source="某省人民政府通知", note="local holiday", actor=sys_admin)
     db.session.commit()
-    assert not service.is_working_day(d)
-    assert service.add_working_days(D("2026-02-10"), 20).due == D("2026-03-17")
-    assert service.day_info(d).source == service.Source("override", "某省人民政府通知")
+    assert not calendar.is_working_day(d)
+    assert calendar.add_working_days(D("2026-02-10"), 20).due == D("2026-03-17")
+    assert calendar.day_info(d).source == calendar.Source("override", "某省人民政府通知")
     ops.set_override(d, is_working=False, source="某省人民政府通知", note="local holiday", override=ov)
     assert not _events("calendar.override_updated")  # nothing changed, nothing recorded
     ops.set_override(D("2026-03-03"), is_working=False, source="更正", override=ov)
     db.session.commit()
-    assert service.is_working_day(d) and not service.is_working_day(D("2026-03-03"))
+    assert calendar.is_working_day(d) and not calendar.is_working_day(D("2026-03-03"))
     (upd,) = _events("calendar.override_updated")
     assert upd.before == {"day": "2026-03-02", "source": "某省人民政府通知"} | {"note": "local holiday"}
     ops.delete_override(ov, reason="withdrawn")
     db.session.commit()
-    assert service.is_working_day(D("2026-03-03"))
+    assert calendar.is_working_day(D("2026-03-03"))
     assert [e.action for e in _events("calendar.override_deleted")] == ["calendar.override_deleted"]
     assert len(_events("calendar.deadlines_recomputed")) == 3
     with pytest.raises(DomainError):
@@ -145,8 +147,8 @@ def test_overrides_win_and_are_audited(app_ctx, sys_admin, recompute_calls):
 def test_one_off_overrides_in_a_provisional_year_are_not_provisional(app_ctx):
     ops.set_override(D("2027-02-20"), is_working=True, source="预告")
     db.session.commit()
-    assert service.day_info(D("2027-02-20")) == service.DayInfo(True, False, service.Source("override", "预告"))
-    assert service.day_info(D("2027-02-22")).provisional
+    assert calendar.day_info(D("2027-02-20")) == calendar.DayInfo(True, False, calendar.Source("override", "预告"))
+    assert calendar.day_info(D("2027-02-22")).provisional
 
 
 def test_adopting_days_entered_one_by_one(app_ctx):
@@ -162,40 +164,40 @@ def test_adopting_days_entered_one_by_one(app_ctx):
 
 def test_a_rolled_back_change_does_not_stay_cached(app_ctx):
     ops.set_override(D("2026-03-02"), is_working=False, source="x")
-    assert not service.is_working_day(D("2026-03-02"))  # visible inside the transaction
+    assert not calendar.is_working_day(D("2026-03-02"))  # visible inside the transaction
     db.session.rollback()
-    assert service.is_working_day(D("2026-03-02"))
+    assert calendar.is_working_day(D("2026-03-02"))
 
 
 def test_other_processes_notice_a_change_by_its_token(app, app_ctx):
     """Another process changed the data: our cached table is re-validated after the check interval."""
     app.config["CALENDAR_CACHE_CHECK_SECONDS"] = 3600
     try:
-        assert service.is_working_day(D("2026-03-02"))
+        assert calendar.is_working_day(D("2026-03-02"))
         db.session.add(CalendarOverride(day=D("2026-03-02"), is_working=False, source="elsewhere", note=""))
         db.session.add(CalendarState(id=1, token="from-another-process"))
         db.session.commit()
-        assert service.is_working_day(D("2026-03-02"))  # still cached: the interval has not passed
+        assert calendar.is_working_day(D("2026-03-02"))  # still cached: the interval has not passed
         app.extensions["workdays_calendar"].checked_at = float("-inf")  # ... now it has
-        assert not service.is_working_day(D("2026-03-02"))
+        assert not calendar.is_working_day(D("2026-03-02"))
         db.session.execute(update(CalendarState).values(token="again"))
         db.session.execute(db.delete(CalendarOverride))
         db.session.commit()
         app.extensions["workdays_calendar"].checked_at = float("-inf")
-        assert service.is_working_day(D("2026-03-02"))
+        assert calendar.is_working_day(D("2026-03-02"))
     finally:
         del app.config["CALENDAR_CACHE_CHECK_SECONDS"]
 
 
 def test_uncommitted_changes_stay_private_to_their_transaction(app, app_ctx):
-    assert service.is_working_day(D("2026-03-02"))  # the shared table is built
+    assert calendar.is_working_day(D("2026-03-02"))  # the shared table is built
     ops.set_override(D("2026-03-02"), is_working=False, source="x")
-    assert not service.is_working_day(D("2026-03-02"))
+    assert not calendar.is_working_day(D("2026-03-02"))
     with app.app_context():  # another request meanwhile (its own session) still sees the committed calendar
-        assert service.is_working_day(D("2026-03-02"))
+        assert calendar.is_working_day(D("2026-03-02"))
     db.session.commit()
     with app.app_context():
-        assert not service.is_working_day(D("2026-03-02"))
+        assert not calendar.is_working_day(D("2026-03-02"))
 
 
 def test_a_closed_session_forgets_its_uncommitted_change(app, app_ctx):
@@ -203,4 +205,4 @@ def test_a_closed_session_forgets_its_uncommitted_change(app, app_ctx):
     assert app.extensions["workdays_calendar"].changing == 1
     db.session.remove()  # closed without commit or rollback, as at the end of an app context
     assert app.extensions["workdays_calendar"].changing == 0
-    assert service.is_working_day(D("2026-03-02"))
+    assert calendar.is_working_day(D("2026-03-02"))

@@ -9,7 +9,7 @@ import pytest
 from disclosure.accounts.roles import Role
 from disclosure.core.audit import AuditEvent
 from disclosure.extensions import db
-from disclosure.workdays import service
+from disclosure.workdays import calendar
 from disclosure.workdays.models import CalendarNotice, CalendarOverride
 
 D = dt.date.fromisoformat
@@ -75,7 +75,7 @@ def test_entering_the_notice(admin_client, recompute_calls, app_ctx):
     assert "2027-02-05~2027-02-10" in page  # the statutory days are suggested
     resp = admin_client.post("/admin/calendar/2027/notice", data=NOTICE_2027)
     assert resp.status_code == 302, resp.get_data(as_text=True)
-    assert service.year_status(2027).official
+    assert calendar.year_status(2027).official
     assert recompute_calls and recompute_calls[0][1] == frozenset({2027})
     notice = db.session.execute(db.select(CalendarNotice)).scalar_one()
     assert notice.issued_on == D("2026-11-05") and len(notice.overrides) == 3 + 9 + 3 + 5 + 1 + 1 + 7 + 4
@@ -86,7 +86,7 @@ def test_entering_the_notice(admin_client, recompute_calls, app_ctx):
     assert "2027-02-05~2027-02-13" in page and "2027-02-20" in page
     resp = admin_client.post("/admin/calendar/2027/notice/delete", data={"reason": "test"})
     assert resp.status_code == 302
-    assert not service.year_status(2027).official
+    assert not calendar.year_status(2027).official
 
 
 @pytest.mark.parametrize(
@@ -118,11 +118,11 @@ def test_editing_and_deleting_a_day(admin_client, app_ctx):
     )
     assert resp.status_code == 302
     ov_id = db.session.execute(db.select(CalendarOverride.id)).scalar_one()
-    assert not service.is_working_day(D("2026-03-02"))
+    assert not calendar.is_working_day(D("2026-03-02"))
     resp = admin_client.post(
         f"/admin/calendar/days/{ov_id}", data={"day": "2026-03-02", "status": "work", "source": "更正", "note": ""}
     )
-    assert resp.status_code == 302 and service.is_working_day(D("2026-03-02"))
+    assert resp.status_code == 302 and calendar.is_working_day(D("2026-03-02"))
     body = admin_client.get(f"/admin/calendar/days/{ov_id}").get_data(as_text=True)
     assert "calendar.override_updated" in body
     # bad input is refused, nothing changes

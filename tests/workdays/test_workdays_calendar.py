@@ -1,4 +1,4 @@
-"""The calendar service against the real 2025 and 2026 schedules (rules-china §9.2–9.4)."""
+"""The working-day calendar against the real 2025 and 2026 schedules (rules-china §9.2–9.4)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import datetime as dt
 import chinese_calendar
 import pytest
 
-from disclosure.workdays import service
-from disclosure.workdays.service import Deadline, add_working_days, day_info, is_working_day, working_days_between
+from disclosure.workdays import calendar
+from disclosure.workdays.calendar import Deadline, add_working_days, day_info, is_working_day, working_days_between
 
 D = dt.date.fromisoformat
 
@@ -40,7 +40,7 @@ def test_known_deadlines(app_ctx, received, days, due):
 
 @pytest.mark.parametrize(("received", "due"), [("2026-02-10", "2026-04-14"), ("2026-09-28", "2026-11-27")])
 def test_extension_counts_from_the_original_due_date(app_ctx, received, due):
-    result = service.calculate(D(received), 20, 20)
+    result = calendar.calculate(D(received), 20, 20)
     assert result.final == Deadline(D(due), False)
     assert result.counted == 40
 
@@ -126,17 +126,17 @@ def test_provisional_2027(app_ctx):
     assert due == Deadline(D("2027-01-08"), True)
     assert add_working_days(D("2026-11-10"), 20) == Deadline(D("2026-12-08"), False)
     info = day_info(D("2027-01-01"))
-    assert info == service.DayInfo(False, True, service.Source("provisional", "元旦"))
+    assert info == calendar.DayInfo(False, True, calendar.Source("provisional", "元旦"))
     assert day_info(D("2027-01-04")).provisional and is_working_day(D("2027-01-04"))
     assert not is_working_day(D("2027-02-06"))  # Saturday and Spring Festival
-    assert not service.year_status(2027).official and service.year_status(2026).official
+    assert not calendar.year_status(2027).official and calendar.year_status(2026).official
 
 
 def test_range_is_refused_clearly_not_crashed(app_ctx):
     for d in (D("1989-12-31"), D("2101-01-01")):
-        with pytest.raises(service.CalendarRangeError):
+        with pytest.raises(calendar.CalendarRangeError):
             is_working_day(d)
-    with pytest.raises(service.CalendarRangeError):
+    with pytest.raises(calendar.CalendarRangeError):
         add_working_days(D("2100-12-20"), 20)
     # the whole supported range answers (early years provisionally)
     assert add_working_days(D("1990-01-01"), 5) == Deadline(D("1990-01-08"), True)
@@ -157,9 +157,9 @@ def test_works_without_an_application(app):
 
 
 def test_year_days_lists_holidays_and_make_up_days(app_ctx):
-    days = dict(service.year_days(2026))
+    days = dict(calendar.year_days(2026))
     assert days[D("2026-02-14")].is_working and not days[D("2026-02-16")].is_working
     assert D("2026-03-02") not in days  # an ordinary Monday
     assert D("2026-04-04") in days and not days[D("2026-04-04")].is_working  # 清明 on a Saturday
-    assert D("2027-02-06") in dict(service.year_days(2027))  # 春节 on a Saturday (provisional)
+    assert D("2027-02-06") in dict(calendar.year_days(2027))  # 春节 on a Saturday (provisional)
     assert sum(1 for info in days.values() if info.is_working) == 6
