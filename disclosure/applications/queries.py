@@ -1,4 +1,6 @@
-"""The staff workbench list: queues per role, filters, search, sorting by deadline (server-side paging).
+"""Read-only questions about cases: the staff workbench list (queues per role, filters, search, sorting by deadline,
+server-side paging), the agency's settings, repeated requests and proactive-disclosure candidates, and what the case
+page lists (reviews, notes, remedies, the audit trail).
 
 Every query is scoped to the user's agency (system administrators see all) and uses the indexes declared on
 `Application` (agency, state, due date), so a page costs one indexed range scan plus a count.
@@ -8,14 +10,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import joinedload, load_only
 
 from disclosure.accounts.models import User
-from disclosure.applications.models import Application, DeadlineStatus, RequestedItem
+from disclosure.applications.models import (
+    AgencyApplicationSettings,
+    Application,
+    DeadlineStatus,
+    Note,
+    Remedy,
+    RequestedItem,
+    Review,
+)
+from disclosure.core import audit
 from disclosure.core.timeutil import today_china
+from disclosure.extensions import db
 from disclosure.web.paging import Page
 from workflows.application import States
 
@@ -190,3 +203,137 @@ def queue_counts(agency_id: int | None) -> dict[str, int]:
         overdue = overdue.where(Application.agency_id == agency_id)
     out["overdue"] = db.session.execute(overdue).scalar_one()
     return out
+
+
+# --- The case's agency settings, repeats and candidates -------------------------------------------------------
+
+
+def settings_for(agency_id: int) -> AgencyApplicationSettings:
+    row = db.session.execute(
+        select(AgencyApplicationSettings).where(AgencyApplicationSettings.agency_id == agency_id)
+    ).scalar_one_or_none()
+    return row or AgencyApplicationSettings(
+        agency_id=agency_id,
+        fee_wait_pauses_clock=True,
+        due_soon_days=5,
+        candidate_threshold=2,
+        supplement_days=15,
+        fee_waiver_allowed=True,
+    )
+
+
+def _identity_clause(app: Application):
+    if app.applicant_id:
+        return Application.applicant_id == app.applicant_id
+    if app.org_credit_code:
+        return Application.org_credit_code == app.org_credit_code
+    if app.doc_number:
+        return Application.doc_number == app.doc_number
+    return None
+
+
+def repeated_items(app: Application) -> list[tuple[RequestedItem, Application]]:
+    """Items this applicant already asked this agency for, in a case that was answered (Art. 36(6))."""
+    clause = _identity_clause(app)
+    if clause is None or not app.items:
+        return []
+    rows = db.session.execute(
+        select(RequestedItem, Application)
+        .join(Application, RequestedItem.application_id == Application.id)
+        .where(
+            clause,
+            Application.agency_id == app.agency_id,
+            Application.id != app.id,
+            Application.state.in_([States.ISSUED, States.DELIVERED, States.ARCHIVED]),
+            RequestedItem.fingerprint.in_([i.fingerprint for i in app.items]),
+        )
+        .order_by(Application.id)
+    ).all()
+    return [(r[0], r[1]) for r in rows]
+
+
+def applicant_items_this_month(app: Application, month_of: dt.date) -> int:
+    """Items the same applicant filed with this agency earlier in the same natural month (109号 Art. 4)."""
+    clause = _identity_clause(app)
+    if clause is None:
+        return 0
+    first = month_of.replace(day=1)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    return db.session.execute(
+        select(func.count(RequestedItem.id))
+        .join(Application, RequestedItem.application_id == Application.id)
+        .where(
+            clause,
+            Application.agency_id == app.agency_id,
+            Application.id != app.id,
+            Application.received_date >= first,
+            Application.received_date < nxt,
+            Application.received_date.is_not(None),
+            (Application.received_date < app.received_date)
+            | ((Application.received_date == app.received_date) & (Application.id < app.id)),
+        )
+    ).scalar_one()
+
+
+def proactive_candidates(agency_id: int, threshold: int | None = None) -> list[dict]:
+    """Information asked for by several applicants: candidates for proactive disclosure (Art. 44)."""
+    threshold = threshold or settings_for(agency_id).candidate_threshold
+    who = func.coalesce(
+        func.cast(Application.applicant_id, db.String),
+        Application.org_credit_code,
+        Application.doc_number,
+        func.cast(Application.id, db.String),
+    )
+    rows = db.session.execute(
+        select(
+            RequestedItem.fingerprint,
+            func.count(func.distinct(who)),
+            func.min(RequestedItem.id),
+            func.max(Application.received_date),
+        )
+        .join(Application, RequestedItem.application_id == Application.id)
+        .where(Application.agency_id == agency_id, Application.state.notin_([States.DRAFT]))
+        .group_by(RequestedItem.fingerprint)
+        .having(func.count(func.distinct(who)) >= threshold)
+        .order_by(func.count(func.distinct(who)).desc())
+    ).all()
+    out = []
+    for fp, applicants, first_id, last in rows:
+        item = db.session.get(RequestedItem, first_id)
+        out.append(
+            {
+                "fingerprint": fp,
+                "applicants": applicants,
+                "description": item.description,
+                "document_ref": item.document_ref,
+                "last_received": last,
+            }
+        )
+    return out
+
+
+# --- What the case page lists --------------------------------------------------------------------------------
+
+
+def by_reference(reference: str) -> Application | None:
+    return db.session.execute(select(Application).where(Application.reference == reference)).scalar_one_or_none()
+
+
+def timeline(app: Application) -> list[audit.AuditEvent]:
+    return audit.events_for("application", app.id)
+
+
+def reviews(app: Application) -> list[Review]:
+    return list(db.session.execute(select(Review).where(Review.application_id == app.id).order_by(Review.id)).scalars())
+
+
+def notes(app: Application) -> list[Note]:
+    return list(db.session.execute(select(Note).where(Note.application_id == app.id).order_by(Note.id)).scalars())
+
+
+def remedies(app: Application) -> list[Remedy]:
+    return list(db.session.execute(select(Remedy).where(Remedy.application_id == app.id).order_by(Remedy.id)).scalars())
+
+
+def items_outcomes(apps: Iterable[Application]) -> dict[int, list[str]]:
+    return {a.id: [i.outcome for i in a.items] for a in apps}

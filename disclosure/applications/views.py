@@ -35,6 +35,7 @@ from disclosure.core.validators import mask_resident_id
 from disclosure.extensions import db
 from disclosure.web.access import applicant_required, own_object, staff_object, staff_required
 from disclosure.web.paging import paginate
+from workflows import application as wf
 from workflows.application import States
 
 bp = Blueprint("applications", __name__, url_prefix="/my/applications")
@@ -635,8 +636,8 @@ def case(case_id: int):
         item_forms.append((item, f))
     can_decide = (
         app.state == States.IN_HANDLING
-        and "draft_reply" in operations.wf.triggers_from(app.state)
-        and operations.wf.HANDLER in operations.actors_for(app, current_user)
+        and "draft_reply" in wf.triggers_from(app.state)
+        and wf.HANDLER in operations.actors_for(app, current_user)
     )
     return render_template(
         "applications/staff_case.html",

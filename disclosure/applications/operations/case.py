@@ -1,0 +1,427 @@
+"""The shared case machinery of the operations: input cleaning, settings, workflow facts and actors, the
+refusal messages, the version check, transitions with their audit event, the deadline, the applicant's emails.
+
+Each operation validates, asks `workflows.application` whether the transition is allowed for this actor,
+changes the rows, appends one audit event and queues the applicant's email through the outbox. Operations
+only flush; the request boundary (or the CLI / task) commits once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from disclosure.accounts.models import User
+from disclosure.accounts.roles import ApplicantCategory, ApplicantType
+from disclosure.applications import deadlines, uploads
+from disclosure.applications.models import (
+    Application,
+    Attachment,
+    AttachmentPurpose,
+    CaseEvent,
+    DeadlineStatus,
+    DeliveryChannel,
+    EventKind,
+    ProvisionForm,
+    Remedy,
+    RemedyResult,
+    RequestedItem,
+)
+from disclosure.applications.queries import settings_for
+from disclosure.core import audit, validators
+from disclosure.core.errors import Conflict, DomainError, NotAllowed
+from disclosure.core.outbox import enqueue_email
+from disclosure.core.timeutil import today_china
+from disclosure.extensions import db
+from workflows import application as wf
+from workflows.application import Facts, States, TransitionRefused
+
+OBJECT_TYPE = "application"
+SNAPSHOT_FIELDS = ("state", "due_date", "due_provisional", "handler_id", "department_id", "outcome")
+# The applicant's details (条例 Art. 29(1)): who they are, how to reach them, and the form of provision.
+IDENTITY_FIELDS = (
+    "applicant_category",
+    "applicant_name",
+    "doc_type",
+    "doc_number",
+    "org_credit_code",
+    "legal_representative",
+)
+CONTACT_FIELDS = ("contact_person", "phone", "email", "postal_address", "postal_code", "delivery_channel")
+APPLICANT_FIELDS = ("applicant_type", *IDENTITY_FIELDS, *CONTACT_FIELDS, "provision_form", "needs_assistance")
+MAX_ITEMS = 50
+
+
+# --- Input ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ItemInput:
+    description: str
+    document_ref: str = ""
+
+
+@dataclass
+class ApplicationInput:
+    """What a form, the staff registration page or the API gives (条例 Art. 29)."""
+
+    applicant_type: str = ApplicantType.PERSON
+    applicant_category: str = ApplicantCategory.NATURAL_PERSON
+    applicant_name: str = ""
+    doc_type: str | None = None
+    doc_number: str | None = None
+    org_credit_code: str | None = None
+    legal_representative: str | None = None
+    contact_person: str | None = None
+    phone: str = ""
+    email: str = ""
+    postal_address: str = ""
+    postal_code: str = ""
+    provision_form: str = ProvisionForm.ELECTRONIC
+    delivery_channel: str = DeliveryChannel.EMAIL
+    needs_assistance: bool = False
+    items: list[ItemInput] = field(default_factory=list)
+    files: list[tuple[str, uploads.Upload]] = field(default_factory=list)  # (purpose, upload)
+
+
+def _clean(text: str | None, limit: int) -> str:
+    return (text or "").strip()[:limit]
+
+
+def validate_input(data: ApplicationInput, *, complete: bool) -> ApplicationInput:
+    """The same checks for the online form, staff registration and the API. `complete=False` (a draft)
+    checks only what is filled in. Raises DomainError naming the field."""
+    out = ApplicationInput(**{k: getattr(data, k) for k in data.__dataclass_fields__})
+    if out.applicant_type not in set(ApplicantType):
+        raise DomainError(_l("Choose whether the applicant is a person or an organisation."), field="applicant_type")
+    if out.applicant_type == ApplicantType.PERSON:
+        out.applicant_category = ApplicantCategory.NATURAL_PERSON
+        out.org_credit_code = out.legal_representative = None
+    elif (
+        out.applicant_category not in set(ApplicantCategory)
+        or out.applicant_category == ApplicantCategory.NATURAL_PERSON
+    ):
+        raise DomainError(_l("Choose the organisation's category for the annual report."), field="applicant_category")
+    out.applicant_name = _clean(out.applicant_name, 200)
+    out.phone = _clean(out.phone, 40)
+    out.email = _clean(out.email, 254).lower()
+    out.postal_address = _clean(out.postal_address, 1000)
+    out.postal_code = _clean(out.postal_code, 10)
+    if out.postal_code and not re.fullmatch(r"\d{6}", out.postal_code):
+        raise DomainError(_l("A postal code has 6 digits."), field="postal_code")
+    if out.email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", out.email):
+        raise DomainError(_l("The email address is not valid."), field="email")
+    try:
+        if out.applicant_type == ApplicantType.PERSON and out.doc_number:
+            out.doc_number = validators.validate_document(out.doc_type or "", out.doc_number)
+        if out.applicant_type == ApplicantType.ORGANISATION and out.org_credit_code:
+            out.org_credit_code = validators.validate_uscc(out.org_credit_code)
+    except validators.ValidationError as exc:
+        fld = "doc_number" if out.applicant_type == ApplicantType.PERSON else "org_credit_code"
+        raise DomainError(exc.message, field=fld) from None
+    if out.provision_form not in set(ProvisionForm):
+        raise DomainError(_l("Choose how the information should be provided."), field="provision_form")
+    if out.delivery_channel not in set(DeliveryChannel):
+        raise DomainError(_l("Choose how the reply should be delivered."), field="delivery_channel")
+    items = [ItemInput(_clean(i.description, 4000), _clean(i.document_ref, 300)) for i in out.items]
+    if any(not i.description and i.document_ref for i in items):
+        raise DomainError(_l("Each requested item needs a description."), field="items")
+    out.items = [i for i in items if i.description]
+    if len(out.items) > MAX_ITEMS:
+        raise DomainError(_l("At most %(n)s items per application.", n=MAX_ITEMS), field="items")
+    for purpose, up in out.files:
+        if purpose not in set(AttachmentPurpose):
+            raise DomainError(_l("Unknown attachment kind."), field="files")
+        uploads.check(up)
+    if complete:
+        _require_complete(out)
+    return out
+
+
+def _require_complete(out: ApplicationInput) -> None:
+    """条例 Art. 29: name, proof of identity, contact details, a description, the form of provision."""
+    if not out.applicant_name:
+        raise DomainError(_l("Enter the applicant's name."), field="applicant_name")
+    if out.applicant_type == ApplicantType.PERSON and not out.doc_number:
+        raise DomainError(_l("Enter the number of the identity document."), field="doc_number")
+    if out.applicant_type == ApplicantType.ORGANISATION and not out.org_credit_code:
+        raise DomainError(_l("Enter the organisation's unified social credit code."), field="org_credit_code")
+    if not (out.phone or out.email or out.postal_address):
+        raise DomainError(_l("Give at least one way to contact the applicant."), field="phone")
+    if out.delivery_channel == DeliveryChannel.EMAIL and not out.email:
+        raise DomainError(_l("Delivery by email needs an email address."), field="email")
+    if out.delivery_channel == DeliveryChannel.POST and not out.postal_address:
+        raise DomainError(_l("Delivery by post needs a postal address."), field="postal_address")
+    if not out.items:
+        raise DomainError(_l("Describe at least one piece of information you are asking for."), field="items")
+
+
+def fingerprint(description: str, document_ref: str = "") -> str:
+    """What identifies the information asked for (Art. 36(6) repeats, Art. 44 candidates): the document number
+    when one is given (示政办〔2025〕12号 and 示政办[2025]12号 are the same document whatever the description
+    says), otherwise the description; width, case, spaces and punctuation do not matter."""
+    return fingerprint_text(document_ref if _normal(document_ref) else description)
+
+
+def fingerprint_text(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(_normal(text).encode("utf-8")).hexdigest()
+
+
+def _normal(text: str | None) -> str:
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    return "".join(c for c in text if unicodedata.category(c)[0] in "LN")
+
+
+def _apply_input(app: Application, data: ApplicationInput, user: User | None) -> None:
+    for f in APPLICANT_FIELDS:
+        setattr(app, f, getattr(data, f))
+    if app.items:  # replaced wholesale: delete the old rows first (positions are unique per case)
+        app.items.clear()
+        db.session.flush()
+    app.items = [
+        RequestedItem(
+            position=i + 1,
+            description=it.description,
+            document_ref=it.document_ref,
+            fingerprint=fingerprint(it.description, it.document_ref),
+        )
+        for i, it in enumerate(data.items)
+    ]
+    for purpose, up in data.files:
+        stored = uploads.store_checked(up, agency_id=app.agency_id, user_id=user.id if user else None)
+        db.session.flush()
+        app.attachments.append(Attachment(file_id=stored.id, purpose=purpose, uploaded_by_id=user.id if user else None))
+
+
+# --- Settings, facts, actors ---------------------------------------------------------------------------------
+
+
+def _events(app: Application, kind: str | None = None) -> list[CaseEvent]:
+    return [e for e in app.events if kind is None or e.kind == kind]
+
+
+def _open_event(app: Application, kind: str) -> CaseEvent | None:
+    for e in reversed(app.events):
+        if e.kind == kind and e.end_date is None:
+            return e
+    return None
+
+
+def _since_reopen(app: Application) -> list[CaseEvent]:
+    evs = list(app.events)
+    for i in range(len(evs) - 1, -1, -1):
+        if evs[i].kind == EventKind.REOPEN:
+            return evs[i + 1 :]
+    return evs
+
+
+def facts_for(app: Application, user: User | None, today: dt.date | None = None) -> Facts:
+    today = today or today_china()
+    since = _since_reopen(app)
+    sup_req = [e for e in app.events if e.kind == EventKind.SUPPLEMENT_REQUEST]
+    fee = _open_event(app, EventKind.FEE_NOTICE)
+    notice_in_time = True
+    if app.received_date is not None:
+        notice_in_time = today <= deadlines.supplement_notice_due(app.received_date)
+    open_sup = sup_req[-1] if sup_req and app.state == States.SUPPLEMENTATION_REQUESTED else None
+    return Facts(
+        supplementation_requested_before=bool(sup_req),
+        supplementation_notice_in_time=notice_in_time,
+        supplementation_deadline_passed=bool(open_sup and open_sup.due_date and today > open_sup.due_date),
+        fee_deadline_passed=bool(fee and fee.due_date and today > fee.due_date),
+        all_items_decided=bool(app.items) and all(i.outcome for i in app.items),
+        office_approved=app.office_approved,
+        legal_approved=app.legal_approved,
+        has_reply_letter=app.reply_letter_id is not None,
+        extended_before=any(e.kind == EventKind.EXTENSION for e in since),
+        has_corrected_remedy=_has_unapplied_correction(app),
+        has_handler=app.handler_id is not None,
+        is_own_case=bool(user is not None and app.applicant_id is not None and user.id == app.applicant_id),
+        fee_waiver_allowed=app.state == States.FEE_NOTIFIED and settings_for(app.agency_id).fee_waiver_allowed,
+    )
+
+
+def _has_unapplied_correction(app: Application) -> bool:
+    corrected = (
+        db.session.execute(
+            select(func.count())
+            .select_from(Remedy)
+            .where(Remedy.application_id == app.id, Remedy.result == RemedyResult.CORRECTED)
+        ).scalar_one()
+        if app.id
+        else 0
+    )
+    reopened = sum(1 for e in app.events if e.kind == EventKind.REOPEN)
+    return corrected > reopened
+
+
+def actors_for(app: Application, user: User | None) -> set[str]:
+    """The workflow actors this user is on this case: `system` for jobs, `applicant` for the filer, and the
+    staff roles of the case's agency. The handler role counts only for the case's assigned handler."""
+    if user is None:
+        return {wf.SYSTEM}
+    if user.is_applicant:
+        return {wf.APPLICANT} if app.applicant_id == user.id else set()
+    if not user.is_staff or user.agency_id != app.agency_id:
+        return set()
+    roles = {r.value for r in user.roles} & set(wf.STAFF)
+    if wf.HANDLER in roles and app.handler_id != user.id:
+        roles.discard(wf.HANDLER)
+    return roles
+
+
+def allowed_actions(app: Application, user: User | None, today: dt.date | None = None) -> list[str]:
+    return wf.allowed_triggers(app.state, actors_for(app, user), facts_for(app, user, today))
+
+
+REFUSALS = {
+    "state": _l("This action is not possible in the case's current state."),
+    "role": _l("Your role does not allow this action on this case."),
+    "unknown": _l("Unknown action."),
+    "supplementation_not_requested_before": _l(
+        "A supplementation notice was already sent for this case; the law allows only one (Art. 30)."
+    ),
+    "supplementation_notice_in_time": _l(
+        "The 7 working days for a supplementation notice have passed (Art. 30); the application must be handled "
+        "as received."
+    ),
+    "supplementation_deadline_passed": _l("The applicant's deadline to supplement has not passed yet."),
+    "fee_deadline_passed": _l("The 20 working days to pay the fee have not passed yet."),
+    "all_items_decided": _l("Decide every requested item before drafting the reply."),
+    "both_reviews_approved": _l("The reply needs the office review and the legal review before it is issued."),
+    "has_reply_letter": _l("The reply letter has not been issued yet."),
+    "not_extended_before": _l("The deadline was already extended once; the law allows one extension (Art. 33)."),
+    "has_corrected_remedy": _l("Reopening needs a reconsideration or court decision that corrected the reply."),
+    "has_handler": _l("Assign a handler first."),
+    "is_own_case": _l("Only the applicant can do this."),
+}
+
+
+def check_version(app: Application, expected: int | None) -> None:
+    """A form carries the version it was loaded with: a second person acting on the same case is stopped."""
+    if expected is not None and int(expected) != app.version:
+        raise Conflict(
+            _l(
+                "Someone else changed this case while you were working on it. Nothing was overwritten: "
+                "review the current version and try again."
+            )
+        )
+
+
+def _assert_allowed(app: Application, trigger: str, user: User | None, today: dt.date | None = None) -> None:
+    """Refuse early (before any input is checked or stored) when the action is not allowed."""
+    try:
+        wf.fire(app.state, trigger, actors_for(app, user), facts_for(app, user, today))
+    except TransitionRefused as exc:
+        cls = NotAllowed if exc.reason == "role" else DomainError
+        raise cls(REFUSALS.get(exc.reason, REFUSALS["state"])) from None
+
+
+def _transition(
+    app: Application,
+    trigger: str,
+    user: User | None,
+    *,
+    reason: str | None = None,
+    today: dt.date | None = None,
+    extra: dict | None = None,
+) -> States:
+    before = audit.snapshot(app, SNAPSHOT_FIELDS)
+    # The CHECK constraints hold for the finished change only (state, dates, letter): no flush half-way.
+    with db.session.no_autoflush:
+        try:
+            new = wf.fire(app.state, trigger, actors_for(app, user), facts_for(app, user, today))
+        except TransitionRefused as exc:
+            cls = NotAllowed if exc.reason == "role" else DomainError
+            raise cls(REFUSALS.get(exc.reason, REFUSALS["state"])) from None
+        app.state = new.value
+        recompute_deadline(app, today)
+    after = audit.snapshot(app, SNAPSHOT_FIELDS)
+    if extra:
+        after.update(audit.jsonable(extra))
+    _audit(app, f"application.{trigger}", user, before=before, after=after, reason=reason)
+    db.session.flush()
+    return new
+
+
+def _audit(app: Application, action: str, actor: User | None, **kw) -> None:
+    """One audit event on the case, in the case's agency log."""
+    audit.record(action, object_type=OBJECT_TYPE, object_id=app.id, agency_id=app.agency_id, actor=actor, **kw)
+
+
+# --- Deadline ------------------------------------------------------------------------------------------------
+
+
+def plan_for(app: Application, today: dt.date | None = None) -> deadlines.DeadlinePlan:
+    today = today or today_china()
+    facts = [deadlines.EventFact(e.kind, e.start_date, e.end_date, e.days) for e in app.events]
+    return deadlines.compute(
+        app.received_date,
+        facts,
+        fee_wait_pauses=settings_for(app.agency_id).fee_wait_pauses_clock,
+        today=today,
+        waiting_for_supplement=app.state == States.SUPPLEMENTATION_REQUESTED,
+    )
+
+
+def recompute_deadline(app: Application, today: dt.date | None = None) -> deadlines.DeadlinePlan:
+    """Recompute the due date and its status from the recorded events (never typed in)."""
+    today = today or today_china()
+    with db.session.no_autoflush:
+        plan = plan_for(app, today)
+        app.due_date = plan.due
+        app.due_provisional = plan.provisional
+        app.deadline_status = deadline_status(app, plan, today)
+        app.deadline_checked_on = today
+    return plan
+
+
+def deadline_status(app: Application, plan: deadlines.DeadlinePlan, today: dt.date) -> str:
+    if States(app.state) not in wf.OPEN_STATES or plan.due is None:
+        return DeadlineStatus.NONE
+    if not plan.running or plan.paused:
+        return DeadlineStatus.PAUSED
+    if today > plan.due:
+        return DeadlineStatus.OVERDUE
+    if deadlines.working_days_left(plan.due, today) <= settings_for(app.agency_id).due_soon_days:
+        return DeadlineStatus.DUE_SOON
+    return DeadlineStatus.OK
+
+
+def _check_past(d: dt.date, fld: str, *, not_before: dt.date | None = None) -> dt.date:
+    if d > today_china():
+        raise DomainError(_l("The date cannot be in the future."), field=fld)
+    if not_before and d < not_before:
+        raise DomainError(_l("The date cannot be before %(date)s.", date=not_before.isoformat()), field=fld)
+    return d
+
+
+# --- Emails --------------------------------------------------------------------------------------------------
+
+
+def notify_applicant(app: Application, template: str, **ctx) -> None:
+    """Queue the applicant's email for this step (templates/emails/applications/<template>.txt)."""
+    to = app.email or (app.applicant.email if app.applicant else "")
+    if not to:
+        return
+    locale = (app.applicant.locale if app.applicant else None) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
+        subject = render_template(f"emails/applications/{template}.subject.txt", app=app, **ctx).strip()
+        body = render_template(f"emails/applications/{template}.txt", app=app, base_url=base, **ctx)
+    enqueue_email(
+        to=to,
+        subject=subject,
+        body_text=body,
+        agency_id=app.agency_id,
+        attachments=ctx.get("attachments"),
+        related=(OBJECT_TYPE, app.id),
+    )

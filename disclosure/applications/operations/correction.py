@@ -1,0 +1,70 @@
+"""Correcting the applicant's details recorded at registration."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from disclosure.accounts.models import User
+from disclosure.accounts.roles import Role
+from disclosure.applications.models import Application
+from disclosure.applications.operations.case import (
+    APPLICANT_FIELDS,
+    CONTACT_FIELDS,
+    IDENTITY_FIELDS,
+    REFUSALS,
+    ApplicationInput,
+    ItemInput,
+    _audit,
+    _clean,
+    check_version,
+    validate_input,
+)
+from disclosure.core import audit
+from disclosure.core.errors import DomainError, NotAllowed
+from disclosure.extensions import db
+from workflows import application as wf
+from workflows.application import States
+
+# Who the applicant is can be corrected until the reply is drafted (reviewers approve a letter naming them);
+# how to reach them, until the reply is delivered.
+IDENTITY_STATES = wf.OPEN_STATES - {States.REPLY_DRAFTED, States.OFFICE_REVIEW, States.LEGAL_REVIEW, States.APPROVED}
+CONTACT_STATES = wf.OPEN_STATES | {States.ISSUED}
+
+
+def correct_applicant(
+    app: Application, staff: User, *, changes: dict, reason: str, expected_version: int | None = None
+) -> dict:
+    """Staff correct the applicant's details recorded at registration (a typo in the name or ID number, a new
+    address), with the same checks as filing (Art. 29) and the reason recorded. Returns the fields changed."""
+    check_version(app, expected_version)
+    if not (staff.is_sys_admin or staff.has_role(Role.REGISTRAR, Role.OFFICE_HEAD)):
+        raise NotAllowed(REFUSALS["role"])
+    state = States(app.state)
+    if state not in CONTACT_STATES:
+        raise DomainError(REFUSALS["state"])
+    reason = _clean(reason, 2000)
+    if not reason:
+        raise DomainError(_l("Give the reason for the correction."), field="reason")
+    allowed = CONTACT_FIELDS + (IDENTITY_FIELDS if state in IDENTITY_STATES else ())
+    current = {f: getattr(app, f) for f in APPLICANT_FIELDS}
+    wanted = {k: v for k, v in changes.items() if k in allowed and v is not None}
+    if any(k in IDENTITY_FIELDS and v != current[k] for k, v in changes.items() if v is not None) and (
+        state not in IDENTITY_STATES
+    ):
+        raise DomainError(_l("The reply is drafted: only the contact details can still be corrected."))
+    data = validate_input(
+        ApplicationInput(
+            **{**current, **wanted},
+            items=[ItemInput(i.description, i.document_ref) for i in app.items],
+        ),
+        complete=True,
+    )
+    before = audit.snapshot(app, APPLICANT_FIELDS)
+    for f in allowed:
+        setattr(app, f, getattr(data, f))
+    b, a = audit.diff(before, audit.snapshot(app, APPLICANT_FIELDS))
+    if not a:
+        raise DomainError(_l("Nothing was changed."))
+    _audit(app, "application.applicant_corrected", staff, before=b, after=a, reason=reason)
+    db.session.flush()
+    return a
