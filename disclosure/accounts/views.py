@@ -91,8 +91,8 @@ def register():
         # The same words whether the address was new or already had an account (its owner is told by email).
         flash(
             _(
-                "Thank you. We have sent a message to the email address you gave: "
-                "open the link in it to confirm the address and finish the registration."
+                "Thank you. A confirmation link has been sent to the email address you gave: "
+                "open it to confirm the address and finish the registration."
             ),
             "success",
         )

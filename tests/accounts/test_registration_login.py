@@ -97,7 +97,7 @@ def test_registering_an_existing_address_looks_the_same(client, make_applicant, 
     fresh = client.post("/register", data={**GOOD, "email": "new@example.cn"}, follow_redirects=True)
     repeated = client.post("/register", data=GOOD, follow_redirects=True)
     assert repeated.status_code == fresh.status_code == 200
-    flash = "请打开邮件中的链接"
+    flash = "确认链接已发送"
     assert flash in fresh.get_data(as_text=True) and flash in repeated.get_data(as_text=True)
     assert "已注册" not in repeated.get_data(as_text=True)
     db.session.refresh(owner)
