@@ -9,7 +9,9 @@ from types import SimpleNamespace
 
 from flask import (
     Blueprint,
+    Response,
     abort,
+    current_app,
     flash,
     get_template_attribute,
     jsonify,
@@ -30,7 +32,7 @@ from disclosure.core.audit import events_for
 from disclosure.core.errors import DomainError
 from disclosure.core.storage import StoredFile, store
 from disclosure.core.timeutil import today_china
-from disclosure.extensions import db
+from disclosure.extensions import db, limiter
 from disclosure.publicity import export as export_mod
 from disclosure.publicity import forms, importer, operations, stats
 from disclosure.publicity import search as search_mod
@@ -54,7 +56,7 @@ from disclosure.publicity.models import (
 from disclosure.publicity.rules import DEFAULT_CODES, load_rules
 from disclosure.publicity.validation import RecordValidator, field_label, matter_refs, organ_refs
 from disclosure.web.access import public, staff_object, staff_required
-from disclosure.web.downloads import send_download
+from disclosure.web.downloads import content_disposition, send_download
 from disclosure.web.forms import choices
 
 staff_bp = Blueprint("publicity", __name__, url_prefix="/staff/publicity")
@@ -1008,6 +1010,7 @@ def search():
         query=query,
         agencies=agencies,
         latest=None if searched else search_mod.latest(int(load_rules().setting("latest_days")), limit=10),
+        export_cap=export_mod.public_max_rows(),
     )
 
 
@@ -1030,12 +1033,22 @@ def public_record(record_id: int):
     return render_template("publicity/public_record.html", record=rec, kind=kind, shown=shown, today=today_china())
 
 
+PUBLIC_EXPORT_RATE = "10/minute;60/hour"  # per address: a few requests cannot occupy every worker
+
+
+def _public_export_rate() -> str:
+    return current_app.config.get("PUBLICITY_PUBLIC_EXPORT_RATE", PUBLIC_EXPORT_RATE)
+
+
 @public_bp.route("/export.<fmt>")
+@limiter.limit(_public_export_rate)
 @public
 def public_export(fmt: str):
-    """The public search result as CSV/XLSX, with the search page's filters, masked like the pages (rules §5.5),
-    at most 5,000 records of each type. Licensing and penalties have different columns: without a type, the XLSX
-    file holds one sheet per type, and a CSV (one table) asks which type to download."""
+    """The public search result as CSV/XLSX, with the search page's filters, masked like the pages (rules §5.5):
+    the newest records of each type up to `export.public_max_rows()`, with a last line saying when the file was
+    cut. One query per type, streamed (the CSV is sent while it is written). Licensing and penalties have
+    different columns: without a type, the XLSX file holds one sheet per type, and a CSV (one table) asks which
+    type to download. Rate-limited per address."""
     if fmt not in ("csv", "xlsx"):
         abort(404)
     kind = request.args.get("kind") if request.args.get("kind") in ("licensing", "penalty") else None
@@ -1043,6 +1056,7 @@ def public_export(fmt: str):
     if kind is None and fmt == "csv":
         return render_template("publicity/public_export_choose.html", args=args), 400
     kinds = [Kind(kind)] if kind else [Kind.LICENSING, Kind.PENALTY]
+    cap = export_mod.public_max_rows()
     sheets = []
     for k in kinds:
         query = search_mod.SearchQuery(
@@ -1052,24 +1066,18 @@ def public_export(fmt: str):
             date_from=_date_arg("from"),
             date_to=_date_arg("to"),
             order="date",
-            per_page=100,
         )
-        rows: list[PublicityRecord] = []
-        for page in range(1, 51):
-            query.page = page
-            batch = search_mod.search(query).rows
-            rows += batch
-            if len(batch) < query.per_page:
-                break
-        sheets.append((KIND_SHEETS[k], export_mod.rows_for(rows, k, public=True)))
-    data = export_mod.render_sheets(sheets, fmt)
+        sheets.append((KIND_SHEETS[k], k, search_mod.export_select(query, cap + 1)))
     name = KIND_SHEETS[kinds[0]] if len(kinds) == 1 else "行政许可和行政处罚"
-    ascii_name = kinds[0].value if len(kinds) == 1 else "licensing-and-penalties"
+    ascii_name = f"{kinds[0].value if len(kinds) == 1 else 'licensing-and-penalties'}-{today_china().isoformat()}"
+    if fmt == "csv":
+        _name, k, stmt = sheets[0]
+        resp = Response(export_mod.stream_public_csv(stmt, k, cap), mimetype="text/csv")
+        resp.headers["Content-Disposition"] = content_disposition("attachment", f"{name}.csv", f"{ascii_name}.csv")
+        resp.headers["Cache-Control"] = "no-cache"
+        return resp
     return send_download(
-        data,
-        mimetype=XLSX if fmt == "xlsx" else "text/csv",
-        name=f"{name}.{fmt}",
-        ascii_name=f"{ascii_name}-{today_china().isoformat()}.{fmt}",
+        export_mod.public_workbook(sheets, cap), mimetype=XLSX, name=f"{name}.xlsx", ascii_name=f"{ascii_name}.xlsx"
     )
 
 
