@@ -247,6 +247,12 @@ def jinja_env() -> jinja2.Environment:
 # ---------------------------------------------------------------------------------------------------------
 
 
+# Notices that belong on one sheet (issue 10): when the 3号 layout runs onto a second page they are laid out again
+# with the one-page sheets of letters/base added, level by level, and the first layout that fits is printed.
+ONE_PAGE_KINDS = frozenset({"receipt", "supplementation_notice", "extension_notice"})
+ONE_PAGE_LEVELS = tuple(tuple(f"base/one-page-{n}.css" for n in range(1, level + 1)) for level in (1, 2, 3))
+
+
 class Renderer:
     """Holds the FontConfiguration, the fetcher and the parsed stylesheets for the life of the process."""
 
@@ -263,9 +269,9 @@ class Renderer:
         # WeasyPrint and Pango are not documented as thread-safe; letters render one at a time per process.
         self.lock = threading.Lock()
 
-    def stylesheets(self, kind: str) -> list:
+    def stylesheets(self, kind: str, extra: tuple[str, ...] = ()) -> list:
         sheets = []
-        for name in ("base/letter.css", f"{kind}/style.css"):
+        for name in ("base/letter.css", f"{kind}/style.css", *extra):
             if name not in self._css:
                 path = LETTERS_DIR / name
                 self._css[name] = (
@@ -284,16 +290,28 @@ class Renderer:
 
     def write_pdf(self, html: str, kind: str, *, variant: str | None = PDF_VARIANT) -> bytes:
         with self.lock:
-            doc = self._weasyprint.HTML(string=html, base_url=str(ASSETS_DIR) + "/", url_fetcher=self.fetcher)
+            source = self._weasyprint.HTML(string=html, base_url=str(ASSETS_DIR) + "/", url_fetcher=self.fetcher)
             # The PDF/A output intent uses our own, once-loaded sRGB profile: WeasyPrint 70 opens its bundled
             # profile on every PDF/A render and never closes the file (a ResourceWarning per letter).
-            options = {"pdf_variant": variant, "output_intent": SRGB_PROFILE} if variant else {}
-            return doc.write_pdf(
-                stylesheets=self.stylesheets(kind),
-                font_config=self.font_config,
-                color_profiles=self.color_profiles if variant else None,
-                **options,
-            )
+            options = dict(self._weasyprint.DEFAULT_OPTIONS)
+            if variant:
+                options.update(pdf_variant=variant, output_intent=SRGB_PROFILE)
+            document = self._layout(source, kind, (), variant, options)
+            if kind in ONE_PAGE_KINDS and len(document.pages) > 1:
+                for extra in ONE_PAGE_LEVELS:
+                    fitted = self._layout(source, kind, extra, variant, options)
+                    if len(fitted.pages) == 1:
+                        document = fitted
+                        break
+            return document.write_pdf(**options)
+
+    def _layout(self, source, kind: str, extra: tuple[str, ...], variant: str | None, options: dict):
+        return source.render(
+            self.font_config,
+            None,
+            self.color_profiles if variant else None,
+            **{**options, "stylesheets": self.stylesheets(kind, extra)},
+        )
 
 
 SRGB_PROFILE = "--srgb"
