@@ -30,6 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from disclosure.accounts import models as _accounts  # noqa: F401  (Agency, User, Department for relationships)
 from disclosure.accounts.roles import ApplicantCategory, ApplicantType
 from disclosure.core import storage as _storage  # noqa: F401  (StoredFile for relationships)
+from disclosure.core.audit import Audited
 from disclosure.core.models import TimestampMixin, UTCDateTime
 from disclosure.core.timeutil import utcnow
 from disclosure.extensions import db
@@ -154,10 +155,11 @@ class DeadlineStatus(enum.StrEnum):
     PAUSED = "paused"
 
 
-class Application(TimestampMixin, db.Model):
+class Application(Audited, TimestampMixin, db.Model):
     """One application = one case, from the draft to the archive."""
 
     __tablename__ = "applications"
+    audit_type = "application"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), nullable=False)
@@ -259,6 +261,11 @@ class Application(TimestampMixin, db.Model):
         Index("ix_applications_state_due", "state", "due_date"),
         Index("ix_applications_agency_status_due", "agency_id", "deadline_status", "due_date"),
     )
+
+    @property
+    def audit_agency_id(self) -> int | None:
+        """A draft is the applicant's own until it is sent: its events stay out of the agency's audit log."""
+        return None if self.state == States.DRAFT else self.agency_id
 
     @property
     def is_open(self) -> bool:
@@ -409,7 +416,8 @@ class Note(db.Model):
 
 
 class Remedy(TimestampMixin, db.Model):
-    """An administrative reconsideration or lawsuit about the case (annual-report table 4)."""
+    """An administrative reconsideration or lawsuit about the case (annual-report table 4). Its events are the
+    case's (`application.remedy_*`)."""
 
     __tablename__ = "application_remedies"
 
@@ -423,6 +431,8 @@ class Remedy(TimestampMixin, db.Model):
     result: Mapped[str] = mapped_column(String(20), default=RemedyResult.PENDING, nullable=False)
     note: Mapped[str] = mapped_column(Text, default="", nullable=False)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+    application = relationship("Application")
 
     __table_args__ = (
         CheckConstraint("result = 'pending' OR decided_date IS NOT NULL", name="decided"),
@@ -442,10 +452,11 @@ class Rating(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
 
-class AgencyApplicationSettings(db.Model):
-    """Per-agency handling settings (⚠ facts of rules-china kept as data)."""
+class AgencyApplicationSettings(Audited, db.Model):
+    """Per-agency handling settings (⚠ facts of rules-china kept as data); audited per agency."""
 
     __tablename__ = "application_settings"
+    audit_type = "application_settings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), nullable=False, unique=True)
@@ -464,3 +475,7 @@ class AgencyApplicationSettings(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def audit_object_id(self) -> int:
+        return self.agency_id

@@ -320,7 +320,7 @@ def by_reference(reference: str) -> Application | None:
 
 
 def timeline(app: Application) -> list[audit.AuditEvent]:
-    return audit.events_for("application", app.id)
+    return app.audit_events()
 
 
 def reviews(app: Application) -> list[Review]:

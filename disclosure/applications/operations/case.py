@@ -42,7 +42,7 @@ from disclosure.extensions import db
 from workflows import application as wf
 from workflows.application import Facts, States, TransitionRefused
 
-OBJECT_TYPE = "application"
+OBJECT_TYPE = Application.audit_type  # the audit events' and the outbox rows' type for a case
 SNAPSHOT_FIELDS = ("state", "due_date", "due_provisional", "handler_id", "department_id", "outcome")
 # The applicant's details (条例 Art. 29(1)): who they are, how to reach them, and the form of provision.
 IDENTITY_FIELDS = (
@@ -347,14 +347,9 @@ def _transition(
     after = audit.snapshot(app, SNAPSHOT_FIELDS)
     if extra:
         after.update(audit.jsonable(extra))
-    _audit(app, f"application.{trigger}", user, before=before, after=after, reason=reason)
+    app.log(f"application.{trigger}", before=before, after=after, reason=reason, actor=user)
     db.session.flush()
     return new
-
-
-def _audit(app: Application, action: str, actor: User | None, **kw) -> None:
-    """One audit event on the case, in the case's agency log."""
-    audit.record(action, object_type=OBJECT_TYPE, object_id=app.id, agency_id=app.agency_id, actor=actor, **kw)
 
 
 # --- Deadline ------------------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from disclosure.applications.operations.case import (
     REFUSALS,
     ApplicationInput,
     ItemInput,
-    _audit,
     _clean,
     check_version,
     validate_input,
@@ -65,6 +64,6 @@ def correct_applicant(
     b, a = audit.diff(before, audit.snapshot(app, APPLICANT_FIELDS))
     if not a:
         raise DomainError(_l("Nothing was changed."))
-    _audit(app, "application.applicant_corrected", staff, before=b, after=a, reason=reason)
+    app.log("application.applicant_corrected", before=b, after=a, reason=reason, actor=staff)
     db.session.flush()
     return a

@@ -11,12 +11,10 @@ from disclosure.accounts.models import Agency, User
 from disclosure.applications.models import Application, Channel
 from disclosure.applications.operations.case import (
     APPLICANT_FIELDS,
-    OBJECT_TYPE,
     REFUSALS,
     ApplicationInput,
     ItemInput,
     _apply_input,
-    _audit,
     _check_past,
     _clean,
     _transition,
@@ -61,15 +59,8 @@ def save_draft(
         check_version(draft, expected_version)
         draft.agency_id = agency.id
     _apply_input(draft, data, applicant)
-    # A draft is the applicant's own until it is sent: it stays out of the agency's audit log (agency_id None).
-    audit.record(
-        "application.draft_saved",
-        object_type=OBJECT_TYPE,
-        object_id=draft.id,
-        agency_id=None,
-        after=audit.snapshot(draft, APPLICANT_FIELDS),
-        actor=applicant,
-    )
+    # A draft is the applicant's own until it is sent: it stays out of the agency's audit log (`audit_agency_id`).
+    draft.log("application.draft_saved", after=audit.snapshot(draft, APPLICANT_FIELDS), actor=applicant)
     db.session.flush()
     return draft
 
@@ -78,14 +69,7 @@ def delete_draft(draft: Application, applicant: User) -> None:
     """The applicant throws away a draft that was never sent (it has no reference number and no case)."""
     if draft.state != States.DRAFT or draft.applicant_id != applicant.id:
         raise DomainError(REFUSALS["state"])
-    audit.record(
-        "application.draft_deleted",
-        object_type=OBJECT_TYPE,
-        object_id=draft.id,
-        agency_id=None,  # like the draft itself: the applicant's own
-        before=audit.snapshot(draft, APPLICANT_FIELDS),
-        actor=applicant,
-    )
+    draft.log("application.draft_deleted", before=audit.snapshot(draft, APPLICANT_FIELDS), actor=applicant)
     db.session.delete(draft)
     db.session.flush()
 
@@ -218,9 +202,6 @@ def _warn_repeats(app: Application, user: User | None) -> None:
     repeats = repeated_items(app)
     if repeats:
         app.repeat_of_id = repeats[0][1].id
-        _audit(
-            app,
-            "application.repeat_detected",
-            user,
-            after={"earlier": sorted({a.reference for _i, a in repeats})},
+        app.log(
+            "application.repeat_detected", after={"earlier": sorted({a.reference for _i, a in repeats})}, actor=user
         )

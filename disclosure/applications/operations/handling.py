@@ -26,7 +26,6 @@ from disclosure.applications.models import (
 from disclosure.applications.operations.case import (
     REFUSALS,
     _assert_allowed,
-    _audit,
     _check_past,
     _clean,
     _events,
@@ -208,12 +207,7 @@ def add_note(app: Application, staff: User, body: str) -> Note:
         raise DomainError(_l("The note is empty."), field="body")
     note = Note(application_id=app.id, author_id=staff.id, body=body)
     db.session.add(note)
-    _audit(
-        app,
-        "application.note_added",
-        staff,
-        after={"note": body[:500]},
-    )
+    app.log("application.note_added", after={"note": body[:500]}, actor=staff)
     db.session.flush()
     return note
 

@@ -10,9 +10,7 @@ from disclosure.accounts.models import User
 from disclosure.accounts.roles import Role
 from disclosure.applications.models import Application, CaseEvent, EventKind, Remedy, RemedyKind, RemedyResult
 from disclosure.applications.operations.case import (
-    OBJECT_TYPE,
     REFUSALS,
-    _audit,
     _check_past,
     _clean,
     _transition,
@@ -77,11 +75,8 @@ def record_remedy(
     db.session.add(row)
     db.session.flush()
     _set_remedy_result(row, result, decided_date)
-    _audit(
-        app,
-        "application.remedy_recorded",
-        staff,
-        after=audit.snapshot(row, ("kind", "body", "filed_date", "result")),
+    app.log(
+        "application.remedy_recorded", after=audit.snapshot(row, ("kind", "body", "filed_date", "result")), actor=staff
     )
     db.session.flush()
     return row
@@ -105,11 +100,8 @@ def update_remedy(row: Remedy, staff: User, *, result: str, decided_date: dt.dat
     _set_remedy_result(row, result, decided_date)
     if note:
         row.note = _clean(note, 4000)
-    audit.record(
+    row.application.log(
         "application.remedy_updated",
-        object_type=OBJECT_TYPE,
-        object_id=row.application_id,
-        agency_id=row.agency_id,
         before=before,
         after=audit.snapshot(row, ("result", "decided_date")),
         actor=staff,

@@ -24,7 +24,6 @@ from disclosure.applications.operations.case import (
     OBJECT_TYPE,
     REFUSALS,
     _assert_allowed,
-    _audit,
     _clean,
     _transition,
     actors_for,
@@ -138,12 +137,11 @@ def decide_item(
     item.pages = pages
     item.decided_by_id, item.decided_at = handler.id, utcnow()
     b, a = audit.diff(before, audit.snapshot(item, DECISION_FIELDS))
-    _audit(
-        app,
+    app.log(
         "application.item_decided",
-        handler,
         before={"item": item.position, **b},
         after={"item": item.position, **a},
+        actor=handler,
     )
     app.office_approved = app.legal_approved = False
     db.session.flush()
@@ -184,11 +182,10 @@ def attach_information(
         title=_clean(title, 200),
     )
     app.attachments.append(att)
-    _audit(
-        app,
+    app.log(
         "application.file_attached",
-        handler,
         after={"file": stored.original_name, "purpose": purpose, "title": att.title},
+        actor=handler,
     )
     db.session.flush()
     return att
@@ -210,11 +207,10 @@ def remove_attachment(app: Application, handler: User, attachment_id: int) -> No
         app, handler
     ):
         raise DomainError(_l("Only the assigned handler can remove files while the case is in handling."))
-    _audit(
-        app,
+    app.log(
         "application.file_removed",
-        handler,
         before={"file": att.file.original_name, "purpose": att.purpose, "title": att.title},
+        actor=handler,
     )
     app.attachments.remove(att)
     db.session.delete(att)
@@ -447,11 +443,6 @@ def rate(app: Application, applicant: User, *, satisfied: bool, comment: str = "
         raise DomainError(_l("You have already rated this reply."))
     row = Rating(application_id=app.id, satisfied=bool(satisfied), comment=_clean(comment, 2000))
     db.session.add(row)
-    _audit(
-        app,
-        "application.rated",
-        applicant,
-        after={"satisfied": row.satisfied},
-    )
+    app.log("application.rated", after={"satisfied": row.satisfied}, actor=applicant)
     db.session.flush()
     return row

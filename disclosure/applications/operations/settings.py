@@ -64,15 +64,7 @@ def save_settings(
     row.fee_waiver_allowed = bool(fee_waiver_allowed)
     db.session.flush()
     b, a = audit.diff(before, audit.snapshot(row, SETTINGS_FIELDS))
-    audit.record(
-        "application_settings.saved",
-        object_type="application_settings",
-        object_id=agency_id,
-        agency_id=agency_id,
-        before=b,
-        after=a,
-        actor=staff,
-    )
+    row.log("application_settings.saved", before=b, after=a, actor=staff)
     return row
 
 
