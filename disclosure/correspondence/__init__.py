@@ -1,6 +1,6 @@
 """Letters: every document a case produces, as a correct, numbered, frozen and verifiable PDF (issue 4).
 
-`service` is the API the workflows call; `outcomes` is the table of handling outcomes.
+`letters` is the API the workflows call; `outcomes` is the table of handling outcomes.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ def check():
 def sample(agency_slug: str, kind: str, output: Path):
     """Render KIND with sample data and AGENCY_SLUG's settings to a PDF file (nothing is numbered)."""
     from disclosure.accounts.models import Agency
-    from disclosure.correspondence import samples, service
+    from disclosure.correspondence import letters, samples
     from disclosure.correspondence.kinds import LetterKind
     from disclosure.extensions import db
 
@@ -44,7 +44,7 @@ def sample(agency_slug: str, kind: str, output: Path):
         kind = LetterKind(kind)
     except ValueError:
         raise click.ClickException("kind is one of: " + ", ".join(k.value for k in LetterKind)) from None
-    output.write_bytes(service.render_pdf(kind, agency, samples.sample_context(kind)))
+    output.write_bytes(letters.render_pdf(kind, agency, samples.sample_context(kind)))
     click.echo(f"wrote {output}")
 
 

@@ -1,4 +1,4 @@
-"""Operations on letter settings (agency administrators). Letter issuing lives in `service`.
+"""Operations on letter settings (agency administrators). Letter issuing lives in `letters`.
 
 Every change is audited (issue 4: "every change is audited"); operations only flush.
 """

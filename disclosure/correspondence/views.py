@@ -14,8 +14,8 @@ from disclosure.accounts.roles import Role
 from disclosure.core import signals
 from disclosure.core.audit import events_for
 from disclosure.core.errors import DomainError
+from disclosure.correspondence import letters, samples
 from disclosure.correspondence import operations as ops
-from disclosure.correspondence import samples, service
 from disclosure.correspondence.forms import (
     SERIES_LABELS,
     DeliveryForm,
@@ -56,7 +56,7 @@ def download_names(letter: Letter) -> tuple[str, str]:
 def pdf_download_response(letter: Letter) -> Response:
     """The frozen bytes, identical on every download (ETag = SHA-256), named in Chinese with a meaningful
     ASCII fallback. Workflows that let applicants download their letters answer with this too."""
-    data = service.letter_pdf(letter)
+    data = letters.letter_pdf(letter)
     resp = send_file(io.BytesIO(data), mimetype="application/pdf", etag=letter.sha256, conditional=True, max_age=0)
     resp.headers["Content-Disposition"] = content_disposition("attachment", *download_names(letter))
     resp.headers["Cache-Control"] = "private, no-store"
@@ -76,8 +76,8 @@ def verify():
     result = None
     searched = bool(request.args.get("number") or request.args.get("code"))
     if searched and form.validate():
-        letter = service.verify(form.number.data, form.code.data)
-        result = service.public_summary(letter) if letter else None
+        letter = letters.verify(form.number.data, form.code.data)
+        result = letters.public_summary(letter) if letter else None
     return render_template(
         "correspondence/verify.html", form=form, result=result, searched=searched, LetterStatus=LetterStatus
     )
@@ -112,13 +112,13 @@ PREVIEW_CSS = """
 def preview_response(kind: LetterKind | str, agency, context) -> Response:
     """An HTML preview of a draft letter, for staff while drafting (workflows call this from their views)."""
     kind = LetterKind(kind)
-    html = service.render_html(kind, agency, context, stylesheet_urls=[url_for("letters.stylesheet", kind=kind.value)])
+    html = letters.render_html(kind, agency, context, stylesheet_urls=[url_for("letters.stylesheet", kind=kind.value)])
     return Response(html, mimetype="text/html")
 
 
 def draft_pdf_response(kind: LetterKind | str, agency, context) -> Response:
     """The exact PDF reviewers approve (number and verification code are added at issue)."""
-    data = service.render_pdf(kind, agency, context)
+    data = letters.render_pdf(kind, agency, context)
     resp = send_file(io.BytesIO(data), mimetype="application/pdf", max_age=0)
     resp.headers["Content-Disposition"] = content_disposition(
         "inline", f"{kind_info(kind).file_stem}-草稿.pdf", f"{kind.value.replace('_', '-')}-draft.pdf"
@@ -161,7 +161,7 @@ def letter_list():
         q = q.where(Letter.agency_id == scope)
     number = (request.args.get("number") or "").strip()
     if number:
-        q = q.where(Letter.number.contains(service.normalise_number(number)))
+        q = q.where(Letter.number.contains(letters.normalise_number(number)))
     return render_template(
         "correspondence/list.html", letters=db.session.execute(q).scalars().all(), number=number, KINDS=KINDS
     )
@@ -196,7 +196,7 @@ def letter_void(letter_id: int):
     letter = staff_object(db.session.get(Letter, letter_id))
     form = VoidForm()
     if form.validate_on_submit():
-        service.void_letter(letter, form.reason.data)
+        letters.void_letter(letter, form.reason.data)
         flash(
             _("Letter %(number)s is void. Its number stays recorded and is not reused.", number=letter.number),
             "success",
@@ -212,7 +212,7 @@ def letter_email(letter_id: int):
     letter = staff_object(db.session.get(Letter, letter_id))
     form = EmailForm()
     if form.validate_on_submit():
-        service.email_letter(letter, form.to.data)
+        letters.email_letter(letter, form.to.data)
         flash(_("The letter is queued for email to %(to)s.", to=form.to.data), "success")
     else:
         flash(_("Enter a valid email address."), "error")
@@ -225,7 +225,7 @@ def letter_delivery(letter_id: int):
     letter = staff_object(db.session.get(Letter, letter_id))
     form = DeliveryForm()
     if form.validate_on_submit():
-        service.record_delivery(
+        letters.record_delivery(
             letter,
             form.method.data,
             recipient=form.recipient.data or "",
@@ -255,7 +255,7 @@ def _admin_agency() -> Agency:
 @staff_required(Role.AGENCY_ADMIN)
 def settings():
     agency = _admin_agency()
-    row = service.settings_for(agency)
+    row = letters.settings_for(agency)
     form_class = settings_form_class()
     form = form_class()
     if request.method == "GET":

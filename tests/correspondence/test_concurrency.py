@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 from disclosure.core.errors import DomainError
-from disclosure.correspondence import samples, service
+from disclosure.correspondence import letters, samples
 from disclosure.correspondence.kinds import LetterKind
 from disclosure.correspondence.models import Letter
 from disclosure.extensions import db
@@ -28,7 +28,7 @@ def _run_threads(app, agency_id, related_for):
             db.session.rollback()  # SQLite: do not hold BEGIN IMMEDIATE's write lock while waiting
             barrier.wait(timeout=120)
             try:
-                letter = service.issue_letter(LetterKind.RECEIPT, agency, ctx, related=related_for(i))
+                letter = letters.issue_letter(LetterKind.RECEIPT, agency, ctx, related=related_for(i))
                 db.session.commit()
                 results[i] = letter.serial
             except DomainError as exc:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from disclosure.correspondence import samples, service
+from disclosure.correspondence import letters, samples
 from disclosure.correspondence.contexts import ItemOutcome, ReplyContext
 from disclosure.correspondence.kinds import LetterKind
 from disclosure.correspondence.outcomes import Outcome
@@ -75,19 +75,19 @@ def test_user_text_is_escaped_and_nothing_is_fetched(req, fixed, http_server, tm
             ItemOutcome(description=h, outcome=Outcome.NOT_OURS, reasons=h, responsible_agency=h) for h in hostile[1:]
         ],
     )
-    pdf = service.render_pdf(LetterKind.REPLY, fixed, ctx)
+    pdf = letters.render_pdf(LetterKind.REPLY, fixed, ctx)
     assert _Recorder.hits == []
     assert b"TOP-SECRET" not in pdf
     reader = PdfReader(io.BytesIO(pdf))
     assert not reader.attachments
     for h in hostile:  # printed literally (one short letter each, so no page break splits the text)
         one = ReplyContext(**samples.facts(), items=[ItemOutcome(description=h, outcome=Outcome.NOT_EXIST)])
-        text = re.sub(r"—\d+—", "", flat(pdf_text(service.render_pdf(LetterKind.REPLY, fixed, one))))
+        text = re.sub(r"—\d+—", "", flat(pdf_text(letters.render_pdf(LetterKind.REPLY, fixed, one))))
         # pdftotext joins a word broken at a hyphen, so hyphens are compared out.
         assert "".join(h.split()).replace("-", "") in text.replace("-", ""), h
     assert _Recorder.hits == []
     # The HTML preview escapes too: no live tag reaches the page.
-    html = service.render_html(LetterKind.REPLY, fixed, ctx)
+    html = letters.render_html(LetterKind.REPLY, fixed, ctx)
     assert '<img src="file' not in html and '<link rel="attachment"' not in html and "<svg" not in html
     assert "&lt;img src=&#34;file://" in html or "&lt;img src=&#34;file" in html
 

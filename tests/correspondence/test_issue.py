@@ -9,7 +9,7 @@ import pytest
 from disclosure.core import numbering
 from disclosure.core.audit import events_for
 from disclosure.core.errors import DomainError
-from disclosure.correspondence import samples, service
+from disclosure.correspondence import letters, samples
 from disclosure.correspondence.contexts import ItemOutcome, ReplyContext
 from disclosure.correspondence.kinds import LetterKind
 from disclosure.correspondence.models import Letter, LetterStatus
@@ -19,7 +19,7 @@ from tests.correspondence.conftest import flat, pdf_text
 
 
 def issue(agency, kind=LetterKind.REPLY, context=None, related=("application", 1), **kw):
-    return service.issue_letter(kind, agency, context or samples.sample_context(kind), related=related, **kw)
+    return letters.issue_letter(kind, agency, context or samples.sample_context(kind), related=related, **kw)
 
 
 def test_issue_numbers_freezes_and_audits(req, agency):
@@ -28,13 +28,13 @@ def test_issue_numbers_freezes_and_audits(req, agency):
     year = letter.issue_date.year
     assert letter.number == f"测住建公开答〔{year}〕1号"
     assert letter.status == LetterStatus.ISSUED
-    pdf = service.letter_pdf(letter)
+    pdf = letters.letter_pdf(letter)
     assert hashlib.sha256(pdf).hexdigest() == letter.sha256 and len(pdf) == letter.size
     text = flat(pdf_text(pdf))
     assert letter.number in text
     assert f"{letter.verification_code[:5]}-{letter.verification_code[5:]}" in text
     assert f"{year}年{letter.issue_date.month}月{letter.issue_date.day}日" in text
-    assert service.letter_pdf(letter) == pdf  # the same bytes every time
+    assert letters.letter_pdf(letter) == pdf  # the same bytes every time
     assert [e.action for e in events_for("letter", letter.id)] == ["letter.issued"]
     assert [e.action for e in events_for("application", 1)] == ["letter.issued"]
     # The next reply takes the next number; another series has its own counter and prefix.
@@ -55,7 +55,7 @@ def test_missing_fields_are_named_before_numbering(req, make_agency):
             ItemOutcome(description="合同", outcome=Outcome.PARTIAL, withheld_parts="账户"),
         ],
     )
-    with pytest.raises(service.LetterIncomplete) as err:
+    with pytest.raises(letters.LetterIncomplete) as err:
         issue(agency, context=ctx)
     message = str(err.value.message)
     for expected in (
@@ -75,7 +75,7 @@ def test_missing_fields_are_named_before_numbering(req, make_agency):
 def test_missing_message_in_chinese(app, agency):
     with app.test_request_context("/", headers={"Accept-Language": "zh-CN"}):
         ctx = ReplyContext(**samples.facts(applicant_name=""), items=[])
-        with pytest.raises(service.LetterIncomplete) as err:
+        with pytest.raises(letters.LetterIncomplete) as err:
             issue(agency, context=ctx)
         assert "申请人姓名" in str(err.value.message)
 
@@ -97,16 +97,16 @@ def test_issuing_twice_is_impossible(req, agency):
 def test_void_keeps_number_and_allows_reissue(req, agency):
     letter = issue(agency)
     db.session.commit()
-    service.void_letter(letter, "申请人姓名写错")
+    letters.void_letter(letter, "申请人姓名写错")
     db.session.commit()
     assert letter.status == LetterStatus.VOID
     again = issue(agency)
     db.session.commit()
     assert again.serial == letter.serial + 1  # the void number is never reused
     with pytest.raises(DomainError):
-        service.void_letter(letter, "again")
+        letters.void_letter(letter, "again")
     with pytest.raises(DomainError):
-        service.void_letter(again, "  ")
+        letters.void_letter(again, "  ")
     assert [e.action for e in events_for("letter", letter.id)] == ["letter.issued", "letter.voided"]
 
 
@@ -115,13 +115,13 @@ def test_correction_is_a_new_letter_referring_to_the_old(req, agency):
     db.session.commit()
     ctx = samples.sample_context(LetterKind.REPLY)
     ctx.applicant_name = "张晓鸣"
-    new = service.correct_letter(old, agency, ctx, reason="申请人姓名更正")
+    new = letters.correct_letter(old, agency, ctx, reason="申请人姓名更正")
     db.session.commit()
     assert new.corrects_id == old.id and new.number != old.number
     assert old.status == LetterStatus.SUPERSEDED
-    text = flat(pdf_text(service.letter_pdf(new)))
+    text = flat(pdf_text(letters.letter_pdf(new)))
     assert "的更正，原文书以本文书为准" in text and old.number in text
-    assert service.verify(old.number, old.verification_code).status == LetterStatus.SUPERSEDED
+    assert letters.verify(old.number, old.verification_code).status == LetterStatus.SUPERSEDED
 
 
 def test_rollback_gives_the_number_back(req, agency):
@@ -135,14 +135,14 @@ def test_verify(req, agency):
     letter = issue(agency)
     db.session.commit()
     code = letter.verification_code
-    assert service.verify(letter.number, code) == letter
+    assert letters.verify(letter.number, code) == letter
     assert (
-        service.verify(letter.number.replace("〔", "[").replace("〕", "]"), f"{code[:5]}-{code[5:]}".lower()) == letter
+        letters.verify(letter.number.replace("〔", "[").replace("〕", "]"), f"{code[:5]}-{code[5:]}".lower()) == letter
     )
     wrong = ("2" if code[0] != "2" else "3") + code[1:]
-    assert service.verify(letter.number, wrong) is None
-    assert service.verify("不存在〔2026〕1号", code) is None
-    summary = service.public_summary(letter)
+    assert letters.verify(letter.number, wrong) is None
+    assert letters.verify("不存在〔2026〕1号", code) is None
+    summary = letters.public_summary(letter)
     assert summary["addressee"] == "张**" and summary["sha256"] == letter.sha256
     assert summary["agency"] == "测试市住房和城乡建设局"
 
@@ -150,7 +150,7 @@ def test_verify(req, agency):
 def test_email_with_chinese_attachment_name(req, agency, smtp_server):
     letter = issue(agency)
     db.session.commit()
-    delivery = service.email_letter(letter, "zhang@example.cn")
+    delivery = letters.email_letter(letter, "zhang@example.cn")
     db.session.commit()
     if not smtp_server.to("zhang@example.cn"):  # the worker delivers after commit; outside a request, run it
         from disclosure.core.outbox import deliver_due
@@ -161,15 +161,15 @@ def test_email_with_chinese_attachment_name(req, agency, smtp_server):
     [att] = list(msg.iter_attachments())
     assert att.get_filename() == "答复书.pdf"
     assert att.get_content_type() == "application/pdf"
-    assert att.get_content() == service.letter_pdf(letter)
+    assert att.get_content() == letters.letter_pdf(letter)
     assert delivery.method == "email" and delivery.outbox_message_id
 
 
 def test_record_post_delivery(req, agency):
     letter = issue(agency)
     with pytest.raises(DomainError):
-        service.record_delivery(letter, "post")
-    service.record_delivery(letter, "post", tracking_number="EMS1234567890", recipient="张晓明")
+        letters.record_delivery(letter, "post")
+    letters.record_delivery(letter, "post", tracking_number="EMS1234567890", recipient="张晓明")
     db.session.commit()
     assert [d.method for d in letter.deliveries] == ["post"]
 
@@ -181,7 +181,7 @@ def test_extension_limits(req, agency):
     ctx = samples.sample_context(LetterKind.EXTENSION_NOTICE)
     ctx.extension_days = 0
     ctx.extended_due = dt.date(2026, 3, 1)
-    with pytest.raises(service.LetterIncomplete) as err:
+    with pytest.raises(letters.LetterIncomplete) as err:
         issue(agency, LetterKind.EXTENSION_NOTICE, context=ctx)
     message = str(err.value.message)
     assert "1 to 20 working days" in message and "after the original one" in message
@@ -189,9 +189,9 @@ def test_extension_limits(req, agency):
 
 def test_a_delivered_letter_cannot_be_voided(req, agency):
     letter = issue(agency)
-    service.record_delivery(letter, "post", recipient="申请人", tracking_number="EMS1234567890")
+    letters.record_delivery(letter, "post", recipient="申请人", tracking_number="EMS1234567890")
     db.session.commit()
     with pytest.raises(DomainError, match="delivered"):
-        service.void_letter(letter, "想作废")
+        letters.void_letter(letter, "想作废")
     db.session.rollback()
     assert db.session.get(type(letter), letter.id).status != LetterStatus.VOID

@@ -8,7 +8,7 @@ import tempfile
 
 import pytest
 
-from disclosure.correspondence import samples, service
+from disclosure.correspondence import letters, samples
 from disclosure.correspondence.contexts import ItemOutcome, ReplyContext
 from disclosure.correspondence.kinds import LetterKind
 from disclosure.correspondence.outcomes import Outcome
@@ -45,7 +45,7 @@ def render(ctx) -> bytes:
     from tests.correspondence.conftest import fixed_agency
 
     agency = fixed_agency()
-    return service.render_pdf(
+    return letters.render_pdf(
         LetterKind.REPLY, agency, ctx, number=NUMBER, verification_code=CODE, issue_date=ISSUE_DATE, variant=None
     )
 
@@ -83,7 +83,7 @@ def test_contact_and_verification_stay_with_the_signature(sweep, n):
 
 def test_proof_of_service_is_one_page(req, fixed):
     """送达回证 is a form the recipient signs: table, note, organ, date and verification line on one sheet."""
-    pdf = service.render_pdf(
+    pdf = letters.render_pdf(
         LetterKind.PROOF_OF_SERVICE,
         fixed,
         samples.sample_context(LetterKind.PROOF_OF_SERVICE),

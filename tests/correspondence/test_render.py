@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from disclosure.correspondence import samples, service
+from disclosure.correspondence import letters, samples
 from disclosure.correspondence.kinds import KINDS, LetterKind
 from tests.correspondence.conftest import (
     CODE,
@@ -102,7 +102,7 @@ EXPECTED = {
 
 
 def render(kind, agency, context=None, **kw):
-    return service.render_pdf(
+    return letters.render_pdf(
         kind,
         agency,
         context or samples.sample_context(kind),
@@ -235,6 +235,6 @@ def _empty_context(kind):
 @pytest.mark.parametrize("kind", list(LetterKind))
 def test_preview_of_an_unfinished_draft_never_crashes(req, fixed, kind):
     """Staff preview while drafting: missing values render empty; issuing is what refuses them."""
-    html = service.render_html(kind, fixed, _empty_context(kind))
+    html = letters.render_html(kind, fixed, _empty_context(kind))
     assert KINDS[kind].title in html
-    assert service.missing_for(kind, fixed, _empty_context(kind))
+    assert letters.missing_for(kind, fixed, _empty_context(kind))

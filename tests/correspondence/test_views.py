@@ -11,7 +11,7 @@ from PIL import Image
 from disclosure.accounts.roles import Role
 from disclosure.core import signals
 from disclosure.core.audit import events_for
-from disclosure.correspondence import samples, service
+from disclosure.correspondence import letters, samples
 from disclosure.correspondence.kinds import LetterKind
 from disclosure.correspondence.models import Letter, LetterSettings, LetterStatus
 from disclosure.extensions import db
@@ -21,7 +21,7 @@ from tests.correspondence.conftest import flat, pdf_text
 @pytest.fixture
 def letter(app, agency):
     with app.test_request_context("/", method="POST"):
-        row = service.issue_letter(
+        row = letters.issue_letter(
             LetterKind.REPLY, agency, samples.sample_context(LetterKind.REPLY), related=("application", 5)
         )
         db.session.commit()
@@ -201,7 +201,7 @@ def test_applicant_downloads_own_letters_only(client, login, make_applicant, age
         client.post("/logout")
         login(client, owner)
         resp = client.get(f"/my/letters/{letter.id}.pdf")
-        assert resp.status_code == 200 and resp.data == service.letter_pdf(letter)
+        assert resp.status_code == 200 and resp.data == letters.letter_pdf(letter)
 
 
 def _disposition(header: str) -> tuple[str, str, str]:

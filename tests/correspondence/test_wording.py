@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from disclosure.correspondence import samples, service
+from disclosure.correspondence import letters, samples
 from disclosure.correspondence.contexts import ItemOutcome, ReplyContext, attachment_title
 from disclosure.correspondence.kinds import LetterKind
 from disclosure.correspondence.outcomes import Outcome
@@ -16,7 +16,7 @@ from tests.correspondence.conftest import CODE, ISSUE_DATE, NUMBER, running_text
 def reply_text(agency, items, **kw) -> str:
     facts = samples.facts(**kw.pop("facts", {}))
     ctx = ReplyContext(**facts, items=items, **kw)
-    pdf = service.render_pdf(
+    pdf = letters.render_pdf(
         LetterKind.REPLY, agency, ctx, number=NUMBER, verification_code=CODE, issue_date=ISSUE_DATE, variant=None
     )
     return running_text(pdf)
@@ -71,10 +71,10 @@ def test_inspection_without_place_or_time_is_refused_before_numbering(req):
     ctx = ReplyContext(
         **samples.facts(), items=[ItemOutcome(description="图纸", outcome=Outcome.GRANTED, provision_form="inspection")]
     )
-    missing = [str(label) for label in service.missing_for(LetterKind.REPLY, bare, ctx)]
+    missing = [str(label) for label in letters.missing_for(LetterKind.REPLY, bare, ctx)]
     assert "item 1: place of inspection (or the agency's address)" in missing
     assert "item 1: time of inspection (or the agency's office hours)" in missing
-    assert service.missing_for(LetterKind.REPLY, fixed_agency(), ctx) == []
+    assert letters.missing_for(LetterKind.REPLY, fixed_agency(), ctx) == []
 
 
 def test_partial_disclosure_uses_the_same_sentence(req, fixed):
@@ -154,13 +154,13 @@ def test_reply_lists_attachments_by_title(req, fixed):
 def test_standard_paragraphs_address_the_applicant(req, fixed, organisation, you):
     ctx = samples.sample_context(LetterKind.SUPPLEMENTATION_NOTICE)
     ctx.applicant_is_organisation = organisation
-    html = service.render_html(LetterKind.SUPPLEMENTATION_NOTICE, fixed, ctx)
+    html = letters.render_html(LetterKind.SUPPLEMENTATION_NOTICE, fixed, ctx)
     assert f"请{you}按上述要求补正后" in html
     if organisation is not None:
         assert "你（单位）" not in html
 
 
 def test_receipt_says_received_once(req, fixed):
-    html = service.render_html(LetterKind.RECEIPT, fixed, samples.sample_context(LetterKind.RECEIPT))
+    html = letters.render_html(LetterKind.RECEIPT, fixed, samples.sample_context(LetterKind.RECEIPT))
     assert "（申请编号：YSQ-2026-000123），现予登记。" in html
     assert "已收到" not in html
