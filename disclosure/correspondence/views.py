@@ -3,9 +3,7 @@ applicant's download, the agency administrators' letter settings and the sample 
 
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -28,9 +26,9 @@ from disclosure.correspondence.kinds import KINDS, LetterKind, kind_info
 from disclosure.correspondence.models import Letter, LetterStatus
 from disclosure.correspondence.paragraphs import SLOTS
 from disclosure.correspondence.rendering import LETTERS_DIR
+from disclosure.correspondence.responses import draft_pdf_response, pdf_download_response, preview_response
 from disclosure.extensions import db, limiter
 from disclosure.web.access import applicant_required, public, staff_object, staff_required
-from disclosure.web.downloads import content_disposition
 
 # Who works with an agency's letters (they name applicants and addresses): the disclosure office and the agency
 # administrator, not the publicity or catalogue staff.
@@ -43,24 +41,6 @@ def _form_error(form, exc: DomainError, default_field: str) -> None:
     db.session.rollback()
     target = getattr(form, exc.field, None) if exc.field else None
     (target or getattr(form, default_field)).errors.append(exc.message)
-
-
-def download_names(letter: Letter) -> tuple[str, str]:
-    """(答复书-测住建公开答〔2026〕12号.pdf, reply-2026-12.pdf): title stem and number; kind, year and serial."""
-    return (
-        f"{kind_info(letter.kind).file_stem}-{letter.number}.pdf",
-        f"{letter.kind.replace('_', '-')}-{letter.year}-{letter.serial}.pdf",
-    )
-
-
-def pdf_download_response(letter: Letter) -> Response:
-    """The frozen bytes, identical on every download (ETag = SHA-256), named in Chinese with a meaningful
-    ASCII fallback. Workflows that let applicants download their letters answer with this too."""
-    data = letters.letter_pdf(letter)
-    resp = send_file(io.BytesIO(data), mimetype="application/pdf", etag=letter.sha256, conditional=True, max_age=0)
-    resp.headers["Content-Disposition"] = content_disposition("attachment", *download_names(letter))
-    resp.headers["Cache-Control"] = "private, no-store"
-    return resp
 
 
 # --- public -----------------------------------------------------------------------------------------------------
@@ -107,24 +87,6 @@ PREVIEW_CSS = """
          box-shadow: 0 1px 4px rgba(0,0,0,.3); }
 }
 """
-
-
-def preview_response(kind: LetterKind | str, agency, context) -> Response:
-    """An HTML preview of a draft letter, for staff while drafting (workflows call this from their views)."""
-    kind = LetterKind(kind)
-    html = letters.render_html(kind, agency, context, stylesheet_urls=[url_for("letters.stylesheet", kind=kind.value)])
-    return Response(html, mimetype="text/html")
-
-
-def draft_pdf_response(kind: LetterKind | str, agency, context) -> Response:
-    """The exact PDF reviewers approve (number and verification code are added at issue)."""
-    data = letters.render_pdf(kind, agency, context)
-    resp = send_file(io.BytesIO(data), mimetype="application/pdf", max_age=0)
-    resp.headers["Content-Disposition"] = content_disposition(
-        "inline", f"{kind_info(kind).file_stem}-草稿.pdf", f"{kind.value.replace('_', '-')}-draft.pdf"
-    )
-    resp.headers["Cache-Control"] = "private, no-store"
-    return resp
 
 
 # --- applicants -------------------------------------------------------------------------------------------------
