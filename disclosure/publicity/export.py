@@ -51,17 +51,23 @@ def cut_notice(n: int) -> str:
 
 
 class Capped:
-    """The first `cap` items of `items`; `cut` tells afterwards whether there were more."""
+    """The first `cap` items of `items`; `cut` tells afterwards whether there were more. A result left unread
+    is closed (on PostgreSQL it holds a server-side cursor)."""
 
     def __init__(self, items, cap: int):
         self.items, self.cap, self.cut = items, cap, False
 
     def __iter__(self):
-        for n, item in enumerate(self.items):
-            if n >= self.cap:
-                self.cut = True
-                return
-            yield item
+        try:
+            for n, item in enumerate(self.items):
+                if n >= self.cap:
+                    self.cut = True
+                    return
+                yield item
+        finally:
+            close = getattr(self.items, "close", None)
+            if close is not None:
+                close()
 
 
 def _streamed(stmt, session=None):
