@@ -35,7 +35,6 @@ from disclosure.core.validators import mask_resident_id
 from disclosure.extensions import db
 from disclosure.web.access import applicant_required, own_object, staff_object, staff_required
 from disclosure.web.paging import paginate
-from workflows import application as wf
 from workflows.application import States
 
 bp = Blueprint("applications", __name__, url_prefix="/my/applications")
@@ -634,11 +633,6 @@ def case(case_id: int):
         )
         f.outcome.choices, f.withheld_outcome.choices = outcome_choices, withheld_choices
         item_forms.append((item, f))
-    can_decide = (
-        app.state == States.IN_HANDLING
-        and "draft_reply" in wf.triggers_from(app.state)
-        and wf.HANDLER in operations.actors_for(app, current_user)
-    )
     return render_template(
         "applications/staff_case.html",
         app=app,
@@ -659,11 +653,11 @@ def case(case_id: int):
         forms=forms,
         assign_form=assign_form,
         item_forms=item_forms,
-        can_decide=can_decide,
+        can_decide=operations.may_decide_items(app, current_user),
         correct_form=_correct_form(app),
         refusal_outcomes=[o.value for o, i in OUTCOMES.items() if i.is_refusal or o is Outcome.PARTIAL],
         remove_form=forms.RemoveFileForm(),
-        identity_editable=States(app.state) in operations.IDENTITY_STATES,
+        identity_editable=operations.identity_correctable(app),
         v=app.version,
         labels=labels,
         OUTCOMES=OUTCOMES,
@@ -678,9 +672,7 @@ def case(case_id: int):
 
 def _correct_form(app: Application):
     """The correction form, filled with the details on record, for registrars and office heads."""
-    if States(app.state) not in operations.CONTACT_STATES or not (
-        current_user.is_sys_admin or current_user.has_role(Role.REGISTRAR, Role.OFFICE_HEAD)
-    ):
+    if not operations.may_correct_applicant(app, current_user):
         return None
     form = forms.CorrectApplicantForm(formdata=None, obj=app)
     form.version.data = app.version
@@ -756,8 +748,7 @@ def staff_file(case_id: int, attachment_id: int):
 
 
 def _do_confirm(app, form):
-    operations.check_version(app, _version(form))
-    operations.confirm(app, current_user, form.confirmed_on.data)
+    operations.confirm(app, current_user, form.confirmed_on.data, expected_version=_version(form))
     return _("Receipt confirmed.")
 
 
@@ -797,8 +788,7 @@ def _do_receive_supplement(app, form):
 
 
 def _do_abandon_unsupplemented(app, form):
-    operations.check_version(app, _version(form))
-    operations.abandon_unsupplemented(app, current_user)
+    operations.abandon_unsupplemented(app, current_user, expected_version=_version(form))
     return _("The case was closed as not supplemented.")
 
 
@@ -845,8 +835,7 @@ def _do_waive_fee(app, form):
 
 
 def _do_abandon_unpaid(app, form):
-    operations.check_version(app, _version(form))
-    operations.abandon_unpaid(app, current_user)
+    operations.abandon_unpaid(app, current_user, expected_version=_version(form))
     return _("The case was closed as unpaid.")
 
 
@@ -957,8 +946,8 @@ def _do_reopen(app, form):
 
 
 def _do_correct_applicant(app, form):
-    fields = operations.CONTACT_FIELDS + operations.IDENTITY_FIELDS
-    changes = {f: (form[f].data or "") for f in fields if f in request.form}
+    # The details the form posts; the operation decides which may change now (`correctable_fields`).
+    changes = {f: (form[f].data or "") for f in operations.APPLICANT_FIELDS if f in form and f in request.form}
     if app.applicant_type != "organisation":
         changes.pop("applicant_category", None)
     if changes.get("doc_type") == "":

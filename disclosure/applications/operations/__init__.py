@@ -17,6 +17,7 @@ from disclosure.applications.operations.case import (
     MAX_ITEMS,
     OBJECT_TYPE,
     REFUSALS,
+    REFUSALS_CONFLICT,
     SNAPSHOT_FIELDS,
     ApplicationInput,
     ItemInput,
@@ -38,6 +39,9 @@ from disclosure.applications.operations.correction import (
     IDENTITY_FIELDS,
     IDENTITY_STATES,
     correct_applicant,
+    correctable_fields,
+    identity_correctable,
+    may_correct_applicant,
 )
 from disclosure.applications.operations.filing import (
     confirm,
@@ -81,6 +85,7 @@ from disclosure.applications.operations.reply import (
     deliver,
     draft_reply,
     issue,
+    may_decide_items,
     on_letter_delivered,
     rate,
     remove_attachment,
@@ -89,7 +94,7 @@ from disclosure.applications.operations.reply import (
     submit_for_review,
     withdraw,
 )
-from disclosure.applications.operations.settings import REFUSALS_CONFLICT, SETTINGS_FIELDS, save_settings
+from disclosure.applications.operations.settings import SETTINGS_FIELDS, save_settings
 from disclosure.applications.queries import (
     by_reference,
     items_outcomes,
@@ -133,6 +138,7 @@ __all__ = [
     "check_version",
     "confirm",
     "correct_applicant",
+    "correctable_fields",
     "deadline_status",
     "decide_item",
     "delete_draft",
@@ -145,8 +151,11 @@ __all__ = [
     "file_via_portal",
     "fingerprint",
     "fingerprint_text",
+    "identity_correctable",
     "issue",
     "items_outcomes",
+    "may_correct_applicant",
+    "may_decide_items",
     "may_record_remedies",
     "notes",
     "notify_applicant",

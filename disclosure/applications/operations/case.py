@@ -21,6 +21,7 @@ from disclosure.accounts.models import User
 from disclosure.accounts.roles import ApplicantCategory, ApplicantType
 from disclosure.applications import deadlines, uploads
 from disclosure.applications.models import (
+    AgencyApplicationSettings,
     Application,
     Attachment,
     AttachmentPurpose,
@@ -305,15 +306,17 @@ REFUSALS = {
 }
 
 
-def check_version(app: Application, expected: int | None) -> None:
-    """A form carries the version it was loaded with: a second person acting on the same case is stopped."""
-    if expected is not None and int(expected) != app.version:
-        raise Conflict(
-            _l(
-                "Someone else changed this case while you were working on it. Nothing was overwritten: "
-                "review the current version and try again."
-            )
-        )
+REFUSALS_CONFLICT = _l(
+    "Someone else changed this case while you were working on it. Nothing was overwritten: "
+    "review the current version and try again."
+)
+
+
+def check_version(obj: Application | AgencyApplicationSettings, expected: int | None) -> None:
+    """A form carries the version it was loaded with: a second person acting on the same case (or the same
+    settings) is stopped."""
+    if expected is not None and int(expected) != obj.version:
+        raise Conflict(REFUSALS_CONFLICT)
 
 
 def _assert_allowed(app: Application, trigger: str, user: User | None, today: dt.date | None = None) -> None:

@@ -126,8 +126,11 @@ def file_via_portal(agency: Agency, data: ApplicationInput, *, portal: str) -> A
     return app
 
 
-def confirm(app: Application, user: User | None, confirmed_on: dt.date | None = None) -> Application:
+def confirm(
+    app: Application, user: User | None, confirmed_on: dt.date | None = None, *, expected_version: int | None = None
+) -> Application:
     """Art. 31(3): an online application is received on the day the office confirms it."""
+    check_version(app, expected_version)
     today = today_china()
     on = _check_past(
         confirmed_on or today,

@@ -141,11 +141,18 @@ def _close(app: Application, outcome: str, reason: str, today: dt.date) -> None:
     app.closing_reason = reason
 
 
-def abandon_unsupplemented(app: Application, user: User | None = None, today: dt.date | None = None) -> None:
+def abandon_unsupplemented(
+    app: Application,
+    user: User | None = None,
+    today: dt.date | None = None,
+    *,
+    expected_version: int | None = None,
+) -> None:
     """Art. 30: not supplemented by the deadline without good reason → treated as abandoned
     (annual-report row 其他处理 1)."""
     from disclosure.correspondence.outcomes import Outcome
 
+    check_version(app, expected_version)
     today = today or today_china()
     _transition(app, "abandon_unsupplemented", user, today=today, reason="Art. 30: not supplemented by the deadline")
     _close(app, Outcome.NO_SUPPLEMENT, "Art. 30", today)
@@ -358,10 +365,17 @@ def waive_fee(app: Application, head: User, *, reason: str, expected_version: in
     return ev
 
 
-def abandon_unpaid(app: Application, user: User | None = None, today: dt.date | None = None) -> None:
+def abandon_unpaid(
+    app: Application,
+    user: User | None = None,
+    today: dt.date | None = None,
+    *,
+    expected_version: int | None = None,
+) -> None:
     """109号: unpaid 20 working days after the notice → treated as abandoned (row 其他处理 2)."""
     from disclosure.correspondence.outcomes import Outcome
 
+    check_version(app, expected_version)
     today = today or today_china()
     _transition(app, "abandon_unpaid", user, today=today, reason="109号: fee not paid in time")
     ev = _open_event(app, EventKind.FEE_NOTICE)

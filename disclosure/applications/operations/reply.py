@@ -54,6 +54,25 @@ DECISION_FIELDS = (
 )
 
 
+# The files a handler attaches while handling (and may take back before the reply).
+HANDLING_FILES = (
+    AttachmentPurpose.PROVIDED,
+    AttachmentPurpose.REDACTED,
+    AttachmentPurpose.CONSULTATION,
+    AttachmentPurpose.OTHER,
+)
+HANDLING_STATES = (States.IN_HANDLING, States.CONSULTING, States.FEE_NOTIFIED)
+
+
+def may_decide_items(app: Application, user: User | None) -> bool:
+    """The assigned handler decides the items while the case is in handling (until the reply is drafted)."""
+    return app.state == States.IN_HANDLING and wf.HANDLER in actors_for(app, user)
+
+
+def _may_handle_files(app: Application, user: User) -> bool:
+    return app.state in HANDLING_STATES and wf.HANDLER in actors_for(app, user)
+
+
 def decide_item(
     item: RequestedItem,
     handler: User,
@@ -84,7 +103,7 @@ def decide_item(
 
     app = item.application
     check_version(app, expected_version)
-    if app.state != States.IN_HANDLING or wf.HANDLER not in actors_for(app, handler):
+    if not may_decide_items(app, handler):
         raise DomainError(_l("Only the assigned handler can decide items while the case is in handling."))
     try:
         oc = Outcome(outcome)
@@ -159,16 +178,9 @@ def attach_information(
 ) -> Attachment:
     """Attach the information provided, or its redacted version (Arts. 36(2), 37); the title is how the reply
     letter lists it (附件)."""
-    if purpose not in (
-        AttachmentPurpose.PROVIDED,
-        AttachmentPurpose.REDACTED,
-        AttachmentPurpose.CONSULTATION,
-        AttachmentPurpose.OTHER,
-    ):
+    if purpose not in HANDLING_FILES:
         raise DomainError(_l("Unknown attachment kind."), field="purpose")
-    if app.state not in (States.IN_HANDLING, States.CONSULTING, States.FEE_NOTIFIED) or wf.HANDLER not in actors_for(
-        app, handler
-    ):
+    if not _may_handle_files(app, handler):
         raise DomainError(_l("Only the assigned handler can attach files while the case is in handling."))
     stored = uploads.store_checked(upload, agency_id=app.agency_id, user_id=handler.id)
     db.session.flush()
@@ -195,17 +207,9 @@ def remove_attachment(app: Application, handler: User, attachment_id: int) -> No
     """The handler takes back a file attached while handling (a wrong file, a redaction the reviewers returned):
     it never reaches the applicant or the reply letter. The stored file stays for the audit trail."""
     att = next((a for a in app.attachments if a.id == attachment_id), None)
-    removable = (
-        AttachmentPurpose.PROVIDED,
-        AttachmentPurpose.REDACTED,
-        AttachmentPurpose.CONSULTATION,
-        AttachmentPurpose.OTHER,
-    )
-    if att is None or att.purpose not in removable:
+    if att is None or att.purpose not in HANDLING_FILES:
         raise DomainError(_l("This file cannot be removed."), field="attachment_id")
-    if app.state not in (States.IN_HANDLING, States.CONSULTING, States.FEE_NOTIFIED) or wf.HANDLER not in actors_for(
-        app, handler
-    ):
+    if not _may_handle_files(app, handler):
         raise DomainError(_l("Only the assigned handler can remove files while the case is in handling."))
     app.log(
         "application.file_removed",

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from disclosure.accounts.models import User
 from disclosure.applications.models import AgencyApplicationSettings
-from disclosure.applications.operations.case import _clean
+from disclosure.applications.operations.case import _clean, check_version
 from disclosure.applications.queries import settings_for
 from disclosure.core import audit
-from disclosure.core.errors import Conflict, DomainError
+from disclosure.core.errors import DomainError
 from disclosure.extensions import db
 
 SETTINGS_FIELDS = (
@@ -45,14 +44,11 @@ def save_settings(
         raise DomainError(
             _l("The applicant's deadline must be between 1 and 60 working days."), field="supplement_days"
         )
-    row = db.session.execute(
-        select(AgencyApplicationSettings).where(AgencyApplicationSettings.agency_id == agency_id)
-    ).scalar_one_or_none()
-    if row is None:
-        row = settings_for(agency_id)
+    row = settings_for(agency_id)
+    if row.id is None:  # the defaults, saved for the first time
         db.session.add(row)
-    elif expected_version is not None and row.version != expected_version:
-        raise Conflict(REFUSALS_CONFLICT)
+    else:
+        check_version(row, expected_version)
     before = audit.snapshot(row, SETTINGS_FIELDS)
     row.fee_wait_pauses_clock = bool(fee_wait_pauses_clock)
     row.due_soon_days, row.candidate_threshold, row.supplement_days = (
@@ -66,9 +62,3 @@ def save_settings(
     b, a = audit.diff(before, audit.snapshot(row, SETTINGS_FIELDS))
     row.log("application_settings.saved", before=b, after=a, actor=staff)
     return row
-
-
-REFUSALS_CONFLICT = _l(
-    "Someone else changed this case while you were working on it. Nothing was overwritten: "
-    "review the current version and try again."
-)
