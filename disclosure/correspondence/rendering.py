@@ -212,6 +212,12 @@ def lines(text: str | None) -> Markup:
     return Markup("<br>").join(escape(ln) for ln in (text or "").splitlines() if ln.strip())
 
 
+def clause(text: str | None) -> str:
+    """Staff text inserted inside a sentence ("因{reason}，本机关…"): without the punctuation it ended with, so
+    the letter's own comma follows, never a full stop (issue 10)."""
+    return (text or "").strip().rstrip("，,。.；;、：:！!？? \u3000")
+
+
 def cn_ordinal(n: int) -> str:
     """一, 二 … for item numbers and periods; a value out of range (an unfinished draft) prints as digits."""
     from disclosure.correspondence.outcomes import chinese_number
@@ -231,13 +237,16 @@ def jinja_env() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(cn_date=cn_date, money=money, paragraphs=paragraphs, lines=lines, cn_number=cn_ordinal)
+    env.filters.update(
+        cn_date=cn_date, money=money, paragraphs=paragraphs, lines=lines, cn_number=cn_ordinal, clause=clause
+    )
     from disclosure.correspondence import outcomes
 
     env.globals.update(
         letter_opening=outcomes.letter_opening,
         item_reasons=outcomes.item_reasons,
         reason_sentence=outcomes.reason_sentence,
+        strip_opening=outcomes.strip_opening,
     )
     return env
 

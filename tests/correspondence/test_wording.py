@@ -164,3 +164,38 @@ def test_receipt_says_received_once(req, fixed):
     html = letters.render_html(LetterKind.RECEIPT, fixed, samples.sample_context(LetterKind.RECEIPT))
     assert "（申请编号：YSQ-2026-000123），现予登记。" in html
     assert "已收到" not in html
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "你申请的信息数量较多，需要调阅2016年至2025年的档案",
+        "你申请的信息数量较多，需要调阅2016年至2025年的档案。",
+        "你申请的信息数量较多，需要调阅2016年至2025年的档案；",
+        "你申请的信息数量较多，需要调阅2016年至2025年的档案， ",
+    ],
+)
+def test_extension_reason_reads_as_part_of_the_sentence(req, fixed, reason):
+    """The reason ends where the letter's comma begins (issue 10: "…档案。本机关不能…" read as two sentences)."""
+    ctx = samples.sample_context(LetterKind.EXTENSION_NOTICE)
+    ctx.reason = reason
+    pdf = letters.render_pdf(
+        LetterKind.EXTENSION_NOTICE,
+        fixed,
+        ctx,
+        number=NUMBER,
+        verification_code=CODE,
+        issue_date=ISSUE_DATE,
+        variant=None,
+    )
+    text = running_text(pdf)
+    assert "因你申请的信息数量较多，需要调阅2016年至2025年的档案，本机关不能在上述期限内作出答复。" in text
+
+
+def test_third_party_reason_is_a_clause_without_a_second_opening(req, fixed):
+    ctx = samples.sample_context(LetterKind.THIRD_PARTY_CONSULTATION)
+    ctx.reason = "经审查，该合同载有贵公司报价明细和银行账户。"
+    pdf = letters.render_pdf(
+        LetterKind.THIRD_PARTY_CONSULTATION, fixed, ctx, number=NUMBER, verification_code=CODE, variant=None
+    )
+    assert "经审查，该合同载有贵公司报价明细和银行账户，上述信息的公开可能损害贵方合法权益。" in running_text(pdf)
