@@ -6,10 +6,12 @@ the domain packages add (`calendar`, `deadline`, …).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
+import time
 
 import click
 from flask import Flask
@@ -55,37 +57,93 @@ def worker(workers: int) -> None:
 @with_appcontext
 def serve(host: str, port: int, with_worker: bool) -> None:
     """Serve the app with gunicorn, together with the background worker."""
+    from flask import current_app
+
     bin_dir = os.path.dirname(sys.executable)
-    procs = []
-    if with_worker:
-        procs.append(subprocess.Popen([os.path.join(bin_dir, "disclosure"), "worker"]))
-    gunicorn = subprocess.Popen(
-        [
-            os.path.join(bin_dir, "gunicorn"),
-            "--bind",
-            f"{host}:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--access-logfile",
-            "-",
-            "wsgi:app",
-        ]
-    )
-    procs.append(gunicorn)
-    click.echo(f"Serving on http://{host}:{port}  (Ctrl+C to stop)")
+    gunicorn_cmd = [
+        os.path.join(bin_dir, "gunicorn"),
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        "2",
+        "--threads",
+        "4",
+        "--access-logfile",
+        "-",
+        *control_socket_args(current_app.instance_path),
+        "wsgi:app",
+    ]
+    commands = ([[os.path.join(bin_dir, "disclosure"), "worker"]] if with_worker else []) + [gunicorn_cmd]
+    with ProcessGroups() as children:
+        for cmd in commands:
+            children.start(cmd)
+        click.echo(f"Serving on http://{host}:{port}  (Ctrl+C to stop)")
+        children.wait_any()
 
-    def _stop(*_):
-        for p in procs:
-            p.terminate()
 
-    signal.signal(signal.SIGTERM, _stop)
-    try:
-        gunicorn.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        _stop()
-        for p in procs:
-            p.wait()
+def control_socket_args(instance_path: str) -> list[str]:
+    """gunicorn's control socket defaults to one path in the user's home: two instances on one machine shared it,
+    and stopping one removed the other's. Each instance keeps its own in its instance folder (none when that path
+    is too long for a Unix socket)."""
+    path = os.path.join(os.path.abspath(instance_path), "gunicorn.ctl")
+    return ["--control-socket", path] if len(path.encode()) < 100 else ["--no-control-socket"]
+
+
+class ProcessGroups:
+    """Children that each lead their own process group (gunicorn's workers join their master's), stopped as whole
+    groups: SIGTERM, then SIGKILL after a grace period. The signal handlers are installed before the first child
+    starts, so a SIGTERM that arrives while they start still stops every one of them."""
+
+    GRACE_SECONDS = 20
+    SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+    def __init__(self) -> None:
+        self.procs: list[subprocess.Popen] = []
+        self.stopping = False
+        self._previous: dict = {}
+
+    def __enter__(self) -> ProcessGroups:
+        for sig in self.SIGNALS:
+            self._previous[sig] = signal.signal(sig, self._on_signal)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self.stop()
+        finally:
+            for sig, handler in self._previous.items():
+                signal.signal(sig, handler)
+
+    def _on_signal(self, signum, _frame) -> None:
+        self.stopping = True
+        self._signal_all(signal.SIGTERM)
+
+    def start(self, cmd: list[str]) -> subprocess.Popen:
+        proc = subprocess.Popen(cmd, process_group=0)
+        self.procs.append(proc)
+        if self.stopping:  # a signal came while this child was starting
+            self._signal_all(signal.SIGTERM)
+        return proc
+
+    def wait_any(self) -> None:
+        """Until a signal arrives or any child ends (then the others are stopped too)."""
+        while not self.stopping and all(p.poll() is None for p in self.procs):
+            try:
+                self.procs[-1].wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                continue
+
+    def _signal_all(self, sig: int) -> None:
+        for proc in self.procs:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, sig)
+
+    def stop(self) -> None:
+        self._signal_all(signal.SIGTERM)
+        deadline = time.monotonic() + self.GRACE_SECONDS
+        for proc in self.procs:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        self._signal_all(signal.SIGKILL)  # whatever is left of each group (a hung worker)
+        for proc in self.procs:
+            proc.wait()
