@@ -68,6 +68,11 @@ class TransitionRefused(Exception):
         self.trigger = trigger
         self.reason = reason
 
+    @property
+    def invalid_source(self) -> bool:
+        """The trigger is not possible from the subject's state (rather than refused by a role or a guard)."""
+        return self.reason == "state"
+
 
 class _Subject:
     """What the machine fires on: a state string, never an ORM row."""

@@ -6,18 +6,20 @@ published --expire--> expired    (the maximum publicity period has run, rules §
 published --repair--> repaired   (credit repair once the minimum period has run, rules §5.4)
 pending|published|withheld --withdraw--> withdrawn  (decision changed, revoked, unlawful or void, 处罚法 Art. 48)
 
-Guards are pure functions of the event's keyword arguments. No Flask, no database: the operations in
-`disclosure.publicity.operations` fire triggers with the facts as keyword arguments and then change the row.
-The README keeps the diagram `mermaid()` draws; a test checks it is current.
+The engine is `workflows.engine`; this module is the table. Guards are pure functions of a frozen `Facts` that
+the operations in `disclosure.publicity` compute; the workflow has no actors (who may act is the views'
+access rule). The README keeps the diagram `mermaid()` draws; a test checks it is current.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-import threading
+from dataclasses import dataclass
 
-from transitions import Machine, MachineError
+from workflows.engine import Transition, TransitionRefused, Workflow, transition
+
+__all__ = ["TransitionRefused"]  # raised by fire(); callers catch it from here
 
 
 class States(enum.StrEnum):
@@ -29,101 +31,67 @@ class States(enum.StrEnum):
     REPAIRED = "repaired"
 
 
-def may_be_public(event) -> bool:
+@dataclass(frozen=True)
+class Facts:
+    """What the guards need to know about a record, computed by the caller at the moment of the action."""
+
+    scope_public: bool = False  # the matter's publicity scope is the public (not government only)
+    simplified: bool = False  # decided by the simplified procedure
+    severity_published: bool = True  # the severity's publicity period says it is published (not minor)
+    today: dt.date | None = None
+    max_until: dt.date | None = None  # end of the maximum publicity period (or the agency's earlier end)
+    min_until: dt.date | None = None  # end of the minimum publicity period (credit repair possible from)
+    reason: str | None = None  # the published reason of a withdrawal, the basis of a credit repair
+
+
+# --- Guards: pure functions of Facts ---
+
+
+def may_be_public(f: Facts) -> bool:
     """Public scope, not simplified procedure, and a severity that is published (rules §5.4)."""
-    kw = event.kwargs
-    return bool(kw.get("scope_public")) and not kw.get("simplified") and bool(kw.get("severity_published", True))
+    return f.scope_public and not f.simplified and f.severity_published
 
 
-def must_be_withheld(event) -> bool:
-    return not may_be_public(event)
+def must_be_withheld(f: Facts) -> bool:
+    return not may_be_public(f)
 
 
-def max_reached(event) -> bool:
-    max_until: dt.date | None = event.kwargs.get("max_until")
-    return max_until is not None and event.kwargs["today"] >= max_until
+def max_reached(f: Facts) -> bool:
+    """The maximum publicity period has run: publication stops (rules §5.4)."""
+    return f.max_until is not None and f.today is not None and f.today >= f.max_until
 
 
-def min_reached(event) -> bool:
-    min_until: dt.date | None = event.kwargs.get("min_until")
-    return min_until is not None and event.kwargs["today"] >= min_until
+def min_reached(f: Facts) -> bool:
+    """The minimum publicity period has run: credit repair is possible (《信用修复管理办法》)."""
+    return f.min_until is not None and f.today is not None and f.today >= f.min_until
 
 
-def has_reason(event) -> bool:
-    return bool((event.kwargs.get("reason") or "").strip())
+def has_reason(f: Facts) -> bool:
+    return bool((f.reason or "").strip())
 
 
-TRANSITIONS = [
-    {"trigger": "publish", "source": States.PENDING, "dest": States.PUBLISHED, "conditions": [may_be_public]},
-    {"trigger": "withhold", "source": States.PENDING, "dest": States.WITHHELD, "conditions": [must_be_withheld]},
-    {"trigger": "expire", "source": States.PUBLISHED, "dest": States.EXPIRED, "conditions": [max_reached]},
-    {"trigger": "repair", "source": States.PUBLISHED, "dest": States.REPAIRED, "conditions": [min_reached, has_reason]},
-    {
-        "trigger": "withdraw",
-        "source": [States.PENDING, States.PUBLISHED, States.WITHHELD],
-        "dest": States.WITHDRAWN,
-        "conditions": [has_reason],
-    },
-]
+PENDING, PUBLISHED, WITHHELD = States.PENDING.value, States.PUBLISHED.value, States.WITHHELD.value
 
+# States by value: `transitions` would read an enum member by its name.
+TRANSITIONS: tuple[Transition, ...] = (
+    transition("publish", PENDING, PUBLISHED, guards=[may_be_public]),
+    transition("withhold", PENDING, WITHHELD, guards=[must_be_withheld]),
+    transition("expire", PUBLISHED, States.EXPIRED.value, guards=[max_reached]),
+    transition("repair", PUBLISHED, States.REPAIRED.value, guards=[min_reached, has_reason]),
+    transition("withdraw", (PENDING, PUBLISHED, WITHHELD), States.WITHDRAWN.value, guards=[has_reason]),
+)
 
 FINAL = (States.WITHHELD, States.WITHDRAWN, States.EXPIRED, States.REPAIRED)
+
+WORKFLOW = Workflow("publicity", States, TRANSITIONS, initial=States.PENDING, final=FINAL)
+
+
+def fire(state: str, trigger: str, **facts) -> str:
+    """The state after `trigger` from `state` given the facts (the fields of `Facts`), or TransitionRefused
+    (`invalid_source` when the trigger is not possible from `state`, else a guard failed)."""
+    return WORKFLOW.fire(state, trigger, Facts(**facts)).value
 
 
 def mermaid() -> str:
     """The machine as a Mermaid state diagram (README keeps it; a test checks it is current)."""
-    lines = ["stateDiagram-v2", f"    [*] --> {States.PENDING.value}"]
-    for t in TRANSITIONS:
-        sources = t["source"] if isinstance(t["source"], list) else [t["source"]]
-        guard = ", ".join(c.__name__ for c in t.get("conditions", []))
-        for src in sources:
-            lines.append(f"    {src.value} --> {t['dest'].value}: {t['trigger']}" + (f" [{guard}]" if guard else ""))
-    lines += [f"    {s.value} --> [*]" for s in FINAL]
-    return "\n".join(lines) + "\n"
-
-
-class _Subject:
-    """A throwaway model: the machine never holds ORM rows (architecture.md §5)."""
-
-    def __init__(self, state: str):
-        self.state = state
-
-
-class TransitionRefused(Exception):
-    def __init__(self, trigger: str, state: str, invalid_source: bool):
-        super().__init__(f"{trigger} from {state}")
-        self.trigger, self.state, self.invalid_source = trigger, state, invalid_source
-
-
-_local = threading.local()
-
-
-def _machine() -> tuple[Machine, _Subject]:
-    """One machine and one plain subject per thread, built once: an import decides 100,000 records, and
-    building a Machine costs far more than firing it. The subject holds a state string, never a row."""
-    cached = getattr(_local, "machine", None)
-    if cached is None:
-        subject = _Subject(States.PENDING)
-        machine = Machine(
-            model=subject,
-            states=list(States),
-            transitions=TRANSITIONS,
-            initial=States.PENDING,
-            auto_transitions=False,
-            send_event=True,
-        )
-        cached = _local.machine = (machine, subject)
-    return cached
-
-
-def fire(state: str, trigger: str, **kwargs) -> str:
-    """The state after `trigger` from `state`, or TransitionRefused (invalid source or failed guard)."""
-    machine, subject = _machine()
-    machine.set_state(States(state), model=subject)
-    try:
-        ok = subject.trigger(trigger, **kwargs)
-    except MachineError:
-        raise TransitionRefused(trigger, state, True) from None
-    if not ok:
-        raise TransitionRefused(trigger, state, False)
-    return States(subject.state).value if not isinstance(subject.state, States) else subject.state.value
+    return WORKFLOW.mermaid()

@@ -92,53 +92,31 @@ def publicity_outcome(values: dict, rules: Rules, *, publish: bool, due: dt.date
             min_until = add_months(values["decision_date"], lo)
             max_until = add_months(values["decision_date"], hi)
     max_until = effective_end(max_until, values.get("publicity_end"))
-    kw = {
-        "scope_public": values.get("_scope", Scope.PUBLIC) == Scope.PUBLIC,
-        "simplified": bool(values.get("simplified_procedure")),
-        "severity_published": severity_published,
-        "today": today,
-        "max_until": max_until,
-    }
-    public = workflow.may_be_public(_Event(kw))
-    ended = workflow.max_reached(_Event(kw))
-    if not public:
+    facts = workflow.Facts(
+        scope_public=values.get("_scope", Scope.PUBLIC) == Scope.PUBLIC,
+        simplified=bool(values.get("simplified_procedure")),
+        severity_published=severity_published,
+        today=today,
+        max_until=max_until,
+    )
+    if not workflow.may_be_public(facts):
         return Outcome(
-            _fired(RecordStatus.PENDING, ("withhold",), kw, (public, ended)),
-            Timeliness.NOT_APPLICABLE,
-            min_until,
-            max_until,
+            _fire(RecordStatus.PENDING, ("withhold",), facts), Timeliness.NOT_APPLICABLE, min_until, max_until
         )
     if not publish:
         late = today > due
         return Outcome(RecordStatus.PENDING, Timeliness.OVERDUE if late else Timeliness.WAITING, min_until, max_until)
     # Entered after its maximum period, a penalty has nothing left to show (rules §5.4): publish, then expire.
-    triggers = ("publish", "expire") if ended else ("publish",)
-    status = _fired(RecordStatus.PENDING, triggers, kw, (public, ended))
+    triggers = ("publish", "expire") if workflow.max_reached(facts) else ("publish",)
+    status = _fire(RecordStatus.PENDING, triggers, facts)
     return Outcome(status, Timeliness.ON_TIME if today <= due else Timeliness.LATE, min_until, max_until)
 
 
-_FIRED: dict[tuple, str] = {}
-
-
-def _fired(state: str, triggers: tuple[str, ...], kw: dict, guards: tuple[bool, ...]) -> str:
-    """Fire `triggers` through the state machine once per combination of guard results and remember the end
-    state: the machine is data, so the same guards give the same answer, and an import of 100,000 rows asks
-    the same few questions."""
-    key = (state, triggers, guards)
-    hit = _FIRED.get(key)
-    if hit is None:
-        hit = state
-        for trigger in triggers:
-            hit = workflow.fire(hit, trigger, **kw)
-        _FIRED[key] = hit
-    return hit
-
-
-class _Event:
-    """The shape of a transitions EventData for calling the pure guards directly."""
-
-    def __init__(self, kwargs: dict):
-        self.kwargs = kwargs
+def _fire(state: str, triggers: tuple[str, ...], facts: workflow.Facts) -> str:
+    """The state after firing `triggers` in turn (the engine remembers each answer)."""
+    for trigger in triggers:
+        state = workflow.WORKFLOW.fire(state, trigger, facts).value
+    return state
 
 
 def column_values(kind: Kind, result: RowResult) -> dict:
@@ -269,10 +247,6 @@ def _update(
     return record
 
 
-def _refused(exc: workflow.TransitionRefused, message) -> DomainError:
-    return DomainError(message)
-
-
 def publish_record(record: PublicityRecord, *, matter_scope: str | None = None) -> PublicityRecord:
     """Publish a pending record now; its timeliness is judged against the due date (rules §5.1)."""
     rules = load_rules()
@@ -280,20 +254,20 @@ def publish_record(record: PublicityRecord, *, matter_scope: str | None = None) 
     if record.kind == Kind.PENALTY and record.severity:
         period = rules.period(record.severity, record.decision_date)
         published = period[0] if period else True
-    kw = {
-        "scope_public": (matter_scope or record.matter.scope) == Scope.PUBLIC,
-        "simplified": record.simplified_procedure,
-        "severity_published": published,
-    }
     try:
-        record.status = workflow.fire(record.status, "publish", **kw)
-    except workflow.TransitionRefused as exc:
-        raise _refused(
-            exc,
+        record.status = workflow.fire(
+            record.status,
+            "publish",
+            scope_public=(matter_scope or record.matter.scope) == Scope.PUBLIC,
+            simplified=record.simplified_procedure,
+            severity_published=published,
+        )
+    except workflow.TransitionRefused:
+        raise DomainError(
             _l(
                 "This record cannot be published: it is not pending, or it may never be public "
                 "(simplified procedure, minor severity or government-only scope)."
-            ),
+            )
         ) from None
     today = today_china()
     record.published_at, record.published_on = utcnow(), today

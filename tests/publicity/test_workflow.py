@@ -31,7 +31,7 @@ ALLOWED = {
 }
 
 
-@pytest.mark.parametrize("trigger", sorted({t["trigger"] for t in TRANSITIONS}))
+@pytest.mark.parametrize("trigger", sorted({t.trigger for t in TRANSITIONS}))
 @pytest.mark.parametrize("state", list(States))
 def test_every_trigger_from_every_state(trigger, state):
     if (trigger, state) not in ALLOWED:
@@ -80,7 +80,7 @@ def test_no_trigger_collides_with_a_mapped_column(app):
     from disclosure.publicity.models import PublicityRecord
 
     names = {a.key for a in inspect(PublicityRecord).attrs}
-    triggers = {t["trigger"] for t in TRANSITIONS}
+    triggers = {t.trigger for t in TRANSITIONS}
     assert not names & triggers
     assert not names & {f"to_{s.value}" for s in States}
 
