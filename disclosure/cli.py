@@ -14,14 +14,18 @@ import sys
 import time
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from huey.consumer import Consumer
+
+import disclosure
+from disclosure import demo
+from disclosure.core.jobs import huey, load_task_modules
 
 
 def _create_app():
-    from disclosure import create_app
-
-    return create_app()
+    # disclosure/__init__ imports this module: the factory is looked up when the command runs
+    return disclosure.create_app()
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
@@ -32,8 +36,6 @@ def main() -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(worker)
     app.cli.add_command(serve)
-    from disclosure import demo
-
     app.cli.add_command(demo.demo)
 
 
@@ -41,10 +43,6 @@ def init_app(app: Flask) -> None:
 @click.option("--workers", default=2, show_default=True, help="Worker threads.")
 def worker(workers: int) -> None:
     """Run the background worker (outbox delivery and periodic jobs)."""
-    from huey.consumer import Consumer
-
-    from disclosure.core.jobs import huey, load_task_modules
-
     load_task_modules()
     consumer = Consumer(huey, workers=workers, worker_type="thread", periodic=True, check_worker_health=True)
     consumer.run()
@@ -57,8 +55,6 @@ def worker(workers: int) -> None:
 @with_appcontext
 def serve(host: str, port: int, with_worker: bool) -> None:
     """Serve the app with gunicorn, together with the background worker."""
-    from flask import current_app
-
     bin_dir = os.path.dirname(sys.executable)
     gunicorn_cmd = [
         os.path.join(bin_dir, "gunicorn"),
