@@ -13,6 +13,8 @@ import time
 import uuid
 from pathlib import Path
 
+from harness import temp_dir
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HUEY_MEMORY", "1")
@@ -53,7 +55,7 @@ def create_database(engine: str) -> tuple[str, str | None]:
     from sqlalchemy import create_engine
 
     if engine != "postgresql":
-        tmp = Path(tempfile.mkdtemp(prefix="apps-bench-"))
+        tmp = temp_dir("apps-bench-")
         return f"sqlite:///{tmp / 'bench.sqlite3'}", None
     name = f"apps_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
@@ -86,19 +88,20 @@ def bench_app(engine: str = "postgresql", *, keep: bool = False):
 
     from disclosure import create_app
 
-    tmp = Path(tempfile.mkdtemp(prefix="apps-bench-"))
+    # A kept database outlives the run (SQLite lives in the directory); otherwise everything goes at exit.
+    tmp = Path(tempfile.mkdtemp(prefix="apps-bench-")) if keep else temp_dir("apps-bench-")
     os.environ["INSTANCE_PATH"] = str(tmp / "instance")
     url, name = create_database(engine)
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "STORAGE_DIR": str(tmp / "files"),
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-            "MAIL_SUPPRESS_SEND": True,
-        }
-    )
-    try:
+    try:  # the database is dropped however the run ends, even when the app fails to start
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": url,
+                "STORAGE_DIR": str(tmp / "files"),
+                "WTF_CSRF_ENABLED": False,
+                "RATELIMIT_ENABLED": False,
+                "MAIL_SUPPRESS_SEND": True,
+            }
+        )
         with app.app_context():
             upgrade(revision="heads")
             print(f"  database: {name or url}")

@@ -18,7 +18,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -26,6 +25,7 @@ import urllib.request
 from pathlib import Path
 
 from applications_data import ROOT, create_database, drop_database, percentile
+from harness import Targets, temp_dir
 
 BODY = {
     "applicant": {
@@ -117,7 +117,8 @@ def _load(base: str, path: str, clients: int, seconds: float, token: list[str] |
     return results
 
 
-def main() -> None:
+def main() -> int:
+    targets = Targets("applications_submit")
     ap = argparse.ArgumentParser()
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=60)
@@ -126,7 +127,7 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=4)
     args = ap.parse_args()
     url, name = create_database("postgresql")
-    instance = Path(tempfile.mkdtemp(prefix="apps-submit-"))
+    instance = temp_dir("apps-submit-")
     server = None
     try:
         tokens = _prepare(url, instance, args.agencies)
@@ -186,15 +187,25 @@ def main() -> None:
         )
         for err in res["errors"][:5]:
             print("   ", err)
-        _verify(url, res["refs"], [s for s, _t in tokens], res["errors"])
+        hz95, sub95 = percentile(hz["latencies"], 95), percentile(res["latencies"], 95)
+        targets.check(
+            "filing p95 <= 5x the /healthz p95 in the same run",
+            sub95 <= 5 * hz95,
+            f"{sub95:.0f} ms = {sub95 / hz95:.1f}x {hz95:.0f} ms",
+        )
+        targets.check(
+            "no errors, nothing lost or duplicated, no gaps",
+            _verify(url, res["refs"], [s for s, _t in tokens], res["errors"]),
+        )
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
         drop_database(name)
+    return targets.finish()
 
 
-def _verify(url: str, refs: list[str], slugs: list[str], errors: list) -> None:
+def _verify(url: str, refs: list[str], slugs: list[str], errors: list) -> bool:
     from sqlalchemy import create_engine, text
 
     eng = create_engine(url)
@@ -223,9 +234,10 @@ def _verify(url: str, refs: list[str], slugs: list[str], errors: list) -> None:
     ok = not errors and not lost and not dup and not extra and not gaps
     print(
         f"  stored {len(rows)}, answered {len(refs)}: lost {len(lost)}, duplicated {dup}, unanswered-but-stored "
-        f"{len(extra)}, gaps {gaps}: {'PASS' if ok else 'FAIL'}"
+        f"{len(extra)}, gaps {gaps}"
     )
+    return ok
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 import time
 
 from applications_data import bench_app, seed_agencies, seed_cases
+from harness import Targets
 
 
-def main() -> None:
+def main() -> int:
+    targets = Targets("applications_sweep")
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", type=int, default=100_000)
     ap.add_argument("--agencies", type=int, default=20)
@@ -57,9 +60,11 @@ def main() -> None:
             took = time.perf_counter() - t
             print(
                 f"  {label}: {took:.2f} s ({took / base:.1f}x baseline; recompute {t_recompute:.2f} s, "
-                f"digests {took - t_recompute:.2f} s) {stats} {'PASS' if took < 10 else 'FAIL'} (target < 10 s)"
+                f"digests {took - t_recompute:.2f} s) {stats}"
             )
+            targets.check(f"{label} < 10 s", took < 10, f"{took:.2f} s")
+    return targets.finish()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

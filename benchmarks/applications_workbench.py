@@ -13,9 +13,11 @@ check, filters, count, page query, deadline badges with working days left, Jinja
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
 from applications_data import bench_app, percentile, seed_agencies, seed_cases
+from harness import Targets
 
 FILTERS = {
     "open, by deadline": {"queue": "open"},
@@ -30,7 +32,8 @@ FILTERS = {
 }
 
 
-def main() -> None:
+def main() -> int:
+    targets = Targets("applications_workbench")
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", type=int, default=100_000)
     ap.add_argument("--agencies", type=int, default=20)
@@ -121,13 +124,14 @@ def main() -> None:
                 f"    {label:26s} p50 {percentile(times, 50):7.1f} ms  p95 {p95:7.1f} ms  "
                 f"{'OK' if p95 < 150 else 'SLOW'}"
             )
-        print(f"  worst p95 {worst:.1f} ms (target < 150 ms): {'PASS' if worst < 150 else 'FAIL'}")
-        ok = q95 <= 5 * b95 and q50 <= 5 * b50
-        print(
-            f"  queries vs bare SELECT: p50 {q50 / b50:.1f}x, p95 {q95 / b95:.1f}x (target <= 5x): "
-            f"{'PASS' if ok else 'FAIL'}"
+        targets.check("full page p95 < 150 ms for every filter", worst < 150, f"worst {worst:.1f} ms")
+        targets.check(
+            "the page's queries <= 5x a bare SELECT … LIMIT 50 (p50 and p95)",
+            q95 <= 5 * b95 and q50 <= 5 * b50,
+            f"p50 {q50 / b50:.1f}x, p95 {q95 / b95:.1f}x",
         )
+    return targets.finish()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

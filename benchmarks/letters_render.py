@@ -17,10 +17,11 @@ import os
 import re
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
+
+from harness import Targets, temp_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -78,7 +79,7 @@ def timed(fn, n: int) -> tuple[list[float], list[float]]:
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     total = 200 if quick else 1000
-    tmp = Path(tempfile.mkdtemp(prefix="letters-bench-"))
+    tmp = temp_dir("letters-bench-")
     os.environ.setdefault("INSTANCE_PATH", str(tmp))
     os.environ.setdefault("HUEY_MEMORY", "1")
 
@@ -165,27 +166,18 @@ def main(argv: list[str]) -> int:
         f"baseline, bare WeasyPrint one-page document, same fonts: {med_bare:.0f} ms "
         f"(CPU {statistics.median(bare_cpu) * 1000:.0f} ms); ratio {ratio:.2f} [target <= 3]"
     )
-    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(
         f"{total} letters in one process: {elapsed:.0f} s ({elapsed / total * 1000:.0f} ms each); RSS at letter 100 "
         f"{rss[100]:.0f} MB, at letter {total} {rss[total]:.0f} MB, growth {growth:.1f} MB [target < 20 MB]"
     )
-    failures = []
-    if pages != 2:
-        failures.append("the sample reply is not two pages")
-    if len(pdf) >= 300 * 1024:
-        failures.append("PDF not under 300 KB")
-    if med_letter >= 150:
-        failures.append("median not under 150 ms")
-    if not bare_fonts <= letter_fonts:
-        failures.append("the baseline does not use the letter's fonts")
-    if ratio > 3:
-        failures.append("ratio to the bare document above 3")
-    if growth >= 20:
-        failures.append("memory grew 20 MB or more")
-    for f in failures:
-        print("MISSED:", f)
-    return 1 if failures else 0
+    targets = Targets("letters_render")
+    targets.check("the sample reply is two pages", pages == 2, f"{pages} pages")
+    targets.check("PDF under 300 KB", len(pdf) < 300 * 1024, f"{len(pdf) / 1024:.0f} KB")
+    targets.check("median render under 150 ms", med_letter < 150, f"{med_letter:.0f} ms")
+    targets.check("the baseline uses the letter's fonts", bare_fonts <= letter_fonts)
+    targets.check("at most 3x the bare document", ratio <= 3, f"{ratio:.2f}")
+    targets.check("memory grows under 20 MB over the run", growth < 20, f"{growth:.1f} MB")
+    return targets.finish()
 
 
 if __name__ == "__main__":

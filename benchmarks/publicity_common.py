@@ -11,6 +11,8 @@ import tempfile
 import uuid
 from pathlib import Path
 
+from harness import temp_dir
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HUEY_MEMORY", "1")
@@ -87,7 +89,8 @@ def bench_app(engine: str, *, keep: bool = False, reuse: str | None = None):
     from flask_migrate import upgrade
     from sqlalchemy import create_engine
 
-    tmp = Path(tempfile.mkdtemp(prefix="publicity-bench-"))
+    # A kept database outlives the run (SQLite lives in the directory); otherwise everything goes at exit.
+    tmp = Path(tempfile.mkdtemp(prefix="publicity-bench-")) if keep else temp_dir("publicity-bench-")
     os.environ["INSTANCE_PATH"] = str(tmp / "instance")
     pg_name = None
     if reuse and engine == "postgresql":
@@ -128,10 +131,6 @@ def bench_app(engine: str, *, keep: bool = False, reuse: str | None = None):
                 )
                 conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {pg_name}")
             admin.dispose()
-        elif not keep and not reuse:
-            import shutil
-
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def agency_with_matters():

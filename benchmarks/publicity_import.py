@@ -17,10 +17,10 @@ import random
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from harness import Targets, temp_dir
 from publicity_common import agency_with_matters, bench_app, make_name, make_uscc
 
 HEADERS = [
@@ -184,7 +184,7 @@ def measure(phase: str, path: Path, engine: str) -> dict:
     return json.loads(line[7:])
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--engine", choices=["sqlite", "postgresql"], default="sqlite")
@@ -193,8 +193,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         child(args.child, args.file, args.engine)
-        return
-    path = Path(tempfile.mkdtemp(prefix="publicity-import-")) / "penalties.xlsx"
+        return 0
+    targets = Targets(f"publicity_import [{args.engine}]")
+    path = temp_dir("publicity-import-") / "penalties.xlsx"
     t0 = time.perf_counter()
     make_file(path, args.rows)
     print(
@@ -213,11 +214,11 @@ def main() -> None:
         f"  import (inspect, read, validate, upsert, error file): {ours['seconds']:.1f} s, {rate:,.0f} rows/s, "
         f"peak {ours['peak_mb']:.0f} MB; created {ours['created']:,}, invalid rows reported {ours['errors']:,}"
     )
-    print(
-        f"  ratio to floor {ratio:.2f}x | rows/s {'OK' if rate >= 5000 else 'BELOW 5,000'} | memory "
-        f"{'OK' if ours['peak_mb'] < 400 else 'OVER 400 MB'} | ratio {'OK' if ratio <= 3 else 'OVER 3x'}"
-    )
+    targets.check("at least 5,000 rows/s", rate >= 5000, f"{rate:,.0f} rows/s")
+    targets.check("peak memory under 400 MB", ours["peak_mb"] < 400, f"{ours['peak_mb']:.0f} MB")
+    targets.check("at most 3x the floor", ratio <= 3, f"{ratio:.2f}x")
+    return targets.finish()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -12,8 +12,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import sys
 import time
 
+from harness import Targets
 from publicity_common import agency_with_matters, bench_app, make_name, make_uscc, percentile
 
 
@@ -135,7 +137,7 @@ def sample_existing(rng: random.Random) -> tuple[list[str], list[str]]:
     return names, codes
 
 
-def run(engine: str, rows: int, n_queries: int, keep: bool = False, reuse: str | None = None) -> dict:
+def run(engine: str, rows: int, n_queries: int, targets: Targets, keep: bool = False, reuse: str | None = None) -> dict:
     from disclosure.extensions import db
     from disclosure.publicity.search import SearchQuery, search
 
@@ -175,12 +177,17 @@ def run(engine: str, rows: int, n_queries: int, keep: bool = False, reuse: str |
                 f"  {label:12s} n={len(mine):4d} p50={percentile(mine, 50):7.2f} ms p95={p95:7.2f} ms | "
                 f"LIKE n={len(base):3d} p50={percentile(base, 50):8.1f} ms p95={b95:8.1f} ms | "
                 f"ratio (LIKE p50 / ours p50) {percentile(base, 50) / max(percentile(mine, 50), 1e-6):6.1f}x, "
-                f"p95 ratio {b95 / max(p95, 1e-6):6.1f}x | {'OK' if p95 < 50 else 'OVER 50 ms'}"
+                f"p95 ratio {b95 / max(p95, 1e-6):6.1f}x"
+            )
+            targets.check(f"{engine} {label}: p95 under 50 ms", p95 < 50, f"{p95:.2f} ms")
+            targets.check(
+                f"{engine} {label}: at least 20x faster than LIKE at p95", b95 >= 20 * p95, f"{b95 / p95:.0f}x"
             )
         return figures
 
 
-def main() -> None:
+def main() -> int:
+    targets = Targets("publicity_search")
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="both")
@@ -190,8 +197,9 @@ def main() -> None:
     args = parser.parse_args()
     engines = ["sqlite", "postgresql"] if args.engine == "both" else [args.engine]
     for engine in engines:
-        run(engine, args.rows, args.queries, keep=args.keep, reuse=args.reuse)
+        run(engine, args.rows, args.queries, targets, keep=args.keep, reuse=args.reuse)
+    return targets.finish()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

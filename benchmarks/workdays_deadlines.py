@@ -18,9 +18,10 @@ import datetime as dt
 import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from harness import Targets, temp_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -67,13 +68,14 @@ def baseline(cases, service):
             naive_due(service, due, extension, pauses)
 
 
-def main() -> None:
+def main() -> int:
+    targets = Targets("workdays_deadlines")
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--baseline-n", type=int, default=100_000)
     args = parser.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="workdays-bench-"))
+    tmp = temp_dir("workdays-bench-")
     os.environ["INSTANCE_PATH"] = str(tmp / "instance")
     from flask_migrate import upgrade
 
@@ -128,8 +130,9 @@ def main() -> None:
     )
     print(f"speed-up: {slow / len(base_cases) / (fast / args.n):.1f}x")
     print(f"table rebuild after an override:   {rebuild * 1000:8.1f} ms")
-    print("target: sweep under 10 s —", "met" if fast < 10 else "NOT MET")
+    targets.check(f"{args.n:,} deadlines under 10 s", fast < 10, f"{fast:.2f} s")
+    return targets.finish()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
