@@ -1,0 +1,85 @@
+"""What the applicant's and the staff's pages share: the staff roles that see cases, reading a form into an
+operation's input, the version a form carries, form errors, and sending a letter or a stored file."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from flask import abort, flash, request
+
+from disclosure.accounts.roles import Role
+from disclosure.applications import forms, letters, operations
+from disclosure.applications.models import Application
+from disclosure.applications.uploads import Upload
+from disclosure.correspondence.views import pdf_download_response
+from disclosure.web.downloads import send_download
+
+CASE_ROLES = (Role.REGISTRAR, Role.HANDLER, Role.OFFICE_HEAD, Role.LEGAL_REVIEWER)
+
+
+def uploads_in(name: str) -> list[Upload]:
+    return [Upload(f.filename or "file", f.read()) for f in request.files.getlist(name) if f and f.filename]
+
+
+def input_from(form: forms.ApplicationForm) -> operations.ApplicationInput:
+    items = []
+    for n in range(1, forms.ITEM_ROWS + 1):
+        desc = getattr(form, f"item_{n}_description").data or ""
+        ref = getattr(form, f"item_{n}_document_ref").data or ""
+        if desc or ref:
+            items.append(operations.ItemInput(desc, ref))
+    files = [("identity", u) for u in uploads_in("identity_files")] + [
+        ("supporting", u) for u in uploads_in("supporting_files")
+    ]
+    return operations.ApplicationInput(
+        applicant_type=form.applicant_type.data,
+        applicant_category=form.applicant_category.data,
+        applicant_name=form.applicant_name.data or "",
+        doc_type=form.doc_type.data or None,
+        doc_number=form.doc_number.data or None,
+        org_credit_code=form.org_credit_code.data or None,
+        legal_representative=form.legal_representative.data or None,
+        contact_person=form.contact_person.data or None,
+        phone=form.phone.data or "",
+        email=form.email.data or "",
+        postal_address=form.postal_address.data or "",
+        postal_code=form.postal_code.data or "",
+        provision_form=form.provision_form.data,
+        delivery_channel=form.delivery_channel.data,
+        needs_assistance=bool(form.needs_assistance.data),
+        items=items,
+        files=files,
+    )
+
+
+def version_of(form) -> int | None:
+    raw = getattr(form, "version", None)
+    raw = raw.data if raw is not None else None
+    try:
+        return int(raw) if raw not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def form_error(form) -> None:
+    for name, errs in form.errors.items():
+        label = getattr(getattr(form, name, None), "label", None)
+        flash(f"{label.text if label else name}: {' '.join(str(e) for e in errs)}", "error")
+
+
+def send_letter(app: Application, letter_id: int, *, applicant_view: bool = False):
+    found = next((lt for lt in letters.letters_for(app, applicant_view=applicant_view) if lt.id == letter_id), None)
+    if found is None:
+        abort(404)
+    return pdf_download_response(found)
+
+
+def send_stored(stored, title: str = ""):
+    """A stored file, named by its title when it has one (the extension of the upload kept)."""
+    suffix = PurePath(stored.original_name).suffix
+    return send_download(
+        stored.read_bytes(),
+        mimetype=stored.content_type.split(";")[0],
+        name=f"{title}{suffix}" if title else stored.original_name,
+        ascii_name=f"file-{stored.id}{suffix if suffix.isascii() else ''}",
+    )
