@@ -19,7 +19,7 @@ from disclosure.core import audit
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import today_china, utcnow
 from disclosure.extensions import db
-from disclosure.publicity.fields import FIELDS, Kind
+from disclosure.publicity.fields import FIELDS, Kind, kind_prefix
 from disclosure.publicity.models import (
     CatalogueStatus,
     CatalogueVersion,
@@ -42,7 +42,7 @@ from workflows import publicity as workflow
 RECORD_AUDIT_FIELDS = tuple(
     sorted(
         {f.attr for fs in FIELDS.values() for f in fs}
-        | {"matter_id", "severity", "simplified_procedure", "status", "min_until", "max_until"}
+        | {"matter_id", "department_id", "severity", "simplified_procedure", "status", "min_until", "max_until"}
     )
 )
 WITHDRAWAL_KINDS = ("changed", "revoked", "unlawful", "void")
@@ -146,6 +146,37 @@ def find_record(agency, kind: Kind, decision_no: str) -> PublicityRecord | None:
     ).scalar_one_or_none()
 
 
+def _record_to_correct(
+    agency, kind: Kind, decision_no: str, *, correcting: PublicityRecord | None, new_entry: bool
+) -> PublicityRecord | None:
+    """The record an entry with this decision number corrects, if any. The decision number identifies a record:
+    a correction on its page cannot change it (the new decision is entered and this one withdrawn), and a new
+    entry by form never overwrites a record with it (corrections go through that record's page); a file or the
+    API correct the record they name."""
+    field = f"{kind_prefix(kind)}_WSH"
+    if correcting is not None:
+        if decision_no != correcting.decision_no:
+            raise DomainError(
+                _l(
+                    "The decision number identifies the record and cannot be changed; "
+                    "withdraw this record and enter the new decision instead."
+                ),
+                field=field,
+            )
+        return correcting
+    existing = find_record(agency, kind, decision_no)
+    if existing is not None and new_entry:
+        raise DomainError(
+            _l(
+                "A record with this decision number exists already (%(name)s): open it from the list "
+                "to correct it, or check the number.",
+                name=existing.counterpart_name,
+            ),
+            field=field,
+        )
+    return existing
+
+
 def save_record(
     agency,
     kind: Kind,
@@ -158,16 +189,24 @@ def save_record(
     import_id: int | None = None,
     department_id: int | None = None,
     entered_on: dt.date | None = None,
+    correcting: PublicityRecord | None = None,
+    new_entry: bool = False,
 ) -> tuple[PublicityRecord, str]:
     """Create a record, or update the agency's record with the same decision number (the identity the
     credit platforms use). Returns (record, "created" | "updated" | "unchanged").
+
+    A correction on the record's own page (`correcting`) keeps its decision number; a new entry by form
+    (`new_entry`) never overwrites a record with the same number (`_record_to_correct`). `department_id` is one of
+    the agency's departments (another is ignored); it is stored before the event is written, so the event has it.
 
     `entered_on` is the day the record was entered (and published, with `publish`), today by default; the demo
     replays the last months' entries with it, so their timeliness and the latest list are those of that day."""
     rules = rules or load_rules()
     due_dates = due_dates or DueDates(int(rules.setting("due_working_days")))
     values = column_values(kind, result)
-    existing = find_record(agency, kind, values["decision_no"])
+    existing = _record_to_correct(agency, kind, values["decision_no"], correcting=correcting, new_entry=new_entry)
+    if department_id is not None and department_id in {d.id for d in agency.departments}:
+        values["department_id"] = department_id
     today = today_china()
     entered_at = utcnow()
     if entered_on is not None and entered_on != today:
@@ -176,7 +215,9 @@ def save_record(
         entered_at -= dt.timedelta(days=(today - entered_on).days)  # the same time of day, that many days ago
         today = entered_on
     if existing is not None:
-        if existing.content_hash == values["content_hash"]:
+        if existing.content_hash == values["content_hash"] and existing.department_id == values.get(
+            "department_id", existing.department_id
+        ):
             return existing, "unchanged"
         return _update(existing, values, rules, due_dates, import_id=import_id), "updated"
     due, provisional = due_dates(values["decision_date"])
@@ -184,7 +225,6 @@ def save_record(
     record = PublicityRecord(
         kind=kind.value,
         agency_id=agency.id,
-        department_id=department_id,
         channel=channel,
         import_id=import_id,
         due_date=due,

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from flask import get_template_attribute
 from flask_babel import gettext as _
 
+from disclosure.accounts.models import Department
 from disclosure.core.audit import events_for
 from disclosure.extensions import db
 from disclosure.publicity.fields import Kind
@@ -36,6 +37,7 @@ def record_history(rec: PublicityRecord) -> list[dict]:
         "channel": _l("Entered by"),
         "severity": _l("Severity"),
         "matter_id": _l("Matter"),
+        "department_id": _l("Department"),
         "simplified_procedure": _l("Simplified procedure"),
         "min_until": _l("Credit repair possible from"),
         "max_until": _l("End of the publicity period (公示截止期)"),
@@ -70,6 +72,9 @@ def record_history(rec: PublicityRecord) -> list[dict]:
         if key == "matter_id":
             matter = db.session.get(PublicityMatter, value)
             return matter.name if matter else value
+        if key == "department_id":
+            department = db.session.get(Department, value)
+            return department.name if department else value
         return value
 
     out = []

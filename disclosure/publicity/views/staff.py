@@ -113,46 +113,23 @@ def _save_from_form(kind: Kind, agency: Agency, form, rules, matters, *, record:
     if result.values is None:
         forms.attach_errors(form, result.errors)
         return None
-    if record is not None and result.values["decision_no"] != record.decision_no:
-        forms.attach_errors(
-            form,
-            [
-                (
-                    "XK_WSH" if kind is Kind.LICENSING else "CF_WSH",
-                    _(
-                        "The decision number identifies the record and cannot be changed; "
-                        "withdraw this record and enter the new decision instead."
-                    ),
-                )
-            ],
+    try:
+        return operations.save_record(
+            agency,
+            kind,
+            result,
+            channel="form",
+            publish=form.publish.data,
+            rules=rules,
+            department_id=small_int(form.department.data),
+            correcting=record,
+            new_entry=record is None,
         )
+    except DomainError as exc:
+        if exc.field is None:
+            raise
+        forms.attach_errors(form, [(exc.field, exc.message)])
         return None
-    if record is None:
-        existing = operations.find_record(agency, kind, result.values["decision_no"])
-        if existing is not None:  # a new entry never overwrites a record: corrections go through its own page
-            forms.attach_errors(
-                form,
-                [
-                    (
-                        "XK_WSH" if kind is Kind.LICENSING else "CF_WSH",
-                        _(
-                            "A record with this decision number exists already (%(name)s): open it from the list "
-                            "to correct it, or check the number.",
-                            name=existing.counterpart_name,
-                        ),
-                    )
-                ],
-            )
-            return None
-    department_id = small_int(form.department.data)
-    if department_id is not None and department_id not in {d.id for d in agency.departments}:
-        department_id = None
-    saved, action = operations.save_record(
-        agency, kind, result, channel="form", publish=form.publish.data, rules=rules, department_id=department_id
-    )
-    if department_id is not None:
-        saved.department_id = department_id
-    return saved, action
 
 
 @staff_bp.route("/new/<kind>", methods=["GET", "POST"])
