@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from disclosure.accounts.roles import ApplicantCategory, ApplicantType
 from disclosure.api.auth import current_token, require_scope, token_auth
-from disclosure.applications import operations
+from disclosure.applications import letters, operations
 from disclosure.applications.models import Application, DeliveryChannel, ProvisionForm
 from disclosure.extensions import csrf
 
@@ -76,8 +76,6 @@ class ErrorOut(Schema):
 
 
 def _out(app: Application) -> dict:
-    from disclosure.applications import letters
-
     return {
         "reference": app.reference,
         "state": app.state,

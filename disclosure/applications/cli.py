@@ -8,6 +8,9 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from disclosure.applications import sweep
+from disclosure.extensions import db
+
 deadline = AppGroup("applications", help="Disclosure-on-request cases.")
 
 
@@ -16,9 +19,6 @@ deadline = AppGroup("applications", help="Disclosure-on-request cases.")
 @click.option("--no-email", is_flag=True, help="Recompute and mark only.")
 def sweep_cmd(on, no_email):
     """Recompute open deadlines, mark due-soon and overdue cases, and queue the morning emails."""
-    from disclosure.applications import sweep
-    from disclosure.extensions import db
-
     today = dt.date.fromisoformat(on) if on else None
     stats = sweep.run(today, send_emails=not no_email)
     db.session.commit()

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from disclosure.applications.models import EventKind
+from disclosure.workdays import service
 
 REPLY_DAYS = 20  # Art. 33 para 1
 MAX_EXTENSION_DAYS = 20  # Art. 33 para 2
@@ -28,18 +29,12 @@ CONSULTATION_DAYS = 15  # Art. 32
 FEE_PAYMENT_DAYS = 20  # 109号
 
 
-def _service():
-    from disclosure.workdays import service
-
-    return service
-
-
 def add_working_days(start: dt.date, n: int, pauses=()):
-    return _service().add_working_days(start, n, pauses=pauses)
+    return service.add_working_days(start, n, pauses=pauses)
 
 
 def working_days_between(start: dt.date, end: dt.date, pauses=()) -> int:
-    return _service().working_days_between(start, end, pauses=pauses)
+    return service.working_days_between(start, end, pauses=pauses)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,11 @@ _PDF = (
 )
 
 
+def on_demo_data(app, *, objects) -> None:
+    """`signals.demo_data`: the demo loader asks every package for its examples."""
+    load(objects)
+
+
 def load(objects: dict) -> None:
     agency = objects["agencies"][0]
     if db.session.execute(select(func.count(Application.id)).where(Application.agency_id == agency.id)).scalar():

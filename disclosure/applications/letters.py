@@ -12,9 +12,20 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 
+from flask_babel import force_locale
 from sqlalchemy import and_, or_, select
 
-from disclosure.applications.models import Application, AttachmentPurpose, CaseEvent, Channel, EventKind
+from disclosure.applications.models import (
+    DELIVERY_LABELS,
+    PROVISION_LABELS,
+    Application,
+    AttachmentPurpose,
+    CaseEvent,
+    Channel,
+    EventKind,
+)
+from disclosure.correspondence import service as svc
+from disclosure.correspondence.outcomes import Outcome
 from disclosure.extensions import db
 
 # Letters print the receipt channel in Chinese (contexts.CHANNEL_LABELS_ZH; unknown values print as given).
@@ -31,12 +42,6 @@ _LETTER_CHANNEL = {
 
 
 EVENT_LETTERS = "application_event"
-
-
-def _svc():
-    from disclosure.correspondence import service
-
-    return service
 
 
 def _facts(app: Application) -> dict:
@@ -58,9 +63,6 @@ def _provision(app: Application, item, you: str) -> dict:
 
 
 def reply_context(app: Application):
-    svc = _svc()
-    from disclosure.correspondence.outcomes import Outcome
-
     # The letter lists them by title, or by the file name tidied (contexts.attachment_title).
     provided = [
         a.title or a.file.original_name
@@ -91,7 +93,6 @@ def reply_context(app: Application):
 
 def issue_reply(app: Application, staff):
     """The reply letter; after a reopening the new reply formally corrects the earlier one."""
-    svc = _svc()
     earlier = [
         lt
         for lt in svc.letters_for("application", app.id)
@@ -109,11 +110,6 @@ def issue_reply(app: Application, staff):
 def issue_receipt(app: Application, staff):
     """登记回执 (条例 Arts. 29–31, 33): the application's reference, received date and channel, the items and the
     reply deadline, issued when the case is registered or an online application is confirmed."""
-    from flask_babel import force_locale
-
-    from disclosure.applications.models import DELIVERY_LABELS, PROVISION_LABELS
-
-    svc = _svc()
     with force_locale("zh_CN"):  # letters are in Chinese whatever the staff member's language
         form = "，".join(
             str(label)
@@ -129,7 +125,6 @@ def issue_receipt(app: Application, staff):
 
 
 def issue_supplementation_notice(app: Application, event: CaseEvent, staff):
-    svc = _svc()
     context = svc.SupplementationContext(**_facts(app), missing=[event.note], supplement_due=event.due_date)
     return svc.issue_letter(
         svc.LetterKind.SUPPLEMENTATION_NOTICE, app.agency, context, related=_event_key(event), issued_by=staff
@@ -137,7 +132,6 @@ def issue_supplementation_notice(app: Application, event: CaseEvent, staff):
 
 
 def issue_extension_notice(app: Application, event: CaseEvent, original_due: dt.date | None, staff):
-    svc = _svc()
     context = svc.ExtensionContext(
         **_facts(app),
         original_due=original_due,
@@ -151,7 +145,6 @@ def issue_extension_notice(app: Application, event: CaseEvent, original_due: dt.
 
 
 def issue_fee_notice(app: Application, event: CaseEvent, instructions: str, staff):
-    svc = _svc()
     method = svc.FeeMethod.PER_REQUEST if event.details.get("method") == "per_item" else svc.FeeMethod.PER_VOLUME
     unit = "件" if method is svc.FeeMethod.PER_REQUEST else "页"
     lines = [
@@ -172,7 +165,6 @@ def issue_fee_notice(app: Application, event: CaseEvent, instructions: str, staf
 def issue_consultation_letter(app: Application, event: CaseEvent, staff):
     """Art. 32: the written consultation of the third party (15 working days, the applicant not named);
     Art. 34 / another agency: the consultation letter."""
-    svc = _svc()
     described = "；".join(i.description for i in app.items)
     party = event.details.get("party", "")
     if event.details.get("kind") == "agency":
@@ -215,7 +207,6 @@ def _event_key(event: CaseEvent) -> tuple[str, int]:
 def letters_for(app: Application, *, applicant_view: bool = False) -> list:
     """Every letter of the case in issue order; for the applicant only those addressed to them (a consultation
     letter goes to the third party or the other agency, Arts. 32, 34)."""
-    svc = _svc()
     event_ids = [str(e.id) for e in app.events if e.id is not None]
     rows = (
         db.session.execute(

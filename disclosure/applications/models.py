@@ -34,7 +34,7 @@ from disclosure.core.audit import Audited
 from disclosure.core.models import TimestampMixin, UTCDateTime
 from disclosure.core.timeutil import utcnow
 from disclosure.extensions import db
-from workflows.application import States
+from workflows.application import OPEN_STATES, States
 
 
 class Channel(enum.StrEnum):
@@ -269,8 +269,6 @@ class Application(Audited, TimestampMixin, db.Model):
 
     @property
     def is_open(self) -> bool:
-        from workflows.application import OPEN_STATES
-
         return States(self.state) in OPEN_STATES
 
     def __repr__(self) -> str:

@@ -164,10 +164,6 @@ def list_page(
     """One page of the list as plain rows (the listed columns and the handler's name; no ORM objects to build)
     and the count. The count stops ten pages past this one (`Page.more` says there are more): counting a whole
     queue of thousands costs more than the page itself and nobody pages through it."""
-    from sqlalchemy import func
-
-    from disclosure.extensions import db
-
     cap = (page + COUNT_PAGES_AHEAD) * per_page
     ids = _filtered(select(Application.id), agency_id, f, user_id=user_id, today=today).order_by(None)
     total = db.session.execute(select(func.count()).select_from(ids.limit(cap + 1).subquery())).scalar_one()
@@ -189,13 +185,9 @@ def _escape(term: str) -> str:
 
 
 def queue_counts(agency_id: int | None) -> dict[str, int]:
-    from sqlalchemy import func
-
     rows = select(Application.state, func.count()).where(Application.state != S.DRAFT)
     if agency_id is not None:
         rows = rows.where(Application.agency_id == agency_id)
-    from disclosure.extensions import db
-
     by_state = dict(db.session.execute(rows.group_by(Application.state)).all())
     out = {k: sum(by_state.get(str(s), 0) for s in v) for k, v in QUEUES.items() if v}
     overdue = select(func.count()).select_from(Application).where(Application.deadline_status == DeadlineStatus.OVERDUE)

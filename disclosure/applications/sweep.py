@@ -19,10 +19,11 @@ from sqlalchemy import select, update
 from disclosure.accounts.models import User, UserRole
 from disclosure.accounts.roles import Role
 from disclosure.applications import deadlines
-from disclosure.applications.models import AgencyApplicationSettings, Application, CaseEvent, DeadlineStatus
+from disclosure.applications.models import AgencyApplicationSettings, Application, CaseEvent, DeadlineStatus, EventKind
 from disclosure.core.outbox import enqueue_email
 from disclosure.core.timeutil import today_china, utcnow
 from disclosure.extensions import db
+from disclosure.workdays.service import is_working_day
 from workflows.application import OPEN_STATES, States
 
 CHUNK = 5000
@@ -45,6 +46,12 @@ def _status(plan: deadlines.DeadlinePlan, today: dt.date, soon_days: int, left: 
     if left[plan.due] <= soon_days:
         return DeadlineStatus.DUE_SOON
     return DeadlineStatus.OK
+
+
+def recompute_after_calendar_change(years) -> int:
+    """`signals.calendar_changed`: an administrator entered a year's holiday notice, so every open deadline is
+    recomputed. Returns how many changed."""
+    return recompute_open()["changed"]
 
 
 def recompute_open(today: dt.date | None = None, agency_id: int | None = None) -> dict[str, int]:
@@ -151,8 +158,6 @@ def _write(changes: list[dict], read_at: dt.datetime) -> None:
 def morning_emails(today: dt.date | None = None) -> int:
     """One digest per responsible person: handlers get their due-soon and overdue cases; registrars and office
     heads get their agency's overdue and unassigned due-soon cases. Sent only on working days."""
-    from disclosure.workdays.service import is_working_day
-
     today = today or today_china()
     if not is_working_day(today):
         return 0
@@ -244,8 +249,6 @@ def morning_emails(today: dt.date | None = None) -> int:
 def notice_window_closing(today: dt.date, within: int = 2) -> list[tuple]:
     """Received cases without a supplementation notice whose Art. 30 window (7 working days after receipt)
     closes within `within` working days: the registrars are warned before it is too late."""
-    from disclosure.applications.models import EventKind
-
     rows = db.session.execute(
         select(
             Application.id,

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from huey import crontab
 
+from disclosure.applications import sweep
 from disclosure.core.jobs import huey, with_app
+from disclosure.extensions import db
 
 
 @huey.periodic_task(crontab(hour="0", minute="5"))  # 00:05 UTC = 08:05 in China
 @with_app
 def deadline_sweep():
-    from disclosure.applications import sweep
-    from disclosure.extensions import db
-
     stats = sweep.run()
     db.session.commit()
     return stats

@@ -8,6 +8,7 @@ only flush; the request boundary (or the CLI / task) commits once."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -171,8 +172,6 @@ def fingerprint(description: str, document_ref: str = "") -> str:
 
 
 def fingerprint_text(text: str) -> str:
-    import hashlib
-
     return hashlib.sha256(_normal(text).encode("utf-8")).hexdigest()
 
 

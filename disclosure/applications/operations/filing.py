@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from disclosure.accounts.models import Agency, User
+from disclosure.applications import letters
 from disclosure.applications.models import Application, Channel
 from disclosure.applications.operations.case import (
     APPLICANT_FIELDS,
@@ -195,8 +196,6 @@ def register(
 
 def _issue_receipt(app: Application, staff: User | None) -> None:
     """Every registered application gets its 登记回执 (issue 4), shown to the applicant with the case."""
-    from disclosure.applications import letters
-
     db.session.flush()
     letters.issue_receipt(app, staff)
 

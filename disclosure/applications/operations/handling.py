@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from disclosure.accounts.models import Department, User
 from disclosure.accounts.roles import Role
-from disclosure.applications import deadlines, fees, uploads
+from disclosure.applications import deadlines, fees, letters, uploads
 from disclosure.applications.models import (
     Application,
     Assignment,
@@ -38,6 +38,7 @@ from disclosure.applications.operations.case import (
 from disclosure.applications.queries import applicant_items_this_month, settings_for
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import today_china
+from disclosure.correspondence.outcomes import Outcome
 from disclosure.extensions import db
 from workflows.application import States
 
@@ -70,8 +71,6 @@ def request_supplement(
     app.events.append(ev)
     recompute_deadline(app, today)
     db.session.flush()
-    from disclosure.applications import letters
-
     letter = letters.issue_supplementation_notice(app, ev, staff)
     ev.details = {"letter_id": letter.id, "letter": letter.number}
     notify_applicant(
@@ -150,8 +149,6 @@ def abandon_unsupplemented(
 ) -> None:
     """Art. 30: not supplemented by the deadline without good reason → treated as abandoned
     (annual-report row 其他处理 1)."""
-    from disclosure.correspondence.outcomes import Outcome
-
     check_version(app, expected_version)
     today = today or today_china()
     _transition(app, "abandon_unsupplemented", user, today=today, reason="Art. 30: not supplemented by the deadline")
@@ -242,8 +239,6 @@ def start_consultation(
     )
     app.events.append(ev)
     _transition(app, "start_consultation", staff, extra={"party": party, "answer_due": ev.due_date})
-    from disclosure.applications import letters
-
     db.session.flush()
     letter = letters.issue_consultation_letter(app, ev, staff)
     ev.details = {**ev.details, "letter_id": letter.id, "letter": letter.number}
@@ -310,8 +305,6 @@ def notify_fee(
     )
     app.events.append(ev)
     _transition(app, "notify_fee", staff, today=today, extra={"amount": total, "pay_by": ev.due_date})
-    from disclosure.applications import letters
-
     db.session.flush()
     letter = letters.issue_fee_notice(app, ev, instructions, staff)
     ev.details = {**ev.details, "letter_id": letter.id, "letter": letter.number}
@@ -373,8 +366,6 @@ def abandon_unpaid(
     expected_version: int | None = None,
 ) -> None:
     """109号: unpaid 20 working days after the notice → treated as abandoned (row 其他处理 2)."""
-    from disclosure.correspondence.outcomes import Outcome
-
     check_version(app, expected_version)
     today = today or today_china()
     _transition(app, "abandon_unpaid", user, today=today, reason="109号: fee not paid in time")
@@ -409,8 +400,6 @@ def extend_deadline(
     app.events.append(ev)
     recompute_deadline(app, today)
     db.session.flush()
-    from disclosure.applications import letters
-
     letter = letters.issue_extension_notice(app, ev, original_due, head)
     ev.details = {"letter_id": letter.id, "letter": letter.number}
     notify_applicant(app, "extended", days=days, reason=reason, attachments=letters.email_attachments(letter))

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from disclosure.accounts.models import User
-from disclosure.applications import uploads
+from disclosure.applications import letters, uploads
 from disclosure.applications.models import (
     Application,
     Attachment,
@@ -35,6 +35,18 @@ from disclosure.core import audit
 from disclosure.core.errors import DomainError, NotAllowed
 from disclosure.core.outbox import OutboxMessage
 from disclosure.core.timeutil import today_china, utcnow
+from disclosure.correspondence import service as letters_service
+from disclosure.correspondence.outcomes import (
+    NEEDS_CHANNEL,
+    NEEDS_LOCATION,
+    NEEDS_REASONS,
+    NEEDS_RESPONSIBLE_AGENCY,
+    NEEDS_WITHHELD,
+    OUTCOMES,
+    Outcome,
+    derive_case_outcome,
+    info,
+)
 from disclosure.extensions import db
 from workflows import application as wf
 from workflows.application import States
@@ -90,17 +102,6 @@ def decide_item(
 ) -> RequestedItem:
     """The handler decides one item with an outcome the annual report counts (Arts. 36–39), with what the
     letter must state for that outcome (reasons, withheld parts, the responsible agency, the place)."""
-    from disclosure.correspondence.outcomes import (
-        NEEDS_CHANNEL,
-        NEEDS_LOCATION,
-        NEEDS_REASONS,
-        NEEDS_RESPONSIBLE_AGENCY,
-        NEEDS_WITHHELD,
-        OUTCOMES,
-        Outcome,
-        info,
-    )
-
     app = item.application
     check_version(app, expected_version)
     if not may_decide_items(app, handler):
@@ -223,16 +224,12 @@ def remove_attachment(app: Application, handler: User, attachment_id: int) -> No
 
 
 def _derive_outcome(app: Application) -> str:
-    from disclosure.correspondence.outcomes import derive_case_outcome
-
     return derive_case_outcome([i.outcome for i in app.items]).value
 
 
 def _check_information_provided(app: Application) -> None:
     """Art. 36(2) and Art. 37: a disclosed item comes with the information (a file), a partly disclosed one with
     its redacted version; when the applicant asked to inspect on site, the place and time stand in for the file."""
-    from disclosure.correspondence.outcomes import Outcome
-
     files = {a.purpose for a in app.attachments}
     for item in app.items:
         if item.outcome not in (Outcome.GRANTED, Outcome.PARTIAL):
@@ -315,8 +312,6 @@ def review(
 def issue(app: Application, staff: User, expected_version: int | None = None):
     """Produce the reply letter through the letters service (numbered and frozen) and close the case's
     handling. The applicant sees the letter online and gets an email with the PDF."""
-    from disclosure.applications import letters
-
     check_version(app, expected_version)
     _assert_allowed(app, "issue", staff)
     today = today_china()
@@ -349,8 +344,6 @@ def deliver(
     """Record delivery per channel: email (sent with the PDF at issue), post with the tracking number,
     collection with the signed receipt uploaded. The delivery is recorded once, on the reply letter; the case
     follows it (`on_letter_delivered`)."""
-    from disclosure.correspondence import service as letters_service
-
     check_version(app, expected_version)
     if channel not in set(DeliveryChannel):
         raise DomainError(_l("Choose the delivery channel."), field="channel")
