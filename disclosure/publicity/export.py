@@ -14,7 +14,6 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from disclosure.core import audit
 from disclosure.core.storage import store
 from disclosure.core.timeutil import utcnow
 from disclosure.extensions import db
@@ -230,11 +229,8 @@ def export_records(
     if not public:
         db.session.add(run)
         db.session.flush()
-        audit.record(
+        run.log(
             "publicity.export",
-            object_type="publicity_export",
-            object_id=run.id,
-            agency_id=agency_id,
             after={"kind": kind.value, "fmt": fmt, "changed_only": changed_only, "rows": run.row_count},
         )
     return run

@@ -30,7 +30,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from disclosure.core import audit
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import today_china, utcnow
 from disclosure.extensions import db
@@ -482,11 +481,8 @@ def import_file(job: ImportJob, data: bytes, *, progress: Callable[[ImportJob], 
     job.finished_at = utcnow()
     if report.invalid_rows or report.errors:
         job.error_file_id = write_error_file(job, kind, header, report).id
-    audit.record(
+    job.log(
         "publicity.import",
-        object_type="publicity_import",
-        object_id=job.id,
-        agency_id=job.agency_id,
         actor=writer.actor,
         after={
             "kind": job.kind,
@@ -627,11 +623,8 @@ class _ChunkWriter:
         if created or updated:
             # New records are written in bulk, so the chunk's event says which decisions it created (and which
             # it corrected, each of which also has its own event with the changed fields).
-            audit.record(
+            self.job.log(
                 "publicity.import.rows",
-                object_type="publicity_import",
-                object_id=self.job.id,
-                agency_id=self.agency.id,
                 actor=self.actor,
                 after={
                     "kind": self.kind.value,

@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from disclosure.core.audit import Audited
 from disclosure.core.models import TimestampMixin, UTCDateTime
 from disclosure.extensions import db
 
@@ -75,11 +76,12 @@ class JobStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class PublicityCode(db.Model):
+class PublicityCode(Audited, db.Model):
     """One value of a code list (rules §5.3, ⚠: administrators edit them). `meaning` ties a value to the rule
     that depends on it (e.g. 自然人 -> natural_person needs an identity document)."""
 
     __tablename__ = "publicity_codes"
+    audit_type = "publicity_code"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     list_name: Mapped[str] = mapped_column(String(40), nullable=False)
@@ -92,22 +94,28 @@ class PublicityCode(db.Model):
     __table_args__ = (UniqueConstraint("list_name", "value"),)
 
 
-class PublicitySetting(db.Model):
+class PublicitySetting(Audited, db.Model):
     """Administrator-editable parameters (deadlines, latest-list days, required fields, …)."""
 
     __tablename__ = "publicity_settings"
+    audit_type = "publicity_setting"
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[object] = mapped_column(JSON, nullable=False)
 
+    @property
+    def audit_object_id(self) -> str:
+        return self.key
 
-class PublicityPeriod(db.Model):
+
+class PublicityPeriod(Audited, db.Model):
     """Minimum and maximum publicity of a penalty by severity, in months from the decision date (rules §5.4).
 
     The row with the latest `effective_from` not after the decision date applies. `published=False` means the
     severity is not published in principle (minor, 《信用修复管理办法》 2026)."""
 
     __tablename__ = "publicity_periods"
+    audit_type = "publicity_period"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     severity: Mapped[str] = mapped_column(String(20), nullable=False)
@@ -120,10 +128,11 @@ class PublicityPeriod(db.Model):
     __table_args__ = (UniqueConstraint("severity", "effective_from"),)
 
 
-class PublicityMatter(TimestampMixin, db.Model):
+class PublicityMatter(Audited, TimestampMixin, db.Model):
     """A licensing or penalty matter of an agency's catalogue (事项目录)."""
 
     __tablename__ = "publicity_matters"
+    audit_type = "publicity_matter"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), nullable=False, index=True)
@@ -141,11 +150,12 @@ class PublicityMatter(TimestampMixin, db.Model):
     __table_args__ = (UniqueConstraint("agency_id", "kind", "name"),)
 
 
-class CatalogueVersion(db.Model):
+class CatalogueVersion(Audited, db.Model):
     """A frozen version of an agency's matter catalogue, submitted for confidentiality review (保密审查) and
     shown on the public site only once approved."""
 
     __tablename__ = "publicity_catalogue_versions"
+    audit_type = "publicity_catalogue"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), nullable=False, index=True)
@@ -161,10 +171,11 @@ class CatalogueVersion(db.Model):
     __table_args__ = (UniqueConstraint("agency_id", "number"),)
 
 
-class Responsibility(TimestampMixin, db.Model):
+class Responsibility(Audited, TimestampMixin, db.Model):
     """The responsibility form (责任表): leader in charge, responsible section, responsible person and phone."""
 
     __tablename__ = "publicity_responsibilities"
+    audit_type = "publicity_responsibility"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), nullable=False, unique=True)
@@ -178,13 +189,14 @@ class Responsibility(TimestampMixin, db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class EntrustedOrgan(TimestampMixin, db.Model):
+class EntrustedOrgan(Audited, TimestampMixin, db.Model):
     """An organ other than the agency itself whose licensing or penalty decisions the agency may publish (许可机关 /
     处罚机关 of its records): e.g. an organ that entrusted it, or one whose decisions it publishes by an arrangement
     of the local government. Maintained by the agency administrator or credit supervisor, every change audited;
     a record naming any other deciding organ is refused on every channel (validation.RecordValidator)."""
 
     __tablename__ = "publicity_entrusted_organs"
+    audit_type = "publicity_entrusted_organ"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), nullable=False, index=True)
@@ -196,10 +208,11 @@ class EntrustedOrgan(TimestampMixin, db.Model):
     __table_args__ = (UniqueConstraint("agency_id", "credit_code"),)
 
 
-class PublicityRecord(TimestampMixin, db.Model):
+class PublicityRecord(Audited, TimestampMixin, db.Model):
     """A licensing (XK) or penalty (CF) decision. Column names map to field codes in `fields.py`."""
 
     __tablename__ = "publicity_records"
+    audit_type = "publicity_record"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
@@ -312,10 +325,11 @@ def declare_postgres_search_index() -> None:
     )
 
 
-class ImportJob(TimestampMixin, db.Model):
+class ImportJob(Audited, TimestampMixin, db.Model):
     """A bulk import of a national-template XLSX/CSV file; large files run in the background."""
 
     __tablename__ = "publicity_imports"
+    audit_type = "publicity_import"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), nullable=False, index=True)
@@ -349,10 +363,11 @@ class ImportJob(TimestampMixin, db.Model):
         return min(99, int(100 * self.processed_rows / self.total_rows))
 
 
-class ExportRun(db.Model):
+class ExportRun(Audited, db.Model):
     """An export for the credit platform; "changed since the last export" starts where the previous one ended."""
 
     __tablename__ = "publicity_exports"
+    audit_type = "publicity_export"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True, index=True)

@@ -130,11 +130,6 @@ def column_values(kind: Kind, result: RowResult) -> dict:
     return values
 
 
-def _audit_record(record: PublicityRecord, action: str, **kw) -> None:
-    """One audit event on a publicity record, in its agency's log."""
-    audit.record(action, object_type="publicity_record", object_id=record.id, agency_id=record.agency_id, **kw)
-
-
 def find_record(agency, kind: Kind, decision_no: str) -> PublicityRecord | None:
     """The agency's record of this kind with this decision number (the identity the credit platforms use)."""
     return db.session.execute(
@@ -243,8 +238,7 @@ def save_record(
         record.ended_at = record.published_at
     db.session.add(record)
     db.session.flush()
-    _audit_record(
-        record,
+    record.log(
         f"publicity.{kind.value}.create",
         after={**audit.snapshot(record, RECORD_AUDIT_FIELDS), "channel": channel},
     )
@@ -277,13 +271,7 @@ def _update(
     if flush:
         db.session.flush()
     old, new = audit.diff(before, audit.snapshot(record, RECORD_AUDIT_FIELDS))
-    _audit_record(
-        record,
-        f"publicity.{record.kind}.correct",
-        before=old,
-        after=new,
-        actor=actor,
-    )
+    record.log(f"publicity.{record.kind}.correct", before=old, after=new, actor=actor)
     return record
 
 
@@ -313,11 +301,7 @@ def publish_record(record: PublicityRecord, *, matter_scope: str | None = None) 
     record.published_at, record.published_on = utcnow(), today
     record.timeliness = Timeliness.ON_TIME if today <= record.due_date else Timeliness.LATE
     db.session.flush()
-    _audit_record(
-        record,
-        "publicity.publish",
-        after={"status": record.status, "timeliness": record.timeliness},
-    )
+    record.log("publicity.publish", after={"status": record.status, "timeliness": record.timeliness})
     return record
 
 
@@ -347,8 +331,7 @@ def withdraw_record(
     record.end_reason = reason.strip()
     record.ended_at = utcnow()
     db.session.flush()
-    _audit_record(
-        record,
+    record.log(
         "publicity.withdraw",
         before=before,
         after={
@@ -385,8 +368,7 @@ def repair_record(record: PublicityRecord, *, basis: str) -> PublicityRecord:
     record.end_reason = basis.strip()
     record.ended_at = utcnow()
     db.session.flush()
-    _audit_record(
-        record,
+    record.log(
         "publicity.repair",
         before={"status": RecordStatus.PUBLISHED},
         after={"status": record.status},
@@ -407,13 +389,7 @@ def revoke_licence(record: PublicityRecord, *, reason: str) -> PublicityRecord:
     record.licence_state = "2"
     record.end_reason = reason.strip()
     db.session.flush()
-    _audit_record(
-        record,
-        "publicity.licence.revoke",
-        before=before,
-        after={"licence_state": "2"},
-        reason=reason.strip(),
-    )
+    record.log("publicity.licence.revoke", before=before, after={"licence_state": "2"}, reason=reason.strip())
     return record
 
 
@@ -425,7 +401,7 @@ def _sweep(action: str, conditions, change) -> int:
     n = 0
     for record in db.session.execute(select(PublicityRecord).where(*conditions)).scalars():
         after = change(record)
-        _audit_record(record, action, after=after)
+        record.log(action, after=after)
         n += 1
     db.session.flush()
     return n
@@ -499,8 +475,7 @@ def recompute_due_dates(since: dt.date | None = None) -> int:
     for record in db.session.execute(stmt).scalars():
         due, provisional = due_dates(record.decision_date)
         if (due, provisional) != (record.due_date, record.due_provisional):
-            _audit_record(
-                record,
+            record.log(
                 "publicity.due.recompute",
                 before={"due_date": record.due_date},
                 after={"due_date": due, "provisional": provisional},
@@ -540,14 +515,7 @@ def save_matter(agency, data: dict, matter: PublicityMatter | None = None) -> Pu
     after = audit.snapshot(matter, MATTER_FIELDS)
     if before:
         before, after = audit.diff(before, after)
-    audit.record(
-        "publicity.matter.save",
-        object_type="publicity_matter",
-        object_id=matter.id,
-        agency_id=agency.id,
-        before=before,
-        after=after,
-    )
+    matter.log("publicity.matter.save", before=before, after=after)
     return matter
 
 
@@ -587,13 +555,7 @@ def submit_catalogue(agency, user) -> CatalogueVersion:
     )
     db.session.add(version)
     db.session.flush()
-    audit.record(
-        "publicity.catalogue.submit",
-        object_type="publicity_catalogue",
-        object_id=version.id,
-        agency_id=agency.id,
-        after={"number": version.number, "matters": len(matters)},
-    )
+    version.log("publicity.catalogue.submit", after={"number": version.number, "matters": len(matters)})
     return version
 
 
@@ -608,14 +570,7 @@ def review_catalogue(version: CatalogueVersion, user, *, approve: bool, comment:
     version.status = CatalogueStatus.APPROVED if approve else CatalogueStatus.REJECTED
     version.reviewed_by_id, version.reviewed_at, version.review_comment = user.id, utcnow(), comment.strip()
     db.session.flush()
-    audit.record(
-        "publicity.catalogue.review",
-        object_type="publicity_catalogue",
-        object_id=version.id,
-        agency_id=version.agency_id,
-        after={"status": version.status},
-        reason=version.review_comment,
-    )
+    version.log("publicity.catalogue.review", after={"status": version.status}, reason=version.review_comment)
     return version
 
 
@@ -655,14 +610,7 @@ def save_entrusted_organ(agency, data: dict, organ: EntrustedOrgan | None = None
     after = audit.snapshot(organ, ORGAN_FIELDS)
     if before:
         before, after = audit.diff(before, after)
-    audit.record(
-        "publicity.organ.save",
-        object_type="publicity_entrusted_organ",
-        object_id=organ.id,
-        agency_id=agency.id,
-        before=before,
-        after=after,
-    )
+    organ.log("publicity.organ.save", before=before, after=after)
     return organ
 
 
@@ -678,14 +626,7 @@ def save_responsibility(agency, data: dict) -> Responsibility:
     for key in RESPONSIBILITY_FIELDS:
         setattr(row, key, (data.get(key) or "").strip())
     db.session.flush()
-    audit.record(
-        "publicity.responsibility.save",
-        object_type="publicity_responsibility",
-        object_id=row.id,
-        agency_id=agency.id,
-        before=before,
-        after=audit.snapshot(row, RESPONSIBILITY_FIELDS),
-    )
+    row.log("publicity.responsibility.save", before=before, after=audit.snapshot(row, RESPONSIBILITY_FIELDS))
     return row
 
 
@@ -698,11 +639,12 @@ def update_setting(key: str, value) -> None:
     row = db.session.get(PublicitySetting, key)
     before = {key: row.value if row else DEFAULT_SETTINGS[key]}
     if row is None:
-        db.session.add(PublicitySetting(key=key, value=value))
+        row = PublicitySetting(key=key, value=value)
+        db.session.add(row)
     else:
         row.value = value
     db.session.flush()
-    audit.record("publicity.setting", object_type="publicity_setting", object_id=key, before=before, after={key: value})
+    row.log("publicity.setting", before=before, after={key: value})
 
 
 def save_code(
@@ -736,10 +678,8 @@ def save_code(
         db.session.add(code)
     code.value, code.label, code.meaning, code.active = value, label, meaning or None, active
     db.session.flush()
-    audit.record(
+    code.log(
         "publicity.code.save",
-        object_type="publicity_code",
-        object_id=code.id,
         before=before,
         after=audit.snapshot(code, ("list_name", "value", "label", "meaning", "active")),
     )
@@ -768,11 +708,5 @@ def save_period(
         db.session.add(row)
     row.published, row.min_months, row.max_months, row.basis = published, min_months, max_months, basis.strip()
     db.session.flush()
-    audit.record(
-        "publicity.period.save",
-        object_type="publicity_period",
-        object_id=row.id,
-        before=before,
-        after=audit.snapshot(row, fields),
-    )
+    row.log("publicity.period.save", before=before, after=audit.snapshot(row, fields))
     return row

@@ -8,7 +8,6 @@ from flask import get_template_attribute
 from flask_babel import gettext as _
 
 from disclosure.accounts.models import Department
-from disclosure.core.audit import events_for
 from disclosure.extensions import db
 from disclosure.publicity.fields import Kind
 from disclosure.publicity.models import PublicityMatter, PublicityRecord
@@ -78,7 +77,7 @@ def record_history(rec: PublicityRecord) -> list[dict]:
         return value
 
     out = []
-    for ev in events_for("publicity_record", rec.id):
+    for ev in rec.audit_events():
         tail = ev.action.rsplit(".", 1)[-1]
         before = ev.before or {}
 
