@@ -4,17 +4,20 @@ form, file or API, published within 7 working days, searched by the public, supe
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from disclosure.accounts.roles import Role
 from disclosure.core import signals
+from disclosure.publicity import api, cli, demo, models, views
+from disclosure.publicity.operations import recompute_due_dates
+from disclosure.publicity.rules import display_date, long_term_date
+from disclosure.web import nav
 
 
 def init_app(app: Flask) -> None:
-    from disclosure.accounts.roles import Role
-    from disclosure.publicity import api, cli, models, views
-    from disclosure.web import nav
-
     app.register_blueprint(views.staff_bp)
     app.register_blueprint(views.public_bp)
     app.register_blueprint(views.admin_bp)
@@ -22,7 +25,6 @@ def init_app(app: Flask) -> None:
     cli.init_app(app)
     signals.demo_data.connect(_load_demo)
     signals.calendar_changed.connect(_recompute)
-    from disclosure.publicity.rules import display_date, long_term_date
 
     app.jinja_env.filters["pubdate"] = display_date  # dates as pages show them (长期 from the setting)
     app.jinja_env.globals["long_term_date"] = long_term_date
@@ -74,16 +76,11 @@ def init_app(app: Flask) -> None:
 
 
 def _load_demo(app, *, objects) -> None:
-    from disclosure.publicity import demo
-
     demo.load(objects)
 
 
 def _recompute(years):
     """Provisional due dates move when the calendar of their year is published (signals.calendar_changed)."""
-    import datetime as dt
-
-    from disclosure.publicity.operations import recompute_due_dates
 
     since = dt.date(min(years), 1, 1) - dt.timedelta(days=40) if years else None
     return recompute_due_dates(since)

@@ -12,11 +12,13 @@ from apiflask import APIBlueprint
 from flask import Flask, request
 from flask_babel import gettext as _
 
+from disclosure.accounts.models import Agency
 from disclosure.api.auth import current_token, require_scope, token_auth
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import today_china
 from disclosure.extensions import csrf, db
 from disclosure.publicity.fields import Kind
+from disclosure.publicity.operations import DueDates, save_record
 from disclosure.publicity.rules import load_rules
 from disclosure.publicity.validation import RecordValidator, field_label, matter_refs, organ_refs
 
@@ -69,8 +71,6 @@ def penalties():
 
 def push_records(kind: Kind, agency_id: int, items: list) -> list[dict]:
     """Validate and store each record on its own savepoint: a bad record never costs a good one."""
-    from disclosure.accounts.models import Agency
-    from disclosure.publicity.operations import DueDates, save_record
 
     agency = db.session.get(Agency, agency_id)
     rules = load_rules()

@@ -7,6 +7,8 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from disclosure.extensions import db
+from disclosure.publicity.rules import ensure_defaults
+from disclosure.publicity.tasks import daily_publicity_sweep
 
 group = AppGroup("publicity", help="Double publicity (双公示): code lists, periods, daily sweep.")
 
@@ -14,7 +16,6 @@ group = AppGroup("publicity", help="Double publicity (双公示): code lists, pe
 @group.command("seed")
 def seed() -> None:
     """Add the default code values, periods and settings that are missing (existing rows are kept)."""
-    from disclosure.publicity.rules import ensure_defaults
 
     added = ensure_defaults()
     db.session.commit()
@@ -24,7 +25,6 @@ def seed() -> None:
 @group.command("sweep")
 def sweep() -> None:
     """Remove penalties at their maximum period, expire licences, mark overdue records (normally nightly)."""
-    from disclosure.publicity.tasks import daily_publicity_sweep
 
     click.echo(daily_publicity_sweep.call_local())
 

@@ -24,7 +24,7 @@ from disclosure.extensions import db
 from disclosure.publicity import operations as ops
 from disclosure.publicity.fields import Kind
 from disclosure.publicity.models import PublicityCode, PublicityMatter
-from disclosure.publicity.rules import ensure_defaults, load_rules
+from disclosure.publicity.rules import add_months, ensure_defaults, load_rules
 from disclosure.publicity.validation import RecordValidator, matter_refs, organ_refs
 
 ALL_KINDS = ["legal_person", "individual_business", "natural_person"]
@@ -251,7 +251,6 @@ class _Entry:
         publicity_end_months: int | None = None,
         department: str = "法规科",
     ):
-        from disclosure.publicity.rules import add_months
 
         self.serial[Kind.PENALTY] += 1
         decision = self.days_ago(decided)

@@ -12,7 +12,9 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
+from openpyxl import Workbook
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from disclosure.core.storage import store
 from disclosure.core.timeutil import utcnow
@@ -82,7 +84,6 @@ def stream_public_csv(stmt, kind: Kind, cap: int):
     needs no Flask context: it reads through a database session of its own on the application's engine, closed
     when the last piece is sent or the client goes away; the notice is translated up front, in the request's
     language."""
-    from sqlalchemy.orm import Session
 
     notice = cut_notice(cap)
     engine = db.engine
@@ -109,7 +110,6 @@ def stream_public_csv(stmt, kind: Kind, cap: int):
 def public_workbook(sheets: list[tuple[str, Kind, object]], cap: int) -> bytes:
     """The public XLSX: one sheet per (name, kind, statement), written row by row (openpyxl write-only), each
     ending with a line saying when `cap` cut it."""
-    from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     for name, kind, stmt in sheets:
@@ -167,7 +167,6 @@ def render_sheets(sheets: list[tuple[str, object]], fmt: str) -> bytes:
         buf = io.StringIO()
         csv.writer(buf).writerows(sheets[0][1])
         return buf.getvalue().encode("utf-8-sig")
-    from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     for name, rows in sheets:

@@ -16,6 +16,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import operator
 import posixpath
 import re
 import zipfile
@@ -27,10 +28,15 @@ from xml.parsers import expat
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, text
+from openpyxl import Workbook
+from python_calamine import CalamineWorkbook
+from sqlalchemy import any_, bindparam, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 
+from disclosure.accounts.models import Agency, User
 from disclosure.core.errors import DomainError
+from disclosure.core.storage import store
 from disclosure.core.timeutil import today_china, utcnow
 from disclosure.extensions import db
 from disclosure.publicity.fields import BY_CODE, EXTRA_COLUMNS, FIELDS, Kind, header_map
@@ -369,7 +375,6 @@ def read_rows(data: bytes, fmt: str) -> tuple[int, Iterator[list]]:
             ) from None
         count = text.count("\n") + 1
         return count, _narrow(csv.reader(io.StringIO(text)), limits()["max_columns"])
-    from python_calamine import CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -433,7 +438,6 @@ class ImportReport:
 
 def import_file(job: ImportJob, data: bytes, *, progress: Callable[[ImportJob], None] | None = None) -> None:
     """Validate and store every row of the job's file (the caller commits; `progress` may commit chunks)."""
-    from disclosure.accounts.models import Agency
 
     fmt = inspect_upload(data)
     total, rows_iter = read_rows(data, fmt)
@@ -539,8 +543,6 @@ class _ChunkWriter:
         )
         self.actor = None
         if job.created_by_id:
-            from disclosure.accounts.models import User
-
             self.actor = db.session.get(User, job.created_by_id)
 
     def write(self, chunk, header: HeaderMap, validator: RecordValidator, report: ImportReport) -> None:
@@ -704,8 +706,6 @@ def _among(column, values: list):
     than to run (100,000 rows: 2.1 s of lookups)."""
     if db.session.get_bind().dialect.name != "postgresql":
         return column.in_(values)
-    from sqlalchemy import any_, bindparam
-    from sqlalchemy.dialects.postgresql import ARRAY
 
     return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
 
@@ -778,8 +778,6 @@ _PLANS: dict[tuple, _InsertPlan] = {}
 
 
 def _insert_plan(dialect, keys: tuple[str, ...]) -> _InsertPlan:
-    import operator
-
     plan = _PLANS.get((dialect.name, keys))
     if plan is not None:
         for _key, _convert, memo in plan.converted:
@@ -810,9 +808,6 @@ def _insert_plan(dialect, keys: tuple[str, ...]) -> _InsertPlan:
 def write_error_file(job: ImportJob, kind: Kind, header: HeaderMap, report: ImportReport):
     """An XLSX the clerk can fix and import again: sheet 1 holds the refused rows in the file's own columns with
     their reasons (the extra columns are ignored on import), sheet 2 lists every error as (row, field, reason)."""
-    from openpyxl import Workbook
-
-    from disclosure.core.storage import store
 
     wb = Workbook(write_only=True)
     rows_sheet = wb.create_sheet("待修正数据")
@@ -859,7 +854,6 @@ def _cell(value):
 
 def template_workbook(kind: Kind, *, codes: bool = False) -> bytes:
     """An empty national-template workbook (header row of Chinese names, or of field codes)."""
-    from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("行政许可" if kind is Kind.LICENSING else "行政处罚")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import force_locale
 
 from disclosure.core.errors import DomainError
+from disclosure.core.storage import StoredFile
 from disclosure.core.timeutil import utcnow
 from disclosure.extensions import db
 from disclosure.publicity.importer import import_file
@@ -23,7 +24,6 @@ def process_import(job_id: int) -> str | None:
         return job.status
     job.status = JobStatus.RUNNING
     db.session.commit()
-    from disclosure.core.storage import StoredFile
 
     data = db.session.get(StoredFile, job.file_id).read_bytes()
     try:

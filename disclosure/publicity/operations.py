@@ -18,6 +18,7 @@ from sqlalchemy import select
 from disclosure.core import audit
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import today_china, utcnow
+from disclosure.core.validators import ValidationError, validate_uscc
 from disclosure.extensions import db
 from disclosure.publicity.fields import FIELDS, Kind, kind_prefix
 from disclosure.publicity.models import (
@@ -37,6 +38,7 @@ from disclosure.publicity.models import (
 from disclosure.publicity.rules import DEFAULT_SETTINGS, Rules, add_months, load_rules
 from disclosure.publicity.search import index_text
 from disclosure.publicity.validation import RowResult
+from disclosure.workdays.calendar import add_working_days
 from workflows import publicity as workflow
 
 RECORD_AUDIT_FIELDS = tuple(
@@ -58,8 +60,6 @@ class DueDates:
     def __call__(self, start: dt.date) -> tuple[dt.date, bool]:
         hit = self._cache.get(start)
         if hit is None:
-            from disclosure.workdays.service import add_working_days
-
             deadline = add_working_days(start, self.n)
             hit = self._cache[start] = (deadline.due, bool(deadline.provisional))
         return hit
@@ -323,7 +323,6 @@ def withdraw_record(
         if exc.invalid_source:
             raise DomainError(_l("This record has already left the public site.")) from None
         raise DomainError(_l("The reason for the withdrawal is required; it is published."), field="reason") from None
-    from disclosure.workdays.service import add_working_days
 
     rules = load_rules()
     record.withdraw_due = add_working_days(changed_on, int(rules.setting("withdraw_working_days"))).due
@@ -580,7 +579,6 @@ ORGAN_FIELDS = ("name", "credit_code", "basis", "active")
 def save_entrusted_organ(agency, data: dict, organ: EntrustedOrgan | None = None) -> EntrustedOrgan:
     """Add or change an organ whose decisions `agency` may publish (the deciding organ of its records besides
     itself); switching `active` off stops new and corrected records naming it, published ones stay."""
-    from disclosure.core.validators import ValidationError, validate_uscc
 
     name = " ".join((data.get("name") or "").split())
     if not name:

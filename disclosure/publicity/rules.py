@@ -10,8 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from flask import g, has_app_context
+from flask_babel import gettext
+
 from disclosure.extensions import db
 from disclosure.publicity.fields import FIELDS, Kind
+from disclosure.publicity.models import PublicityCode, PublicityPeriod, PublicitySetting
 
 # Meanings that rules depend on. The values and labels are data; the meanings are what code checks.
 LEGAL_PERSON = "legal_person"
@@ -144,8 +148,6 @@ class Rules:
 
 
 def load_rules() -> Rules:
-    from disclosure.publicity.models import PublicityCode, PublicityPeriod, PublicitySetting
-
     codes: dict[str, CodeList] = {}
     rows = db.session.execute(
         db.select(PublicityCode).where(PublicityCode.active.is_(True)).order_by(PublicityCode.sort_order)
@@ -165,9 +167,6 @@ def load_rules() -> Rules:
 
 def long_term_date() -> dt.date:
     """The "长期" sentinel (⚠ rules §5.2: 2099-12-31 by default), read once per request from the settings."""
-    from flask import g, has_app_context
-
-    from disclosure.publicity.models import PublicitySetting
 
     if has_app_context() and "publicity_long_term" in g:
         return g.publicity_long_term
@@ -185,8 +184,6 @@ def display_date(value) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     if value == long_term_date():
-        from flask_babel import gettext
-
         return gettext("long-term")
     return value.isoformat()
 
@@ -220,7 +217,6 @@ def add_months(d: dt.date, months: int) -> dt.date:
 
 def ensure_defaults() -> int:
     """Add the default code values, periods and settings that are missing; existing rows are kept (flushes)."""
-    from disclosure.publicity.models import PublicityCode, PublicityPeriod, PublicitySetting
 
     codes, periods, settings = seed_rows()
     have_codes = {tuple(r) for r in db.session.execute(db.select(PublicityCode.list_name, PublicityCode.value))}

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, column, func, literal_column, select, table, text
 
+from disclosure.core.timeutil import utcnow
 from disclosure.extensions import db
 from disclosure.publicity.models import PublicityRecord, RecordStatus
 
@@ -256,7 +257,6 @@ def search(query: SearchQuery, *, public_only: bool = True) -> SearchResult:
 
 def latest(days: int, *, limit: int = 50, kind: str | None = None) -> list[PublicityRecord]:
     """Records published in the last `days` days (the rolling "latest" list)."""
-    from disclosure.core.timeutil import utcnow
 
     since = utcnow() - dt.timedelta(days=days)
     stmt = select(PublicityRecord).where(public_condition(), PublicityRecord.published_at >= since)

@@ -7,8 +7,10 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
+from openpyxl import Workbook
 from sqlalchemy import case, func, select
 
+from disclosure.accounts.models import Agency, Department
 from disclosure.extensions import db
 from disclosure.publicity.fields import BY_CODE, Kind
 from disclosure.publicity.models import PublicityRecord, RecordStatus, Timeliness
@@ -67,8 +69,6 @@ def _filters(agency_ids, kind, date_from, date_to):
 
 
 def group_expression(by: str):
-    from disclosure.accounts.models import Agency, Department
-
     if by == "department":
         return func.coalesce(Department.name, "—"), [(Department, Department.id == PublicityRecord.department_id)]
     if by == "county":
@@ -125,7 +125,6 @@ TABLE_HEADERS = ["分组", "收到", "按时公示", "超期公示", "逾期未�
 
 def statistics_workbook(*, agency_ids: list[int] | None, kind: str | None, date_from=None, date_to=None) -> bytes:
     """The reporting tables per county and per department (and per month), one sheet each."""
-    from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     for by, title in (("county", "按区县"), ("department", "按部门"), ("agency", "按机关"), ("month", "按月份")):

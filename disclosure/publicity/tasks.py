@@ -5,6 +5,10 @@ from __future__ import annotations
 from huey import crontab
 
 from disclosure.core.jobs import huey, with_app
+from disclosure.core.timeutil import today_china
+from disclosure.extensions import db
+from disclosure.publicity import operations
+from disclosure.publicity.jobs import process_import
 
 
 class ImportNotVisibleYet(Exception):
@@ -14,8 +18,6 @@ class ImportNotVisibleYet(Exception):
 @huey.task(retries=5, retry_delay=2)
 @with_app
 def run_import(job_id: int) -> str:
-    from disclosure.publicity.jobs import process_import
-
     status = process_import(job_id)
     if status is None:
         raise ImportNotVisibleYet(job_id)
@@ -27,9 +29,6 @@ def run_import(job_id: int) -> str:
 def daily_publicity_sweep() -> dict:
     """Every night (Beijing time is what counts; the day is taken in China): remove penalties at their maximum
     period, switch expired licences to 无效, mark pending records past their due date as overdue."""
-    from disclosure.core.timeutil import today_china
-    from disclosure.extensions import db
-    from disclosure.publicity import operations
 
     today = today_china()
     result = {

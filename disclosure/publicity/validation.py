@@ -20,10 +20,13 @@ from flask_babel import gettext as _
 from disclosure.core.validators import (
     USCC_PLACEHOLDER,
     ValidationError,
+    org_code_check,
     validate_document,
     validate_uscc,
 )
-from disclosure.publicity.fields import BY_CODE, FIELDS, Field, FieldType, Kind, kind_prefix
+from disclosure.extensions import db
+from disclosure.publicity.fields import BY_ATTR, BY_CODE, FIELDS, Field, FieldType, Kind, kind_prefix
+from disclosure.publicity.models import EntrustedOrgan, PublicityMatter
 from disclosure.publicity.rules import INDIVIDUAL_BUSINESS, LEGAL_PERSON, NATURAL_PERSON, Rules, add_months
 
 EXTRA_MATTER = "MATTER"
@@ -105,7 +108,6 @@ def described(kind: Kind, code: str, message) -> str:
 
 def org_code_valid(code: str) -> bool:
     """GB 11714 organisation code: 8 characters and a MOD 11 check character (rules §6.1)."""
-    from disclosure.core.validators import org_code_check
 
     return bool(_ORG_CODE_RE.match(code)) and org_code_check(code[:8]) == code[8]
 
@@ -175,7 +177,6 @@ class RecordValidator:
         self.long_term = rules.long_term
         self._uscc_cache: dict[str, str | Exception] = {}
         self._required: dict[str, tuple[tuple[str, str], ...]] = {}
-        from disclosure.publicity.fields import BY_ATTR
 
         self._code_by_attr = {attr: f.code for attr, f in BY_ATTR[kind].items()}
         # Per field: the parsed value and errors of each cell text seen, so a 100,000-row file parses each
@@ -493,8 +494,6 @@ class RecordValidator:
 
 def organ_refs(agency) -> list[OrganRef]:
     """The deciding organs `agency` may publish for: itself, then its active entrusted organs."""
-    from disclosure.extensions import db
-    from disclosure.publicity.models import EntrustedOrgan
 
     entrusted = db.session.execute(
         db.select(EntrustedOrgan.name, EntrustedOrgan.credit_code).where(
@@ -505,9 +504,6 @@ def organ_refs(agency) -> list[OrganRef]:
 
 
 def matter_refs(agency_id: int, kind: Kind) -> list[MatterRef]:
-    from disclosure.extensions import db
-    from disclosure.publicity.models import PublicityMatter
-
     rows = db.session.execute(
         db.select(PublicityMatter).where(
             PublicityMatter.agency_id == agency_id, PublicityMatter.kind == kind.value, PublicityMatter.active.is_(True)

@@ -6,18 +6,16 @@ from types import SimpleNamespace
 
 from flask import get_template_attribute
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from disclosure.accounts.models import Department
 from disclosure.extensions import db
-from disclosure.publicity.fields import Kind
+from disclosure.publicity.fields import BY_ATTR, Kind
 from disclosure.publicity.models import PublicityMatter, PublicityRecord
 
 
 def record_history(rec: PublicityRecord) -> list[dict]:
     """The record's audit events in words: actions and field names as staff know them, states translated."""
-    from flask_babel import lazy_gettext as _l
-
-    from disclosure.publicity.fields import BY_ATTR
 
     actions = {
         "create": _l("Record entered"),

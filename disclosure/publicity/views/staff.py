@@ -33,6 +33,7 @@ from disclosure.publicity import search as search_mod
 from disclosure.publicity.fields import FIELDS, Kind
 from disclosure.publicity.models import ImportJob, JobStatus, PublicityMatter, PublicityRecord, RecordStatus, Scope
 from disclosure.publicity.rules import load_rules
+from disclosure.publicity.tasks import run_import
 from disclosure.publicity.validation import RecordValidator, field_label, matter_refs, organ_refs
 from disclosure.publicity.views.common import (
     CLERKS,
@@ -400,7 +401,6 @@ def _start_import(agency: Agency, form) -> ImportJob | None:
 def _queue_import(job_id: int) -> None:
     """Hand the job to the worker. If the worker is faster than this request's commit, the task does not see
     the job yet and huey retries it (tasks.run_import)."""
-    from disclosure.publicity.tasks import run_import
 
     run_import(job_id)
 
