@@ -8,14 +8,18 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from disclosure.accounts.models import Agency
+from disclosure.correspondence import letters, samples
+from disclosure.correspondence.kinds import LetterKind
+from disclosure.correspondence.rendering import RendererUnavailable, check_renderer, letter_faces
+from disclosure.extensions import db
+
 letters_cli = AppGroup("letters", help="Letters: renderer check and sample letters.")
 
 
 @letters_cli.command("check")
 def check():
     """Refuse (exit 1) unless a Simplified-Chinese font and HarfBuzz subsetting are available."""
-    from disclosure.correspondence.rendering import RendererUnavailable, check_renderer, letter_faces
-
     try:
         families = check_renderer()
     except RendererUnavailable as exc:
@@ -32,11 +36,6 @@ def check():
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def sample(agency_slug: str, kind: str, output: Path):
     """Render KIND with sample data and AGENCY_SLUG's settings to a PDF file (nothing is numbered)."""
-    from disclosure.accounts.models import Agency
-    from disclosure.correspondence import letters, samples
-    from disclosure.correspondence.kinds import LetterKind
-    from disclosure.extensions import db
-
     agency = db.session.execute(db.select(Agency).where(Agency.slug == agency_slug)).scalar_one_or_none()
     if agency is None:
         raise click.ClickException(f"no agency {agency_slug!r}")

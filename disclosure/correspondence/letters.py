@@ -25,61 +25,20 @@ from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from disclosure.accounts.models import Agency
 from disclosure.core import audit, numbering, signals, storage
 from disclosure.core.errors import DomainError
+from disclosure.core.outbox import enqueue_email
 from disclosure.core.timeutil import today_china, utcnow
 from disclosure.core.validators import mask_name
 from disclosure.correspondence import contexts as ctx
 from disclosure.correspondence import paragraphs as para
-from disclosure.correspondence.contexts import (  # re-exported for callers
-    AgencyConsultationContext,
-    ApplicationFacts,
-    ExtensionContext,
-    FeeLine,
-    FeeMethod,
-    FeeNoticeContext,
-    ItemOutcome,
-    PetitionNoticeContext,
-    ProofOfServiceContext,
-    ReceiptContext,
-    ReplyContext,
-    SupplementationContext,
-    ThirdPartyConsultationContext,
-    ThirdPartyDisclosureNoticeContext,
-)
-from disclosure.correspondence.kinds import KINDS, LetterKind, addressee_of, kind_info
+from disclosure.correspondence.contexts import ItemOutcome
+from disclosure.correspondence.kinds import LetterKind, addressee_of, kind_info
 from disclosure.correspondence.models import DeliveryMethod, Letter, LetterDelivery, LetterSettings, LetterStatus
 from disclosure.correspondence.outcomes import OUTCOMES, Outcome, format_citations, remedy_for
 from disclosure.correspondence.rendering import PDF_VARIANT, RendererUnavailable, jinja_env, renderer
 from disclosure.extensions import db
-
-__all__ = [
-    "KINDS",
-    "AgencyConsultationContext",
-    "ApplicationFacts",
-    "ExtensionContext",
-    "FeeLine",
-    "FeeMethod",
-    "FeeNoticeContext",
-    "ItemOutcome",
-    "Letter",
-    "LetterKind",
-    "LetterStatus",
-    "PetitionNoticeContext",
-    "ProofOfServiceContext",
-    "ReceiptContext",
-    "ReplyContext",
-    "SupplementationContext",
-    "ThirdPartyConsultationContext",
-    "ThirdPartyDisclosureNoticeContext",
-    "email_letter",
-    "issue_letter",
-    "letter_pdf",
-    "record_delivery",
-    "render_html",
-    "render_pdf",
-    "void_letter",
-]
 
 # Verification codes: 10 characters without look-alikes (0/O, 1/I/L), shown as XXXXX-XXXXX.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -509,8 +468,6 @@ def verify(number: str, code: str) -> Letter | None:
 
 def public_summary(letter: Letter) -> dict:
     """What the public verification page may show (issue 4): agency, date, masked addressee, checksum."""
-    from disclosure.accounts.models import Agency
-
     agency = db.session.get(Agency, letter.agency_id)
     return {
         "number": letter.number,
@@ -527,8 +484,6 @@ def email_letter(
     letter: Letter, to: str, *, subject: str | None = None, body_text: str | None = None, actor=None
 ) -> LetterDelivery:
     """Queue the frozen PDF by email through the outbox (sent after commit) and record the delivery."""
-    from disclosure.core.outbox import enqueue_email
-
     if letter.status == LetterStatus.VOID:
         raise DomainError(_l("A void letter cannot be sent."))
     to = (to or "").strip()

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure.core.models import TimestampMixin, UTCDateTime
+from disclosure.correspondence.kinds import kind_info
 from disclosure.extensions import db
 
 
@@ -62,8 +63,6 @@ class Letter(TimestampMixin, db.Model):
 
     @property
     def download_name(self) -> str:
-        from disclosure.correspondence.kinds import kind_info
-
         return f"{kind_info(self.kind).file_stem}.pdf"
 
 

@@ -9,6 +9,7 @@ import io
 
 import filetype
 from flask_babel import lazy_gettext as _l
+from PIL import Image, UnidentifiedImageError
 
 from disclosure.core import audit, storage
 from disclosure.core.errors import DomainError
@@ -27,8 +28,6 @@ AGENCY_FIELDS = ("reconsideration_body", "litigation_court", "doc_number_prefixe
 def clean_seal(data: bytes) -> bytes:
     """Check an uploaded seal image by its content (not its name or declared type) and re-encode it as PNG, so
     nothing but pixels reaches the letters: PNG or JPEG only, 100–2000 px a side, at most 2 MB."""
-    from PIL import Image, UnidentifiedImageError
-
     if not data:
         raise DomainError(_l("The seal file is empty."), field="seal")
     if len(data) > SEAL_MAX_BYTES:

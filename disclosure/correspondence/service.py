@@ -1,9 +1,10 @@
-"""The old name of `disclosure.correspondence.letters`, kept as an alias of that very module (monkeypatching
-either name patches both). Removed once applications/publicity import from the package door
-(`disclosure.correspondence`)."""
+"""The old module name, now the package's door (`disclosure.correspondence`; the module itself is `letters.py`).
+
+Removed once applications/publicity import from the package door.
+"""
 
 import sys
 
-from disclosure.correspondence import letters
+from disclosure import correspondence
 
-sys.modules[__name__] = letters
+sys.modules[__name__] = correspondence

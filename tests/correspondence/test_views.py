@@ -11,7 +11,7 @@ from PIL import Image
 from disclosure.accounts.roles import Role
 from disclosure.core import signals
 from disclosure.core.audit import events_for
-from disclosure.correspondence import letters, samples
+from disclosure.correspondence import _public_address_warning, draft_pdf_response, letters, samples
 from disclosure.correspondence.kinds import LetterKind
 from disclosure.correspondence.models import Letter, LetterSettings, LetterStatus
 from disclosure.extensions import db
@@ -228,8 +228,6 @@ def test_download_names_chinese_with_meaningful_ascii_fallback(client, login, ma
 
 
 def test_draft_pdf_is_inline_with_chinese_name(req, fixed):
-    from disclosure.correspondence.views import draft_pdf_response
-
     kind = LetterKind.SUPPLEMENTATION_NOTICE
     resp = draft_pdf_response(kind, fixed, samples.sample_context(kind))
     disposition, name, fallback = _disposition(resp.headers["Content-Disposition"])
@@ -237,8 +235,6 @@ def test_draft_pdf_is_inline_with_chinese_name(req, fixed):
 
 
 def test_administrators_are_warned_while_letters_print_a_local_address(app, monkeypatch, make_staff, agency):
-    from disclosure.correspondence import _public_address_warning
-
     admin = make_staff(agency, roles=[Role.AGENCY_ADMIN])
     handler = make_staff(agency, roles=[Role.HANDLER])
     monkeypatch.setattr(app, "testing", False)
