@@ -1,21 +1,37 @@
-"""The working-day calendar (rules-china §9): the one service every statutory deadline is computed with, the
+"""The working-day calendar (rules-china §9): the one calendar every statutory deadline is computed with, the
 administrators' calendar pages and notices, the staff deadline calculator and the `calendar` / `deadline`
-commands."""
+commands.
+
+This module is the package's door: other packages import from `disclosure.workdays`, never from its modules.
+"""
 
 from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from disclosure.accounts.roles import Role
 from disclosure.core import signals
+from disclosure.web import nav
+from disclosure.workdays import cli, views
+from disclosure.workdays.banner import calendar_warnings
+from disclosure.workdays.calendar import (
+    Deadline,
+    add_working_days,
+    is_working_day,
+    working_days_between,
+)
+
+__all__ = [
+    "Deadline",
+    "add_working_days",
+    "init_app",
+    "is_working_day",
+    "working_days_between",
+]
 
 
 def init_app(app: Flask) -> None:
-    from disclosure.accounts.roles import Role
-    from disclosure.web import nav
-    from disclosure.workdays import cli, models, views  # noqa: F401  (models: tables for the migrations)
-    from disclosure.workdays.banner import calendar_warnings
-
     app.register_blueprint(views.bp)
     cli.init_app(app)
     nav.register(app, "admin", _l("Working-day calendar"), "workdays.year", roles=[Role.SYS_ADMIN], order=60)

@@ -39,7 +39,9 @@ from sqlalchemy.orm import Session
 from disclosure.core import signals
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import today_china
+from disclosure.extensions import db
 from disclosure.workdays import statutory
+from disclosure.workdays.models import CalendarNotice, CalendarOverride, CalendarState
 
 FIRST_YEAR = 1990
 LAST_YEAR = 2100
@@ -238,16 +240,10 @@ def statutory_rules() -> tuple:
 
 
 def _load_token() -> str:
-    from disclosure.extensions import db
-    from disclosure.workdays.models import CalendarState
-
     return db.session.execute(db.select(CalendarState.token).where(CalendarState.id == 1)).scalar() or ""
 
 
 def _load_data() -> tuple[dict[dt.date, _Override], dict[int, str]]:
-    from disclosure.extensions import db
-    from disclosure.workdays.models import CalendarNotice, CalendarOverride
-
     rows = db.session.execute(
         db.select(CalendarOverride.day, CalendarOverride.is_working, CalendarOverride.source, CalendarOverride.note)
     ).all()
@@ -273,8 +269,6 @@ def _table(y0: int, y1: int) -> _Table:
         if holder.table is None or not holder.table.covers(y0, y1):
             holder.table = _Table(*_span(y0, y1, holder.table), {}, {}, statutory_rules())
         return holder.table
-    from disclosure.extensions import db
-
     info = db.session.info if holder.changing else None
     if info and info.get(_DIRTY_KEY):
         # This transaction changed the calendar: its callbacks need the new days, other threads must not see
@@ -300,9 +294,6 @@ def _table(y0: int, y1: int) -> _Table:
 def mark_changed() -> None:
     """Record a calendar change in the current transaction: a new token tells other processes to reload; this
     transaction computes with a private table until it ends, and then this process's cache is dropped."""
-    from disclosure.extensions import db
-    from disclosure.workdays.models import CalendarState
-
     state = db.session.get(CalendarState, 1)
     token = uuid.uuid4().hex
     if state is None:

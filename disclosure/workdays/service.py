@@ -1,8 +1,10 @@
-"""The old name of `disclosure.workdays.calendar`, kept as an alias of that very module (monkeypatching either
-name patches both). Removed once applications/publicity import from the package door (`disclosure.workdays`)."""
+"""The old module name, now the package's door (`disclosure.workdays`; the module itself is `calendar.py`).
+
+Removed once applications/publicity import from the package door.
+"""
 
 import sys
 
-from disclosure.workdays import calendar
+from disclosure import workdays
 
-sys.modules[__name__] = calendar
+sys.modules[__name__] = workdays
