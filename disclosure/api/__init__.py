@@ -4,6 +4,9 @@ Domain packages define their endpoints on `apiflask.APIBlueprint`s under `/api/v
 `@bp.auth_required(token_auth)` plus `@require_scope(...)` from `disclosure.api.auth`. The app (an APIFlask)
 serves the OpenAPI document of all API blueprints at `/api/openapi.json`. API blueprints are exempt from CSRF
 (they carry a bearer token, not a cookie).
+
+This module is the package's door: domain packages import `token_auth`, `require_scope` and `current_token` (and
+their tests `issue_token`) from `disclosure.api`, never from its modules.
 """
 
 from __future__ import annotations
@@ -11,12 +14,16 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from disclosure.accounts.roles import Role
+from disclosure.api import cli, views
+from disclosure.api.auth import current_token, require_scope, token_auth
+from disclosure.api.operations import issue_token
+from disclosure.web import nav
+
+__all__ = ["current_token", "init_app", "issue_token", "require_scope", "token_auth"]
+
 
 def init_app(app: Flask) -> None:
-    from disclosure.accounts.roles import Role
-    from disclosure.api import cli, views
-    from disclosure.web import nav
-
     app.register_blueprint(views.bp)
     cli.init_app(app)
     nav.register(
