@@ -6,10 +6,20 @@ import importlib
 import os
 from pathlib import Path
 
-from apiflask import APIFlask
+from apiflask import APIBlueprint, APIFlask
 from flask import Flask
 
+from disclosure import cli
+from disclosure.accounts import models as accounts_models
+from disclosure.api import models as api_models
 from disclosure.config import PACKAGE_DIR, ROOT_DIR, TEMPLATES_DIR, defaults, load_or_create_secret_key
+from disclosure.core import audit, numbering, outbox, sqlite_tuning, storage, tasks
+from disclosure.extensions import csrf, db, limiter, login_manager, mail, migrate
+from disclosure.web import boundary, i18n, security, templating
+
+# Loaded whichever packages are wired: the tables the migrations always know (the core's, the agencies and users,
+# the API tokens), and core.tasks, which connects the outbox delivery to the commit (signals.outbox_committed).
+ALWAYS_LOADED = (accounts_models, api_models, audit, numbering, outbox, storage, tasks)
 
 # The domain packages, wired in this order; each exposes `init_app(app)`, which registers its blueprints, commands,
 # menu entries and signal receivers (disclosure.core.signals). A package named here that is missing fails loudly.
@@ -48,8 +58,6 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
 
-    from disclosure.web import boundary, i18n, security, templating
-
     _init_extensions(app)
     i18n.init_app(app)
     security.init_app(app)
@@ -63,27 +71,18 @@ def create_app(config: dict | None = None) -> Flask:
         importlib.import_module(f"disclosure.{name}").init_app(app)
 
     _exempt_api_from_csrf(app)
-
-    from disclosure import cli
-
     cli.init_app(app)
     return app
 
 
 def _exempt_api_from_csrf(app: Flask) -> None:
     """JSON endpoints authenticate with a bearer token, never a cookie: CSRF does not apply to them."""
-    from apiflask import APIBlueprint
-
-    from disclosure.extensions import csrf
-
     for bp in app.blueprints.values():
         if isinstance(bp, APIBlueprint):
             csrf.exempt(bp)
 
 
 def _init_extensions(app: Flask) -> None:
-    from disclosure.extensions import csrf, db, limiter, login_manager, mail, migrate
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"))
     csrf.init_app(app)
@@ -92,12 +91,5 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = "strong"
-
-    # Import every core model so the metadata (and migrations) know all tables.
-    from disclosure.accounts import models as _accounts  # noqa: F401
-    from disclosure.api import models as _api  # noqa: F401
-    from disclosure.core import audit, numbering, outbox, sqlite_tuning, storage  # noqa: F401
-    from disclosure.core import tasks as _core_tasks  # noqa: F401  (connects the outbox delivery to kick())
-
     with app.app_context():
         sqlite_tuning.install(db.engine)

@@ -12,6 +12,7 @@ import enum
 from typing import Any, ClassVar
 
 from flask import has_request_context, request
+from flask_login import current_user
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -70,8 +71,6 @@ def jsonable(value: Any) -> Any:
 def _current_actor() -> tuple[int | None, str]:
     if not has_request_context():
         return None, "system"
-    from flask_login import current_user
-
     if current_user and getattr(current_user, "is_authenticated", False):
         return current_user.id, current_user.display_name
     return None, "anonymous"

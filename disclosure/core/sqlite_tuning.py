@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 
+from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -32,8 +33,6 @@ def immediate():
 def _wants_write_lock() -> bool:
     if _force_immediate.get():
         return True
-    from flask import has_request_context, request
-
     return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
 
 
