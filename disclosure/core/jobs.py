@@ -11,7 +11,10 @@ import importlib
 import os
 from pathlib import Path
 
+from flask import has_app_context
 from huey import MemoryHuey, RedisHuey, SqliteHuey
+
+from disclosure.extensions import db
 
 _app = None
 
@@ -47,21 +50,17 @@ def with_app(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from flask import has_app_context
-
         if has_app_context():
             return fn(*args, **kwargs)
         global _app
         if _app is None:
-            from disclosure import create_app
+            from disclosure import create_app  # noqa: PLC0415 - cycle: disclosure/__init__ imports core.tasks, which imports this
 
             _app = create_app()
         with _app.app_context():
             try:
                 return fn(*args, **kwargs)
             finally:
-                from disclosure.extensions import db
-
                 db.session.remove()
 
     return wrapper

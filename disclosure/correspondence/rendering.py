@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import threading
+from importlib.resources import files
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -25,6 +26,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from disclosure.config import LETTERS_DIR
+from disclosure.correspondence import outcomes
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +89,7 @@ def cjk_families() -> list[str]:
 
 
 def harfbuzz_subsetting() -> bool:
-    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset  # noqa: PLC0415 - loads Pango: the app starts without it
 
     return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
 
@@ -150,7 +152,7 @@ def check_renderer() -> list[str]:
 
 
 def _make_fetcher_class():
-    import weasyprint
+    import weasyprint  # noqa: PLC0415 - loads Pango: the app starts without it
 
     class AssetsOnlyURLFetcher(weasyprint.URLFetcher):
         """Serve `data:` URIs and files under the letters asset directory; refuse everything else.
@@ -220,10 +222,8 @@ def clause(text: str | None) -> str:
 
 def cn_ordinal(n: int) -> str:
     """一, 二 … for item numbers and periods; a value out of range (an unfinished draft) prints as digits."""
-    from disclosure.correspondence.outcomes import chinese_number
-
     try:
-        return chinese_number(int(n))
+        return outcomes.chinese_number(int(n))
     except (TypeError, ValueError):
         return str(n)
 
@@ -240,8 +240,6 @@ def jinja_env() -> jinja2.Environment:
     env.filters.update(
         cn_date=cn_date, money=money, paragraphs=paragraphs, lines=lines, cn_number=cn_ordinal, clause=clause
     )
-    from disclosure.correspondence import outcomes
-
     env.globals.update(
         letter_opening=outcomes.letter_opening,
         item_reasons=outcomes.item_reasons,
@@ -267,8 +265,8 @@ class Renderer:
 
     def __init__(self):
         self.families = check_renderer()
-        import weasyprint
-        from weasyprint.text.fonts import FontConfiguration
+        import weasyprint  # noqa: PLC0415 - loads Pango: the app starts without it
+        from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 - as above
 
         self._weasyprint = weasyprint
         self.font_config = FontConfiguration()
@@ -327,9 +325,7 @@ SRGB_PROFILE = "--srgb"
 
 
 def _srgb_profile():
-    from importlib.resources import files
-
-    from weasyprint.css import ColorProfile
+    from weasyprint.css import ColorProfile  # noqa: PLC0415 - loads Pango: the app starts without it
 
     with (files("weasyprint.pdf") / "sRGB2014.icc").open("rb") as fh:
         return ColorProfile(fh, "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"]))
