@@ -38,7 +38,7 @@ from disclosure.publicity.models import (
 from disclosure.publicity.rules import DEFAULT_SETTINGS, Rules, add_months, load_rules
 from disclosure.publicity.search import index_text
 from disclosure.publicity.validation import RowResult
-from disclosure.workdays.calendar import add_working_days
+from disclosure.workdays import add_working_days
 from workflows import publicity as workflow
 
 RECORD_AUDIT_FIELDS = tuple(
