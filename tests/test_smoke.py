@@ -14,3 +14,9 @@ def test_security_headers(client):
     assert "default-src 'self'" in resp.headers["Content-Security-Policy"]
     assert resp.headers["X-Frame-Options"] == "DENY"
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_home_page_promises_only_what_exists(client):
+    """Proactive disclosure (主动公开) is not built yet: the home page must not offer to browse it."""
+    body = client.get("/").get_data(as_text=True)
+    assert "主动公开" not in body and "申请获取政府信息" in body
