@@ -201,6 +201,17 @@ class DaysForm(VersionForm):
     days = IntegerField(_l("Working days"), validators=[InputRequired()])
 
 
+class ExtensionForm(DaysForm):
+    """The Art. 33 extension and the Art. 35 longer period: the applicant is told why, so the reason is required
+    (the operations refuse an empty one as well)."""
+
+    reason = TextAreaField(
+        _l("Reason (required: the applicant is told it)"),
+        filters=[_strip],
+        validators=[DataRequired(_l("State the reason for the extension.")), Length(max=2000)],
+    )
+
+
 class ItemDecisionForm(VersionForm):
     item_id = HiddenField(validators=[DataRequired()])
     outcome = SelectField(_l("Outcome"), choices=[])

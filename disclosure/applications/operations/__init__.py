@@ -92,6 +92,7 @@ from disclosure.applications.operations.reply import (
     review,
     revise_draft,
     submit_for_review,
+    undecided_items,
     withdraw,
 )
 from disclosure.applications.operations.settings import SETTINGS_FIELDS, save_settings
@@ -187,6 +188,7 @@ __all__ = [
     "submit_for_review",
     "timeline",
     "today_china",
+    "undecided_items",
     "update_remedy",
     "validate_input",
     "waive_fee",

@@ -81,6 +81,11 @@ def may_decide_items(app: Application, user: User | None) -> bool:
     return app.state == States.IN_HANDLING and wf.HANDLER in actors_for(app, user)
 
 
+def undecided_items(app: Application) -> list[RequestedItem]:
+    """The items that have no outcome yet: the reply cannot be drafted, previewed or printed before they have."""
+    return [i for i in app.items if not i.outcome]
+
+
 def _may_handle_files(app: Application, user: User) -> bool:
     return app.state in HANDLING_STATES and wf.HANDLER in actors_for(app, user)
 

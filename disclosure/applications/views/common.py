@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from flask import abort, flash, request
+from flask import abort, flash, request, session
 
 from disclosure.accounts.roles import Role
 from disclosure.applications import forms, letters, operations
@@ -65,6 +65,34 @@ def form_error(form) -> None:
     for name, errs in form.errors.items():
         label = getattr(getattr(form, name, None), "label", None)
         flash(f"{label.text if label else name}: {' '.join(str(e) for e in errs)}", "error")
+
+
+FIELD_ERRORS = "applications.field_errors"
+
+
+def keep_field_errors(action: str, prefix: str, errors: dict[str, list[str]]) -> None:
+    """Remember, for the page the action redirects to, which fields of which form were refused and why (the
+    messages are short; the page shows each beside its field: `field_errors_for`)."""
+    errors = {name: msgs for name, msgs in errors.items() if name != "csrf_token" and msgs}
+    if errors:
+        session[FIELD_ERRORS] = {"action": action, "prefix": prefix, "errors": errors}
+
+
+def field_errors_for():
+    """A function for the page's template: `apply(action, form, prefix)` puts the remembered messages of that
+    action's form on its fields (once: they are taken from the session) and returns the form."""
+    kept = session.pop(FIELD_ERRORS, None)
+
+    def apply(action: str, form, prefix: str = ""):
+        if not kept or kept.get("action") != action or (kept.get("prefix") or "") != (prefix or ""):
+            return form
+        for name, msgs in kept["errors"].items():
+            fld = form._fields.get(name)
+            if fld is not None:
+                fld.errors = list(msgs)
+        return form
+
+    return apply
 
 
 def send_letter(app: Application, letter_id: int, *, applicant_view: bool = False):

@@ -5,7 +5,7 @@ application received on paper, the case page and its letters and files. The case
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -23,7 +23,14 @@ from disclosure.applications.models import (
     Attachment,
     Channel,
 )
-from disclosure.applications.views.common import CASE_ROLES, form_error, input_from, send_letter, send_stored
+from disclosure.applications.views.common import (
+    CASE_ROLES,
+    field_errors_for,
+    form_error,
+    input_from,
+    send_letter,
+    send_stored,
+)
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import today_china
 from disclosure.core.validators import mask_resident_id
@@ -263,6 +270,7 @@ def case(case_id: int):
         remove_form=forms.RemoveFileForm(),
         identity_editable=operations.identity_correctable(app),
         v=app.version,
+        field_errors=field_errors_for(),
         labels=labels,
         OUTCOMES=OUTCOMES,
         Outcome=Outcome,
@@ -297,11 +305,28 @@ def _steps(plan) -> list[str]:
     return out
 
 
+def _not_yet_a_reply(app: Application, undecided):
+    """The reply says what was decided on every item: while some are undecided there is no letter to show, so
+    the case page says which items still need a decision (issue 10: it was a 500)."""
+    flash(
+        ngettext(
+            "The reply cannot be shown yet: decide item %(items)s first.",
+            "The reply cannot be shown yet: decide items %(items)s first.",
+            len(undecided),
+            items=", ".join(str(i.position) for i in undecided),
+        ),
+        "error",
+    )
+    return redirect(url_for("applications_staff.case", case_id=app.id) + "#items-h")
+
+
 @staff_bp.route("/<int:case_id>/reply/draft.pdf")
 @staff_required(*CASE_ROLES)
 def reply_draft_pdf(case_id: int):
     """Issue 4: the office head and the legal reviewer review the exact PDF that will be issued."""
     app = staff_case(case_id)
+    if undecided := operations.undecided_items(app):
+        return _not_yet_a_reply(app, undecided)
     return draft_pdf_response(LetterKind.REPLY, app.agency, letters.reply_context(app))
 
 
@@ -310,6 +335,8 @@ def reply_draft_pdf(case_id: int):
 def reply_preview(case_id: int):
     """The reply letter as HTML while drafting."""
     app = staff_case(case_id)
+    if undecided := operations.undecided_items(app):
+        return _not_yet_a_reply(app, undecided)
     return preview_response(LetterKind.REPLY, app.agency, letters.reply_context(app))
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from disclosure.accounts.models import Department, User
 from disclosure.applications import forms, operations
 from disclosure.applications.models import Application, Remedy, RequestedItem
-from disclosure.applications.views.common import CASE_ROLES, form_error, uploads_in, version_of
+from disclosure.applications.views.common import CASE_ROLES, form_error, keep_field_errors, uploads_in, version_of
 from disclosure.applications.views.staff import item_outcome_choices, staff_bp, staff_case
 from disclosure.core.errors import DomainError
 from disclosure.extensions import db
@@ -211,7 +211,7 @@ ACTIONS: dict[str, tuple[type, Handler]] = {
     ),
     "abandon_unpaid": (forms.VersionForm, _calls(operations.abandon_unpaid, _l("The case was closed as unpaid."))),
     "extend_deadline": (
-        forms.DaysForm,
+        forms.ExtensionForm,
         _calls(
             operations.extend_deadline,
             _l("The deadline was extended and the applicant notified."),
@@ -220,7 +220,7 @@ ACTIONS: dict[str, tuple[type, Handler]] = {
         ),
     ),
     "set_custom_deadline": (
-        forms.DaysForm,
+        forms.ExtensionForm,
         _calls(
             operations.set_custom_deadline,
             _l("The longer deadline was set and the applicant notified."),
@@ -301,8 +301,19 @@ def act(case_id: int, action: str):
         for name in ("applicant_category", "doc_type"):
             if name not in request.form:
                 delattr(form, name)
+    back = url_for("applications_staff.case", case_id=app.id) + f"#act-{action}"
     if not form.validate_on_submit():
         form_error(form)
-        return redirect(url_for("applications_staff.case", case_id=app.id) + f"#act-{action}")
-    flash(handler(app, form), "success")
+        keep_field_errors(action, prefix, {name: [str(e) for e in errs] for name, errs in form.errors.items()})
+        return redirect(back)
+    try:
+        done = handler(app, form)
+    except DomainError as exc:
+        # The rule that refused names its field: the case page shows the message beside it, the form in view.
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        if exc.field:
+            keep_field_errors(action, prefix, {exc.field: [str(exc.message)]})
+        return redirect(back)
+    flash(done, "success")
     return redirect(url_for("applications_staff.case", case_id=app.id))

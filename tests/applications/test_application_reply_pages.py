@@ -1,0 +1,74 @@
+"""Issue 10, what citizens and staff hit on the reply: the preview and draft PDF while items are undecided, the
+decision form per outcome, the extension reason, the history and the rating in words."""
+
+from __future__ import annotations
+
+import pytest
+from application_helpers import decide_partial, to_in_handling
+
+from disclosure.applications import operations as ops
+from disclosure.applications.models import Application
+from disclosure.core.errors import DomainError
+from disclosure.extensions import db
+
+
+def _reload(app):
+    db.session.expire_all()
+    return db.session.get(Application, app.id)
+
+
+@pytest.mark.parametrize("page", ["reply/preview", "reply/draft.pdf"])
+def test_reply_preview_while_items_are_undecided_says_what_is_missing(world, filed, client, login, page):
+    to_in_handling(world, filed)
+    ops.decide_item(filed.items[0], world.handler, outcome="granted")
+    db.session.commit()
+    login(client, world.handler)
+    resp = client.get(f"/staff/applications/{filed.id}/{page}")
+    assert resp.status_code == 302  # never "None is not a valid Outcome"
+    assert resp.headers["Location"].endswith(f"/staff/applications/{filed.id}#items-h")
+    shown = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "第2项" in shown and "作出决定" in shown
+
+
+def test_reply_preview_once_every_item_is_decided(world, filed, client, login):
+    to_in_handling(world, filed)
+    decide_partial(world, filed)
+    db.session.commit()
+    login(client, world.handler)
+    resp = client.get(f"/staff/applications/{filed.id}/reply/preview")
+    assert resp.status_code == 200 and "答复" in resp.get_data(as_text=True)
+
+
+def _section(html: str, section_id: str) -> str:
+    start = html.index(f'id="{section_id}"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_extension_reason_is_required_on_the_form_and_by_the_operation(world, filed, client, login):
+    to_in_handling(world, filed)
+    db.session.commit()
+    with pytest.raises(DomainError) as exc:
+        ops.extend_deadline(filed, world.head, days=10, reason="  ")
+    assert getattr(exc.value, "field", None) == "reason"
+    db.session.rollback()
+    login(client, world.head)
+    form = _section(client.get(f"/staff/applications/{filed.id}").get_data(as_text=True), "act-extend_deadline")
+    assert "可选" not in form and "optional" not in form.lower()
+    assert "必填" in form and 'name="reason" required' in form
+    # sent without a reason: refused, and the message stands beside the field
+    app = _reload(filed)
+    resp = client.post(f"/staff/applications/{app.id}/act/extend_deadline", data={"version": app.version, "days": 10})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("#act-extend_deadline")
+    form = _section(client.get(resp.headers["Location"]).get_data(as_text=True), "act-extend_deadline")
+    assert 'id="reason-error"' in form and "请写明延期理由。" in form
+    assert not [e for e in _reload(filed).events if e.kind == "extension"]
+    # a rule of the operation (at most 20 working days) is shown beside its field too
+    app = _reload(filed)
+    resp = client.post(
+        f"/staff/applications/{app.id}/act/extend_deadline", data={"version": app.version, "days": 25, "reason": "量大"}
+    )
+    form = _section(client.get(resp.headers["Location"]).get_data(as_text=True), "act-extend_deadline")
+    assert 'id="days-error"' in form and "延长期限为1至20个工作日" in form
+    # and once: the next visit shows the form clean
+    form = _section(client.get(f"/staff/applications/{app.id}").get_data(as_text=True), "act-extend_deadline")
+    assert "-error" not in form
