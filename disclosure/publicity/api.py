@@ -13,7 +13,7 @@ from flask import Flask, request
 from flask_babel import gettext as _
 
 from disclosure.accounts.models import Agency
-from disclosure.api.auth import current_token, require_scope, token_auth
+from disclosure.api import current_token, require_scope, token_auth
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import today_china
 from disclosure.extensions import csrf, db

@@ -7,12 +7,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from disclosure.accounts.roles import Role
-from disclosure.core.errors import DomainError
 from disclosure.extensions import db
 from disclosure.publicity import forms, operations
 from disclosure.publicity.models import PublicityCode, PublicityPeriod
 from disclosure.publicity.rules import DEFAULT_CODES, load_rules
-from disclosure.publicity.views.common import admin_bp, id_arg
+from disclosure.publicity.views.common import admin_bp, id_arg, on_form
 from disclosure.web.access import staff_required
 from disclosure.web.forms import choices
 
@@ -39,35 +38,35 @@ def settings():
     elif "c-value" in request.form and code_form.validate_on_submit():
         code_id = id_arg("code_id", request.form)
         code = db.session.get(PublicityCode, code_id) if code_id else None
-        try:
-            operations.save_code(
+        saved = on_form(
+            code_form,
+            lambda: operations.save_code(
                 code_form.list_name.data,
                 code_form.value.data,
                 code_form.label.data,
                 meaning=code_form.meaning.data,
                 active=code_form.active.data,
                 code=code,
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            code_form.value.errors = [*code_form.value.errors, exc.message]
-        else:
+            ),
+            field="value",
+        )
+        if saved is not None:
             flash(_("The code was saved."), "success")
             return redirect(url_for(".settings"))
     elif "p-severity" in request.form and period_form.validate_on_submit():
-        try:
-            operations.save_period(
+        saved = on_form(
+            period_form,
+            lambda: operations.save_period(
                 period_form.severity.data,
                 period_form.effective_from.data,
                 published=period_form.published.data,
                 min_months=period_form.min_months.data,
                 max_months=period_form.max_months.data,
                 basis=period_form.basis.data,
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            period_form.max_months.errors = [*period_form.max_months.errors, exc.message]
-        else:
+            ),
+            field="max_months",
+        )
+        if saved is not None:
             flash(_("The publicity period was saved."), "success")
             return redirect(url_for(".settings"))
     codes = (

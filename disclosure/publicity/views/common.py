@@ -1,5 +1,5 @@
-"""What the publicity pages share: their three blueprints, who may do what, and reading ids, dates and pages
-from a request."""
+"""What the publicity pages share: their three blueprints, who may do what, reading ids, dates and pages from a
+request, and showing a refused operation's message beside its form field."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from disclosure.accounts.models import Agency
 from disclosure.accounts.roles import Role
+from disclosure.core.errors import DomainError
 from disclosure.extensions import db
 from disclosure.publicity.fields import Kind
 
@@ -84,4 +85,24 @@ def date_arg(name: str) -> dt.date | None:
         return dt.date.fromisoformat(raw)
     except ValueError:
         flash(_("%(value)s is not a date (use YYYY-MM-DD); the filter was ignored.", value=raw), "error")
+        return None
+
+
+def on_form(form, operation, *, field: str | None = None, attach=None):
+    """`operation()`'s result; or, when a business rule refuses it (DomainError), None after rolling back and
+    putting the message beside the field it names (else beside `field`). `attach(field, message)` places it
+    where the form's fields are not named as the error's (the record form: field codes). A refusal with no field
+    to show it goes on to the request boundary."""
+    try:
+        return operation()
+    except DomainError as exc:
+        target = exc.field or field
+        shown = getattr(form, target or "", None) or getattr(form, field or "", None)
+        if (attach is None and shown is None) or target is None:
+            raise
+        db.session.rollback()
+        if attach is not None:
+            attach(target, exc.message)
+        else:
+            shown.errors = [*shown.errors, exc.message]
         return None

@@ -24,22 +24,22 @@ from sqlalchemy import select
 
 from disclosure.accounts.models import Agency
 from disclosure.accounts.roles import Role
-from disclosure.core.errors import DomainError
-from disclosure.core.storage import StoredFile, store
+from disclosure.core.storage import StoredFile
 from disclosure.core.timeutil import today_china
 from disclosure.extensions import db
 from disclosure.publicity import forms, importer, operations
 from disclosure.publicity import search as search_mod
 from disclosure.publicity.fields import FIELDS, Kind
+from disclosure.publicity.importer.starting import start_import
 from disclosure.publicity.models import ImportJob, JobStatus, PublicityMatter, PublicityRecord, RecordStatus, Scope
 from disclosure.publicity.rules import load_rules
-from disclosure.publicity.tasks import run_import
 from disclosure.publicity.validation import RecordValidator, field_label, matter_refs, organ_refs
 from disclosure.publicity.views.common import (
     CLERKS,
     READERS,
     XLSX,
     kind_or_404,
+    on_form,
     own_agency,
     page_arg,
     small_int,
@@ -114,8 +114,9 @@ def _save_from_form(kind: Kind, agency: Agency, form, rules, matters, *, record:
     if result.values is None:
         forms.attach_errors(form, result.errors)
         return None
-    try:
-        return operations.save_record(
+    return on_form(
+        form,
+        lambda: operations.save_record(
             agency,
             kind,
             result,
@@ -125,12 +126,9 @@ def _save_from_form(kind: Kind, agency: Agency, form, rules, matters, *, record:
             department_id=small_int(form.department.data),
             correcting=record,
             new_entry=record is None,
-        )
-    except DomainError as exc:
-        if exc.field is None:
-            raise
-        forms.attach_errors(form, [(exc.field, exc.message)])
-        return None
+        ),
+        attach=lambda code, message: forms.attach_errors(form, [(code, message)]),
+    )
 
 
 @staff_bp.route("/new/<kind>", methods=["GET", "POST"])
@@ -354,55 +352,21 @@ def imports():
 
 def _start_import(agency: Agency, form) -> ImportJob | None:
     upload = form.file.data
-    data = upload.read(importer.limits()["max_bytes"] + 1)
-    try:
-        importer.inspect_upload(data)
-    except DomainError as exc:
-        form.file.errors = [*form.file.errors, exc.message]
-        return None
-    matter_id = small_int(form.matter.data)
-    if matter_id is not None:
-        matter = db.session.get(PublicityMatter, matter_id)
-        if matter is None or matter.agency_id != agency.id or matter.kind != form.kind.data:
-            form.matter.errors = [_("Choose a matter of this record type from your catalogue.")]
-            return None
-    stored = store(
-        data,
-        original_name=upload.filename or "import",
-        content_type=upload.mimetype or "",
-        agency_id=agency.id,
-        uploaded_by_id=current_user.id,
+    return on_form(
+        form,
+        lambda: start_import(
+            agency,
+            current_user,
+            kind=form.kind.data,
+            data=upload.read(importer.limits()["max_bytes"] + 1),
+            filename=upload.filename,
+            content_type=upload.mimetype,
+            publish=form.publish.data,
+            matter_id=small_int(form.matter.data),
+            locale=str(get_locale() or "zh_CN"),
+        ),
+        field="file",
     )
-    db.session.flush()
-    job = ImportJob(
-        agency_id=agency.id,
-        kind=form.kind.data,
-        file_id=stored.id,
-        filename=stored.original_name,
-        publish=form.publish.data,
-        default_matter_id=matter_id,
-        created_by_id=current_user.id,
-        locale=str(get_locale() or "zh_CN"),
-    )
-    db.session.add(job)
-    db.session.flush()
-    if len(data) <= importer.limits()["sync_bytes"]:
-        try:
-            importer.import_file(job, data)
-        except DomainError as exc:
-            db.session.rollback()
-            form.file.errors = [*form.file.errors, exc.message]
-            return None
-    else:
-        _queue_import(job.id)
-    return job
-
-
-def _queue_import(job_id: int) -> None:
-    """Hand the job to the worker. If the worker is faster than this request's commit, the task does not see
-    the job yet and huey retries it (tasks.run_import)."""
-
-    run_import(job_id)
 
 
 @staff_bp.route("/imports/<int:job_id>")

@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from disclosure.accounts.models import Agency
 from disclosure.accounts.roles import Role
-from disclosure.core.errors import DomainError
 from disclosure.extensions import db
 from disclosure.publicity import forms, operations
 from disclosure.publicity.models import (
@@ -25,6 +24,7 @@ from disclosure.publicity.views.common import (
     MATTER_EDITORS,
     ORGAN_KEEPERS,
     REVIEWERS,
+    on_form,
     own_agency,
     staff_bp,
     visible_agency_ids,
@@ -71,8 +71,9 @@ def edit_matter(matter_id: int | None = None):
     matter = staff_object(db.session.get(PublicityMatter, matter_id)) if matter_id else None
     form = forms.MatterForm(obj=matter)
     if form.validate_on_submit():
-        try:
-            operations.save_matter(
+        saved = on_form(
+            form,
+            lambda: operations.save_matter(
                 agency,
                 {
                     "kind": form.kind.data,
@@ -84,11 +85,10 @@ def edit_matter(matter_id: int | None = None):
                     "active": form.active.data,
                 },
                 matter,
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "name").errors.append(exc.message)
-        else:
+            ),
+            field="name",
+        )
+        if saved is not None:
             flash(_("The matter was saved. Submit the catalogue for review to publish the change."), "success")
             return redirect(url_for(".matters"))
     status = 400 if request.method == "POST" else 200
@@ -118,14 +118,14 @@ def catalogue_version(version_id: int):
         if not may_review:
             abort(403)
         if form.validate_on_submit():
-            try:
-                operations.review_catalogue(
+            reviewed = on_form(
+                form,
+                lambda: operations.review_catalogue(
                     version, current_user, approve=form.decision.data == "approve", comment=form.comment.data or ""
-                )
-            except DomainError as exc:
-                db.session.rollback()
-                getattr(form, exc.field or "decision").errors.append(exc.message)
-            else:
+                ),
+                field="decision",
+            )
+            if reviewed is not None:
                 flash(_("The review was recorded."), "success")
                 return redirect(url_for(".matters"))
     status = 400 if request.method == "POST" else 200
@@ -169,8 +169,9 @@ def organs(organ_id: int | None = None):
         abort(404)
     form = forms.EntrustedOrganForm(obj=organ)
     if form.validate_on_submit():
-        try:
-            operations.save_entrusted_organ(
+        saved = on_form(
+            form,
+            lambda: operations.save_entrusted_organ(
                 agency,
                 {
                     "name": form.name.data,
@@ -179,11 +180,10 @@ def organs(organ_id: int | None = None):
                     "active": form.active.data,
                 },
                 organ,
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "name").errors.append(exc.message)
-        else:
+            ),
+            field="name",
+        )
+        if saved is not None:
             flash(_("The organ was saved."), "success")
             return redirect(url_for(".organs"))
     rows = (

@@ -1,4 +1,6 @@
-"""双公示 operations: one verb per change; each flushes and audits, the caller's boundary commits.
+"""Operations on licensing and penalty records: entry (form, import, API), publication, withdrawal, credit
+repair, licence revocation, and the nightly sweep. One verb per change; each flushes and audits, the caller's
+boundary commits.
 
 Legal anchors (rules-china §5): publication within 7 working days of the decision (国办发〔2015〕51号 item 18,
 国发〔2016〕33号 item 17, 国办发〔2019〕35号 item 15); withdrawal of a changed, revoked, unlawful or void penalty
@@ -18,24 +20,15 @@ from sqlalchemy import select
 from disclosure.core import audit
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import today_china, utcnow
-from disclosure.core.validators import ValidationError, validate_uscc
 from disclosure.extensions import db
 from disclosure.publicity.fields import FIELDS, Kind, kind_prefix
 from disclosure.publicity.models import (
-    CatalogueStatus,
-    CatalogueVersion,
-    EntrustedOrgan,
-    PublicityCode,
-    PublicityMatter,
-    PublicityPeriod,
     PublicityRecord,
-    PublicitySetting,
     RecordStatus,
-    Responsibility,
     Scope,
     Timeliness,
 )
-from disclosure.publicity.rules import DEFAULT_SETTINGS, Rules, add_months, load_rules
+from disclosure.publicity.rules import Rules, add_months, load_rules
 from disclosure.publicity.search import index_text
 from disclosure.publicity.validation import RowResult
 from disclosure.workdays import add_working_days
@@ -214,7 +207,7 @@ def save_record(
             "department_id", existing.department_id
         ):
             return existing, "unchanged"
-        return _update(existing, values, rules, due_dates, import_id=import_id), "updated"
+        return update_record(existing, values, rules, due_dates, import_id=import_id), "updated"
     due, provisional = due_dates(values["decision_date"])
     outcome = publicity_outcome({**result.values, "kind": kind}, rules, publish=publish, due=due, today=today)
     record = PublicityRecord(
@@ -245,7 +238,7 @@ def save_record(
     return record, "created"
 
 
-def _update(
+def update_record(
     record: PublicityRecord,
     values: dict,
     rules: Rules,
@@ -483,228 +476,3 @@ def recompute_due_dates(since: dt.date | None = None) -> int:
             n += 1
     db.session.flush()
     return n
-
-
-# -- matter catalogue and responsibility ---------------------------------------------------------------
-
-MATTER_FIELDS = ("kind", "code", "name", "legal_basis", "counterpart_kinds", "scope", "active")
-
-
-def save_matter(agency, data: dict, matter: PublicityMatter | None = None) -> PublicityMatter:
-    """Create or change a matter of the agency's catalogue; the public sees it after the next approved review."""
-    duplicate = db.session.execute(
-        select(PublicityMatter.id).where(
-            PublicityMatter.agency_id == agency.id,
-            PublicityMatter.kind == data["kind"],
-            PublicityMatter.name == data["name"],
-        )
-    ).scalar_one_or_none()
-    if duplicate is not None and (matter is None or duplicate != matter.id):
-        raise DomainError(_l("The catalogue already has a matter with this name."), field="name")
-    if not data.get("counterpart_kinds"):
-        raise DomainError(_l("Choose at least one kind of counterpart."), field="counterpart_kinds")
-    before = audit.snapshot(matter, MATTER_FIELDS) if matter else None
-    if matter is None:
-        matter = PublicityMatter(agency_id=agency.id)
-        db.session.add(matter)
-    for key in MATTER_FIELDS:
-        if key in data:
-            setattr(matter, key, data[key])
-    db.session.flush()
-    after = audit.snapshot(matter, MATTER_FIELDS)
-    if before:
-        before, after = audit.diff(before, after)
-    matter.log("publicity.matter.save", before=before, after=after)
-    return matter
-
-
-def submit_catalogue(agency, user) -> CatalogueVersion:
-    """Freeze the current catalogue as a new version for the confidentiality review (保密审查, 条例 Art. 17)."""
-    pending = db.session.execute(
-        select(CatalogueVersion.id).where(
-            CatalogueVersion.agency_id == agency.id, CatalogueVersion.status == CatalogueStatus.SUBMITTED
-        )
-    ).first()
-    if pending:
-        raise DomainError(_l("A version of the catalogue is already waiting for review."))
-    matters = (
-        db.session.execute(
-            select(PublicityMatter)
-            .where(PublicityMatter.agency_id == agency.id, PublicityMatter.active.is_(True))
-            .order_by(PublicityMatter.kind, PublicityMatter.code, PublicityMatter.name)
-        )
-        .scalars()
-        .all()
-    )
-    if not matters:
-        raise DomainError(_l("The catalogue is empty."))
-    last = (
-        db.session.execute(
-            select(db.func.max(CatalogueVersion.number)).where(CatalogueVersion.agency_id == agency.id)
-        ).scalar()
-        or 0
-    )
-    version = CatalogueVersion(
-        agency_id=agency.id,
-        number=last + 1,
-        status=CatalogueStatus.SUBMITTED,
-        submitted_by_id=user.id,
-        submitted_at=utcnow(),
-        snapshot=[{**audit.snapshot(m, MATTER_FIELDS), "id": m.id} for m in matters],
-    )
-    db.session.add(version)
-    db.session.flush()
-    version.log("publicity.catalogue.submit", after={"number": version.number, "matters": len(matters)})
-    return version
-
-
-def review_catalogue(version: CatalogueVersion, user, *, approve: bool, comment: str) -> CatalogueVersion:
-    """Record the confidentiality review; only an approved version is published."""
-    if version.status != CatalogueStatus.SUBMITTED:
-        raise DomainError(_l("This version has already been reviewed."))
-    if not approve and not (comment or "").strip():
-        raise DomainError(_l("Say why the catalogue is sent back."), field="comment")
-    if version.submitted_by_id == user.id and not user.is_sys_admin:
-        raise DomainError(_l("The confidentiality review must be done by someone other than the submitter."))
-    version.status = CatalogueStatus.APPROVED if approve else CatalogueStatus.REJECTED
-    version.reviewed_by_id, version.reviewed_at, version.review_comment = user.id, utcnow(), comment.strip()
-    db.session.flush()
-    version.log("publicity.catalogue.review", after={"status": version.status}, reason=version.review_comment)
-    return version
-
-
-ORGAN_FIELDS = ("name", "credit_code", "basis", "active")
-
-
-def save_entrusted_organ(agency, data: dict, organ: EntrustedOrgan | None = None) -> EntrustedOrgan:
-    """Add or change an organ whose decisions `agency` may publish (the deciding organ of its records besides
-    itself); switching `active` off stops new and corrected records naming it, published ones stay."""
-
-    name = " ".join((data.get("name") or "").split())
-    if not name:
-        raise DomainError(_l("Give the organ's name."), field="name")
-    try:
-        code = validate_uscc((data.get("credit_code") or "").strip())
-    except ValidationError as exc:
-        raise DomainError(exc.message, field="credit_code") from None
-    if code == agency.credit_code:
-        raise DomainError(
-            _l("This is your agency's own credit code: its decisions may be published without an entry here."),
-            field="credit_code",
-        )
-    clash = db.session.execute(
-        select(EntrustedOrgan.id).where(EntrustedOrgan.agency_id == agency.id, EntrustedOrgan.credit_code == code)
-    ).scalar_one_or_none()
-    if clash is not None and (organ is None or clash != organ.id):
-        raise DomainError(_l("This organ is already in the list; change it there."), field="credit_code")
-    before = audit.snapshot(organ, ORGAN_FIELDS) if organ else None
-    if organ is None:
-        organ = EntrustedOrgan(agency_id=agency.id)
-        db.session.add(organ)
-    organ.name, organ.credit_code = name, code
-    organ.basis = (data.get("basis") or "").strip()
-    organ.active = bool(data.get("active", True))
-    db.session.flush()
-    after = audit.snapshot(organ, ORGAN_FIELDS)
-    if before:
-        before, after = audit.diff(before, after)
-    organ.log("publicity.organ.save", before=before, after=after)
-    return organ
-
-
-RESPONSIBILITY_FIELDS = ("leader_name", "leader_title", "section_name", "person_name", "person_phone")
-
-
-def save_responsibility(agency, data: dict) -> Responsibility:
-    row = db.session.execute(select(Responsibility).where(Responsibility.agency_id == agency.id)).scalar_one_or_none()
-    before = audit.snapshot(row, RESPONSIBILITY_FIELDS) if row else None
-    if row is None:
-        row = Responsibility(agency_id=agency.id)
-        db.session.add(row)
-    for key in RESPONSIBILITY_FIELDS:
-        setattr(row, key, (data.get(key) or "").strip())
-    db.session.flush()
-    row.log("publicity.responsibility.save", before=before, after=audit.snapshot(row, RESPONSIBILITY_FIELDS))
-    return row
-
-
-# -- administrator-editable data -----------------------------------------------------------------------
-
-
-def update_setting(key: str, value) -> None:
-    if key not in DEFAULT_SETTINGS:
-        raise DomainError(_l("Unknown setting."))
-    row = db.session.get(PublicitySetting, key)
-    before = {key: row.value if row else DEFAULT_SETTINGS[key]}
-    if row is None:
-        row = PublicitySetting(key=key, value=value)
-        db.session.add(row)
-    else:
-        row.value = value
-    db.session.flush()
-    row.log("publicity.setting", before=before, after={key: value})
-
-
-def save_code(
-    list_name: str,
-    value: str,
-    label: str,
-    *,
-    meaning: str | None = None,
-    active: bool = True,
-    code: PublicityCode | None = None,
-) -> PublicityCode:
-    value, label = value.strip(), label.strip()
-    if not value or not label:
-        raise DomainError(_l("A code needs a value and a label."))
-    clash = db.session.execute(
-        select(PublicityCode.id).where(PublicityCode.list_name == list_name, PublicityCode.value == value)
-    ).scalar_one_or_none()
-    if clash is not None and code is None:
-        code = db.session.get(PublicityCode, clash)  # the list's value is the key: change its label or state
-    elif clash is not None and clash != code.id:
-        raise DomainError(_l("This code list already has that value."), field="value")
-    before = audit.snapshot(code, ("value", "label", "meaning", "active")) if code else None
-    if code is None:
-        last = (
-            db.session.execute(
-                select(db.func.max(PublicityCode.sort_order)).where(PublicityCode.list_name == list_name)
-            ).scalar()
-            or 0
-        )
-        code = PublicityCode(list_name=list_name, sort_order=last + 1)
-        db.session.add(code)
-    code.value, code.label, code.meaning, code.active = value, label, meaning or None, active
-    db.session.flush()
-    code.log(
-        "publicity.code.save",
-        before=before,
-        after=audit.snapshot(code, ("list_name", "value", "label", "meaning", "active")),
-    )
-    return code
-
-
-def save_period(
-    severity: str, effective_from: dt.date, *, published: bool, min_months: int, max_months: int, basis: str
-) -> PublicityPeriod:
-    """A publicity period in force from a date (rules §5.4 ⚠: rules change, so each is dated)."""
-    if severity not in ("minor", "general", "serious"):
-        raise DomainError(_l("Unknown severity."), field="severity")
-    if min_months < 0 or max_months < min_months or max_months > 120:
-        raise DomainError(
-            _l("The minimum must be between 0 and the maximum, the maximum at most 120 months."), field="max_months"
-        )
-    row = db.session.execute(
-        select(PublicityPeriod).where(
-            PublicityPeriod.severity == severity, PublicityPeriod.effective_from == effective_from
-        )
-    ).scalar_one_or_none()
-    fields = ("severity", "effective_from", "published", "min_months", "max_months", "basis")
-    before = audit.snapshot(row, fields) if row else None
-    if row is None:
-        row = PublicityPeriod(severity=severity, effective_from=effective_from)
-        db.session.add(row)
-    row.published, row.min_months, row.max_months, row.basis = published, min_months, max_months, basis.strip()
-    db.session.flush()
-    row.log("publicity.period.save", before=before, after=audit.snapshot(row, fields))
-    return row

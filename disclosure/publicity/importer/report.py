@@ -1,0 +1,76 @@
+"""The import's report and the error file: the refused rows in the file's own columns, with their reasons, ready to
+fix and import again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook
+
+from disclosure.core.storage import store
+from disclosure.extensions import db
+from disclosure.publicity.fields import BY_CODE, Kind
+from disclosure.publicity.importer.reading import ERROR_COLUMN, ROW_COLUMN, HeaderMap
+from disclosure.publicity.models import ImportJob
+from disclosure.publicity.validation import (
+    field_label,
+)
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (row number, field code, reason)
+    invalid_rows: list[tuple[int, list, str]] = field(default_factory=list)  # for the error file
+    processed: int = 0
+
+
+def write_error_file(job: ImportJob, kind: Kind, header: HeaderMap, report: ImportReport):
+    """An XLSX the clerk can fix and import again: sheet 1 holds the refused rows in the file's own columns with
+    their reasons (the extra columns are ignored on import), sheet 2 lists every error as (row, field, reason)."""
+
+    wb = Workbook(write_only=True)
+    rows_sheet = wb.create_sheet("待修正数据")
+    header_cells = [c for c in header.columns]
+    rows_sheet.append([_header_text(kind, c) for c in header_cells] + [ROW_COLUMN, ERROR_COLUMN])
+    for row_no, row, reasons in report.invalid_rows:
+        cells = [_cell(c) for c in row[: len(header_cells)]]
+        cells += [None] * (len(header_cells) - len(cells))
+        rows_sheet.append([*cells, row_no, reasons])
+    list_sheet = wb.create_sheet("错误清单")
+    list_sheet.append(["行号", "字段代码", "字段名称", "错误原因"])
+    for row_no, code, message in report.errors:
+        list_sheet.append([row_no, code, field_label(kind, code) if code else "", message])
+    buf = io.BytesIO()
+    wb.save(buf)
+    stored = store(
+        buf.getvalue(),
+        original_name=f"import-{job.id}-errors.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        agency_id=job.agency_id,
+        uploaded_by_id=job.created_by_id,
+    )
+    db.session.flush()
+    return stored
+
+
+def _header_text(kind: Kind, code: str | None) -> str:
+    if code is None:
+        return ""
+    f = BY_CODE[kind].get(code)
+    if f:
+        return f.code
+    return code
+
+
+def _cell(value):
+    """Keep dates as dates; neutralise text that a spreadsheet would run as a formula (CSV/formula injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and len(value) > 1:
+        return "'" + value
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    return value
