@@ -29,6 +29,7 @@ from disclosure.correspondence.rendering import LETTERS_DIR
 from disclosure.correspondence.responses import draft_pdf_response, pdf_download_response, preview_response
 from disclosure.extensions import db, limiter
 from disclosure.web.access import applicant_required, public, staff_object, staff_required
+from disclosure.web.params import arg_id
 
 # Who works with an agency's letters (they name applicants and addresses): the disclosure office and the agency
 # administrator, not the publicity or catalogue staff.
@@ -206,7 +207,7 @@ def letter_delivery(letter_id: int):
 
 
 def _admin_agency() -> Agency:
-    agency_id = request.args.get("agency_id", type=int) if current_user.is_sys_admin else None
+    agency_id = arg_id("agency_id") if current_user.is_sys_admin else None
     agency = (
         db.session.get(Agency, agency_id or current_user.agency_id) if (agency_id or current_user.agency_id) else None
     )

@@ -10,9 +10,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from disclosure.core import outbox
 from disclosure.core.errors import DomainError
 from disclosure.extensions import db
+from disclosure.web import params
 
 
 def init_app(app: Flask) -> None:
+    # What comes in is parsed here, before any blueprint registers its rules: `<int:…>` within 64 bits.
+    params.init_app(app)
+
     @app.after_request
     def _commit(response):
         if response.status_code < 400:

@@ -8,6 +8,9 @@ from flask import request
 from sqlalchemy import Select, func, select
 
 from disclosure.extensions import db
+from disclosure.web.params import parse_int
+
+MAX_PAGE = 100_000  # beyond any list a person pages through; keeps OFFSET far inside a 64-bit integer
 
 
 @dataclass
@@ -32,10 +35,12 @@ class Page:
 
 
 def page_number() -> int:
-    try:
-        return max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        return 1
+    """`?page=` clamped to 1…MAX_PAGE: a malformed or negative page is the first, a huge one the last allowed."""
+    raw = (request.args.get("page") or "").strip()
+    page = parse_int(raw, min=1)
+    if page is None:
+        return MAX_PAGE if raw.isascii() and raw.isdigit() and raw.strip("0") else 1
+    return min(page, MAX_PAGE)
 
 
 def paginate(query: Select, per_page: int = 50, *, count: bool = True) -> Page:
