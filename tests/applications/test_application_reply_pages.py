@@ -72,3 +72,31 @@ def test_extension_reason_is_required_on_the_form_and_by_the_operation(world, fi
     # and once: the next visit shows the form clean
     form = _section(client.get(f"/staff/applications/{app.id}").get_data(as_text=True), "act-extend_deadline")
     assert "-error" not in form
+
+
+def _issued(world, app):
+    to_in_handling(world, app)
+    decide_partial(world, app)
+    ops.draft_reply(app, world.handler)
+    ops.submit_for_review(app, world.handler)
+    ops.review(app, world.head, stage="office", approve=True, comment="")
+    ops.review(app, world.legal, stage="legal", approve=True, comment="")
+    return ops.issue(app, world.registrar)
+
+
+def test_staff_see_the_rating_and_the_history_in_words(world, filed, client, login):
+    _issued(world, filed)
+    ops.rate(filed, world.citizen, satisfied=False, comment="答复太慢")
+    db.session.commit()
+    login(client, world.registrar)
+    html = client.get(f"/staff/applications/{filed.id}").get_data(as_text=True)
+    rating = html[html.index('id="case-rating"') :]
+    rating = rating[: rating.index("</p>")]
+    assert "不满意" in rating and "答复太慢" in rating and "False" not in rating
+    history = html[html.index('id="audit-h"') :]
+    # the state change reads in words: 状态 答复书起草中 → 公开办审核中, not reply_drafted → office_review
+    assert "<dt>状态</dt>" in history and "<del>答复书起草中</del> → 公开办审核中" in history
+    for code in ("reply_drafted", "office_review", "<dt>state</dt>", "<dt>satisfied</dt>", "handler_id", "False"):
+        assert code not in history, code
+    assert "<dt>评价</dt><dd>不满意</dd>" in history
+    assert world.handler.name in history  # the handler by name, not by id

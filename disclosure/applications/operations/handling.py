@@ -4,7 +4,7 @@ the extension (Art. 33) and the Art. 35 longer period."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -32,6 +32,7 @@ from disclosure.applications.operations.case import (
     _open_event,
     _transition,
     check_version,
+    fingerprint,
     notify_applicant,
     recompute_deadline,
 )
@@ -90,18 +91,44 @@ def _close_supplement(app: Application, received_on: dt.date, note: str, user: U
     return ev
 
 
+def _clarify_items(app: Application, user: User, clarified: Mapping[int | str, str] | None) -> list[int]:
+    """Art. 30: the supplement makes the request clear, so the clarified text becomes the item's description —
+    on the case page, the applicant's page and the reply letter (关于"…"). What was first asked for stays in
+    the item's event (`application.item_clarified`, before/after: the case history's 原申请内容). Returns the
+    positions that changed."""
+    given = {str(k): v for k, v in (clarified or {}).items()}
+    changed = []
+    for item in app.items:
+        text = _clean(given.get(str(item.position)), 4000)
+        if not text or text == item.description:
+            continue
+        before = item.description
+        item.description = text
+        item.fingerprint = fingerprint(text, item.document_ref)
+        app.log(
+            "application.item_clarified",
+            before={"item": item.position, "description": before},
+            after={"item": item.position, "description": text},
+            actor=user,
+        )
+        changed.append(item.position)
+    return changed
+
+
 def answer_supplement(
     app: Application,
     applicant: User,
     *,
     text: str,
     files: Sequence[uploads.Upload] = (),
+    items: Mapping[int | str, str] | None = None,
     expected_version: int | None = None,
 ) -> CaseEvent:
-    """The applicant answers the supplementation notice online; the clock restarts today (Art. 30)."""
+    """The applicant answers the supplementation notice online; the clock restarts today (Art. 30). `items`
+    (position → text) are the requested items as the applicant now words them: they replace the descriptions."""
     check_version(app, expected_version)
     text = _clean(text, 8000)
-    if not text and not files:
+    if not text and not files and not _changes_items(app, items):
         raise DomainError(_l("Write the supplement or attach a file."), field="text")
     for up in files:
         uploads.check(up)
@@ -117,19 +144,33 @@ def answer_supplement(
         app.attachments.append(
             Attachment(file_id=stored.id, purpose=AttachmentPurpose.SUPPLEMENT, uploaded_by_id=applicant.id)
         )
-    _transition(app, "answer_supplement", applicant, reason=text[:500], today=today)
+    _transition(app, "answer_supplement", applicant, reason=text[:500] or None, today=today)
+    _clarify_items(app, applicant, items)
     notify_applicant(app, "supplement_received")
     return ev
 
 
+def _changes_items(app: Application, items: Mapping[int | str, str] | None) -> bool:
+    given = {str(k): _clean(v, 4000) for k, v in (items or {}).items()}
+    return any(given.get(str(i.position)) not in (None, "", i.description) for i in app.items)
+
+
 def receive_supplement(
-    app: Application, staff: User, *, received_on: dt.date, note: str = "", expected_version: int | None = None
+    app: Application,
+    staff: User,
+    *,
+    received_on: dt.date,
+    note: str = "",
+    items: Mapping[int | str, str] | None = None,
+    expected_version: int | None = None,
 ) -> CaseEvent:
-    """Staff record a supplement received by post, in person or by phone; the clock restarts that day."""
+    """Staff record a supplement received by post, in person or by phone; the clock restarts that day. `items`
+    (position → text): the requested items as the supplement words them (they replace the descriptions)."""
     check_version(app, expected_version)
     _assert_allowed(app, "receive_supplement", staff)
     ev = _close_supplement(app, received_on, _clean(note, 4000), staff)
     _transition(app, "receive_supplement", staff, reason=note or None)
+    _clarify_items(app, staff, items)
     notify_applicant(app, "supplement_received")
     return ev
 

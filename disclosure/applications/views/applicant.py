@@ -17,12 +17,13 @@ from disclosure.applications.models import (
     Attachment,
     CaseEvent,
     EventKind,
-    Rating,
     released_to_applicant,
 )
 from disclosure.applications.views.common import (
+    clarified_items,
     form_error,
     input_from,
+    rating_of,
     send_letter,
     send_stored,
     uploads_in,
@@ -168,7 +169,7 @@ def detail(reference: str):
         letters=letters.letters_for(app, applicant_view=True),
         fee=_open_fee(app),
         supplement=_open_supplement(app),
-        rating=_rating(app),
+        rating=rating_of(app),
         fee_instructions=operations.settings_for(app.agency_id).fee_payment_instructions,
         answer_form=forms.AnswerSupplementForm(version=app.version),
         withdraw_form=forms.WithdrawForm(version=app.version),
@@ -192,10 +193,6 @@ def _open_supplement(app):
     return reqs[-1] if reqs else None
 
 
-def _rating(app):
-    return db.session.execute(select(Rating).where(Rating.application_id == app.id)).scalar_one_or_none()
-
-
 def _on_own_case(reference: str, form_cls, call):
     """An applicant's action on their case: check the form, call the operation (`call` returns what was done),
     back to the case page."""
@@ -213,7 +210,12 @@ def _on_own_case(reference: str, form_cls, call):
 def answer_supplement(reference: str):
     def call(app, form):
         operations.answer_supplement(
-            app, current_user, text=form.text.data or "", files=uploads_in("files"), expected_version=version_of(form)
+            app,
+            current_user,
+            text=form.text.data or "",
+            files=uploads_in("files"),
+            items=clarified_items(app),
+            expected_version=version_of(form),
         )
         return _("Your supplement was received.")
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from flask import abort, flash, request, session
+from sqlalchemy import select
 
 from disclosure.accounts.roles import Role
 from disclosure.applications import forms, letters, operations
-from disclosure.applications.models import Application
+from disclosure.applications.models import Application, Rating
 from disclosure.applications.uploads import Upload
 from disclosure.correspondence.views import pdf_download_response
+from disclosure.extensions import db
 from disclosure.web.downloads import send_download
 
 CASE_ROLES = (Role.REGISTRAR, Role.HANDLER, Role.OFFICE_HEAD, Role.LEGAL_REVIEWER)
@@ -65,6 +67,17 @@ def form_error(form) -> None:
     for name, errs in form.errors.items():
         label = getattr(getattr(form, name, None), "label", None)
         flash(f"{label.text if label else name}: {' '.join(str(e) for e in errs)}", "error")
+
+
+def clarified_items(app: Application) -> dict[int, str]:
+    """The requested items as a supplement words them (the `clarified_<position>` fields of the answer and the
+    staff's record of a supplement received, each shown filled with the item as it stands)."""
+    return {i.position: request.form.get(f"clarified_{i.position}", "") for i in app.items}
+
+
+def rating_of(app: Application) -> Rating | None:
+    """The applicant's rating of the reply, if they gave one."""
+    return db.session.execute(select(Rating).where(Rating.application_id == app.id)).scalar_one_or_none()
 
 
 FIELD_ERRORS = "applications.field_errors"

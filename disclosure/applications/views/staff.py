@@ -22,15 +22,18 @@ from disclosure.applications.models import (
     Application,
     Attachment,
     Channel,
+    EventKind,
 )
 from disclosure.applications.views.common import (
     CASE_ROLES,
     field_errors_for,
     form_error,
     input_from,
+    rating_of,
     send_letter,
     send_stored,
 )
+from disclosure.applications.views.history import case_history
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import today_china
 from disclosure.core.validators import mask_resident_id
@@ -252,14 +255,15 @@ def case(case_id: int):
         today=today,
         steps=_steps(plan),
         days_left=deadlines.working_days_left(plan.due, today) if plan.due and app.deadline_status != "none" else None,
-        notice_due=deadlines.supplement_notice_due(app.received_date) if app.received_date else None,
+        notice_due=_supplement_notice_due(app, today),
         repeats=operations.repeated_items(app) if app.state not in (States.SUBMITTED,) else [],
         letters=letters.letters_for(app),
         reviews=operations.reviews(app),
         notes=operations.notes(app),
         remedies=operations.remedies(app),
         can_record_remedies=operations.may_record_remedies(current_user),
-        timeline=operations.timeline(app),
+        timeline=case_history(app),
+        rating=rating_of(app),
         masked_doc=mask_resident_id(app.doc_number) if app.doc_type == "resident_id" else app.doc_number,
         forms=forms,
         assign_form=assign_form,
@@ -280,6 +284,17 @@ def case(case_id: int):
         DELIVERY_LABELS=DELIVERY_LABELS,
         Channel=Channel,
     )
+
+
+def _supplement_notice_due(app: Application, today):
+    """The last day for the supplementation notice (Art. 30: within 7 working days of receipt), while one may still
+    be sent: not once it was sent (the law allows one), nor after the day."""
+    if app.state != States.REGISTERED or app.received_date is None:
+        return None
+    if any(e.kind == EventKind.SUPPLEMENT_REQUEST for e in app.events):
+        return None
+    due = deadlines.supplement_notice_due(app.received_date)
+    return due if today <= due else None
 
 
 def _correct_form(app: Application):

@@ -20,7 +20,14 @@ from sqlalchemy import select
 from disclosure.accounts.models import Department, User
 from disclosure.applications import forms, operations
 from disclosure.applications.models import Application, Remedy, RequestedItem
-from disclosure.applications.views.common import CASE_ROLES, form_error, keep_field_errors, uploads_in, version_of
+from disclosure.applications.views.common import (
+    CASE_ROLES,
+    clarified_items,
+    form_error,
+    keep_field_errors,
+    uploads_in,
+    version_of,
+)
 from disclosure.applications.views.staff import item_outcome_choices, staff_bp, staff_case
 from disclosure.core.errors import DomainError
 from disclosure.extensions import db
@@ -61,6 +68,18 @@ def _do_assign(app, form):
         expected_version=version_of(form),
     )
     return _("Assigned.")
+
+
+def _do_receive_supplement(app, form):
+    operations.receive_supplement(
+        app,
+        current_user,
+        received_on=form.received_on.data,
+        note=form.reason.data or "",
+        items=clarified_items(app),
+        expected_version=version_of(form),
+    )
+    return _("Supplement recorded; the period restarts.")
 
 
 def _do_decide_item(app, form):
@@ -160,15 +179,7 @@ ACTIONS: dict[str, tuple[type, Handler]] = {
             answer_days=_data("days"),
         ),
     ),
-    "receive_supplement": (
-        forms.SupplementReceivedForm,
-        _calls(
-            operations.receive_supplement,
-            _l("Supplement recorded; the period restarts."),
-            received_on=_data("received_on"),
-            note=_text("reason"),
-        ),
-    ),
+    "receive_supplement": (forms.SupplementReceivedForm, _do_receive_supplement),
     "abandon_unsupplemented": (
         forms.VersionForm,
         _calls(operations.abandon_unsupplemented, _l("The case was closed as not supplemented.")),
