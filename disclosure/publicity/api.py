@@ -94,7 +94,7 @@ def push_records(kind: Kind, agency_id: int, items: list) -> list[dict]:
             continue
         raw = {k: (v if v is None or isinstance(v, str | int | float) else str(v)) for k, v in item.items()}
         result = validator.validate(raw)
-        if result.values is not None and result.values["decision_no"] in seen:
+        if result.values is not None and result.values["decision_key"] in seen:
             result.values, result.errors = (
                 None,
                 [
@@ -115,7 +115,7 @@ def push_records(kind: Kind, agency_id: int, items: list) -> list[dict]:
                 }
             )
             continue
-        seen.add(result.values["decision_no"])
+        seen.add(result.values["decision_key"])
         try:
             with db.session.begin_nested():
                 record, action = save_record(agency, kind, result, channel="api", rules=rules, due_dates=due_dates)

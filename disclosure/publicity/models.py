@@ -26,9 +26,10 @@ from sqlalchemy import (
     literal_column,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from disclosure.core.audit import Audited
+from disclosure.core.docnumbers import normalise_document_number
 from disclosure.core.models import TimestampMixin, UTCDateTime
 from disclosure.extensions import db
 
@@ -234,7 +235,10 @@ class PublicityRecord(Audited, TimestampMixin, db.Model):
     doc_type: Mapped[str | None] = mapped_column(String(40), nullable=True)
     doc_no: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # Decision.
-    decision_no: Mapped[str] = mapped_column(String(64), nullable=False)
+    decision_no: Mapped[str] = mapped_column(String(64), nullable=False)  # as the agency wrote it
+    # The number as compared (brackets, width and spaces normalised, core.docnumbers): searches and the
+    # duplicate checks of every channel look it up, so 示政办罚[2026]13号 finds 示政办罚〔2026〕13号.
+    decision_key: Mapped[str] = mapped_column(String(128), nullable=False, default="", server_default="")
     decision_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
     content: Mapped[str] = mapped_column(Text, nullable=False)
     deciding_agency: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -290,10 +294,15 @@ class PublicityRecord(Audited, TimestampMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("agency_id", "kind", "decision_no"),
         Index("ix_publicity_records_public", "status", "published_at"),
-        Index("ix_publicity_records_decision_no", "decision_no"),
+        Index("ix_publicity_records_decision_key", "decision_key"),
         Index("ix_publicity_records_agency_decided", "agency_id", "decision_date"),
         Index("ix_publicity_records_updated", "updated_at"),
     )
+
+    @validates("decision_no")
+    def _keep_decision_key(self, _key, value):
+        self.decision_key = normalise_document_number(value)
+        return value
 
     @property
     def is_public(self) -> bool:

@@ -5,7 +5,8 @@ them; trigram indexes cannot match two-character queries (stack.md, "Search in C
 `search_text` with one token per Chinese character (Latin letters and digits stay words), and a query is
 tokenised the same way and matched as a phrase: correct for queries of any length, on both engines, through
 an index (FTS5 table `publicity_fts` on SQLite, a GIN index on `to_tsvector('simple', search_text)` on
-PostgreSQL). Credit codes and decision numbers are exact lookups on their own indexes.
+PostgreSQL). Credit codes and decision numbers are exact lookups on their own indexes (decision numbers in their normalised
+form, core.docnumbers: any bracket, width or spacing finds the record).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, column, func, literal_column, select, table, text
 
+from disclosure.core.docnumbers import normalise_document_number
 from disclosure.core.timeutil import utcnow
 from disclosure.extensions import db
 from disclosure.publicity.models import PublicityRecord, RecordStatus
@@ -163,10 +165,11 @@ def _plan(query: SearchQuery, public_only: bool) -> tuple[str, str, list] | None
             mode = "credit_code"
             conds.append(PublicityRecord.credit_code == upper)
         else:
-            exact_no = select(PublicityRecord.id).where(PublicityRecord.decision_no == q, *conds).limit(1)
+            number = normalise_document_number(q)
+            exact_no = select(PublicityRecord.id).where(PublicityRecord.decision_key == number, *conds).limit(1)
             if db.session.execute(exact_no).first() is not None:
                 mode = "decision_no"
-                conds.append(PublicityRecord.decision_no == q)
+                conds.append(PublicityRecord.decision_key == number)
             else:
                 toks = tokens(q)
                 if not toks:

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 
+from disclosure.core.docnumbers import normalise_document_number
 from disclosure.core.validators import (
     USCC_PLACEHOLDER,
     ValidationError,
@@ -314,8 +315,13 @@ class RecordValidator:
         values["matter_id"] = matter.id
         values["_scope"] = matter.scope
         # The values dict is built in field order, so its repr is stable: re-importing an unchanged row gives
-        # the same digest and is recognised as unchanged without comparing columns.
-        return RowResult(values, [], content_digest(values))
+        # the same digest and is recognised as unchanged without comparing columns. The decision number counts
+        # in its normalised form, so 示政办罚[2026]13号 re-imports 示政办罚〔2026〕13号 unchanged.
+        number = values["decision_no"]
+        key = normalise_document_number(number)
+        digest = content_digest(values if key == number else {**values, "decision_no": key})
+        values["decision_key"] = key
+        return RowResult(values, [], digest)
 
     def _counterpart(self, values: dict, meaning: str, errors: list, p: str) -> None:
         credit = values.get("credit_code")

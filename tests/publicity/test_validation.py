@@ -54,7 +54,8 @@ def test_digest_is_that_of_stored_records_and_errors_come_in_field_order(validat
 
     raw = penalty_raw(pub)
     r = validator("penalty").validate(raw)
-    assert r.content_hash == hashlib.sha1(repr(tuple(r.values.items())).encode(), usedforsecurity=False).hexdigest()
+    hashed = tuple((k, v) for k, v in r.values.items() if k != "decision_key")  # the key is derived from the number
+    assert r.content_hash == hashlib.sha1(repr(hashed).encode(), usedforsecurity=False).hexdigest()
     assert validator("penalty").validate(dict(reversed(raw.items()))).content_hash == r.content_hash
     bad = dict(reversed(penalty_raw(pub, CF_NR_FK="a lot", CF_JDRQ="soon").items()))
     assert [code for code, _m in validator("penalty").validate(bad).errors][:2] == ["CF_NR_FK", "CF_JDRQ"]

@@ -155,7 +155,7 @@ class _ChunkWriter:
             result = validator.validate(raw)
             report.processed += 1
             if result.values is not None:
-                dno = result.values["decision_no"]
+                dno = result.values["decision_key"]  # the normalised number: [2026] repeats 〔2026〕
                 first = self.seen.get(dno)
                 if first is not None:
                     result.values = None
@@ -170,20 +170,20 @@ class _ChunkWriter:
         updated: list[str] = []
         unchanged = 0
         if valid:
-            numbers = [r.values["decision_no"] for _n, _row, r in valid]
+            numbers = [r.values["decision_key"] for _n, _row, r in valid]
             existing = {
                 dno: (rid, digest)
                 for rid, dno, digest in db.session.execute(
-                    select(PublicityRecord.id, PublicityRecord.decision_no, PublicityRecord.content_hash).where(
+                    select(PublicityRecord.id, PublicityRecord.decision_key, PublicityRecord.content_hash).where(
                         PublicityRecord.agency_id == self.agency.id,
                         PublicityRecord.kind == self.kind.value,
-                        _among(PublicityRecord.decision_no, numbers),
+                        _among(PublicityRecord.decision_key, numbers),
                     )
                 )
             }
             new_rows, changed = [], []
             for row_no, row, result in valid:
-                hit = existing.get(result.values["decision_no"])
+                hit = existing.get(result.values["decision_key"])
                 if hit is None:
                     try:
                         new_rows.append(self._new_row(result))

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from disclosure.core import audit
+from disclosure.core.docnumbers import normalise_document_number
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import today_china, utcnow
 from disclosure.extensions import db
@@ -124,14 +125,21 @@ def column_values(kind: Kind, result: RowResult) -> dict:
 
 
 def find_record(agency, kind: Kind, decision_no: str) -> PublicityRecord | None:
-    """The agency's record of this kind with this decision number (the identity the credit platforms use)."""
-    return db.session.execute(
-        select(PublicityRecord).where(
-            PublicityRecord.agency_id == agency.id,
-            PublicityRecord.kind == kind.value,
-            PublicityRecord.decision_no == decision_no,
+    """The agency's record of this kind with this decision number (the identity the credit platforms use),
+    whatever brackets, width or spaces either was written with (core.docnumbers)."""
+    return (
+        db.session.execute(
+            select(PublicityRecord)
+            .where(
+                PublicityRecord.agency_id == agency.id,
+                PublicityRecord.kind == kind.value,
+                PublicityRecord.decision_key == normalise_document_number(decision_no),
+            )
+            .order_by(PublicityRecord.id)
         )
-    ).scalar_one_or_none()
+        .scalars()
+        .first()
+    )
 
 
 def _record_to_correct(
@@ -143,7 +151,7 @@ def _record_to_correct(
     API correct the record they name."""
     field = f"{kind_prefix(kind)}_WSH"
     if correcting is not None:
-        if decision_no != correcting.decision_no:
+        if normalise_document_number(decision_no) != correcting.decision_key:
             raise DomainError(
                 _l(
                     "The decision number identifies the record and cannot be changed; "

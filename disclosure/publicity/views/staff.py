@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from disclosure.accounts.models import Agency
 from disclosure.accounts.roles import Role
+from disclosure.core.docnumbers import normalise_document_number
 from disclosure.core.storage import StoredFile
 from disclosure.core.timeutil import today_china
 from disclosure.extensions import db
@@ -83,7 +84,10 @@ def records():
     q = request.args.get("q", "").strip()
     if q:
         toks = search_mod.tokens(q)
-        conds = [PublicityRecord.decision_no == q, PublicityRecord.credit_code == q.upper()]
+        conds = [
+            PublicityRecord.decision_key == normalise_document_number(q),
+            PublicityRecord.credit_code == q.upper(),
+        ]
         if toks:
             conds.append(search_mod.name_condition(toks))
         stmt = stmt.where(db.or_(*conds))
