@@ -5,8 +5,8 @@ them; trigram indexes cannot match two-character queries (stack.md, "Search in C
 `search_text` with one token per Chinese character (Latin letters and digits stay words), and a query is
 tokenised the same way and matched as a phrase: correct for queries of any length, on both engines, through
 an index (FTS5 table `publicity_fts` on SQLite, a GIN index on `to_tsvector('simple', search_text)` on
-PostgreSQL). Credit codes and decision numbers are exact lookups on their own indexes (decision numbers in their normalised
-form, core.docnumbers: any bracket, width or spacing finds the record).
+PostgreSQL). Credit codes and decision numbers are exact lookups on their own indexes (decision numbers in
+their normalised form, core.docnumbers: any bracket, width or spacing finds the record).
 """
 
 from __future__ import annotations
