@@ -10,7 +10,8 @@ from disclosure.accounts import operations as ops
 from disclosure.accounts.admin_forms import AgencyForm, DepartmentForm, StaffForm
 from disclosure.accounts.models import Agency, Department, User
 from disclosure.accounts.roles import Role, UserKind
-from disclosure.core.audit import AuditEvent, events_for
+from disclosure.core import audit as audit_log  # `audit` is the audit-log page below
+from disclosure.core.audit import AuditEvent
 from disclosure.core.errors import DomainError
 from disclosure.core.outbox import OutboxMessage, OutboxState, requeue
 from disclosure.extensions import db
@@ -80,7 +81,7 @@ def _agency_form(agency: Agency | None):
         form=form,
         agency=agency,
         dep_form=dep_form,
-        events=events_for("agency", agency.id) if agency else [],
+        events=agency.audit_events() if agency else [],
     )
 
 
@@ -174,9 +175,7 @@ def user_edit(user_id: int | None = None):
             else:
                 flash(_("The user has been saved."), "success")
                 return redirect(url_for(".user_edit", user_id=user.id))
-    return render_template(
-        "admin/user_edit.html", form=form, user=user, events=events_for("user", user.id) if user else []
-    )
+    return render_template("admin/user_edit.html", form=form, user=user, events=user.audit_events() if user else [])
 
 
 @bp.route("/audit")
@@ -214,8 +213,6 @@ def outbox_requeue(msg_id: int):
         flash(_("Only a message that failed can be sent again."), "error")
     else:
         requeue(msg)
-        from disclosure.core import audit as audit_log
-
         audit_log.record("outbox.requeued", object_type="outbox", object_id=msg.id, agency_id=msg.agency_id)
         flash(_("The message will be sent again."), "success")
     return redirect(url_for(".outbox"))

@@ -67,15 +67,7 @@ def users_set_password(email, password):
         raise click.ClickException(f"no user {email!r}")
     user.set_password(password)
     user.failed_logins, user.locked_until = 0, None
-    from disclosure.core import audit
-
-    audit.record(
-        "user.password_set",
-        object_type="user",
-        object_id=user.id,
-        agency_id=user.agency_id,
-        reason="command line",
-    )
+    user.log("user.password_set", reason="command line")
     db.session.commit()
     click.echo("password changed")
 

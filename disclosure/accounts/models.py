@@ -11,16 +11,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from disclosure.accounts.roles import ApplicantCategory, ApplicantType, Role, UserKind
+from disclosure.core.audit import Audited
 from disclosure.core.models import TimestampMixin, UTCDateTime
 from disclosure.core.timeutil import utcnow
 from disclosure.core.validators import org_code_from_uscc
 from disclosure.extensions import db
 
 
-class Agency(TimestampMixin, db.Model):
-    """An administrative organ (机关) that receives applications and publishes information."""
+class Agency(Audited, TimestampMixin, db.Model):
+    """An administrative organ (机关) that receives applications and publishes information. Its events land in
+    its own audit log."""
 
     __tablename__ = "agencies"
+    audit_type = "agency"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
@@ -54,6 +57,10 @@ class Agency(TimestampMixin, db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     @property
+    def audit_agency_id(self) -> int | None:
+        return self.id
+
+    @property
     def org_code(self) -> str:
         """The 9-character organisation code (positions 9–17 of the credit code)."""
         return org_code_from_uscc(self.credit_code)
@@ -62,10 +69,11 @@ class Agency(TimestampMixin, db.Model):
         return f"<Agency {self.slug}>"
 
 
-class Department(TimestampMixin, db.Model):
+class Department(Audited, TimestampMixin, db.Model):
     """An internal body (内设机构) of an agency, to which cases and records are assigned."""
 
     __tablename__ = "departments"
+    audit_type = "department"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), nullable=False, index=True)
@@ -78,10 +86,12 @@ class Department(TimestampMixin, db.Model):
     __table_args__ = (UniqueConstraint("agency_id", "name"),)
 
 
-class User(UserMixin, TimestampMixin, db.Model):
-    """A staff member or an applicant (citizen or organisation). `kind` says which."""
+class User(Audited, UserMixin, TimestampMixin, db.Model):
+    """A staff member or an applicant (citizen or organisation). `kind` says which. A staff user's events land
+    in their agency's audit log; an applicant has no agency, so theirs land in none."""
 
     __tablename__ = "users"
+    audit_type = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True, nullable=False)

@@ -94,10 +94,8 @@ def register_applicant(*, email: str, password: str, name: str, profile: dict, l
     user.profile = ApplicantProfile(**_clean_profile(profile))
     db.session.add(user)
     db.session.flush()
-    audit.record(
+    user.log(
         "user.registered",
-        object_type="user",
-        object_id=user.id,
         after={"email": email, **audit.snapshot(user.profile, PROFILE_FIELDS)},
         actor=user,
     )
@@ -114,13 +112,7 @@ def _notify_repeated_registration(user: User) -> None:
         login_link=base + url_for("accounts.login"),
         reset_link=base + url_for("accounts.forgot"),
     )
-    audit.record(
-        "user.registration_repeated",
-        object_type="user",
-        object_id=user.id,
-        agency_id=user.agency_id,
-        reason="a registration was attempted with this address",
-    )
+    user.log("user.registration_repeated", reason="a registration was attempted with this address")
 
 
 def _clean_profile(profile: dict) -> dict:
@@ -157,7 +149,7 @@ def confirm_email(token: str) -> User:
             reason="invalid",
         )
     user.email_confirmed_at = utcnow()
-    audit.record("user.email_confirmed", object_type="user", object_id=user.id, actor=user)
+    user.log("user.email_confirmed", actor=user)
     return user
 
 
@@ -184,14 +176,7 @@ def authenticate(email: str, password: str) -> User:
         if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
             user.locked_until = utcnow() + dt.timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
             user.failed_logins = 0
-            audit.record(
-                "user.locked",
-                object_type="user",
-                object_id=user.id,
-                agency_id=user.agency_id,
-                actor=user,
-                reason="too many failed logins",
-            )
+            user.log("user.locked", actor=user, reason="too many failed logins")
             _send_template(
                 user,
                 "accounts/locked",
@@ -204,7 +189,7 @@ def authenticate(email: str, password: str) -> User:
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = utcnow()
-    audit.record("user.logged_in", object_type="user", object_id=user.id, agency_id=user.agency_id, actor=user)
+    user.log("user.logged_in", actor=user)
     return user
 
 
@@ -212,7 +197,7 @@ def log_out(user: User) -> None:
     """End every session of the user, server-side: the session cookie (even a copy taken before) and the
     remember-me cookie stop working on every browser."""
     user.end_sessions()
-    audit.record("user.logged_out", object_type="user", object_id=user.id, agency_id=user.agency_id, actor=user)
+    user.log("user.logged_out", actor=user)
 
 
 def request_password_reset(email: str) -> None:
@@ -223,7 +208,7 @@ def request_password_reset(email: str) -> None:
     token = tokens.make_token(user, "reset")
     link = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("accounts.reset", token=token)
     _send_template(user, "accounts/reset", _("Reset your password"), link=link)
-    audit.record("user.reset_requested", object_type="user", object_id=user.id, agency_id=user.agency_id, actor=user)
+    user.log("user.reset_requested", actor=user)
 
 
 def check_reset_token(token: str) -> User:
@@ -244,7 +229,7 @@ def reset_password(token: str, password: str) -> User:
     user.locked_until = None
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()  # the link proves the address
-    audit.record("user.password_reset", object_type="user", object_id=user.id, agency_id=user.agency_id, actor=user)
+    user.log("user.password_reset", actor=user)
     return user
 
 
@@ -256,7 +241,7 @@ def update_profile(user: User, *, name: str, profile: dict) -> None:
     after = {"name": user.name, **audit.snapshot(user.profile, PROFILE_FIELDS)}
     b, a = audit.diff(before, after)
     if a:
-        audit.record("user.profile_updated", object_type="user", object_id=user.id, before=b, after=a)
+        user.log("user.profile_updated", before=b, after=a)
 
 
 # --- staff and agencies -------------------------------------------------------------------------------
@@ -332,11 +317,8 @@ def create_staff(
     user.role_rows = [UserRole(role=r.value) for r in sorted(set(roles))]
     db.session.add(user)
     db.session.flush()
-    audit.record(
+    user.log(
         "user.created",
-        object_type="user",
-        object_id=user.id,
-        agency_id=agency.id,
         after={
             "email": email,
             "name": user.name,
@@ -375,7 +357,7 @@ def update_staff(
     after = {"name": user.name, "roles": sorted(wanted), "department_id": department_id, "active": active}
     b, a = audit.diff(before, after)
     if a:
-        audit.record("user.updated", object_type="user", object_id=user.id, agency_id=user.agency_id, before=b, after=a)
+        user.log("user.updated", before=b, after=a)
 
 
 def save_agency(agency: Agency | None, data: dict) -> Agency:
@@ -403,14 +385,7 @@ def save_agency(agency: Agency | None, data: dict) -> Agency:
     db.session.flush()
     after = audit.snapshot(agency, AGENCY_FIELDS)
     b, a = audit.diff(before, after)
-    audit.record(
-        "agency.created" if creating else "agency.updated",
-        object_type="agency",
-        object_id=agency.id,
-        agency_id=agency.id,
-        before=b or None,
-        after=a,
-    )
+    agency.log("agency.created" if creating else "agency.updated", before=b or None, after=a)
     return agency
 
 
@@ -423,11 +398,5 @@ def add_department(agency: Agency, name: str, *, is_legal: bool = False) -> Depa
     dep = Department(agency=agency, name=name, is_legal=is_legal)
     db.session.add(dep)
     db.session.flush()
-    audit.record(
-        "department.created",
-        object_type="department",
-        object_id=dep.id,
-        agency_id=agency.id,
-        after={"name": name, "is_legal": is_legal},
-    )
+    dep.log("department.created", after={"name": name, "is_legal": is_legal})
     return dep
