@@ -100,3 +100,57 @@ def test_staff_see_the_rating_and_the_history_in_words(world, filed, client, log
         assert code not in history, code
     assert "<dt>评价</dt><dd>不满意</dd>" in history
     assert world.handler.name in history  # the handler by name, not by id
+
+
+def test_decision_fields_per_outcome():
+    fields = ops.decision_fields
+    assert fields("granted", "electronic") == (("reasons", "pages"), frozenset())
+    assert fields("granted", "inspection")[0] == ("reasons", "public_location", "pages")
+    assert fields("already_public") == (("public_location",), frozenset({"public_location"}))
+    assert "reasons" not in fields("publication")[0]
+    shown, required = fields("partial")
+    assert shown == ("reasons", "withheld_parts", "withheld_outcome", "pages")
+    assert required == {"reasons", "withheld_parts", "withheld_outcome"}
+    assert fields("not_ours") == (
+        ("reasons", "responsible_agency", "responsible_contact"),
+        frozenset({"reasons", "responsible_agency"}),
+    )
+    assert fields("petition")[0] == ("reasons", "redirect_channel")
+    assert fields("deny_secret") == (("reasons",), frozenset({"reasons"}))
+
+
+def test_decide_item_requires_and_keeps_only_the_outcomes_fields(world, filed):
+    to_in_handling(world, filed)
+    item = filed.items[0]
+    with pytest.raises(DomainError) as exc:  # the letter would name no agency (Art. 36(5))
+        ops.decide_item(item, world.handler, outcome="not_ours", reasons="该信息由市住建局制作")
+    assert exc.value.field == "responsible_agency"
+    # fields typed for another outcome are not kept (the form without its script sends them all)
+    ops.decide_item(
+        item,
+        world.handler,
+        outcome="already_public",
+        public_location="本机关门户网站“政府信息公开”栏目",
+        reasons="经审查，该信息已公开",
+        withheld_parts="无",
+        responsible_agency="市住建局",
+        pages=3,
+    )
+    assert item.public_location.startswith("本机关门户网站")
+    assert (item.reasons, item.withheld_parts, item.responsible_agency, item.pages) == ("", "", "", None)
+
+
+def test_the_decision_form_shows_the_fields_per_outcome_and_what_the_letter_already_says(world, filed, client, login):
+    to_in_handling(world, filed)
+    ops.decide_item(filed.items[0], world.handler, outcome="not_exist")
+    db.session.commit()
+    login(client, world.handler)
+    html = client.get(f"/staff/applications/{filed.id}").get_data(as_text=True)
+    assert "js/decision.js" in html and "<script>" not in html  # a file of our own: the CSP allows no inline script
+    at = html.index(f'id="item{filed.items[0].id}-reasons"')
+    form = html[html.rindex("<form", 0, at) : html.index("</form>", at)]
+    assert "data-decision-fields=" in form and "data-openings=" in form
+    # the letter's own opening for the chosen outcome, beside the reasons
+    assert "答复书将写：「经本机关检索查找，」，请只填写其后的内容" in form
+    # without the script every field says which outcomes it applies to
+    assert form.count('class="applies"') == 8

@@ -66,6 +66,48 @@ DECISION_FIELDS = (
 )
 
 
+# The letter prints no reasons for these outcomes (letters/reply/items.html): the form does not ask for them.
+LETTER_PRINTS_NO_REASONS = frozenset(
+    {Outcome.ALREADY_PUBLIC, Outcome.PUBLICATION, Outcome.NO_SUPPLEMENT, Outcome.FEE_UNPAID}
+)
+_NEEDED_FIELD = {
+    NEEDS_REASONS: "reasons",
+    NEEDS_WITHHELD: "withheld_parts",
+    NEEDS_LOCATION: "public_location",
+    NEEDS_CHANNEL: "redirect_channel",
+    NEEDS_RESPONSIBLE_AGENCY: "responsible_agency",
+}
+_NEEDED_MESSAGE = {
+    "reasons": _l("State the reasons for this outcome."),
+    "withheld_parts": _l("Describe each withheld part and why it is withheld (Art. 37)."),
+    "public_location": _l("Say where, how and when the information can be obtained or inspected."),
+    "redirect_channel": _l("Name the procedure or channel the applicant should use."),
+    "responsible_agency": _l("Name the agency responsible for disclosing the information (Art. 36(5))."),
+}
+
+
+def decision_fields(outcome: Outcome | str, provision_form: str = "") -> tuple[tuple[str, ...], frozenset[str]]:
+    """The fields of an item decision that apply to this outcome (in form order) and those it requires: what the
+    letter prints for it (outcomes.OUTCOMES[…].needs, the withheld parts and exemption of a partial disclosure,
+    the responsible agency's contact, the pages provided, and the place and time when the applicant asked to
+    inspect the information). The decision form shows these; `decide_item` requires and keeps only these."""
+    oc = Outcome(outcome)
+    required = {_NEEDED_FIELD[n] for n in info(oc).needs}
+    shown = set(required)
+    if oc not in LETTER_PRINTS_NO_REASONS:
+        shown.add("reasons")
+    if oc is Outcome.PARTIAL:
+        shown |= {"withheld_parts", "withheld_outcome"}
+        required.add("withheld_outcome")
+    if oc is Outcome.NOT_OURS:
+        shown.add("responsible_contact")
+    if oc in (Outcome.GRANTED, Outcome.PARTIAL):
+        shown.add("pages")
+        if provision_form == ProvisionForm.INSPECTION:
+            shown.add("public_location")
+    return tuple(f for f in DECISION_FIELDS if f in shown), frozenset(required)
+
+
 # The files a handler attaches while handling (and may take back before the reply).
 HANDLING_FILES = (
     AttachmentPurpose.PROVIDED,
@@ -117,30 +159,18 @@ def decide_item(
         raise DomainError(_l("Choose an outcome."), field="outcome") from None
     if oc in (Outcome.NO_SUPPLEMENT, Outcome.FEE_UNPAID):
         raise DomainError(_l("This outcome is set by the deadline rules, not by hand."), field="outcome")
+    shown, required = decision_fields(oc, app.provision_form)
     values = {
         "reasons": _clean(reasons, 8000),
         "withheld_parts": _clean(withheld_parts, 8000),
         "responsible_agency": _clean(responsible_agency, 300),
+        "responsible_contact": _clean(responsible_contact, 300),
         "public_location": _clean(public_location, 4000),
         "redirect_channel": _clean(redirect_channel, 4000),
     }
-    needs = {
-        NEEDS_REASONS: "reasons",
-        NEEDS_WITHHELD: "withheld_parts",
-        NEEDS_LOCATION: "public_location",
-        NEEDS_CHANNEL: "redirect_channel",
-        NEEDS_RESPONSIBLE_AGENCY: None,
-    }
-    messages = {
-        "reasons": _l("State the reasons for this outcome."),
-        "withheld_parts": _l("Describe each withheld part and why it is withheld (Art. 37)."),
-        "public_location": _l("Say where, how and when the information can be obtained or inspected."),
-        "redirect_channel": _l("Name the procedure or channel the applicant should use."),
-    }
-    for need in info(oc).needs:
-        fld = needs.get(need)
-        if fld and not values[fld]:
-            raise DomainError(messages[fld], field=fld)
+    for fld in DECISION_FIELDS:  # required in form order, so the first missing field is named
+        if fld in required and fld in values and not values[fld]:
+            raise DomainError(_NEEDED_MESSAGE[fld], field=fld)
     withheld = None
     if oc is Outcome.PARTIAL:
         try:
@@ -151,9 +181,11 @@ def decide_item(
             raise DomainError(
                 _l("Choose the exemption (Arts. 14–16) for the withheld parts."), field="withheld_outcome"
             )
-    values["responsible_contact"] = _clean(responsible_contact, 300)
     if pages is not None and (not isinstance(pages, int) or pages < 0):
         raise DomainError(_l("Pages must be a whole number."), field="pages")
+    # What another outcome needed (typed before the outcome changed, or without the form's script) is not kept.
+    values = {k: (v if k in shown else "") for k, v in values.items()}
+    pages = pages if "pages" in shown else None
     before = audit.snapshot(item, DECISION_FIELDS)
     item.outcome = oc.value
     item.withheld_outcome = withheld.value if withheld else None

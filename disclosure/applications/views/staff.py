@@ -4,11 +4,14 @@ application received on paper, the case page and its letters and files. The case
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from disclosure.accounts.models import Agency, Department, User
@@ -37,7 +40,7 @@ from disclosure.applications.views.history import case_history
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import today_china
 from disclosure.core.validators import mask_resident_id
-from disclosure.correspondence.outcomes import OUTCOMES, Outcome
+from disclosure.correspondence.outcomes import OUTCOMES, Outcome, letter_opening
 from disclosure.correspondence.service import LetterKind
 from disclosure.correspondence.views import draft_pdf_response, preview_response
 from disclosure.extensions import db
@@ -207,6 +210,36 @@ def item_outcome_choices():
     )
 
 
+def decision_help(app: Application) -> dict:
+    """What the item decision form needs to show only the fields an outcome needs (the page's script reads the
+    table and the letter openings from the form's data attributes; without the script every field shows, each
+    with a hint naming the outcomes it applies to) and what the letter already prints before the reasons."""
+    you = "你单位" if app.applicant_type == "organisation" else "你"
+    manual = [o for o in Outcome if o not in (Outcome.NO_SUPPLEMENT, Outcome.FEE_UNPAID)]
+    table = {o.value: list(operations.decision_fields(o, app.provision_form)[0]) for o in manual}
+    openings = {
+        o.value: _("The letter will already say: “%(opening)s” — write only what follows.", opening=text)
+        for o in manual
+        if (text := letter_opening(o, you=you)) and "reasons" in table[o.value]
+    }
+    applies = {
+        f: _("Applies to: %(outcomes)s.", outcomes="; ".join(str(OUTCOMES[o].label) for o in manual if f in table[o]))
+        for f in operations.DECISION_FIELDS
+        if f != "outcome"
+    }
+
+    def hints(outcome: str | None) -> dict:
+        out = {f: Markup('<span class="applies">{}</span>').format(text) for f, text in applies.items()}
+        opening = openings.get(outcome or "", "")
+        out["reasons"] += Markup(' <span class="opening"{}>{}</span>').format(
+            Markup("") if opening else Markup(" hidden"), opening
+        )
+        return out
+
+    attrs = {"data-decision-fields": json.dumps(table), "data-openings": json.dumps(openings, ensure_ascii=False)}
+    return {"hints": hints, "attrs": attrs}
+
+
 @staff_bp.route("/<int:case_id>")
 @staff_required(*CASE_ROLES)
 def case(case_id: int):
@@ -229,6 +262,7 @@ def case(case_id: int):
     assign_form.department_id.choices = forms.choices([(d.id, d.name) for d in depts])
     assign_form.handler_id.choices = forms.choices([(u.id, u.name) for u in handlers])
     outcome_choices, withheld_choices = item_outcome_choices()
+    help_ = decision_help(app)
     item_forms = []
     for item in app.items:
         f = forms.ItemDecisionForm(
@@ -246,7 +280,7 @@ def case(case_id: int):
             pages=item.pages,
         )
         f.outcome.choices, f.withheld_outcome.choices = outcome_choices, withheld_choices
-        item_forms.append((item, f))
+        item_forms.append((item, f, help_["hints"](item.outcome)))
     return render_template(
         "applications/staff_case.html",
         app=app,
@@ -268,6 +302,7 @@ def case(case_id: int):
         forms=forms,
         assign_form=assign_form,
         item_forms=item_forms,
+        decision_attrs=help_["attrs"],
         can_decide=operations.may_decide_items(app, current_user),
         correct_form=_correct_form(app),
         refusal_outcomes=[o.value for o, i in OUTCOMES.items() if i.is_refusal or o is Outcome.PARTIAL],
