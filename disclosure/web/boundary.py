@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, flash, redirect, render_template, request
+import io
+
+from flask import Flask, current_app, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import ImmutableMultiDict
 
 from disclosure.core import outbox
 from disclosure.core.errors import DomainError
@@ -64,8 +67,9 @@ def init_app(app: Flask) -> None:
             ),
         ), 400
 
-    for code in (400, 403, 404, 405, 413, 429, 500):
+    for code in (400, 403, 404, 405, 429, 500):
         app.register_error_handler(code, _http_error)
+    app.register_error_handler(413, _too_large)
 
 
 def _back() -> str:
@@ -73,6 +77,22 @@ def _back() -> str:
     if ref and ref.startswith(request.host_url):
         return ref
     return request.path if request.method == "GET" else "/"
+
+
+def _too_large(err):
+    """Over MAX_CONTENT_LENGTH: say what the limit is. The body was refused unread, and anything that reads it
+    again (a form built while the page renders, such as the language switch) would raise the same error inside this
+    handler: so the request's body is empty from here on."""
+    db.session.rollback()
+    request.stream = io.BytesIO()  # cached properties: assigning replaces what would be read from the client
+    request.form = ImmutableMultiDict()
+    request.files = ImmutableMultiDict()
+    limit = request.max_content_length or current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    size = f"{limit / (1024 * 1024):.3g} MB" if limit >= 1024 * 1024 else f"{-(-limit // 1024)} KB"
+    message = _("The request is larger than the limit of %(size)s. Nothing was saved.", size=size)
+    if request.path.startswith("/api/"):
+        return {"error": message, "errors": [{"field": "", "message": message}], "limit_bytes": limit}, 413
+    return render_template("errors/error.html", code=413, title=_("The upload is too large"), message=message), 413
 
 
 def _http_error(err):
@@ -83,14 +103,12 @@ def _http_error(err):
         403: _("Not allowed"),
         404: _("Not found"),
         405: _("Method not allowed"),
-        413: _("The upload is too large"),
         429: _("Too many attempts"),
         500: _("Something went wrong"),
     }
     messages = {
         403: _("You do not have permission to see this page."),
         404: _("The page or record does not exist, or you may not see it."),
-        413: _("The file is larger than the allowed size. Nothing was saved."),
         429: _("Too many attempts in a short time. Please wait a few minutes and try again."),
         500: _("The error was logged. Nothing was saved; please try again."),
     }
