@@ -30,6 +30,8 @@ from disclosure.applications.views.common import (
     version_of,
 )
 from disclosure.core.errors import DomainError
+from disclosure.correspondence.outcomes import OUTCOMES, Outcome, remedy_for
+from disclosure.correspondence.rendering import jinja_env
 from disclosure.extensions import db
 from disclosure.web.access import applicant_required, own_object
 from disclosure.web.paging import paginate
@@ -170,6 +172,7 @@ def detail(reference: str):
         fee=_open_fee(app),
         supplement=_open_supplement(app),
         rating=rating_of(app),
+        result=_result(app),
         fee_instructions=operations.settings_for(app.agency_id).fee_payment_instructions,
         answer_form=forms.AnswerSupplementForm(version=app.version),
         withdraw_form=forms.WithdrawForm(version=app.version),
@@ -181,6 +184,24 @@ def detail(reference: str):
         DELIVERY_LABELS=DELIVERY_LABELS,
         sent=request.args.get("sent"),
     )
+
+
+def _result(app: Application) -> dict | None:
+    """What the reply decided, for the applicant's page once it is issued: each item's outcome in words, and the
+    remedies with their time limits exactly as the reply letter states them (its remedy clause, chosen by
+    `outcomes.remedy_for`: reconsideration within 60 days or a lawsuit within 6 months, or reconsideration first
+    for what was refused)."""
+    if app.issued_date is None or not app.items or not all(i.outcome for i in app.items):
+        return None
+    ordinary, refused = remedy_for([i.outcome for i in app.items])
+    remedy = {
+        "ordinary": ordinary,
+        "refused": refused,
+        "body": app.agency.reconsideration_body or "",
+        "court": app.agency.litigation_court or "",
+    }
+    clause = jinja_env().get_template("base/macros.html").module.remedy_clause(remedy, "本答复")
+    return {"items": [(i, OUTCOMES[Outcome(i.outcome)]) for i in app.items], "remedies": clause}
 
 
 def _open_fee(app):

@@ -1,0 +1,39 @@
+"""Issue 10: the applicant's page of an answered case says what was decided — each item's outcome in words, the
+information provided (downloadable) and the remedies with their time limits, as the reply letter states them."""
+
+from __future__ import annotations
+
+from application_helpers import decide_partial, to_in_handling
+
+from disclosure.applications import operations as ops
+from disclosure.extensions import db
+
+
+def _issued(world, app):
+    to_in_handling(world, app)
+    decide_partial(world, app)
+    ops.draft_reply(app, world.handler)
+    ops.submit_for_review(app, world.handler)
+    ops.review(app, world.head, stage="office", approve=True, comment="")
+    ops.review(app, world.legal, stage="legal", approve=True, comment="")
+    return ops.issue(app, world.registrar)
+
+
+def test_the_applicant_sees_what_the_reply_decided(world, filed, client, login):
+    before = None
+    login(client, world.citizen)
+    before = client.get(f"/my/applications/{filed.reference}").get_data(as_text=True)
+    assert 'id="result-h"' not in before  # nothing decided yet
+    _issued(world, filed)
+    db.session.commit()
+    page = client.get(f"/my/applications/{filed.reference}").get_data(as_text=True)
+    result = page[page.index('id="result-h"') : page.index("</section>", page.index('id="result-h"'))]
+    assert "予以公开" in result and "部分公开" in result  # the outcome labels, in words
+    assert "投标人报价明细" in result  # what was withheld
+    # the redacted version, downloadable from the page
+    link = result[result.index("/files/") :]
+    link = "/my/applications/" + filed.reference + link[: link.index('"')]
+    assert client.get(link).status_code == 200
+    # the remedies as the letter words them: the partial refusal goes to reconsideration first, the rest ordinary
+    assert "应当先自收到本答复之日起六十日内" in result and "六个月内" in result
+    assert world.agency.reconsideration_body in result
