@@ -174,7 +174,7 @@ HISTORY_FIELD_LABELS = {
     "kind": _l("Kind"),
     "body": _l("Reconsideration body or court"),
     "filed_date": _l("Filed on"),
-    "result": _l("Result"),
+    "result": _l("Result of the review or lawsuit"),
     "decided_date": _l("Decided on"),
     "number": _l("Letter number"),
     "addressee": _l("Addressee"),

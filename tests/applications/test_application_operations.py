@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from application_helpers import application_input, decide_partial, to_in_handling
+from application_helpers import application_input, decide_partial, issue_partial, to_in_handling
 
 from disclosure.applications import operations as ops
 from disclosure.applications.models import Application, CaseEvent, Channel, EventKind
@@ -405,14 +405,7 @@ def test_office_head_waives_a_notified_fee(world, filed):
     assert "application.waive_fee" in events
 
 
-def _issued(world, app):
-    to_in_handling(world, app)
-    decide_partial(world, app)
-    ops.draft_reply(app, world.handler)
-    ops.submit_for_review(app, world.handler)
-    ops.review(app, world.head, stage="office", approve=True, comment="")
-    ops.review(app, world.legal, stage="legal", approve=True, comment="")
-    return ops.issue(app, world.registrar)
+_issued = issue_partial
 
 
 @pytest.mark.parametrize("channel", ["email", "post"])

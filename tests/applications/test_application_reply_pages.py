@@ -4,7 +4,7 @@ decision form per outcome, the extension reason, the history and the rating in w
 from __future__ import annotations
 
 import pytest
-from application_helpers import decide_partial, to_in_handling
+from application_helpers import decide_partial, issue_partial, to_in_handling
 
 from disclosure.applications import operations as ops
 from disclosure.applications.models import Application
@@ -74,18 +74,8 @@ def test_extension_reason_is_required_on_the_form_and_by_the_operation(world, fi
     assert "-error" not in form
 
 
-def _issued(world, app):
-    to_in_handling(world, app)
-    decide_partial(world, app)
-    ops.draft_reply(app, world.handler)
-    ops.submit_for_review(app, world.handler)
-    ops.review(app, world.head, stage="office", approve=True, comment="")
-    ops.review(app, world.legal, stage="legal", approve=True, comment="")
-    return ops.issue(app, world.registrar)
-
-
 def test_staff_see_the_rating_and_the_history_in_words(world, filed, client, login):
-    _issued(world, filed)
+    issue_partial(world, filed)
     ops.rate(filed, world.citizen, satisfied=False, comment="答复太慢")
     db.session.commit()
     login(client, world.registrar)

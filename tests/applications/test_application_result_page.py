@@ -3,20 +3,9 @@ information provided (downloadable) and the remedies with their time limits, as 
 
 from __future__ import annotations
 
-from application_helpers import decide_partial, to_in_handling
+from application_helpers import issue_partial
 
-from disclosure.applications import operations as ops
 from disclosure.extensions import db
-
-
-def _issued(world, app):
-    to_in_handling(world, app)
-    decide_partial(world, app)
-    ops.draft_reply(app, world.handler)
-    ops.submit_for_review(app, world.handler)
-    ops.review(app, world.head, stage="office", approve=True, comment="")
-    ops.review(app, world.legal, stage="legal", approve=True, comment="")
-    return ops.issue(app, world.registrar)
 
 
 def test_the_applicant_sees_what_the_reply_decided(world, filed, client, login):
@@ -24,7 +13,7 @@ def test_the_applicant_sees_what_the_reply_decided(world, filed, client, login):
     login(client, world.citizen)
     before = client.get(f"/my/applications/{filed.reference}").get_data(as_text=True)
     assert 'id="result-h"' not in before  # nothing decided yet
-    _issued(world, filed)
+    issue_partial(world, filed)
     db.session.commit()
     page = client.get(f"/my/applications/{filed.reference}").get_data(as_text=True)
     result = page[page.index('id="result-h"') : page.index("</section>", page.index('id="result-h"'))]
