@@ -58,13 +58,25 @@ def read_rows(data: bytes, fmt: str) -> tuple[int, Iterator[list]]:
 
 
 def _narrow(rows, max_columns: int) -> Iterator[list]:
-    """CSV rows, refusing a row wider than the widest file we read (the XLSX sheet is checked before reading)."""
-    for row in rows:
-        if len(row) > max_columns and any(row[max_columns:]):
-            raise DomainError(
-                _l("A row has more than %(max)d columns. Delete the columns you do not need.", max=max_columns)
+    """CSV rows, refusing a row wider than the widest file we read (the XLSX sheet is checked before reading),
+    and a field longer than the csv module reads (`csv.field_size_limit()`, 131,072 characters: no field of the
+    standard is a thirtieth of that) with the line it is on, instead of letting its csv.Error through."""
+    try:
+        for row in rows:
+            if len(row) > max_columns and any(row[max_columns:]):
+                raise DomainError(
+                    _l("A row has more than %(max)d columns. Delete the columns you do not need.", max=max_columns)
+                )
+            yield row
+    except csv.Error:
+        raise DomainError(
+            _l(
+                "Line %(line)d of the CSV file cannot be read: a field is longer than %(max)d characters, or a "
+                "quotation mark is not closed. Correct it and upload the file again.",
+                line=rows.line_num,
+                max=csv.field_size_limit(),
             )
-        yield row
+        ) from None
 
 
 @dataclass
@@ -72,6 +84,7 @@ class HeaderMap:
     row_index: int  # 0-based index of the header row
     columns: list[str | None]  # per column: field code, MATTER, SEVERITY/SIMPLIFIED or None
     unknown: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # per column: the header as the file writes it
 
 
 def find_header(rows: list[list], kind: Kind) -> HeaderMap:
@@ -88,7 +101,7 @@ def find_header(rows: list[list], kind: Kind) -> HeaderMap:
             if cell and code is None and cell not in IGNORED_HEADERS:
                 unknown.append(cell)
         if sum(1 for c in cols if c) >= 3:
-            return HeaderMap(idx, cols, unknown)
+            return HeaderMap(idx, cols, unknown, cells)
         if sum(1 for c in cells if c in other and c not in names) >= 3:
             raise DomainError(_l("The header row belongs to the other record type: choose the right type."))
     raise DomainError(

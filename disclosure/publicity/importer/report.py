@@ -8,11 +8,12 @@ import io
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from disclosure.core.storage import store
 from disclosure.extensions import db
-from disclosure.publicity.fields import BY_CODE, Kind
-from disclosure.publicity.importer.reading import ERROR_COLUMN, ROW_COLUMN, HeaderMap
+from disclosure.publicity.fields import Kind
+from disclosure.publicity.importer.reading import ERROR_COLUMN, IGNORED_HEADERS, ROW_COLUMN, HeaderMap
 from disclosure.publicity.models import ImportJob
 from disclosure.publicity.validation import (
     field_label,
@@ -35,16 +36,17 @@ def write_error_file(job: ImportJob, kind: Kind, header: HeaderMap, report: Impo
 
     wb = Workbook(write_only=True)
     rows_sheet = wb.create_sheet("待修正数据")
-    header_cells = [c for c in header.columns]
-    rows_sheet.append([_header_text(kind, c) for c in header_cells] + [ROW_COLUMN, ERROR_COLUMN])
+    # The file's own header row, in its own language (Chinese names or field codes), without the row-number and
+    # reason columns of an earlier error file: they are written anew at the end.
+    keep = [i for i, text in enumerate(header.texts) if text not in IGNORED_HEADERS]
+    rows_sheet.append([_cell(header.texts[i]) for i in keep] + [ROW_COLUMN, ERROR_COLUMN])
     for row_no, row, reasons in report.invalid_rows:
-        cells = [_cell(c) for c in row[: len(header_cells)]]
-        cells += [None] * (len(header_cells) - len(cells))
-        rows_sheet.append([*cells, row_no, reasons])
+        width = len(row)
+        rows_sheet.append([*(_cell(row[i]) if i < width else None for i in keep), row_no, _cell(reasons)])
     list_sheet = wb.create_sheet("错误清单")
     list_sheet.append(["行号", "字段代码", "字段名称", "错误原因"])
     for row_no, code, message in report.errors:
-        list_sheet.append([row_no, code, field_label(kind, code) if code else "", message])
+        list_sheet.append([row_no, code, field_label(kind, code) if code else "", _cell(message)])
     buf = io.BytesIO()
     wb.save(buf)
     stored = store(
@@ -58,19 +60,13 @@ def write_error_file(job: ImportJob, kind: Kind, header: HeaderMap, report: Impo
     return stored
 
 
-def _header_text(kind: Kind, code: str | None) -> str:
-    if code is None:
-        return ""
-    f = BY_CODE[kind].get(code)
-    if f:
-        return f.code
-    return code
-
-
 def _cell(value):
-    """Keep dates as dates; neutralise text that a spreadsheet would run as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and len(value) > 1:
-        return "'" + value
+    """Keep dates as dates; drop the control characters a worksheet cannot hold (a refused row may have them:
+    that is why it was refused) and neutralise text that a spreadsheet would run as a formula (formula
+    injection), as the exports do."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        return "'" + value if value[:1] in ("=", "+", "-", "@") and len(value) > 1 else value
     if isinstance(value, dt.time):
         return value.isoformat()
     return value
