@@ -8,7 +8,8 @@ validator as the form and the import decides (rules-china §5.2, §6). The token
 
 from __future__ import annotations
 
-from apiflask import APIBlueprint
+from apiflask import APIBlueprint, Schema
+from apiflask.fields import Boolean, Date, Decimal, List, Nested, String
 from flask import Flask, request
 from flask_babel import gettext as _
 
@@ -17,7 +18,7 @@ from disclosure.api import current_token, require_scope, token_auth
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import today_china
 from disclosure.extensions import csrf, db
-from disclosure.publicity.fields import Kind
+from disclosure.publicity.fields import FIELDS, FieldType, Kind
 from disclosure.publicity.operations import DueDates, save_record
 from disclosure.publicity.rules import load_rules
 from disclosure.publicity.validation import RecordValidator, field_label, matter_refs, organ_refs
@@ -35,6 +36,36 @@ RESPONSES = {
 }
 
 bp = APIBlueprint("publicity_api", __name__, url_prefix="/api/v1/publicity", tag="Double publicity")
+
+_TYPES = {FieldType.DATE: Date, FieldType.AMOUNT: Decimal}
+
+
+def _body_schema(kind: Kind) -> type[Schema]:
+    """The request body as the OpenAPI document declares it: one record keyed by the standard's field codes
+    (with MATTER, and SEVERITY and SIMPLIFIED for penalties), or `{"records": [...]}` for a batch. Documentation
+    only: `_push` reads and answers bodies itself, with the same validator as the form and the import."""
+    fields = {
+        f.code: _TYPES.get(f.type, String)(required=False, allow_none=True, metadata={"description": f.label})
+        for f in FIELDS[kind]
+    }
+    fields["MATTER"] = String(metadata={"description": "事项名称 or 事项编码 of the agency's catalogue"})
+    if kind is Kind.PENALTY:
+        fields["SEVERITY"] = String(metadata={"description": "严重程度: 轻微, 一般 or 严重"})
+        fields["SIMPLIFIED"] = Boolean(metadata={"description": "简易程序"})
+    record = Schema.from_dict(fields, name=f"Publicity{kind.value.title()}Record")
+    batch = {**fields, "records": List(Nested(record), metadata={"description": f"a batch of up to {MAX_BATCH}"})}
+    return Schema.from_dict(batch, name=f"Publicity{kind.value.title()}Body")
+
+
+def _documented_body(kind: Kind):
+    """Declare the body in the OpenAPI document (apiflask's input) without its parsing: the view keeps reading
+    the raw JSON, so a malformed body is answered as before."""
+
+    def decorate(view):
+        bp.input(_body_schema(kind), arg_name="body", validation=False)(view)  # annotates view._spec only
+        return view
+
+    return decorate
 
 
 def _push(kind: Kind):
@@ -55,6 +86,7 @@ def _push(kind: Kind):
 
 @bp.post("/licensing")
 @bp.auth_required(token_auth)
+@_documented_body(Kind.LICENSING)
 @bp.doc(summary="Push licensing decisions (XK_* field codes)", responses=RESPONSES)
 @require_scope(SCOPE)
 def licensing():
@@ -63,6 +95,7 @@ def licensing():
 
 @bp.post("/penalties")
 @bp.auth_required(token_auth)
+@_documented_body(Kind.PENALTY)
 @bp.doc(summary="Push penalty decisions (CF_* field codes, SEVERITY, SIMPLIFIED)", responses=RESPONSES)
 @require_scope(SCOPE)
 def penalties():

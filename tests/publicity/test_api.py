@@ -99,3 +99,13 @@ def test_malformed_and_unauthorised_calls(pub, client, token):
 def test_openapi_document_lists_the_endpoints(client):
     spec = client.get("/api/openapi.json").json
     assert "/api/v1/publicity/licensing" in spec["paths"] and "/api/v1/publicity/penalties" in spec["paths"]
+
+
+def test_openapi_declares_the_request_bodies(client):
+    """Issue 10: the publicity endpoints had no requestBody in the OpenAPI document."""
+    spec = client.get("/api/openapi.json").get_json()
+    for path, first in (("/api/v1/publicity/licensing", "XK_XDR_MC"), ("/api/v1/publicity/penalties", "CF_XDR_MC")):
+        body = spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        name = body["$ref"].rsplit("/", 1)[-1]
+        properties = spec["components"]["schemas"][name]["properties"]
+        assert first in properties and "MATTER" in properties and "records" in properties
