@@ -13,7 +13,7 @@ from disclosure.accounts.roles import Role
 from disclosure.core import signals
 from disclosure.publicity import api, cli, demo, models, views
 from disclosure.publicity.operations import recompute_due_dates
-from disclosure.publicity.rules import display_date, long_term_date
+from disclosure.publicity.rules import code_text, display_date, long_term_date
 from disclosure.web import nav
 
 
@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters["pubdate"] = display_date  # dates as pages show them (长期 from the setting)
     app.jinja_env.globals["long_term_date"] = long_term_date
+    app.jinja_env.globals["publicity_code_text"] = code_text  # code values in the reader's language
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         models.declare_postgres_search_index()
     nav.register(app, "public", _l("Licensing and penalties"), "publicity_public.search", order=40)

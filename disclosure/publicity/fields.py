@@ -11,6 +11,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 
 class Kind(enum.StrEnum):
     LICENSING = "licensing"  # 行政许可
@@ -34,6 +36,63 @@ class Field:
     code_list: str | None = None
     required: bool = False  # default of the required_fields setting (⚠)
     public: bool = True  # shown on public pages and in public exports (masked where personal)
+
+    @property
+    def name(self):
+        """The field's name in the reader's language, for pages and messages (its Chinese translation is the
+        standard's name); files in the national template keep `label`."""
+        return NAMES.get(self.label, self.label)
+
+
+# The standard's field names as message ids (English), translated back to them in zh_CN.
+NAMES = {
+    "行政相对人名称": _l("Counterpart name"),
+    "行政相对人类别": _l("Counterpart category"),
+    "行政相对人代码_1（统一社会信用代码）": _l("Counterpart code 1 (unified social credit code)"),
+    "行政相对人代码_2（工商注册号）": _l("Counterpart code 2 (business registration number)"),
+    "行政相对人代码_3（组织机构代码）": _l("Counterpart code 3 (organisation code)"),
+    "行政相对人代码_4（税务登记号）": _l("Counterpart code 4 (tax registration number)"),
+    "行政相对人代码_5（事业单位证书号）": _l("Counterpart code 5 (public institution certificate number)"),
+    "行政相对人代码_6（社会组织登记证号）": _l("Counterpart code 6 (social organisation registration number)"),
+    "法定代表人": _l("Legal representative"),
+    "法定代表人证件类型": _l("Legal representative's document type"),
+    "法定代表人证件号码": _l("Legal representative's document number"),
+    "证件类型": _l("Counterpart's document type"),
+    "证件号码": _l("Counterpart's document number"),
+    "行政许可决定文书名称": _l("Name of the licensing decision document"),
+    "行政许可决定文书号": _l("Licensing decision number"),
+    "许可类别": _l("Licence category"),
+    "许可证书名称": _l("Licence certificate name"),
+    "许可编号": _l("Licence number"),
+    "许可内容": _l("Licence content"),
+    "许可决定日期": _l("Licensing decision date"),
+    "有效期自": _l("Valid from"),
+    "有效期至": _l("Valid until"),
+    "许可机关": _l("Licensing authority"),
+    "许可机关统一社会信用代码": _l("Licensing authority's credit code"),
+    "当前状态": _l("Current state"),
+    "数据来源单位": _l("Data source"),
+    "数据来源单位统一社会信用代码": _l("Data source's credit code"),
+    "备注": _l("Remarks"),
+    "行政处罚决定书文号": _l("Penalty decision number"),
+    "违法行为类型": _l("Type of violation"),
+    "违法事实": _l("Facts of the violation"),
+    "处罚依据": _l("Legal basis of the penalty"),
+    "处罚类别": _l("Penalty category"),
+    "处罚内容": _l("Penalty content"),
+    "罚款金额（万元）": _l("Fine (10,000 yuan)"),
+    "没收违法所得、没收非法财物的金额（万元）": _l("Confiscated illegal gains and property (10,000 yuan)"),
+    "暂扣或吊销证照名称及编号": _l("Licence suspended or revoked, with its number"),
+    "处罚决定日期": _l("Penalty decision date"),
+    "处罚有效期": _l("Penalty valid until"),
+    "公示截止期": _l("End of the publicity period"),
+    "处罚机关": _l("Penalty authority"),
+    "处罚机关统一社会信用代码": _l("Penalty authority's credit code"),
+    # The columns this system adds beside the standard.
+    "事项名称": _l("Matter"),
+    "严重程度": _l("Severity"),
+    "简易程序": _l("Simplified procedure"),
+}
 
 
 def _counterpart(prefix: str) -> list[Field]:

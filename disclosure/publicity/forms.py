@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from disclosure.publicity.fields import FIELDS, FieldType, Kind
-from disclosure.publicity.rules import INDIVIDUAL_BUSINESS, LEGAL_PERSON, NATURAL_PERSON
+from disclosure.publicity.rules import INDIVIDUAL_BUSINESS, LEGAL_PERSON, NATURAL_PERSON, code_text
 from disclosure.publicity.validation import EXTRA_MATTER, EXTRA_SEVERITY, EXTRA_SIMPLIFIED
 from disclosure.web.forms import choices as _choices
 
@@ -70,12 +70,14 @@ def record_form_class(kind: Kind, rules, matters, departments):
         pass
 
     for f in FIELDS[kind]:
-        label = f"{f.label} ({f.code})"
+        label = f"{f.name} ({f.code})"
+        labels = rules.codes[f.code_list].labels.items() if f.code_list in rules.codes else ()
+        labels = [(value, code_text(f.code_list, value, text)) for value, text in labels]
         if f.type is FieldType.CODE and f.code_list in rules.codes and f.attr != "penalty_categories":
-            choices = _choices([("", "—"), *rules.codes[f.code_list].labels.items()])
+            choices = _choices([("", "—"), *labels])
             setattr(RecordForm, field_name(f.code), SelectField(label, choices=choices, validate_choice=False))
         elif f.type is FieldType.CODE and f.attr == "penalty_categories":
-            choices = _choices(rules.codes[f.code_list].labels.items() if f.code_list in rules.codes else [])
+            choices = _choices(labels)
             setattr(RecordForm, field_name(f.code), MultiCheckboxField(label, choices=choices, validate_choice=False))
         elif f.type is FieldType.DATE:
             setattr(RecordForm, field_name(f.code), StringField(label, render_kw={"type": "date"}))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from flask import g, has_app_context
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from disclosure.extensions import db
 from disclosure.publicity.fields import FIELDS, Kind
@@ -66,6 +67,61 @@ DEFAULT_CODES: dict[str, list[tuple[str, str, str | None]]] = {
     ],
     "severity": [("minor", "轻微", "minor"), ("general", "一般", "general"), ("serious", "严重", "serious")],
 }
+
+# The default code values in the reader's language (their zh_CN translations are the default labels). The values
+# and labels stay data: an administrator's own label or value is shown as it is.
+CODE_NAMES = {
+    ("counterpart_category", "法人及非法人组织"): _l("Legal person or unincorporated organisation"),
+    ("counterpart_category", "自然人"): _l("Natural person"),
+    ("counterpart_category", "个体工商户"): _l("Individual business"),
+    ("document_type", "身份证"): _l("Identity card"),
+    ("document_type", "护照号"): _l("Passport number"),
+    ("document_type", "港澳居民来往内地通行证"): _l("Mainland travel permit for Hong Kong and Macao residents"),
+    ("document_type", "台湾居民来往大陆通行证"): _l("Mainland travel permit for Taiwan residents"),
+    ("document_type", "外国人永久居留身份证"): _l("Foreign permanent resident identity card"),
+    ("licence_category", "普通"): _l("Ordinary"),
+    ("licence_category", "特许"): _l("Franchise"),
+    ("licence_category", "认可"): _l("Recognition"),
+    ("licence_category", "核准"): _l("Approval"),
+    ("licence_category", "登记"): _l("Registration"),
+    ("licence_category", "其他"): _l("Other (specify)"),
+    ("licence_state", "1"): _l("Valid"),
+    ("licence_state", "2"): _l("Invalid"),
+    ("penalty_category", "警告"): _l("Warning"),
+    ("penalty_category", "通报批评"): _l("Public criticism"),
+    ("penalty_category", "罚款"): _l("Fine"),
+    ("penalty_category", "没收违法所得"): _l("Confiscation of illegal gains"),
+    ("penalty_category", "没收非法财物"): _l("Confiscation of illegal property"),
+    ("penalty_category", "暂扣许可证件"): _l("Suspension of a licence"),
+    ("penalty_category", "降低资质等级"): _l("Lowering of a qualification grade"),
+    ("penalty_category", "吊销许可证件"): _l("Revocation of a licence"),
+    ("penalty_category", "限制开展生产经营活动"): _l("Restriction of production and business activities"),
+    ("penalty_category", "责令停产停业"): _l("Order to suspend production or business"),
+    ("penalty_category", "责令关闭"): _l("Order to close"),
+    ("penalty_category", "限制从业"): _l("Restriction from practising"),
+    ("penalty_category", "行政拘留"): _l("Administrative detention"),
+    ("penalty_category", "暂扣或者吊销许可证"): _l("Suspension or revocation of a permit"),
+    ("penalty_category", "暂扣或者吊销执照"): _l("Suspension or revocation of a business licence"),
+    ("penalty_category", "其他"): _l("Other"),
+    ("severity", "minor"): _l("Minor"),
+    ("severity", "general"): _l("General"),
+    ("severity", "serious"): _l("Serious"),
+}
+_DEFAULT_LABELS = {(name, value): label for name, values in DEFAULT_CODES.items() for value, label, _m in values}
+
+
+def code_text(list_name: str, value: str | None, label: str | None = None) -> str:
+    """A code value as the reader reads it: a default value in their language (unless an administrator gave it
+    another label), any other value by its `label`, else as stored. Several values (处罚类别 "警告;罚款") each."""
+    if not value:
+        return ""
+    if list_name == "penalty_category" and ";" in value:
+        return gettext("; ").join(code_text(list_name, v) for v in value.split(";") if v)
+    name = CODE_NAMES.get((list_name, value))
+    if name is not None and label in (None, _DEFAULT_LABELS.get((list_name, value))):
+        return str(name)
+    return label or value
+
 
 DEFAULT_PERIODS = [
     # (severity, effective_from, published, min_months, max_months, basis)

@@ -116,7 +116,7 @@ def completeness(conds, kind: str | None) -> list[tuple[str, str, float | None]]
             select(func.count(PublicityRecord.id), *col).where(*conds, PublicityRecord.kind == k.value)
         ).one()
         for f, c in zip(fields, filled, strict=True):
-            out.append((f.code, f.label, None if not n else round(100.0 * int(c or 0) / n, 1)))
+            out.append((f.code, str(f.name), None if not n else round(100.0 * int(c or 0) / n, 1)))
     return out
 
 

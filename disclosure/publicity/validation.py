@@ -26,7 +26,7 @@ from disclosure.core.validators import (
     validate_uscc,
 )
 from disclosure.extensions import db
-from disclosure.publicity.fields import BY_ATTR, BY_CODE, FIELDS, Field, FieldType, Kind, kind_prefix
+from disclosure.publicity.fields import BY_ATTR, BY_CODE, FIELDS, NAMES, Field, FieldType, Kind, kind_prefix
 from disclosure.publicity.models import EntrustedOrgan, PublicityMatter
 from disclosure.publicity.rules import INDIVIDUAL_BUSINESS, LEGAL_PERSON, NATURAL_PERSON, Rules, add_months
 
@@ -100,11 +100,17 @@ def field_label(kind: Kind, code: str) -> str:
     return {EXTRA_MATTER: "事项名称", EXTRA_SEVERITY: "严重程度", EXTRA_SIMPLIFIED: "简易程序"}.get(code, code)
 
 
+def field_name(kind: Kind, code: str) -> str:
+    """The field's name in the reader's language (for pages and messages; files keep `field_label`)."""
+    label = field_label(kind, code)
+    return str(NAMES.get(label, label))
+
+
 def described(kind: Kind, code: str, message) -> str:
-    """'行政相对人名称：必填，不能为空。' — the field named once, then what is wrong with it."""
+    """'行政相对人名称：必填，不能为空。' — the field named once (in the reader's language), then what is wrong."""
     if not code:
         return str(message)
-    return _("%(field)s: %(message)s", field=field_label(kind, code), message=message)
+    return _("%(field)s: %(message)s", field=field_name(kind, code), message=message)
 
 
 def org_code_valid(code: str) -> bool:

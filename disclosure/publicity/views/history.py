@@ -80,7 +80,7 @@ def record_history(rec: PublicityRecord) -> list[dict]:
         before = ev.before or {}
 
         def label(key):
-            return fields[key].label if key in fields else extra.get(key, key)
+            return fields[key].name if key in fields else extra.get(key, key)
 
         # The shape of an AuditEvent, for the shared timeline macro: keys and values in words.
         out.append(

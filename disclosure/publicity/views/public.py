@@ -46,7 +46,7 @@ def search():
     searched = bool(q or kind or agency_id or query.date_from or query.date_to)
     result = search_mod.search(query) if searched else None
     agencies = (
-        db.session.execute(select(Agency).where(Agency.active.is_(True)).order_by(Agency.short_name)).scalars().all()
+        db.session.execute(select(Agency).where(Agency.active.is_(True)).order_by(Agency.full_name)).scalars().all()
     )
     return render_template(
         "publicity/public_search.html",
@@ -73,7 +73,8 @@ def latest():
 def public_record(record_id: int):
     rec = _public_record_or_404(record_id)
     kind = Kind(rec.kind)
-    shown = [(f, public_value(rec, f)) for f in FIELDS[kind] if f.public]
+    # Only the fields that have a value: a decision names one or two of the six counterpart codes, say.
+    shown = [(f, v) for f in FIELDS[kind] if f.public and (v := public_value(rec, f)) not in (None, "")]
     return render_template("publicity/public_record.html", record=rec, kind=kind, shown=shown, today=today_china())
 
 

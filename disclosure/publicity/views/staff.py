@@ -34,7 +34,7 @@ from disclosure.publicity.fields import FIELDS, Kind
 from disclosure.publicity.importer.starting import start_import
 from disclosure.publicity.models import ImportJob, JobStatus, PublicityMatter, PublicityRecord, RecordStatus, Scope
 from disclosure.publicity.rules import load_rules
-from disclosure.publicity.validation import RecordValidator, field_label, matter_refs, organ_refs
+from disclosure.publicity.validation import RecordValidator, field_name, matter_refs, organ_refs
 from disclosure.publicity.views.common import (
     CLERKS,
     READERS,
@@ -378,7 +378,7 @@ def _start_import(agency: Agency, form) -> ImportJob | None:
 def import_job(job_id: int):
     job = staff_object(db.session.get(ImportJob, job_id))
     kind = Kind(job.kind)
-    return render_template("publicity/import_job.html", job=job, field_label=lambda code: field_label(kind, code))
+    return render_template("publicity/import_job.html", job=job, field_label=lambda code: field_name(kind, code))
 
 
 @staff_bp.route("/imports/<int:job_id>/status.json")
@@ -421,4 +421,7 @@ def template(kind: str):
     codes = request.args.get("codes") == "1"
     name = ("行政许可" if kind is Kind.LICENSING else "行政处罚") + ("-字段代码" if codes else "") + "-模板.xlsx"
     ascii_name = f"{kind.value}-template{'-codes' if codes else ''}.xlsx"
-    return send_download(importer.template_workbook(kind, codes=codes), mimetype=XLSX, name=name, ascii_name=ascii_name)
+    agency = current_user.agency
+    matters = [m.name for m in matter_refs(agency.id, kind)] if agency is not None else []
+    data = importer.template_workbook(kind, codes=codes, matters=matters)
+    return send_download(data, mimetype=XLSX, name=name, ascii_name=ascii_name)
