@@ -55,3 +55,20 @@ def test_parse_int():
     assert parse_int("5", min=1, max=4) is None
     assert parse_id("0") is None
     assert parse_id("7") == 7
+
+
+@pytest.mark.parametrize(
+    "method, url, body",
+    [
+        ("GET", "/publicity/?q=a%00b", None),
+        ("GET", "/letters/verify?number=%00", None),
+        ("GET", "/publicity/?a%00=1", None),
+        ("POST", "/login", "email=a%00%40example.org&password=x"),
+    ],
+)
+def test_a_nul_anywhere_in_the_request_is_a_400_that_says_so(app, method, url, body):
+    """PostgreSQL refuses NUL in text (a DataError, a 500, wherever the text reaches a query)."""
+    kw = {"data": body, "content_type": "application/x-www-form-urlencoded"} if body else {}
+    resp = app.test_client().open(url, method=method, **kw)
+    assert resp.status_code == 400
+    assert "NUL" in resp.get_data(as_text=True)

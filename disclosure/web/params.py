@@ -9,13 +9,18 @@ malformed or out of range is no number at all:
 - `arg_int(name, default, min=, max=)` reads an integer from the query string (or a form): the default when it is
   absent, malformed or outside the bounds.
 - `parse_int(text, min=, max=)` the same for a value already in hand (a select field's data, say).
+
+Text from the outside may hold a NUL (U+0000), which PostgreSQL refuses in any text value (a DataError, a 500,
+wherever the text reaches a query): a request with a NUL in a path variable, a query parameter or a form field is
+answered 400 before any view runs.
 """
 
 from __future__ import annotations
 
 import re
 
-from flask import Flask, request
+from flask import Flask, abort, request
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter
 
@@ -72,6 +77,24 @@ def arg_id(name: str, *, source: MultiDict | None = None) -> int | None:
     return arg_int(name, None, min=1, source=source)
 
 
+def refuse_nul() -> None:
+    """400 when a path variable, query parameter or form field (names or values) holds a NUL character."""
+    values = [*(request.view_args or {}).values(), *_pairs(request.args)]
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        values += _pairs(request.form)
+    if any(isinstance(v, str) and "\x00" in v for v in values):
+        abort(400, _("The request contains a NUL character, which no text may contain. Nothing was changed."))
+
+
+def _pairs(multidict: MultiDict) -> list[str]:
+    return [text for key, value in multidict.items(multi=True) for text in (key, value)]
+
+
 def init_app(app: Flask) -> None:
-    """Install the bounded `int` converter. Call before any blueprint registers: rules bind their converter then."""
+    """Install the bounded `int` converter (before any blueprint registers: rules bind their converter then) and
+    refuse NUL characters in what a request carries."""
     app.url_map.converters["int"] = BoundedIntegerConverter
+    app.before_request(refuse_nul)
