@@ -11,21 +11,30 @@ their tests `issue_token`) from `disclosure.api`, never from its modules.
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 
 from disclosure.accounts.roles import Role
 from disclosure.api import cli, views
 from disclosure.api.auth import current_token, require_scope, token_auth
 from disclosure.api.operations import issue_token
-from disclosure.web import nav
+from disclosure.web import jsonbody, nav
 
 __all__ = ["current_token", "init_app", "issue_token", "require_scope", "token_auth"]
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
+    app.before_request(_parse_api_body)
     cli.init_app(app)
     nav.register(
         app, "admin", _l("API tokens"), "api_admin.tokens", roles=[Role.SYS_ADMIN, Role.AGENCY_ADMIN], order=70
     )
+
+
+def _parse_api_body() -> None:
+    """Every JSON body sent to `/api/` is parsed strictly before its endpoint runs (web/jsonbody.py): a body with
+    NaN, Infinity, lone surrogates, NUL, bytes that are not UTF-8 or deep nesting is a 400
+    `{"error", "field", "errors": [{"field", "message"}]}`, whatever the endpoint asks of `get_json` afterwards."""
+    if request.path.startswith("/api/"):
+        jsonbody.parse_json_body()

@@ -13,12 +13,15 @@ from werkzeug.datastructures import ImmutableMultiDict
 from disclosure.core import outbox
 from disclosure.core.errors import DomainError
 from disclosure.extensions import db
-from disclosure.web import params
+from disclosure.web import jsonbody, params
 
 
 def init_app(app: Flask) -> None:
     # What comes in is parsed here, before any blueprint registers its rules: `<int:…>` within 64 bits.
     params.init_app(app)
+    # request.get_json() parses strictly, and a refused body is a 400 that says why (web/jsonbody.py)
+    app.json = jsonbody.StrictJSONProvider(app)
+    app.request_class = jsonbody.Request
 
     @app.after_request
     def _commit(response):
@@ -113,7 +116,15 @@ def _http_error(err):
         500: _("The error was logged. Nothing was saved; please try again."),
     }
     if request.path.startswith("/api/"):
-        return {"error": str(titles.get(code, "error"))}, code
+        # Our own description (abort(400, "…"), a refused JSON body) says more than the title; Werkzeug's stock
+        # descriptions are English boilerplate.
+        described = getattr(err, "description", None)
+        own = described if described and described != type(err).description else None
+        message = str(own or titles.get(code, "error"))
+        field = getattr(err, "field", None)
+        if own is None:
+            return {"error": message}, code
+        return {"error": message, "field": field, "errors": [{"field": field or "", "message": message}]}, code
     return render_template(
         "errors/error.html",
         code=code,
