@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from disclosure.accounts.models import Agency
-from disclosure.core import audit, numbering, signals, storage
+from disclosure.core import numbering, signals, storage
 from disclosure.core.errors import DomainError
 from disclosure.core.outbox import enqueue_email
 from disclosure.core.timeutil import today_china, utcnow
@@ -360,24 +360,8 @@ def issue_letter(
         "addressee": addressee,
         "corrects": corrects.number if corrects else None,
     }
-    audit.record(
-        "letter.issued",
-        object_type="letter",
-        object_id=letter.id,
-        agency_id=agency.id,
-        after=after,
-        reason=correction_reason,
-        actor=issued_by,
-    )
-    if related:
-        audit.record(
-            "letter.issued",
-            object_type=related[0],
-            object_id=related[1],
-            agency_id=agency.id,
-            after=after,
-            actor=issued_by,
-        )
+    letter.log("letter.issued", after=after, reason=correction_reason, actor=issued_by)
+    letter.log_on_related("letter.issued", after=after, actor=issued_by)
     return letter
 
 
@@ -414,26 +398,14 @@ def void_letter(letter: Letter, reason: str, *, actor=None) -> Letter:
     letter.voided_at = utcnow()
     letter.void_reason = reason.strip()
     db.session.flush()
-    audit.record(
+    letter.log(
         "letter.voided",
-        object_type="letter",
-        object_id=letter.id,
-        agency_id=letter.agency_id,
         before=before,
         after={"status": letter.status, "number": letter.number},
         reason=reason,
         actor=actor,
     )
-    if letter.related_type:
-        audit.record(
-            "letter.voided",
-            object_type=letter.related_type,
-            object_id=letter.related_id,
-            agency_id=letter.agency_id,
-            after={"number": letter.number},
-            reason=reason,
-            actor=actor,
-        )
+    letter.log_on_related("letter.voided", after={"number": letter.number}, reason=reason, actor=actor)
     return letter
 
 
@@ -535,11 +507,8 @@ def record_delivery(
     )
     db.session.add(row)
     db.session.flush()
-    audit.record(
+    letter.log(
         "letter.delivery_recorded",
-        object_type="letter",
-        object_id=letter.id,
-        agency_id=letter.agency_id,
         after={
             "method": method.value,
             "recipient": row.recipient,

@@ -8,6 +8,8 @@ import enum
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from disclosure.core import audit
+from disclosure.core.audit import Audited
 from disclosure.core.models import TimestampMixin, UTCDateTime
 from disclosure.correspondence.kinds import kind_info
 from disclosure.extensions import db
@@ -19,11 +21,13 @@ class LetterStatus(enum.StrEnum):
     VOID = "void"  # cancelled; its number stays recorded as void and is never reused
 
 
-class Letter(TimestampMixin, db.Model):
+class Letter(Audited, TimestampMixin, db.Model):
     """An issued, numbered and frozen letter: its PDF (PDF/A-3b) is stored with its SHA-256 and never
-    re-rendered."""
+    re-rendered. What happens to it is told in its own history and in that of the object it is about
+    (`log_on_related`)."""
 
     __tablename__ = "letters"
+    audit_type = "letter"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), nullable=False, index=True)
@@ -65,6 +69,24 @@ class Letter(TimestampMixin, db.Model):
     def download_name(self) -> str:
         return f"{kind_info(self.kind).file_stem}.pdf"
 
+    def log_on_related(
+        self, action: str, *, after: dict | None = None, reason: str | None = None, actor=None
+    ) -> audit.AuditEvent | None:
+        """Append the event to the history of the object the letter is about (an application, a record), in
+        the letter's agency; nothing for a letter about no object. The object may belong to any package, so it
+        is named by its (related_type, related_id), not loaded."""
+        if not self.related_type:
+            return None
+        return audit.record(
+            action,
+            object_type=self.related_type,
+            object_id=self.related_id,
+            agency_id=self.agency_id,
+            after=after,
+            reason=reason,
+            actor=actor,
+        )
+
 
 class DeliveryMethod(enum.StrEnum):
     EMAIL = "email"
@@ -92,14 +114,16 @@ class LetterDelivery(TimestampMixin, db.Model):
     letter: Mapped[Letter] = relationship(back_populates="deliveries")
 
 
-class LetterSettings(TimestampMixin, db.Model):
+class LetterSettings(Audited, TimestampMixin, db.Model):
     """An agency's letter settings, edited by its administrators through forms (never raw templates).
 
     Remedy bodies live on `Agency` (reconsideration_body, litigation_court) and are edited through the same
-    form; document-number prefixes live in `Agency.doc_number_prefixes`.
+    form; document-number prefixes live in `Agency.doc_number_prefixes`. Their events are the agency's (object
+    type "agency", the agency's id), as the form edits the agency's fields too.
     """
 
     __tablename__ = "letter_settings"
+    audit_type = "agency"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), unique=True, nullable=False)
@@ -112,3 +136,7 @@ class LetterSettings(TimestampMixin, db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def audit_object_id(self) -> int:
+        return self.agency_id

@@ -143,15 +143,7 @@ def update_letter_settings(
     after = audit.snapshot(row, SETTINGS_FIELDS) | audit.snapshot(agency, AGENCY_FIELDS)
     b, a = audit.diff(before, after)
     if a:
-        audit.record(
-            "letter_settings.updated",
-            object_type="agency",
-            object_id=agency.id,
-            agency_id=agency.id,
-            before=b,
-            after=a,
-            actor=actor,
-        )
+        row.log("letter_settings.updated", before=b, after=a, actor=actor)
     return row
 
 
