@@ -7,15 +7,17 @@ import datetime as dt
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from disclosure.core.audit import Audited
 from disclosure.core.models import TimestampMixin
 from disclosure.extensions import db
 
 
-class CalendarNotice(TimestampMixin, db.Model):
+class CalendarNotice(Audited, TimestampMixin, db.Model):
     """The State Council's yearly holiday notice (国务院办公厅关于X年部分节假日安排的通知) as entered by an
     administrator. A year with a notice is official: its days are no longer provisional (rules-china §9.3)."""
 
     __tablename__ = "workday_notices"
+    audit_type = "calendar_notice"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer, unique=True, nullable=False)
@@ -29,11 +31,12 @@ class CalendarNotice(TimestampMixin, db.Model):
     AUDIT_FIELDS = ("year", "reference", "title", "issued_on")
 
 
-class CalendarOverride(TimestampMixin, db.Model):
+class CalendarOverride(Audited, TimestampMixin, db.Model):
     """One day whose status an administrator fixed: a holiday or a (make-up) working day. Wins over every
     other source."""
 
     __tablename__ = "workday_overrides"
+    audit_type = "calendar_override"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date, unique=True, nullable=False)

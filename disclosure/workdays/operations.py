@@ -149,7 +149,7 @@ def record_notice(
         )
         db.session.add(notice)
     else:
-        before = {**audit.snapshot(notice, CalendarNotice.AUDIT_FIELDS), **_notice_days(notice)}
+        before = _notice_state(notice)
         notice.reference, notice.title, notice.issued_on = reference, title, issued_on
         notice.entered_by_id = _actor_id(actor)
         for ov in list(notice.overrides):
@@ -163,7 +163,7 @@ def record_notice(
         .scalars()
         .all()
     )
-    replaced_before = [audit.snapshot(ov, CalendarOverride.AUDIT_FIELDS) for ov in replaced]
+    replaced_before = [_override_state(ov) for ov in replaced]
     for ov in replaced:
         db.session.delete(ov)
     db.session.flush()
@@ -181,43 +181,37 @@ def record_notice(
         )
     db.session.flush()
     db.session.refresh(notice)
-    after = {**audit.snapshot(notice, CalendarNotice.AUDIT_FIELDS), **_notice_days(notice)}
+    after = _notice_state(notice)
     if replaced_before:
         after["replaced_overrides"] = replaced_before
-    audit.record(
-        "calendar.notice_updated" if before else "calendar.notice_recorded",
-        object_type="calendar_notice",
-        object_id=notice.id,
-        before=before,
-        after=after,
-    )
+    notice.log("calendar.notice_updated" if before else "calendar.notice_recorded", before=before, after=after)
     _recompute_and_audit({year} | {d.year for d, _ in days}, reason=f"{year}: {reference}")
     return notice
 
 
-def _notice_days(notice: CalendarNotice) -> dict:
+def _notice_state(notice: CalendarNotice) -> dict:
+    """A notice as its events show it: its fields and the days it sets."""
     return {
+        **audit.snapshot(notice, CalendarNotice.AUDIT_FIELDS),
         "holidays": [ov.day.isoformat() for ov in notice.overrides if not ov.is_working],
         "workdays": [ov.day.isoformat() for ov in notice.overrides if ov.is_working],
     }
 
 
+def _override_state(override: CalendarOverride) -> dict:
+    return audit.snapshot(override, CalendarOverride.AUDIT_FIELDS)
+
+
 def delete_notice(notice: CalendarNotice, *, reason: str = "") -> None:
     """Withdraw a notice entered by mistake: its days go, and the year falls back to the library or to the
     provisional statutory calendar."""
-    before = {**audit.snapshot(notice, CalendarNotice.AUDIT_FIELDS), **_notice_days(notice)}
+    before = _notice_state(notice)
     years = {notice.year} | {ov.day.year for ov in notice.overrides}
     for ov in list(notice.overrides):
         db.session.delete(ov)
     db.session.delete(notice)
     db.session.flush()
-    audit.record(
-        "calendar.notice_deleted",
-        object_type="calendar_notice",
-        object_id=notice.id,
-        before=before,
-        reason=reason or None,
-    )
+    notice.log("calendar.notice_deleted", before=before, reason=reason or None)
     _recompute_and_audit(years, reason=f"{notice.year}: {before['reference']} deleted")
 
 
@@ -244,43 +238,26 @@ def set_override(
         )
         db.session.add(override)
         db.session.flush()
-        audit.record(
-            "calendar.override_created",
-            object_type="calendar_override",
-            object_id=override.id,
-            after=audit.snapshot(override, CalendarOverride.AUDIT_FIELDS),
-        )
+        override.log("calendar.override_created", after=_override_state(override))
     else:
-        before = audit.snapshot(override, CalendarOverride.AUDIT_FIELDS)
+        before = _override_state(override)
         years.add(override.day.year)
         override.day, override.is_working, override.source, override.note = day, is_working, source, note
         if source != (override.notice.reference if override.notice else None):
             override.notice_id = None  # no longer what the recorded notice says
         override.entered_by_id = _actor_id(actor)
         db.session.flush()
-        changed_before, changed_after = audit.diff(before, audit.snapshot(override, CalendarOverride.AUDIT_FIELDS))
+        changed_before, changed_after = audit.diff(before, _override_state(override))
         if not changed_after:
             return override
-        audit.record(
-            "calendar.override_updated",
-            object_type="calendar_override",
-            object_id=override.id,
-            before=changed_before,
-            after=changed_after,
-        )
+        override.log("calendar.override_updated", before=changed_before, after=changed_after)
     _recompute_and_audit(years, reason=f"{day.isoformat()}: {source}")
     return override
 
 
 def delete_override(override: CalendarOverride, *, reason: str = "") -> None:
-    before = audit.snapshot(override, CalendarOverride.AUDIT_FIELDS)
+    before = _override_state(override)
     db.session.delete(override)
     db.session.flush()
-    audit.record(
-        "calendar.override_deleted",
-        object_type="calendar_override",
-        object_id=override.id,
-        before=before,
-        reason=reason or None,
-    )
+    override.log("calendar.override_deleted", before=before, reason=reason or None)
     _recompute_and_audit({override.day.year}, reason=f"{override.day.isoformat()} deleted")
