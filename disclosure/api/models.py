@@ -10,6 +10,7 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure.accounts.models import Agency
+from disclosure.core.audit import Audited
 from disclosure.core.models import TimestampMixin, UTCDateTime
 from disclosure.core.timeutil import utcnow
 from disclosure.extensions import db
@@ -28,8 +29,9 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-class ApiToken(TimestampMixin, db.Model):
+class ApiToken(Audited, TimestampMixin, db.Model):
     __tablename__ = "api_tokens"
+    audit_type = "api_token"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), nullable=False, index=True)

@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 
 from disclosure.accounts.models import Agency
 from disclosure.api.models import SCOPES, ApiToken, hash_token
-from disclosure.core import audit
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import utcnow
 from disclosure.extensions import db
@@ -35,11 +34,8 @@ def issue_token(
     )
     db.session.add(token)
     db.session.flush()
-    audit.record(
+    token.log(
         "api_token.issued",
-        object_type="api_token",
-        object_id=token.id,
-        agency_id=agency.id,
         after={"name": name, "scopes": token.scopes, "prefix": token.display_prefix},
     )
     return token, secret
@@ -49,6 +45,4 @@ def revoke_token(token: ApiToken, reason: str | None = None) -> None:
     if token.revoked_at is not None:
         raise DomainError(_l("This token is already revoked."))
     token.revoked_at = utcnow()
-    audit.record(
-        "api_token.revoked", object_type="api_token", object_id=token.id, agency_id=token.agency_id, reason=reason
-    )
+    token.log("api_token.revoked", reason=reason)
