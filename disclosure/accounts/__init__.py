@@ -5,15 +5,14 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from disclosure.accounts import admin_views, cli, views
+from disclosure.accounts.models import User
+from disclosure.accounts.roles import Role
 from disclosure.extensions import db, login_manager
+from disclosure.web import nav
 
 
 def init_app(app: Flask) -> None:
-    from disclosure.accounts import admin_views, cli, views
-    from disclosure.accounts.models import User
-    from disclosure.accounts.roles import Role
-    from disclosure.web import nav
-
     @login_manager.user_loader
     def _load_user(token: str):
         # The token is the session generation (User.end_sessions): a session or remember-me cookie from before

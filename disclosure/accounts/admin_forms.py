@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, Va
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from disclosure.accounts.forms import _password_strength
+from disclosure.accounts.operations import AGENCY_FIELDS
 from disclosure.accounts.roles import ROLE_LABELS, Role
 from disclosure.core import validators as v
 from disclosure.web.forms import choices
@@ -99,8 +100,6 @@ class AgencyForm(FlaskForm):
     active = BooleanField(_l("Active"), default=True)
 
     def data_for_save(self) -> dict:
-        from disclosure.accounts.operations import AGENCY_FIELDS
-
         special = {"parent_id", "doc_number_prefixes"}
         d = {k: getattr(self, k).data for k in AGENCY_FIELDS if k not in special}
         d = {k: (val.strip() if isinstance(val, str) else val) for k, val in d.items()}
