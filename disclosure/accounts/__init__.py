@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from disclosure.accounts import admin_views, cli, views
 from disclosure.accounts.models import User
-from disclosure.accounts.roles import Role
+from disclosure.accounts.roles import Role, role_label
 from disclosure.extensions import db, login_manager
 from disclosure.web import nav
 
@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(admin_views.bp)
     cli.init_app(app)
+    app.jinja_env.globals["role_label"] = role_label  # the words for roles on staff pages
     nav.register(app, "applicant", _l("My profile"), "accounts.profile", order=90)
     nav.register(app, "admin", _l("Agencies"), "accounts_admin.agencies", roles=[Role.SYS_ADMIN], order=10)
     nav.register(

@@ -34,6 +34,11 @@ ROLE_LABELS = {
 }
 
 
+def role_label(role: str):
+    """The words for a staff role value ("handler" → 承办人)."""
+    return ROLE_LABELS.get(Role(role), role)
+
+
 class UserKind(enum.StrEnum):
     STAFF = "staff"
     APPLICANT = "applicant"  # a citizen or an organisation filing applications
