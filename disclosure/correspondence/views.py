@@ -124,7 +124,7 @@ def letter_list():
         q = q.where(Letter.agency_id == scope)
     number = (request.args.get("number") or "").strip()
     if number:
-        q = q.where(Letter.number.contains(letters.normalise_number(number)))
+        q = q.where(Letter.number.contains(letters.normalise_number(number), autoescape=True))
     return render_template(
         "correspondence/list.html", letters=db.session.execute(q).scalars().all(), number=number, KINDS=KINDS
     )
