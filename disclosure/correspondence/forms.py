@@ -10,8 +10,9 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from disclosure.correspondence.kinds import KINDS
 from disclosure.correspondence.models import DeliveryMethod
+from disclosure.correspondence.operations import SEAL_MAX_PX
 from disclosure.correspondence.paragraphs import SLOTS
-from disclosure.web.forms import choices
+from disclosure.web.forms import ImageSize, choices
 
 SERIES_LABELS = {
     "reply": _l("Prefix for reply letters"),
@@ -40,7 +41,7 @@ class _SettingsBase(FlaskForm):
     litigation_court = StringField(
         _l("Court for administrative litigation"), filters=[_strip], validators=[DataRequired(), Length(max=200)]
     )
-    seal = FileField(_l("Seal image (PNG or JPEG)"))
+    seal = FileField(_l("Seal image (PNG or JPEG)"), validators=[ImageSize(SEAL_MAX_PX)])
     remove_seal = BooleanField(_l("Remove the current seal image"))
 
 

@@ -4,9 +4,41 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import FileStorage
 from wtforms import SelectChoice
+from wtforms.validators import ValidationError
+
+from disclosure.web.images import declared_size
 
 
 def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms SelectChoice objects (tuples are deprecated in WTForms 3.3)."""
     return [SelectChoice(value=value, label=label) for value, label in pairs]
+
+
+class ImageSize:
+    """Validator of an image upload (a FileField): refuse one whose header declares more than `max_side` pixels a
+    side, before anything decodes it (a tiny file can declare a decompression bomb: web/images.py)."""
+
+    def __init__(self, max_side: int, message=None):
+        self.max_side = max_side
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        upload = field.data
+        if not isinstance(upload, FileStorage) or not upload.filename:
+            return
+        data = upload.stream.read()  # a JPEG's frame header may follow any number of other segments
+        upload.stream.seek(0)
+        size = declared_size(data)
+        if size and max(size) > self.max_side:
+            raise ValidationError(
+                self.message
+                or _l(
+                    "The image is %(width)s × %(height)s pixels; it may be at most %(max)s pixels wide and high.",
+                    width=size[0],
+                    height=size[1],
+                    max=self.max_side,
+                )
+            )
