@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import DateInput
 
 from disclosure.web.forms import choices
@@ -56,6 +56,8 @@ class DatesField(_Parsed):
     parse = staticmethod(parsing.parse_dates)
 
 
+# DataRequired, not InputRequired: a date of blanks (a tab, a line break) is no date; InputRequired would let it
+# through with nothing parsed.
 _REQUIRED_DATE = _l("Enter a date.")
 
 
@@ -65,7 +67,7 @@ class CalculatorForm(FlaskForm):
     class Meta:
         csrf = False
 
-    received = IsoDateField(_l("Received on"), validators=[InputRequired(message=_REQUIRED_DATE)])
+    received = IsoDateField(_l("Received on"), validators=[DataRequired(message=_REQUIRED_DATE)])
     # Left out of the query, the number of days is the default (20, 条例 Art. 33); empty, it is refused.
     days = IntegerField(
         _l("Working days"),
@@ -95,7 +97,7 @@ class NoticeForm(FlaskForm):
 
 
 class OverrideForm(FlaskForm):
-    day = IsoDateField(_l("Date"), validators=[InputRequired(message=_REQUIRED_DATE)])
+    day = IsoDateField(_l("Date"), validators=[DataRequired(message=_REQUIRED_DATE)])
     status = RadioField(
         _l("Status"),
         choices=choices([("holiday", _l("Holiday")), ("work", _l("Working day"))]),
