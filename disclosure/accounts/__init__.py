@@ -30,27 +30,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["role_label"] = role_label  # the words for roles on staff pages
     nav.register(app, "applicant", _l("My profile"), "accounts.profile", order=90)
     nav.register(app, "admin", _l("Agencies"), "accounts_admin.agencies", roles=[Role.SYS_ADMIN], order=10)
-    nav.register(
-        app,
-        "admin",
-        _l("Staff users"),
-        "accounts_admin.users",
-        roles=[Role.SYS_ADMIN, Role.AGENCY_ADMIN],
-        order=20,
-    )
-    nav.register(
-        app,
-        "admin",
-        _l("Audit log"),
-        "accounts_admin.audit",
-        roles=[Role.SYS_ADMIN, Role.AGENCY_ADMIN],
-        order=80,
-    )
-    nav.register(
-        app,
-        "admin",
-        _l("Outbox"),
-        "accounts_admin.outbox",
-        roles=[Role.SYS_ADMIN, Role.AGENCY_ADMIN],
-        order=85,
-    )
+    # The administration pages an agency administrator sees as well as the system administrator.
+    for label, endpoint, order in (
+        (_l("Staff users"), "accounts_admin.users", 20),
+        (_l("Audit log"), "accounts_admin.audit", 80),
+        (_l("Outbox"), "accounts_admin.outbox", 85),
+    ):
+        nav.register(app, "admin", label, endpoint, roles=admin_views.ADMINS, order=order)
