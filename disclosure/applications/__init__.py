@@ -10,9 +10,11 @@ from disclosure.core import signals
 def init_app(app: Flask) -> None:
     # import here: the package door stays light (importing `disclosure.applications.models` must not pull in the
     # blueprints, the API and the letters machinery), so the rooms are loaded when the app is built.
-    from disclosure.applications import api, cli, demo, models, operations, sweep, views  # noqa: F401  (models: tables)
+    from disclosure.applications import api, cli, demo, models, operations, sweep, views
 
     app.config.setdefault("APPLICATION_REFERENCE_FORMAT", "{slug}-{year}-{serial:05d}")
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        models.declare_postgres_search_index()  # the workbench search's GIN index, for the migration comparison
     cli.init_app(app)
     views.init_app(app)
     api.init_app(app)

@@ -23,15 +23,18 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    inspect,
     true,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from disclosure.accounts import models as _accounts  # noqa: F401  (Agency, User, Department for relationships)
 from disclosure.accounts.roles import ApplicantCategory, ApplicantType
 from disclosure.core import storage as _storage  # noqa: F401  (StoredFile for relationships)
 from disclosure.core.audit import Audited
 from disclosure.core.models import TimestampMixin, UTCDateTime
+from disclosure.core.textsearch import TextIndex, index_text_fields
 from disclosure.core.timeutil import utcnow
 from disclosure.extensions import db
 from workflows.application import OPEN_STATES, States
@@ -219,6 +222,9 @@ class Application(Audited, TimestampMixin, db.Model):
     closing_reason: Mapped[str] = mapped_column(Text, default="", nullable=False)
     archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
+    # The workbench's text search (`SEARCH_INDEX`): reference, names and requested items, one token per
+    # character; kept by `_refresh_search_text` in the transaction of every change to them.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="", nullable=False)
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
 
     agency = relationship("Agency")
@@ -260,6 +266,7 @@ class Application(Audited, TimestampMixin, db.Model):
         Index("ix_applications_applicant", "applicant_id", "id"),
         Index("ix_applications_state_due", "state", "due_date"),
         Index("ix_applications_agency_status_due", "agency_id", "deadline_status", "due_date"),
+        Index("ix_applications_reference", "reference"),  # a reference typed in the search (any agency)
     )
 
     @property
@@ -477,3 +484,65 @@ class AgencyApplicationSettings(Audited, db.Model):
     @property
     def audit_object_id(self) -> int:
         return self.agency_id
+
+
+# --- The workbench's text search -------------------------------------------------------------------------------
+
+SEARCH_INDEX = TextIndex(
+    table="applications", column="search_text", fts_table="applications_fts", pg_index="ix_applications_search"
+)
+SEARCHED_FIELDS = ("reference", "applicant_name", "legal_representative", "contact_person")
+SEARCHED_ITEM_FIELDS = ("description", "document_ref")
+
+
+def search_text_of(
+    reference: str | None,
+    applicant_name: str | None,
+    legal_representative: str | None,
+    contact_person: str | None,
+    items: list[tuple[str | None, str | None]],
+) -> str:
+    """What the workbench search finds a case by: its reference, the applicant's (person's or organisation's)
+    name, the legal representative and contact person, and each requested item's description and document
+    number. Used by `_refresh_search_text`, the migration's backfill and the benchmarks' bulk inserts."""
+    return index_text_fields(
+        reference, applicant_name, legal_representative, contact_person, *(v for pair in items for v in pair)
+    )
+
+
+def declare_postgres_search_index() -> None:
+    """The GIN index of `SEARCH_INDEX` on the model, for a PostgreSQL database only (see TextIndex)."""
+    SEARCH_INDEX.declare_postgres_index(Application.__table__)
+
+
+def _changed(obj, fields) -> bool:
+    attrs = inspect(obj).attrs
+    return any(attrs[f].history.has_changes() for f in fields)
+
+
+@event.listens_for(Session, "before_flush")
+def _refresh_search_text(session: Session, _context, _instances) -> None:
+    """Every flush that creates a case, changes its reference or names, or adds, removes or rewrites a requested
+    item (filing, registration, correction, a supplementation answer) recomputes the case's `search_text` in
+    the same flush, so the index (the FTS5 triggers, PostgreSQL's expression index) never lags the case."""
+    stale: set[Application] = set()
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Application):
+            if obj in session.new or _changed(obj, (*SEARCHED_FIELDS, "items")):
+                stale.add(obj)
+        elif (
+            isinstance(obj, RequestedItem)
+            and obj.application is not None
+            and (obj in session.new or _changed(obj, SEARCHED_ITEM_FIELDS))
+        ):
+            stale.add(obj.application)
+    for obj in session.deleted:
+        if isinstance(obj, RequestedItem) and obj.application is not None:
+            stale.add(obj.application)
+    for app in stale:
+        if app in session.deleted:
+            continue
+        items = [(i.description, i.document_ref) for i in app.items if i not in session.deleted]
+        value = search_text_of(app.reference, app.applicant_name, app.legal_representative, app.contact_person, items)
+        if app.search_text != value:
+            app.search_text = value

@@ -9,15 +9,19 @@ Every query is scoped to the user's agency (system administrators see all) and u
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Select, exists, func, or_, select
+from flask import current_app
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, load_only
 
 from disclosure.accounts.models import User
 from disclosure.applications.models import (
+    SEARCH_INDEX,
     AgencyApplicationSettings,
     Application,
     DeadlineStatus,
@@ -78,7 +82,27 @@ LIST_COLUMNS = (
     Application.version,
 )
 COUNT_PAGES_AHEAD = 10  # the list's count stops this many pages past the current one
-REFERENCE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]*-\d{4}-\d+$")
+DEFAULT_REFERENCE_FORMAT = "{slug}-{year}-{serial:05d}"
+# What each field of APPLICATION_REFERENCE_FORMAT can hold (agency slugs are upper-cased in references).
+_REFERENCE_FIELDS = {"slug": r"[A-Z0-9][A-Z0-9-]*", "year": r"\d{4}", "serial": r"\d+"}
+
+
+@functools.lru_cache(maxsize=8)
+def reference_pattern(fmt: str = DEFAULT_REFERENCE_FORMAT) -> re.Pattern[str]:
+    """A regular expression for the references `fmt` produces ("{slug}-{year}-{serial:05d}" -> BENCH-3-2026-01234)."""
+    parts = []
+    for literal, name, _spec, _conv in string.Formatter().parse(fmt):
+        parts.append(re.escape(literal))
+        if name is not None:
+            parts.append(_REFERENCE_FIELDS.get(name, r".+?"))
+    return re.compile("".join(parts))
+
+
+def as_reference(term: str) -> str | None:
+    """The reference a search term names (upper-cased), when it has the shape of one."""
+    candidate = (term or "").strip().upper()
+    fmt = current_app.config.get("APPLICATION_REFERENCE_FORMAT", DEFAULT_REFERENCE_FORMAT)
+    return candidate if candidate and reference_pattern(fmt).fullmatch(candidate) else None
 
 
 @dataclass
@@ -108,9 +132,14 @@ def workbench_query(
 
 def _filtered(q: Select, agency_id: int | None, f: Filters, *, user_id: int | None, today: dt.date | None) -> Select:
     today = today or today_china()
-    q = q.where(Application.state != S.DRAFT)
+    q = q.where(Application.state != S.DRAFT)  # a draft is the applicant's own
     if agency_id is not None:
         q = q.where(Application.agency_id == agency_id)
+    reference = _existing_reference(agency_id, f.q)
+    if reference is not None:
+        # A reference typed into the search opens that case whatever the queue and filters: a submitted case
+        # waiting for confirmation, a closed one. One indexed look-up.
+        return q.where(Application.reference == reference).order_by(Application.id)
     states = QUEUES.get(f.queue, ())
     if f.queue == "overdue":
         q = q.where(Application.deadline_status == DeadlineStatus.OVERDUE)
@@ -132,24 +161,26 @@ def _filtered(q: Select, agency_id: int | None, f: Filters, *, user_id: int | No
         q = q.where(Application.received_date >= f.received_from)
     if f.received_to:
         q = q.where(Application.received_date <= f.received_to)
-    if f.q and REFERENCE_RE.match(f.q.strip().upper()):
-        q = q.where(Application.reference == f.q.strip().upper())  # a reference: one indexed look-up
-    elif f.q:
-        term = f.q.strip()
-        like = f"%{_escape(term)}%"
-        q = q.where(
-            or_(
-                Application.reference == term.upper(),
-                Application.applicant_name.like(like, escape="\\"),
-                exists().where(
-                    RequestedItem.application_id == Application.id, RequestedItem.description.like(like, escape="\\")
-                ),
-            )
-        )
+    if f.q and f.q.strip():
+        # Reference, applicant, organisation, legal representative, contact person and requested items, as a
+        # phrase of characters through the search index (models.SEARCH_INDEX).
+        dialect = db.session.get_bind().dialect.name
+        q = q.where(SEARCH_INDEX.condition(dialect, Application.id, Application.search_text, f.q))
     if f.sort == "new":
         return q.order_by(Application.id.desc())
     # NULLS LAST is the index's own order on PostgreSQL, so the (agency, due date, id) index serves the sort.
     return q.order_by(Application.due_date.asc().nulls_last(), Application.id)
+
+
+def _existing_reference(agency_id: int | None, term: str) -> str | None:
+    """The search term, when it is the reference of a (non-draft) case the user may see."""
+    reference = as_reference(term)
+    if reference is None:
+        return None
+    found = select(Application.id).where(Application.reference == reference, Application.state != S.DRAFT)
+    if agency_id is not None:
+        found = found.where(Application.agency_id == agency_id)
+    return reference if db.session.execute(found.limit(1)).first() is not None else None
 
 
 def list_page(
@@ -178,10 +209,6 @@ def list_page(
         _filtered(listed, agency_id, f, user_id=user_id, today=today).limit(per_page).offset((page - 1) * per_page)
     ).all()
     return Page(rows, page, per_page, total, more)
-
-
-def _escape(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def queue_counts(agency_id: int | None) -> dict[str, int]:
