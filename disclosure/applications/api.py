@@ -17,6 +17,7 @@ from disclosure.api.auth import current_token, require_scope, token_auth
 from disclosure.applications import letters, operations
 from disclosure.applications.models import Application, DeliveryChannel, ProvisionForm
 from disclosure.extensions import csrf
+from workflows.application import States
 
 bp = APIBlueprint("applications_api", __name__, url_prefix="/api/v1/applications", tag="Applications")
 
@@ -75,7 +76,8 @@ class ErrorOut(Schema):
     field = String(allow_none=True)
 
 
-def _out(app: Application) -> dict:
+def _out(app: Application, letters_issued: list | None = None) -> dict:
+    issued = letters.letters_for(app, applicant_view=True) if letters_issued is None else letters_issued
     return {
         "reference": app.reference,
         "state": app.state,
@@ -86,7 +88,7 @@ def _out(app: Application) -> dict:
         "outcome": app.outcome,
         "letters": [
             {"number": lt.number, "title": lt.title, "kind": lt.kind, "issue_date": lt.issue_date, "status": lt.status}
-            for lt in letters.letters_for(app, applicant_view=True)
+            for lt in issued
         ],
     }
 
@@ -128,7 +130,9 @@ def create(body):
     )
     # A DomainError becomes {"error", "field"} with status 400 at the request boundary (and rolls back).
     app = operations.file_via_portal(token.agency, data, portal=f"api:{token.name}")
-    return _out(app), 201
+    # A filing waiting for the office's confirmation has no letter yet (the receipt comes with the confirmation):
+    # no query while its reference number's counter row stays locked, until the commit after this response.
+    return _out(app, [] if app.state == States.SUBMITTED else None), 201
 
 
 @bp.get("/<reference>")

@@ -335,7 +335,9 @@ def _transition(
     reason: str | None = None,
     today: dt.date | None = None,
     extra: dict | None = None,
+    flush: bool = True,
 ) -> States:
+    """`flush=False` leaves the change pending (filing flushes it after taking the reference, its last write)."""
     before = audit.snapshot(app, SNAPSHOT_FIELDS)
     # The CHECK constraints hold for the finished change only (state, dates, letter): no flush half-way.
     with db.session.no_autoflush:
@@ -350,7 +352,8 @@ def _transition(
     if extra:
         after.update(audit.jsonable(extra))
     app.log(f"application.{trigger}", before=before, after=after, reason=reason, actor=user)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return new
 
 

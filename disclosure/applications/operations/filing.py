@@ -1,4 +1,12 @@
-"""Filing: drafts, sending, portal filing, confirmation and registration (条例 Arts. 29–31), repeats (Art. 36(6))."""
+"""Filing: drafts, sending, portal filing, confirmation and registration (条例 Arts. 29–31), repeats (Art. 36(6)).
+
+The reference number is the last write before the rest can wait. Gapless numbers keep the agency's counter row
+locked from the moment a number is taken until the transaction commits (core.numbering), so every concurrent
+filing with the same agency waits for that commit: the application, its items, attachments, state change,
+deadline, repeat check and audit events are written first (`_take_reference` comes after them), and only what
+needs the number follows it — the application's own row (the reference is a column of it; its state change is
+flushed with it), the applicant's email (it names the reference) and the receipt letter (it prints it).
+"""
 
 from __future__ import annotations
 
@@ -31,12 +39,25 @@ from disclosure.extensions import db
 from workflows.application import States
 
 
-def _new_reference(app: Application, agency: Agency, on: dt.date) -> None:
-    """Unique per agency and year, without gaps, also under concurrent submissions (core.numbering)."""
+def _take_reference(app: Application, agency: Agency, on: dt.date) -> None:
+    """Unique per agency and year, without gaps, also under concurrent submissions (core.numbering).
+
+    Called inside `no_autoflush` with the filing's other changes pending or flushed: the counter's UPDATE must
+    not flush a case whose state already says it has a reference (the `reference` CHECK constraint), and every
+    write that does not need the number should already be done. The caller flushes the case with its number."""
     serial = numbering.next_value("application", agency.id, on.year)
     fmt = current_app.config.get("APPLICATION_REFERENCE_FORMAT", "{slug}-{year}-{serial:05d}")
     app.ref_year, app.ref_serial = on.year, serial
     app.reference = fmt.format(slug=agency.slug.upper(), year=on.year, serial=serial)
+
+
+def _new_case(**values) -> Application:
+    """A new case in the draft state, added to the session but not flushed: its details and items are filled in
+    first and inserted with it (no insert-then-update). Its events start empty and known, so the workflow's facts
+    do not query them."""
+    app = Application(state=States.DRAFT, events=[], **values)
+    db.session.add(app)
+    return app
 
 
 def save_draft(
@@ -51,15 +72,14 @@ def save_draft(
         raise DomainError(_l("This agency does not accept applications."), field="agency_id")
     data = validate_input(data, complete=False)
     if draft is None:
-        draft = Application(agency_id=agency.id, applicant_id=applicant.id, channel=Channel.ONLINE, state=States.DRAFT)
-        db.session.add(draft)
-        db.session.flush()
+        draft = _new_case(agency_id=agency.id, applicant_id=applicant.id, channel=Channel.ONLINE)
     else:
         if draft.state != States.DRAFT or draft.applicant_id != applicant.id:
             raise DomainError(REFUSALS["state"])
         check_version(draft, expected_version)
         draft.agency_id = agency.id
     _apply_input(draft, data, applicant)
+    db.session.flush()
     # A draft is the applicant's own until it is sent: it stays out of the agency's audit log (`audit_agency_id`).
     draft.log("application.draft_saved", after=audit.snapshot(draft, APPLICANT_FIELDS), actor=applicant)
     db.session.flush()
@@ -85,12 +105,15 @@ def submit(draft: Application, applicant: User, expected_version: int | None = N
     )
     validate_input(data, complete=True)
     today = today_china()
-    _new_reference(draft, draft.agency, today)
     draft.submitted_at = utcnow()
-    _transition(draft, "submit", applicant, today=today)
-    notify_applicant(draft, "submitted")
-    if draft.agency.auto_confirm_online:
-        confirm(draft, None, today)
+    confirming = draft.agency.auto_confirm_online
+    with db.session.no_autoflush:
+        _transition(draft, "submit", applicant, today=today, flush=False)
+        if confirming:
+            _confirm_changes(draft, None, today, today)
+        _take_reference(draft, draft.agency, today)
+    db.session.flush()
+    _after_number(draft, None, "submitted", confirmed=confirming)
     return draft
 
 
@@ -107,45 +130,57 @@ def file_via_portal(agency: Agency, data: ApplicationInput, *, portal: str) -> A
     if not agency.active:
         raise DomainError(_l("This agency does not accept applications."), field="agency_id")
     data = validate_input(data, complete=True)
-    app = Application(
-        agency_id=agency.id,
-        applicant_id=None,
-        channel=Channel.API,
-        state=States.DRAFT,
-        received_evidence=_clean(portal, 300),
-    )
-    db.session.add(app)
-    db.session.flush()
+    app = _new_case(agency_id=agency.id, applicant_id=None, channel=Channel.API, received_evidence=_clean(portal, 300))
     _apply_input(app, data, None)
+    db.session.flush()
     today = today_china()
-    _new_reference(app, agency, today)
     app.submitted_at = utcnow()
-    _transition(app, "file_via_portal", None, today=today, extra={"portal": portal})
-    notify_applicant(app, "submitted")
-    if agency.auto_confirm_online:
-        confirm(app, None, today)
+    confirming = agency.auto_confirm_online
+    with db.session.no_autoflush:
+        _transition(app, "file_via_portal", None, today=today, extra={"portal": portal}, flush=False)
+        if confirming:
+            _confirm_changes(app, None, today, today)
+        _take_reference(app, agency, today)
+    db.session.flush()
+    _after_number(app, None, "submitted", confirmed=confirming)
     return app
 
 
 def confirm(
     app: Application, user: User | None, confirmed_on: dt.date | None = None, *, expected_version: int | None = None
 ) -> Application:
-    """Art. 31(3): an online application is received on the day the office confirms it."""
+    """Art. 31(3): an online application is received on the day the office confirms it (it has its reference
+    since it was sent)."""
     check_version(app, expected_version)
     today = today_china()
+    with db.session.no_autoflush:
+        _confirm_changes(app, user, confirmed_on or today, today)
+    db.session.flush()
+    _issue_receipt(app, user)
+    notify_applicant(app, "received")
+    return app
+
+
+def _confirm_changes(app: Application, user: User | None, on: dt.date, today: dt.date) -> None:
+    """The confirmation's changes, left pending (the caller flushes): the received date, the transition with its
+    deadline and audit event, the repeat check."""
     on = _check_past(
-        confirmed_on or today,
-        "confirmed_on",
-        not_before=(app.submitted_at.astimezone(CHINA_TZ).date() if app.submitted_at else None),
+        on, "confirmed_on", not_before=(app.submitted_at.astimezone(CHINA_TZ).date() if app.submitted_at else None)
     )
     app.received_date = on
     # The basis (Art. 31(3): the day the office confirmed it) is shown with the date; no evidence to add.
     app.registered_by_id = user.id if user else None
-    _transition(app, "confirm", user, today=today)
+    _transition(app, "confirm", user, today=today, flush=False)
     _warn_repeats(app, user)
-    _issue_receipt(app, user)
-    notify_applicant(app, "received")
-    return app
+
+
+def _after_number(app: Application, user: User | None, email: str, *, confirmed: bool) -> None:
+    """What needs the reference number and can follow it: the applicant's emails (queued in the outbox, sent
+    after commit) and, for a received case, its receipt letter."""
+    notify_applicant(app, email)
+    if confirmed:
+        _issue_receipt(app, user)
+        notify_applicant(app, "received")
 
 
 def register(
@@ -172,23 +207,22 @@ def register(
         )
     data = validate_input(data, complete=True)
     _check_past(received_date, "received_date", not_before=today_china() - dt.timedelta(days=366))
-    app = Application(
+    app = _new_case(
         agency_id=agency.id,
         applicant_id=applicant.id if applicant else None,
         channel=channel,
-        state=States.DRAFT,
         received_date=received_date,
         received_evidence=_clean(evidence, 300),
         registered_by_id=staff.id,
         submitted_at=utcnow(),
     )
-    db.session.add(app)
-    db.session.flush()
     _apply_input(app, data, staff)
-    _new_reference(app, agency, received_date)
     db.session.flush()
-    _transition(app, "register", staff, extra={"channel": channel, "received_date": received_date})
-    _warn_repeats(app, staff)
+    with db.session.no_autoflush:
+        _transition(app, "register", staff, extra={"channel": channel, "received_date": received_date}, flush=False)
+        _warn_repeats(app, staff)
+        _take_reference(app, agency, received_date)
+    db.session.flush()
     _issue_receipt(app, staff)
     notify_applicant(app, "received")
     return app

@@ -1,0 +1,79 @@
+"""Filing takes the reference number as the last write before commit (issue 10, speed): the agency's counter row
+stays locked from that moment until the commit, so only what needs the number follows it."""
+
+from __future__ import annotations
+
+from application_helpers import application_input
+from sqlalchemy import event
+
+
+def _writes_after_counter(run):
+    """The tables written after the application counter's UPDATE, in order, while `run()` files."""
+    from disclosure.extensions import db
+
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()).lower())
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        result = run()
+        db.session.flush()
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    taken = [i for i, s in enumerate(statements) if s.startswith("update counters")]
+    assert taken, statements
+    after = [s for s in statements[taken[0] + 1 :] if s.split()[0] in ("insert", "update", "delete")]
+    tables = [s.split()[2] if s.startswith(("insert", "delete")) else s.split()[1] for s in after]
+    while tables and tables[0] == "counters":  # a year's first number creates its row, then takes it
+        tables.pop(0)
+    return result, tables
+
+
+def test_portal_filing_takes_the_number_last(world):
+    from disclosure.applications import operations as ops
+    from disclosure.core.audit import events_for
+
+    app, tables = _writes_after_counter(lambda: ops.file_via_portal(world.agency, application_input(), portal="api:t"))
+    # Only the case's own row (its number and state), its pending audit event and the email that names the number.
+    assert set(tables) <= {"applications", "audit_events", "outbox_messages"}, tables
+    assert tables.count("applications") == 1 and "counters" not in tables
+    assert app.reference and app.state == "submitted"
+    assert [e.action for e in events_for("application", app.id)][-1] == "application.file_via_portal"
+
+
+def test_registration_takes_the_number_before_only_the_receipt_and_email(world):
+    import datetime as dt
+
+    from disclosure.applications import operations as ops
+    from disclosure.core.timeutil import today_china
+
+    app, tables = _writes_after_counter(
+        lambda: ops.register(
+            world.agency,
+            world.registrar,
+            application_input(),
+            channel="in_person",
+            received_date=today_china() - dt.timedelta(days=1),
+        )
+    )
+    # The case's row and events, then the receipt letter (it prints the number) and the email.
+    assert {"application_items", "application_attachments"}.isdisjoint(tables), tables
+    assert set(tables[:2]) <= {"applications", "audit_events"}, tables
+    assert app.state == "registered" and app.reference
+
+
+def test_auto_confirmed_submission_keeps_its_events_in_order(world):
+    from disclosure.applications import operations as ops
+    from disclosure.core.audit import events_for
+    from disclosure.extensions import db
+
+    world.agency.auto_confirm_online = True
+    db.session.commit()
+    app, tables = _writes_after_counter(lambda: ops.file_online(world.citizen, world.agency, application_input()))
+    assert app.state == "registered" and app.received_date is not None and app.due_date is not None
+    actions = [e.action for e in events_for("application", app.id)]
+    assert actions.index("application.submit") < actions.index("application.confirm")
+    assert "application_items" not in tables
