@@ -19,8 +19,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from disclosure import workdays
 from disclosure.applications.models import EventKind
-from disclosure.workdays import service
 
 REPLY_DAYS = 20  # Art. 33 para 1
 MAX_EXTENSION_DAYS = 20  # Art. 33 para 2
@@ -30,11 +30,11 @@ FEE_PAYMENT_DAYS = 20  # 109号
 
 
 def add_working_days(start: dt.date, n: int, pauses=()):
-    return service.add_working_days(start, n, pauses=pauses)
+    return workdays.add_working_days(start, n, pauses=pauses)
 
 
 def working_days_between(start: dt.date, end: dt.date, pauses=()) -> int:
-    return service.working_days_between(start, end, pauses=pauses)
+    return workdays.working_days_between(start, end, pauses=pauses)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import decimal
 from flask_babel import force_locale
 from sqlalchemy import and_, or_, select
 
+from disclosure import correspondence as svc
 from disclosure.applications.models import (
     DELIVERY_LABELS,
     PROVISION_LABELS,
@@ -24,8 +25,7 @@ from disclosure.applications.models import (
     Channel,
     EventKind,
 )
-from disclosure.correspondence import service as svc
-from disclosure.correspondence.outcomes import Outcome
+from disclosure.correspondence import Outcome
 from disclosure.extensions import db
 
 # Letters print the receipt channel in Chinese (contexts.CHANNEL_LABELS_ZH; unknown values print as given).

@@ -23,7 +23,7 @@ from disclosure.applications.models import AgencyApplicationSettings, Applicatio
 from disclosure.core.outbox import enqueue_email
 from disclosure.core.timeutil import today_china, utcnow
 from disclosure.extensions import db
-from disclosure.workdays.service import is_working_day
+from disclosure.workdays import is_working_day
 from workflows.application import OPEN_STATES, States
 
 CHUNK = 5000

@@ -54,6 +54,7 @@ from disclosure.correspondence.outcomes import (
     Outcome,
     derive_case_outcome,
     letter_opening,
+    remedy_for,
 )
 from disclosure.correspondence.outcomes import info as outcome_info
 from disclosure.correspondence.rendering import RendererUnavailable, check_renderer
@@ -103,6 +104,7 @@ __all__ = [
     "pdf_download_response",
     "preview_response",
     "record_delivery",
+    "remedy_for",
     "render_html",
     "render_pdf",
     "void_letter",

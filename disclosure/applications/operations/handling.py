@@ -39,7 +39,7 @@ from disclosure.applications.operations.case import (
 from disclosure.applications.queries import applicant_items_this_month, settings_for
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import today_china
-from disclosure.correspondence.outcomes import Outcome
+from disclosure.correspondence import Outcome
 from disclosure.extensions import db
 from workflows.application import States
 

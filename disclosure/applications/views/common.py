@@ -12,7 +12,7 @@ from disclosure.accounts.roles import Role
 from disclosure.applications import forms, letters, operations
 from disclosure.applications.models import Application, Rating
 from disclosure.applications.uploads import Upload
-from disclosure.correspondence.views import pdf_download_response
+from disclosure.correspondence import pdf_download_response
 from disclosure.extensions import db
 from disclosure.web.downloads import send_download
 

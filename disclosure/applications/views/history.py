@@ -14,7 +14,7 @@ from disclosure.accounts.roles import APPLICANT_CATEGORY_LABELS
 from disclosure.applications import labels, operations
 from disclosure.applications.models import CHANNEL_LABELS, DELIVERY_LABELS, PROVISION_LABELS, Application
 from disclosure.core.validators import DOCUMENT_TYPE_LABELS, mask_resident_id
-from disclosure.correspondence.outcomes import OUTCOMES, Outcome
+from disclosure.correspondence import OUTCOMES, Outcome
 from disclosure.extensions import db
 from disclosure.web.templating import audit_action
 from workflows.application import States

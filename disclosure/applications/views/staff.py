@@ -40,9 +40,14 @@ from disclosure.applications.views.history import case_history
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import today_china
 from disclosure.core.validators import mask_resident_id
-from disclosure.correspondence.outcomes import OUTCOMES, Outcome, letter_opening
-from disclosure.correspondence.service import LetterKind
-from disclosure.correspondence.views import draft_pdf_response, preview_response
+from disclosure.correspondence import (
+    OUTCOMES,
+    LetterKind,
+    Outcome,
+    draft_pdf_response,
+    letter_opening,
+    preview_response,
+)
 from disclosure.extensions import db
 from disclosure.web.access import staff_object, staff_required
 from disclosure.web.paging import page_number
