@@ -176,7 +176,7 @@ def seed_cases(
     from disclosure.core.numbering import Counter
     from disclosure.core.timeutil import utcnow
     from disclosure.extensions import db
-    from disclosure.workdays.service import add_working_days
+    from disclosure.workdays import add_working_days
 
     rng = random.Random(seed)
     today = today or dt.date(2026, 11, 20)

@@ -60,7 +60,7 @@ def _prepare(url: str, instance: Path, n_agencies: int) -> list[tuple[str, str]]
         upgrade(revision="heads")
         from applications_data import seed_agencies
 
-        from disclosure.api.operations import issue_token
+        from disclosure.api import issue_token
         from disclosure.extensions import db
 
         for ag in seed_agencies(n_agencies, handlers_per_agency=1):

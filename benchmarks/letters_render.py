@@ -85,8 +85,9 @@ def main(argv: list[str]) -> int:
 
     from weasyprint import HTML
 
+    from disclosure import correspondence as service
     from disclosure import create_app
-    from disclosure.correspondence import samples, service
+    from disclosure.correspondence import samples
     from disclosure.correspondence.kinds import LetterKind
     from disclosure.extensions import db
 

@@ -1,4 +1,4 @@
-"""The daily deadline sweep: 100,000 deadlines through `disclosure.workdays.service` (target: under 10 s total).
+"""The daily deadline sweep: 100,000 deadlines through the working-day calendar (target: under 10 s total).
 
 Generates its own data: received dates spread over 2026-01 … 2027-03 (so a share depends on the provisional 2027
 calendar), 20 working days, 10 % with a consultation pause, 5 % with a 20-day extension, on a throw-away SQLite
@@ -80,8 +80,9 @@ def main() -> int:
     from flask_migrate import upgrade
 
     from disclosure import create_app
+    from disclosure import workdays as service
     from disclosure.extensions import db
-    from disclosure.workdays import operations, service
+    from disclosure.workdays import operations
 
     app = create_app(
         {

@@ -24,7 +24,7 @@ BODY = {
 
 @pytest.fixture
 def token(world):
-    from disclosure.api.operations import issue_token
+    from disclosure.api import issue_token
 
     _t, secret = issue_token(world.agency, name="省政务服务网", scopes=["applications:write", "applications:read"])
     db.session.commit()
@@ -51,7 +51,7 @@ def test_same_validation_as_forms(world, client, token):
 
 def test_token_required_and_scoped_to_agency(world, client, token, make_agency):
     assert client.post("/api/v1/applications", json=BODY).status_code == 401
-    from disclosure.api.operations import issue_token
+    from disclosure.api import issue_token
 
     _t, other = issue_token(make_agency(), name="x", scopes=["applications:read"])
     db.session.commit()

@@ -32,7 +32,7 @@ FAR = dt.date(2027, 6, 30)
 def test_random_action_sequences_keep_the_invariants(world, make_agency, make_staff, make_applicant):
     from disclosure.accounts.roles import Role
     from disclosure.applications.models import AgencyApplicationSettings
-    from disclosure.correspondence.service import LetterKind, LetterStatus, letters_for
+    from disclosure.correspondence import LetterKind, LetterStatus, letters_for
 
     class CaseMachine(RuleBasedStateMachine):
         def __init__(self):

@@ -307,7 +307,7 @@ def test_fee_notice_without_payment_instructions_is_a_clear_error(world):
 def test_registration_issues_the_acknowledgement_receipt(world):
     import subprocess
 
-    from disclosure.correspondence import service as letters_service
+    from disclosure import correspondence as letters_service
 
     app = ops.file_online(world.citizen, world.agency, application_input())
     ops.confirm(app, world.registrar)
@@ -425,7 +425,7 @@ def test_case_delivery_is_recorded_once_on_the_reply_letter(world, filed, channe
 
 
 def test_delivery_recorded_on_the_letter_moves_the_case(world, filed):
-    from disclosure.correspondence import service
+    from disclosure import correspondence as service
 
     letter = _issued(world, filed)
     db.session.commit()

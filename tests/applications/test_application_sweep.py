@@ -41,7 +41,7 @@ def test_sweep_due_soon_and_no_email_on_holiday(world, filed):
 
 
 def _is_working(d):
-    from disclosure.workdays.service import is_working_day
+    from disclosure.workdays import is_working_day
 
     return is_working_day(d)
 

@@ -12,7 +12,7 @@ from disclosure.publicity.models import PublicityRecord
 
 @pytest.fixture
 def token(pub):
-    from disclosure.api.operations import issue_token
+    from disclosure.api import issue_token
 
     _token, secret = issue_token(pub.agency, name="执法系统", scopes=["publicity:write"])
     db.session.commit()
@@ -83,7 +83,7 @@ def test_malformed_and_unauthorised_calls(pub, client, token):
         ).status_code
         == 401
     )
-    from disclosure.api.operations import issue_token
+    from disclosure.api import issue_token
 
     _t, reader = issue_token(pub.agency, name="门户", scopes=["applications:read"])
     db.session.commit()

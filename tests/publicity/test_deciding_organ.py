@@ -63,7 +63,7 @@ def test_entry_form_refuses_it_beside_the_organ_field(pub, finance, client, logi
 
 
 def test_api_refuses_it_with_the_organ_field(pub, finance, client):
-    from disclosure.api.operations import issue_token
+    from disclosure.api import issue_token
 
     _token, secret = issue_token(pub.agency, name="审批系统", scopes=["publicity:write"])
     db.session.commit()

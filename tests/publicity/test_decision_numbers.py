@@ -88,7 +88,7 @@ def test_new_entry_by_form_with_another_variant_is_refused(pub):
 
 
 def test_api_batch_repeating_a_number_in_another_variant_rejects_the_second(pub, client):
-    from disclosure.api.operations import issue_token
+    from disclosure.api import issue_token
 
     _token, secret = issue_token(pub.agency, name="执法系统", scopes=["publicity:write"])
     db.session.commit()

@@ -156,7 +156,7 @@ def test_settings_change_the_rules(pub):
     )
     rec = save(pub, penalty_raw(pub))
     assert rec.max_until.year - rec.decision_date.year == 2
-    from disclosure.workdays.service import add_working_days
+    from disclosure.workdays import add_working_days
 
     assert rec.due_date == add_working_days(rec.decision_date, 10).due
 
