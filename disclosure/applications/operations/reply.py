@@ -20,6 +20,7 @@ from disclosure.applications.models import (
     RequestedItem,
     Review,
 )
+from disclosure.applications.operations import delivery
 from disclosure.applications.operations.case import (
     OBJECT_TYPE,
     REFUSALS,
@@ -33,7 +34,6 @@ from disclosure.applications.operations.case import (
 )
 from disclosure.core import audit
 from disclosure.core.errors import DomainError, NotAllowed
-from disclosure.core.outbox import OutboxMessage
 from disclosure.core.timeutil import today_china, utcnow
 from disclosure.correspondence import service as letters_service
 from disclosure.correspondence.outcomes import (
@@ -348,7 +348,8 @@ def review(
 
 def issue(app: Application, staff: User, expected_version: int | None = None):
     """Produce the reply letter through the letters service (numbered and frozen) and close the case's
-    handling. The applicant sees the letter online and gets an email with the PDF."""
+    handling. The applicant sees the letter online and gets an email: with the information provided too
+    (`delivery.send_reply_email`) when they chose delivery by email, with the letter's PDF otherwise."""
     check_version(app, expected_version)
     _assert_allowed(app, "issue", staff)
     today = today_china()
@@ -358,7 +359,10 @@ def issue(app: Application, staff: User, expected_version: int | None = None):
     app.issued_date = today
     app.closed_date = today
     _transition(app, "issue", staff, today=today, extra={"letter": letters.letter_number(letter)})
-    notify_applicant(app, "issued", letter=letter, attachments=letters.email_attachments(letter))
+    if app.delivery_channel == DeliveryChannel.EMAIL and app.email:
+        delivery.send_reply_email(app, letter)
+    else:
+        notify_applicant(app, "issued", letter=letter, attachments=letters.email_attachments(letter))
     return letter
 
 
@@ -378,8 +382,9 @@ def deliver(
     receipt: uploads.Upload | None = None,
     expected_version: int | None = None,
 ) -> None:
-    """Record delivery per channel: email (sent with the PDF at issue), post with the tracking number,
-    collection with the signed receipt uploaded. The delivery is recorded once, on the reply letter; the case
+    """Record delivery per channel: email (the letter and the information provided, queued at issue when the
+    applicant chose email, else now: `delivery.send_reply_email`), post with the tracking number, collection with
+    the signed receipt uploaded. The delivery is recorded once, on the reply letter; the case
     follows it (`on_letter_delivered`)."""
     check_version(app, expected_version)
     if channel not in set(DeliveryChannel):
@@ -409,20 +414,10 @@ def deliver(
     else:
         if not app.email:
             raise DomainError(_l("The applicant gave no email address: choose post or collection."), field="channel")
-        kwargs = {"recipient": app.email, "outbox_message_id": _issue_email_id(app, letter)}
+        kwargs = {"recipient": app.email, "outbox_message_id": delivery.send_reply_email(app, letter).id}
     letters_service.record_delivery(letter, _LETTER_METHOD[DeliveryChannel(channel)], actor=staff, **kwargs)
     if app.state != States.DELIVERED:  # the signal did not reach the case: never leave the two apart
         raise DomainError(REFUSALS["state"])
-
-
-def _issue_email_id(app: Application, letter) -> int | None:
-    """The outbox message that carried the reply letter to the applicant when it was issued."""
-    rows = db.session.execute(
-        select(OutboxMessage.id, OutboxMessage.attachments)
-        .where(OutboxMessage.related_type == OBJECT_TYPE, OutboxMessage.related_id == str(app.id))
-        .order_by(OutboxMessage.id.desc())
-    ).all()
-    return next((r.id for r in rows if any(a.get("file_id") == letter.file_id for a in r.attachments or [])), None)
 
 
 def on_letter_delivered(letter, *, delivery, actor=None) -> None:

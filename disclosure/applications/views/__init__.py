@@ -5,6 +5,8 @@
 - `staff`: the workbench, candidates, registration, the case page and its documents, and `staff_actions`: the case
   page's actions (blueprint `applications_staff`, /staff/applications);
 - `admin`: the agency's handling settings (on the staff blueprint);
+- `provided`: the information provided, opened from the signed link in the reply email (blueprint
+  `applications_files`, /provided-files);
 - `common`: what they share.
 
 Views parse, load, authorise and call one operation; the request boundary commits.
@@ -18,21 +20,23 @@ from flask_babel import lazy_gettext as _l
 from disclosure.accounts.roles import APPLICANT_CATEGORY_LABELS, Role
 from disclosure.applications import labels
 from disclosure.applications.letters import EVENT_LETTERS
-from disclosure.applications.views import admin, applicant, staff, staff_actions
+from disclosure.applications.views import admin, applicant, provided, staff, staff_actions
 from disclosure.applications.views.applicant import bp
 from disclosure.applications.views.common import CASE_ROLES
+from disclosure.applications.views.provided import files_bp
 from disclosure.applications.views.staff import staff_bp
 from disclosure.core import signals
 from disclosure.web import nav
 from disclosure.web.templating import register_action_labels
 from workflows.application import States
 
-__all__ = ["admin", "applicant", "bp", "init_app", "staff", "staff_actions", "staff_bp"]
+__all__ = ["admin", "applicant", "bp", "files_bp", "init_app", "provided", "staff", "staff_actions", "staff_bp"]
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(files_bp)
     signals.letter_owner.connect(applicant._applicant_of, sender="application")
     signals.letter_owner.connect(applicant._applicant_of_event, sender=EVENT_LETTERS)
     signals.staff_panels.connect(staff._staff_panel)
