@@ -4,17 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import wtforms
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 from wtforms import SelectChoice
 from wtforms.validators import ValidationError
 
 from disclosure.web.images import declared_size
+from disclosure.web.params import INT64_MAX, INT64_MIN
 
 
 def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms SelectChoice objects (tuples are deprecated in WTForms 3.3)."""
     return [SelectChoice(value=value, label=label) for value, label in pairs]
+
+
+class IntegerField(wtforms.IntegerField):
+    """WTForms' IntegerField within the signed 64-bit range every database stores: a larger number is "Not a valid
+    integer value" beside the field, never an OverflowError in the driver. Give it a NumberRange for the real
+    bounds; this is the floor under forms that forget one."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not INT64_MIN <= self.data <= INT64_MAX:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))
 
 
 class ImageSize:
