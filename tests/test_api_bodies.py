@@ -32,7 +32,7 @@ def headers(make_agency):
         make_agency(), name="portal", scopes=["applications:write", "applications:read", "publicity:write"]
     )
     db.session.commit()
-    return {"Authorization": f"Bearer {secret}"}
+    return {"Authorization": f"Bearer {secret}", "Accept-Language": "en"}
 
 
 @pytest.mark.parametrize("name", BODIES)
@@ -59,3 +59,15 @@ def test_loads_names_the_place():
         jsonbody.loads('{"items": [{"description": "ok"}, {"description": "\\ud800"}]}')
     assert info.value.field == "items[1].description"
     assert jsonbody.loads(b'{"a": [1, 2.5, "x", null, true]}') == {"a": [1, 2.5, "x", None, True]}
+
+
+def test_the_openapi_document_marks_every_request_body_required(client):
+    spec = client.get("/api/openapi.json").get_json()
+    bodies = {
+        (path, method): op["requestBody"]
+        for path, ops in spec["paths"].items()
+        for method, op in ops.items()
+        if "requestBody" in op
+    }
+    assert ("/api/v1/applications", "post") in bodies
+    assert all(body.get("required") is True for body in bodies.values()), bodies
