@@ -13,7 +13,7 @@ from flask import Flask
 from flask_babel import gettext as _
 
 from disclosure.accounts.roles import ApplicantCategory, ApplicantType
-from disclosure.api.auth import current_token, require_scope, token_auth
+from disclosure.api import current_token, require_scope, token_auth
 from disclosure.applications import letters, operations
 from disclosure.applications.models import Application, DeliveryChannel, ProvisionForm
 from disclosure.extensions import csrf

@@ -58,6 +58,7 @@ from disclosure.correspondence.outcomes import (
 )
 from disclosure.correspondence.outcomes import info as outcome_info
 from disclosure.correspondence.rendering import RendererUnavailable, check_renderer
+from disclosure.correspondence.rendering import jinja_env as letter_jinja_env
 from disclosure.correspondence.responses import draft_pdf_response, pdf_download_response, preview_response
 from disclosure.web import nav
 from disclosure.web.templating import register_action_labels
@@ -97,6 +98,7 @@ __all__ = [
     "init_app",
     "issue_letter",
     "kind_info",
+    "letter_jinja_env",
     "letter_opening",
     "letter_pdf",
     "letters_for",

@@ -35,18 +35,19 @@ from disclosure.applications.operations.case import (
 from disclosure.core import audit
 from disclosure.core.errors import DomainError, NotAllowed
 from disclosure.core.timeutil import today_china, utcnow
-from disclosure.correspondence import service as letters_service
-from disclosure.correspondence.outcomes import (
+from disclosure.correspondence import (
     NEEDS_CHANNEL,
     NEEDS_LOCATION,
     NEEDS_REASONS,
     NEEDS_RESPONSIBLE_AGENCY,
     NEEDS_WITHHELD,
     OUTCOMES,
+    Letter,
     Outcome,
     derive_case_outcome,
-    info,
+    record_delivery,
 )
+from disclosure.correspondence import outcome_info as info
 from disclosure.extensions import db
 from workflows import application as wf
 from workflows.application import States
@@ -390,7 +391,7 @@ def deliver(
     if channel not in set(DeliveryChannel):
         raise DomainError(_l("Choose the delivery channel."), field="channel")
     _assert_allowed(app, "deliver", staff)
-    letter = db.session.get(letters_service.Letter, app.reply_letter_id)
+    letter = db.session.get(Letter, app.reply_letter_id)
     kwargs: dict = {}
     if channel == DeliveryChannel.POST:
         tracking_number = _clean(tracking_number, 60)
@@ -415,7 +416,7 @@ def deliver(
         if not app.email:
             raise DomainError(_l("The applicant gave no email address: choose post or collection."), field="channel")
         kwargs = {"recipient": app.email, "outbox_message_id": delivery.send_reply_email(app, letter).id}
-    letters_service.record_delivery(letter, _LETTER_METHOD[DeliveryChannel(channel)], actor=staff, **kwargs)
+    record_delivery(letter, _LETTER_METHOD[DeliveryChannel(channel)], actor=staff, **kwargs)
     if app.state != States.DELIVERED:  # the signal did not reach the case: never leave the two apart
         raise DomainError(REFUSALS["state"])
 

@@ -30,8 +30,8 @@ from disclosure.applications.views.common import (
     version_of,
 )
 from disclosure.core.errors import DomainError
-from disclosure.correspondence.outcomes import OUTCOMES, Outcome, remedy_for
-from disclosure.correspondence.rendering import jinja_env
+from disclosure.correspondence import OUTCOMES, Outcome, remedy_for
+from disclosure.correspondence import letter_jinja_env as jinja_env
 from disclosure.extensions import db
 from disclosure.web.access import applicant_required, own_object
 from disclosure.web.paging import paginate
