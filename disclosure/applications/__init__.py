@@ -10,7 +10,7 @@ from disclosure.core import signals
 def init_app(app: Flask) -> None:
     # import here: the package door stays light (importing `disclosure.applications.models` must not pull in the
     # blueprints, the API and the letters machinery), so the rooms are loaded when the app is built.
-    from disclosure.applications import api, cli, demo, models, operations, sweep, views
+    from disclosure.applications import api, cli, demo, models, operations, sweep, views  # noqa: PLC0415
 
     app.config.setdefault("APPLICATION_REFERENCE_FORMAT", "{slug}-{year}-{serial:05d}")
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
