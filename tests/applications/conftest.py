@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from application_helpers import application_input
+
+from tests.factories import application_input
 
 
 @dataclass

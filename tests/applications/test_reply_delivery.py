@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import time
 
-from application_helpers import MINI_PDF, application_input, decide_partial, to_in_handling
 from flask import current_app
 from itsdangerous import TimestampSigner
 
@@ -18,6 +17,7 @@ from disclosure.applications.operations import delivery
 from disclosure.applications.uploads import Upload
 from disclosure.core.outbox import deliver_due
 from disclosure.extensions import db
+from tests.factories import MINI_PDF, application_input, decide_partial, to_in_handling
 
 TO = "zhangsan@example.cn"
 BIG = MINI_PDF + b"%" + b"0" * 300_000 + b"\n"

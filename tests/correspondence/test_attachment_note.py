@@ -9,7 +9,8 @@ import tempfile
 
 import pytest
 
-from disclosure.correspondence import samples, service
+from disclosure.correspondence import letters as service
+from disclosure.correspondence import samples
 from disclosure.correspondence.contexts import ItemOutcome, ReplyContext
 from disclosure.correspondence.kinds import LetterKind
 from disclosure.correspondence.outcomes import Outcome

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from disclosure.correspondence import samples, service
+from disclosure.correspondence import letters as service
+from disclosure.correspondence import samples
 from disclosure.correspondence.kinds import LetterKind
 from tests.correspondence.conftest import CODE, ISSUE_DATE, NUMBER
 from tests.correspondence.test_layout import DATE, pages_text

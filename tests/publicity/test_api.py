@@ -4,10 +4,10 @@ same validation as the form and the import."""
 from __future__ import annotations
 
 import pytest
-from publicity_helpers import licensing_raw, penalty_raw
 
 from disclosure.extensions import db
 from disclosure.publicity.models import PublicityRecord
+from tests.factories import licensing_raw, penalty_raw
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ agency administrator or credit supervisor keeps the list of entrusted organs, ev
 from __future__ import annotations
 
 import pytest
-from publicity_helpers import licensing_raw, penalty_raw, workbook
 
 from disclosure.core.audit import events_for
 from disclosure.extensions import db
 from disclosure.publicity import importer, operations
 from disclosure.publicity.models import EntrustedOrgan, ImportJob, PublicityRecord
+from tests.factories import licensing_raw, penalty_raw, workbook
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_validator_refuses_another_agency_as_deciding_organ(validator, pub, fina
 
 
 def test_entry_form_refuses_it_beside_the_organ_field(pub, finance, client, login):
-    from test_staff_pages import form_data
+    from tests.factories import form_data
 
     login(client, pub.clerk)
     resp = client.post(
@@ -125,7 +125,7 @@ def test_entrusted_organ_is_kept_by_the_administrator_and_audited(app, pub, fina
     assert event.action == "publicity.organ.save" and event.agency_id == pub.agency.id
     assert event.after["credit_code"] == finance.credit_code
 
-    from publicity_helpers import save
+    from tests.factories import save
 
     record = save(pub, penalty_raw(pub, **_other(finance)))  # now the agency may publish the organ's decisions
     assert record.deciding_agency == "示例市财政局"

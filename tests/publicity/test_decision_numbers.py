@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from publicity_helpers import licensing_raw, penalty_raw, save, workbook
-from test_import import run_import
 
 from disclosure.core.storage import StoredFile
 from disclosure.extensions import db
@@ -12,6 +10,7 @@ from disclosure.publicity import search as search_mod
 from disclosure.publicity.fields import Kind
 from disclosure.publicity.models import PublicityRecord
 from disclosure.publicity.operations import find_record
+from tests.factories import licensing_raw, penalty_raw, run_import, save, workbook
 
 STORED = "示政办罚〔2026〕13号"
 VARIANTS = [

@@ -8,36 +8,12 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from publicity_helpers import REAL_USCC, crafted_xlsx, licensing_raw, penalty_raw, workbook
 
 from disclosure.core.errors import DomainError
 from disclosure.extensions import db
 from disclosure.publicity import importer
 from disclosure.publicity.models import ImportJob, JobStatus, PublicityRecord
-
-
-def run_import(pub, data: bytes, kind: str = "penalty", **kw) -> ImportJob:
-    from disclosure.core.storage import store
-
-    stored = store(data, original_name="upload.xlsx", content_type="", agency_id=pub.agency.id)
-    db.session.flush()
-    job = ImportJob(agency_id=pub.agency.id, kind=kind, file_id=stored.id, filename="upload.xlsx", locale="en", **kw)
-    db.session.add(job)
-    db.session.flush()
-    importer.import_file(job, data)
-    db.session.commit()
-    return job
-
-
-def error_rows(job: ImportJob) -> list[list]:
-    from openpyxl import load_workbook
-
-    from disclosure.core.storage import StoredFile
-
-    wb = load_workbook(io.BytesIO(db.session.get(StoredFile, job.error_file_id).read_bytes()))
-    return [list(r) for r in wb["错误清单"].iter_rows(values_only=True)][1:], [
-        list(r) for r in wb["待修正数据"].iter_rows(values_only=True)
-    ]
+from tests.factories import REAL_USCC, crafted_xlsx, error_rows, licensing_raw, penalty_raw, run_import, workbook
 
 
 def mixed_rows(pub) -> list[dict]:
@@ -301,9 +277,8 @@ def test_row_outside_the_working_day_calendar_is_reported_not_fatal(pub, en):
 def test_imported_records_are_searchable_and_the_index_trigger_is_back(pub, en):
     """The bulk path fills the full-text index itself (SQLite pauses the per-row trigger only inside the
     importing transaction); records saved one by one afterwards are indexed by the trigger again."""
-    from publicity_helpers import save
-
     from disclosure.publicity.search import SearchQuery, search
+    from tests.factories import save
 
     rows = [
         penalty_raw(pub, CF_WSH=f"罚〔2026〕{i}号", CF_XDR_MC=f"宁波{n}贸易有限公司") for i, n in enumerate("甲乙丙", 1)
@@ -350,7 +325,7 @@ def test_each_chunk_is_audited_with_what_it_created_and_updated(pub, en):
 
 def test_imported_values_read_back_exactly(pub, en):
     """The driver-level insert stores what the ORM would: dates, amounts, flags, times and states."""
-    from publicity_helpers import save
+    from tests.factories import save
 
     raw = penalty_raw(pub, CF_WSH="罚〔2026〕1号", CF_NR_FK="123.456789", SEVERITY="严重", CF_GSJZQ="2099-12-31")
     run_import(pub, workbook([raw]))

@@ -7,11 +7,10 @@ import csv
 import io
 
 import pytest
-from publicity_helpers import penalty_raw, workbook
-from test_import import error_rows, run_import
 
 from disclosure.core.errors import DomainError
 from disclosure.publicity.fields import BY_CODE, Kind
+from tests.factories import error_rows, penalty_raw, run_import, workbook
 
 
 @pytest.mark.parametrize("headers", ["names", "codes"])

@@ -7,11 +7,10 @@ import io
 
 import pytest
 from openpyxl import load_workbook
-from publicity_helpers import penalty_raw
-from test_import import run_import
 
 from disclosure.publicity import importer
 from disclosure.publicity.fields import BY_CODE, Kind
+from tests.factories import penalty_raw, run_import
 
 
 def _validations(ws) -> dict[str, str]:

@@ -10,13 +10,13 @@ import io
 import re
 
 from openpyxl import load_workbook
-from publicity_helpers import licensing_raw, penalty_raw, save, workbook
 
 from disclosure.accounts.roles import Role
 from disclosure.extensions import db
 from disclosure.publicity import operations
 from disclosure.publicity.models import PublicityMatter, PublicityRecord
 from disclosure.publicity.rules import add_months
+from tests.factories import licensing_raw, penalty_raw, save, workbook
 
 ZH = {"Accept-Language": "zh-CN"}
 EN = {"Accept-Language": "en"}

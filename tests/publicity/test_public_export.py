@@ -9,7 +9,8 @@ import io
 
 import pytest
 from openpyxl import load_workbook
-from publicity_helpers import penalty_raw, save
+
+from tests.factories import penalty_raw, save
 
 EN = {"Accept-Language": "en"}
 NOTICE = "Only the newest 3 records are in this file: more match the search."

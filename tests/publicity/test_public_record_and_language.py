@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from publicity_helpers import penalty_raw, save
-
 from disclosure.extensions import db
 from disclosure.publicity import operations
 from disclosure.publicity.fields import Kind
 from disclosure.publicity.validation import described
+from tests.factories import penalty_raw, save
 
 EN = {"Accept-Language": "en"}
 ZH = {"Accept-Language": "zh-CN"}

@@ -7,11 +7,10 @@ import csv
 import datetime as dt
 import io
 
-from publicity_helpers import REAL_IDS, REAL_USCC, licensing_raw, penalty_raw, save
-
 from disclosure.extensions import db
 from disclosure.publicity import operations
 from disclosure.publicity.search import SearchQuery, index_text, search, tokens
+from tests.factories import REAL_IDS, REAL_USCC, licensing_raw, penalty_raw, save
 
 
 def _names(result):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 
 from openpyxl import load_workbook
-from publicity_helpers import REAL_IDS, REAL_USCC, penalty_raw, save, workbook
 
 from disclosure.accounts.roles import Role
 from disclosure.extensions import db
@@ -19,16 +18,7 @@ from disclosure.publicity.models import (
     PublicityRecord,
     Responsibility,
 )
-
-
-def form_data(raw: dict, **extra) -> dict:
-    data = {f"f_{k}": v for k, v in raw.items() if k != "MATTER" and v is not None}
-    if "f_CF_CFLB" in data:
-        data["f_CF_CFLB"] = data["f_CF_CFLB"].split(";")
-    data["matter"] = "违反食品安全规定的处罚"
-    data["publish"] = "y"
-    data.update(extra)
-    return data
+from tests.factories import REAL_IDS, REAL_USCC, form_data, penalty_raw, save, workbook
 
 
 def test_entry_form_saves_and_shows_errors_beside_fields(pub, client, login):

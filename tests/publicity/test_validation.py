@@ -7,9 +7,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from publicity_helpers import REAL_IDS, REAL_USCC, licensing_raw, penalty_raw
 
 from disclosure.core.validators import USCC_CHARS, ValidationError, validate_resident_id, validate_uscc
+from tests.factories import REAL_IDS, REAL_USCC, licensing_raw, penalty_raw
 
 
 @pytest.mark.parametrize("code", REAL_USCC)

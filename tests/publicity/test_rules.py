@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from publicity_helpers import licensing_raw, penalty_raw, save
 
 from disclosure.core.audit import events_for
 from disclosure.core.errors import DomainError
 from disclosure.extensions import db
 from disclosure.publicity import operations
 from disclosure.publicity.models import RecordStatus, Timeliness
+from tests.factories import licensing_raw, penalty_raw, save
 
 
 def test_due_date_is_seven_working_days_after_the_decision(pub):

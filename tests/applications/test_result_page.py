@@ -3,9 +3,8 @@ information provided (downloadable) and the remedies with their time limits, as 
 
 from __future__ import annotations
 
-from application_helpers import issue_partial
-
 from disclosure.extensions import db
+from tests.factories import issue_partial
 
 
 def test_the_applicant_sees_what_the_reply_decided(world, filed, client, login):

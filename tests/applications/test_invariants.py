@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from application_helpers import MINI_PDF, application_input
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
@@ -23,6 +22,7 @@ from disclosure.applications.models import EventKind, Review
 from disclosure.core.audit import events_for
 from disclosure.core.errors import DomainError
 from disclosure.extensions import db
+from tests.factories import MINI_PDF, application_input
 from workflows.application import BY_TRIGGER, States
 
 FAR = dt.date(2027, 6, 30)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from application_helpers import to_in_handling
-
 from disclosure.applications import sweep
 from disclosure.core.outbox import OutboxMessage
 from disclosure.extensions import db
+from tests.factories import to_in_handling
 
 
 def test_sweep_marks_overdue_and_emails_handler_and_head(world, filed):

@@ -6,10 +6,10 @@ import io
 import re
 
 import pytest
-from application_helpers import MINI_PDF
 
 from disclosure.applications.models import Application
 from disclosure.extensions import db
+from tests.factories import MINI_PDF
 from workflows.application import States
 
 ITEM = {"item_1_description": "2025年道路维修资金使用情况", "item_1_document_ref": "测财〔2025〕3号"}
@@ -117,7 +117,7 @@ def test_case_page_hides_other_agencies(world, client, login, make_agency, make_
 
 @pytest.mark.slow
 def test_handler_decides_and_reviews_issue_letter(world, client, login, filed):
-    from application_helpers import to_in_handling
+    from tests.factories import to_in_handling
 
     to_in_handling(world, filed)
     db.session.commit()
@@ -236,10 +236,9 @@ def test_office_head_edits_settings(world, client, login):
 
 def test_workbench_count_stops_ten_pages_ahead(world, client, login, monkeypatch):
     """The list counts at most COUNT_PAGES_AHEAD pages past the current one and says "more than" beyond."""
-    from application_helpers import application_input
-
     from disclosure.applications import operations as ops
     from disclosure.applications import queries
+    from tests.factories import application_input
 
     for _ in range(4):
         ops.confirm(ops.file_online(world.citizen, world.agency, application_input()), world.registrar)
@@ -284,9 +283,8 @@ def test_registrar_corrects_applicant_details_on_the_case_page(world, client, lo
 
 def test_information_reaches_the_applicant_only_with_the_reply_and_can_be_taken_back(world, client, login, filed):
     """A file attached while handling stays with the office until the reply is issued; a wrong one is removed."""
-    from application_helpers import attach, to_in_handling
-
     from disclosure.applications import operations as ops
+    from tests.factories import attach, to_in_handling
 
     to_in_handling(world, filed)
     wrong = attach(world, filed, purpose="provided", name="原件-未删除.pdf")

@@ -3,8 +3,9 @@ stays locked from that moment until the commit, so only what needs the number fo
 
 from __future__ import annotations
 
-from application_helpers import application_input
 from sqlalchemy import event
+
+from tests.factories import application_input
 
 
 def _writes_after_counter(run):

@@ -1,9 +1,83 @@
-"""Helpers for the 双公示 tests: valid records keyed by field code, workbooks in the national template."""
+"""Factories shared by the tests: objects in the shapes the operations take, and the steps that bring a case or a
+record to a given state, so a test says what it needs in one call.
+
+Agencies, staff and applicants come from the fixtures in `tests/conftest.py` (`make_agency`, `make_staff`,
+`make_applicant`), which need the database; what is here is plain data or calls the operations.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+
+# --- disclosure on request ------------------------------------------------------------------------------------
+
+MINI_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def application_input(**kw):
+    from disclosure.applications.operations import ApplicationInput, ItemInput
+
+    data = dict(
+        applicant_name="张三",
+        doc_type="resident_id",
+        doc_number="11010519491231002X",
+        phone="13800000000",
+        email="zhangsan@example.cn",
+        postal_address="测试市幸福路1号",
+        items=[ItemInput("2025年道路维修资金使用情况", "测财〔2025〕3号"), ItemInput("道路维修招标文件")],
+    )
+    data.update(kw)
+    return ApplicationInput(**data)
+
+
+def to_in_handling(world, app):
+    from disclosure.applications import operations as ops
+
+    ops.assign(app, world.registrar, department=world.department, handler=world.handler)
+    ops.start_handling(app, world.handler)
+    return app
+
+
+def attach(world, app, purpose="redacted", name="招标文件（删除处理后）.pdf", title=""):
+    """The handler attaches the information provided or its redacted version (Arts. 36(2), 37)."""
+    from disclosure.applications import operations as ops
+    from disclosure.applications.uploads import Upload
+
+    return ops.attach_information(app, world.handler, upload=Upload(name, MINI_PDF), purpose=purpose, title=title)
+
+
+def decide_partial(world, app):
+    """Item 1 granted, item 2 partly disclosed, with the redacted version attached."""
+    from disclosure.applications import operations as ops
+
+    first, second = app.items
+    ops.decide_item(first, world.handler, outcome="granted")
+    ops.decide_item(
+        second,
+        world.handler,
+        outcome="partial",
+        withheld_parts="投标人报价明细",
+        withheld_outcome="deny_third_party",
+        reasons="涉及第三方商业秘密",
+    )
+    attach(world, app)
+
+
+def issue_partial(world, app):
+    """A case decided as `decide_partial`, reviewed by the office and the legal reviewer, and issued."""
+    from disclosure.applications import operations as ops
+
+    to_in_handling(world, app)
+    decide_partial(world, app)
+    ops.draft_reply(app, world.handler)
+    ops.submit_for_review(app, world.handler)
+    ops.review(app, world.head, stage="office", approve=True, comment="")
+    ops.review(app, world.legal, stage="legal", approve=True, comment="")
+    return ops.issue(app, world.registrar)
+
+
+# --- double publicity (双公示) ----------------------------------------------------------------------------------
 
 # Real, publicly known credit codes (rules-china §6.1) and identity-number test vectors (§6.2).
 REAL_USCC = ["914403001922038216", "91110000100017707H", "9144030071526726XG"]
@@ -158,3 +232,44 @@ def crafted_xlsx(
         for name, text in parts.items():
             z.writestr(name, text)
     return buf.getvalue()
+
+
+def run_import(pub, data: bytes, kind: str = "penalty", **kw):
+    """Import `data` as the background job does; returns the ImportJob."""
+    from disclosure.core.storage import store
+    from disclosure.extensions import db
+    from disclosure.publicity import importer
+    from disclosure.publicity.models import ImportJob
+
+    stored = store(data, original_name="upload.xlsx", content_type="", agency_id=pub.agency.id)
+    db.session.flush()
+    job = ImportJob(agency_id=pub.agency.id, kind=kind, file_id=stored.id, filename="upload.xlsx", locale="en", **kw)
+    db.session.add(job)
+    db.session.flush()
+    importer.import_file(job, data)
+    db.session.commit()
+    return job
+
+
+def error_rows(job) -> tuple[list[list], list[list]]:
+    """The error file of an import: its listing of errors and its sheet of refused rows."""
+    from openpyxl import load_workbook
+
+    from disclosure.core.storage import StoredFile
+    from disclosure.extensions import db
+
+    wb = load_workbook(io.BytesIO(db.session.get(StoredFile, job.error_file_id).read_bytes()))
+    return [list(r) for r in wb["错误清单"].iter_rows(values_only=True)][1:], [
+        list(r) for r in wb["待修正数据"].iter_rows(values_only=True)
+    ]
+
+
+def form_data(raw: dict, **extra) -> dict:
+    """A record's fields as the entry form posts them."""
+    data = {f"f_{k}": v for k, v in raw.items() if k != "MATTER" and v is not None}
+    if "f_CF_CFLB" in data:
+        data["f_CF_CFLB"] = data["f_CF_CFLB"].split(";")
+    data["matter"] = "违反食品安全规定的处罚"
+    data["publish"] = "y"
+    data.update(extra)
+    return data

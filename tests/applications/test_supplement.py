@@ -4,13 +4,13 @@ and the reply letter — with the first wording kept in the history; the notice 
 from __future__ import annotations
 
 import pytest
-from application_helpers import to_in_handling
 
 from disclosure.applications import letters
 from disclosure.applications import operations as ops
 from disclosure.applications.models import Application
 from disclosure.core.errors import DomainError
 from disclosure.extensions import db
+from tests.factories import to_in_handling
 
 FIRST = "道路维修招标文件"
 CLEAR = "2025年幸福路维修工程的招标公告和中标结果公告"

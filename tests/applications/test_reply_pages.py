@@ -4,12 +4,12 @@ decision form per outcome, the extension reason, the history and the rating in w
 from __future__ import annotations
 
 import pytest
-from application_helpers import decide_partial, issue_partial, to_in_handling
 
 from disclosure.applications import operations as ops
 from disclosure.applications.models import Application
 from disclosure.core.errors import DomainError
 from disclosure.extensions import db
+from tests.factories import decide_partial, issue_partial, to_in_handling
 
 
 def _reload(app):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from application_helpers import application_input, decide_partial, issue_partial, to_in_handling
 
 from disclosure.applications import operations as ops
 from disclosure.applications.models import Application, CaseEvent, Channel, EventKind
@@ -14,6 +13,7 @@ from disclosure.core.errors import Conflict, DomainError, NotAllowed
 from disclosure.core.outbox import OutboxMessage
 from disclosure.core.timeutil import today_china
 from disclosure.extensions import db
+from tests.factories import application_input, decide_partial, issue_partial, to_in_handling
 from workflows.application import States
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -325,7 +325,7 @@ def test_registration_issues_the_acknowledgement_receipt(world):
 
 def test_disclosed_items_need_the_information_or_the_place_to_inspect(world, filed):
     """Art. 36(2) and Art. 37: no disclosure reply goes forward without what it discloses."""
-    from application_helpers import attach
+    from tests.factories import attach
 
     to_in_handling(world, filed)
     first, second = filed.items
@@ -511,7 +511,7 @@ def test_unsent_drafts_stay_out_of_the_agencys_audit_log(world):
 
 def test_the_same_document_number_is_the_same_information(world, make_applicant):
     """Art. 36(6) and Art. 44: two descriptions of the document 示政办〔2025〕12号 are one piece of information."""
-    from application_helpers import application_input
+    from tests.factories import application_input
 
     assert ops.fingerprint("老旧小区改造清单", "示政办〔2025〕12号") == ops.fingerprint("改造项目", "示政办[2025]12号")
     assert ops.fingerprint("道路维修资金") == ops.fingerprint(" 道路维修资金。")

@@ -8,7 +8,8 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-from application_helpers import application_input
+
+from tests.factories import application_input
 
 
 def _search(agency_id, q, **kw):
