@@ -76,6 +76,10 @@ def defaults(instance_path: str) -> dict:
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "disclosure@localhost"),
         "MAIL_SUPPRESS_SEND": _bool("MAIL_SUPPRESS_SEND", False),
         "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "12")),
+        # A reply by email carries the information provided up to this size; above it, a signed download link
+        # valid for APPLICATION_FILES_LINK_DAYS days (most mail servers refuse messages of 20-25 MB once encoded).
+        "MAIL_MAX_ATTACHMENT_BYTES": int(os.environ.get("MAIL_MAX_ATTACHMENT_BYTES", str(15 * 1024 * 1024))),
+        "APPLICATION_FILES_LINK_DAYS": int(os.environ.get("APPLICATION_FILES_LINK_DAYS", "30")),
         # Sessions and cookies.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
