@@ -15,6 +15,7 @@ from disclosure.applications.uploads import Upload
 from disclosure.correspondence import pdf_download_response
 from disclosure.extensions import db
 from disclosure.web.downloads import send_download
+from disclosure.web.params import parse_int
 
 CASE_ROLES = (Role.REGISTRAR, Role.HANDLER, Role.OFFICE_HEAD, Role.LEGAL_REVIEWER)
 
@@ -56,11 +57,7 @@ def input_from(form: forms.ApplicationForm) -> operations.ApplicationInput:
 
 def version_of(form) -> int | None:
     raw = getattr(form, "version", None)
-    raw = raw.data if raw is not None else None
-    try:
-        return int(raw) if raw not in (None, "") else None
-    except ValueError:
-        return None
+    return parse_int(raw.data if raw is not None else None, min=0)  # malformed: no version check, not a 500
 
 
 def form_error(form) -> None:

@@ -51,6 +51,7 @@ from disclosure.correspondence import (
 from disclosure.extensions import db
 from disclosure.web.access import staff_object, staff_required
 from disclosure.web.paging import page_number
+from disclosure.web.params import parse_id
 from workflows.application import States
 
 staff_bp = Blueprint("applications_staff", __name__, url_prefix="/staff/applications")
@@ -133,8 +134,8 @@ def index():
     if form.validate():
         f.q = form.q.data or ""
         f.state = form.state.data or ""
-        f.department_id = int(form.department_id.data) if form.department_id.data else None
-        f.handler_id = int(form.handler_id.data) if form.handler_id.data else None
+        f.department_id = parse_id(form.department_id.data)  # malformed or out of range: no such filter
+        f.handler_id = parse_id(form.handler_id.data)
         f.channel = form.channel.data or ""
         f.due_within = form.due_within.data
         f.received_from, f.received_to = form.received_from.data, form.received_to.data

@@ -32,6 +32,7 @@ from disclosure.applications.views.staff import item_outcome_choices, staff_bp, 
 from disclosure.core.errors import DomainError
 from disclosure.extensions import db
 from disclosure.web.access import staff_required
+from disclosure.web.params import parse_id
 
 Handler = Callable[[Application, Any], str]
 
@@ -83,7 +84,8 @@ def _do_receive_supplement(app, form):
 
 
 def _do_decide_item(app, form):
-    item = db.session.get(RequestedItem, int(form.item_id.data))
+    item_id = parse_id(form.item_id.data)
+    item = db.session.get(RequestedItem, item_id) if item_id else None
     if item is None or item.application_id != app.id:
         abort(404)
     operations.decide_item(
@@ -147,16 +149,16 @@ def _do_attach(app, form):
 
 
 def _do_remove_file(app, form):
-    try:
-        attachment_id = int(form.attachment_id.data)
-    except (TypeError, ValueError):
-        raise DomainError(_l("This file cannot be removed."), field="attachment_id") from None
+    attachment_id = parse_id(form.attachment_id.data)
+    if attachment_id is None:
+        raise DomainError(_l("This file cannot be removed."), field="attachment_id")
     operations.remove_attachment(app, current_user, attachment_id)
     return _("The file was removed from the case.")
 
 
 def _do_remedy_update(app, form):
-    row = db.session.get(Remedy, int(form.remedy_id.data))
+    remedy_id = parse_id(form.remedy_id.data)
+    row = db.session.get(Remedy, remedy_id) if remedy_id else None
     if row is None or row.application_id != app.id:
         abort(404)
     operations.update_remedy(row, current_user, result=form.result.data, decided_date=form.decided_date.data)
