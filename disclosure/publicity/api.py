@@ -18,7 +18,7 @@ from disclosure.api import current_token, require_scope, token_auth
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import today_china
 from disclosure.extensions import csrf, db
-from disclosure.publicity.fields import FIELDS, FieldType, Kind
+from disclosure.publicity.fields import BY_CODE, FIELDS, FieldType, Kind
 from disclosure.publicity.operations import DueDates, save_record
 from disclosure.publicity.rules import load_rules
 from disclosure.publicity.validation import RecordValidator, field_label, matter_refs, organ_refs
@@ -125,8 +125,29 @@ def push_records(kind: Kind, agency_id: int, items: list) -> list[dict]:
                 }
             )
             continue
-        raw = {k: (v if v is None or isinstance(v, str | int | float) else str(v)) for k, v in item.items()}
-        result = validator.validate(raw)
+        # A field is text or a number: an object, a list or true/false is refused, never published as its text.
+        wrong = [
+            k
+            for k, v in item.items()
+            if v is not None and (isinstance(v, bool) or not isinstance(v, str | int | float))
+        ]
+        if wrong:
+            results.append(
+                {
+                    "index": index,
+                    "status": "rejected",
+                    "errors": [
+                        {
+                            "field": k,
+                            "label": field_label(kind, k) if k in BY_CODE[kind] else "",
+                            "message": _("Give this field as text or a number."),
+                        }
+                        for k in wrong
+                    ],
+                }
+            )
+            continue
+        result = validator.validate(dict(item))
         if result.values is not None and result.values["decision_key"] in seen:
             result.values, result.errors = (
                 None,

@@ -109,3 +109,12 @@ def test_openapi_declares_the_request_bodies(client):
         name = body["$ref"].rsplit("/", 1)[-1]
         properties = spec["components"]["schemas"][name]["properties"]
         assert first in properties and "MATTER" in properties and "records" in properties
+
+
+@pytest.mark.parametrize("value", [{"a": 1}, ["杭州示例科技有限公司"], True])
+def test_a_field_given_as_an_object_a_list_or_true_is_refused_not_published_as_text(pub, client, token, value):
+    resp = client.post("/api/v1/publicity/penalties", json=penalty_raw(pub, CF_XDR_MC=value), headers=token)
+    assert resp.status_code == 422, resp.json
+    (error,) = resp.json["results"][0]["errors"]
+    assert error["field"] == "CF_XDR_MC" and error["message"] == "Give this field as text or a number."
+    assert db.session.query(PublicityRecord).count() == 0
