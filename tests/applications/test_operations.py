@@ -190,6 +190,16 @@ def test_consultation_pauses_the_clock(world, filed):
     assert ev.end_date == today_china()
 
 
+def test_a_page_count_beyond_any_reply_is_refused_beside_the_field(world, filed):
+    """A mistyped page count (or 2^63 from a hostile form) is a message, not an amount the database cannot hold."""
+    to_in_handling(world, filed)
+    for pages in (1_000_001, 2**63):
+        with pytest.raises(DomainError) as exc:
+            ops.notify_fee(filed, world.handler, method="per_page", pages=pages)
+        assert exc.value.field == "pages"
+    assert filed.state == States.IN_HANDLING
+
+
 def test_fee_notice_payment_and_abandonment(world, filed):
     to_in_handling(world, filed)
     with pytest.raises(DomainError, match="No fee"):

@@ -304,6 +304,10 @@ def end_consultation(
 # --- Fee (国办函〔2020〕109号) --------------------------------------------------------------------------------
 
 
+# Far above any real reply, far below what the amount column (and a sane notice) can hold.
+MAX_FEE_PAGES = 1_000_000
+
+
 def calculate_fee(app: Application, method: str, pages: int | None = None) -> tuple[int, list, dict]:
     """The fee for this case by one method (never both). Returns (yuan, band lines, basis)."""
     schedule = current_app.config.get("APPLICATION_FEE_SCHEDULE") or fees.DEFAULT_SCHEDULE
@@ -314,6 +318,8 @@ def calculate_fee(app: Application, method: str, pages: int | None = None) -> tu
     if method == fees.FeeMethod.PER_PAGE:
         if not pages or pages < 1:
             raise DomainError(_l("Enter the number of pages."), field="pages")
+        if pages > MAX_FEE_PAGES:
+            raise DomainError(_l("Count the pages again: more than 1,000,000 is not a number of pages."), field="pages")
         if app.provision_form == ProvisionForm.INSPECTION:
             raise DomainError(
                 _l("A per-page fee applies only to copies, email or electronic data (109号 Art. 5)."), field="method"
