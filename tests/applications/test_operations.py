@@ -221,13 +221,7 @@ def test_version_conflict_gives_clear_message(world, filed):
 
 
 def test_repeat_warning_and_proactive_candidates(world, filed, make_applicant):
-    to_in_handling(world, filed)
-    decide_partial(world, filed)
-    ops.draft_reply(filed, world.handler)
-    ops.submit_for_review(filed, world.handler)
-    ops.review(filed, world.head, stage="office", approve=True, comment="")
-    ops.review(filed, world.legal, stage="legal", approve=True, comment="")
-    ops.issue(filed, world.registrar)
+    issue_partial(world, filed)
     again = ops.file_online(world.citizen, world.agency, application_input())
     ops.confirm(again, world.registrar)
     assert again.repeat_of_id == filed.id
@@ -248,13 +242,7 @@ def test_withdraw_by_applicant_only_before_issue(world, filed):
 def test_remedies_are_recorded_by_the_disclosure_office_only(world, filed):
     """The standing book of reconsiderations and lawsuits (annual report table 4) is kept by the registrar and the
     office head; the handler and the legal reviewer, parties to the contested reply, cannot write to it."""
-    to_in_handling(world, filed)
-    decide_partial(world, filed)
-    ops.draft_reply(filed, world.handler)
-    ops.submit_for_review(filed, world.handler)
-    ops.review(filed, world.head, stage="office", approve=True, comment="")
-    ops.review(filed, world.legal, stage="legal", approve=True, comment="")
-    ops.issue(filed, world.registrar)
+    issue_partial(world, filed)
     for outsider in (world.legal, world.handler):
         with pytest.raises(NotAllowed):
             ops.record_remedy(filed, outsider, kind="reconsideration", body="测试市人民政府", filed_date=today_china())
@@ -266,13 +254,7 @@ def test_remedies_are_recorded_by_the_disclosure_office_only(world, filed):
 
 
 def test_remedy_corrected_reopens_with_new_deadline(world, filed):
-    to_in_handling(world, filed)
-    decide_partial(world, filed)
-    ops.draft_reply(filed, world.handler)
-    ops.submit_for_review(filed, world.handler)
-    ops.review(filed, world.head, stage="office", approve=True, comment="")
-    ops.review(filed, world.legal, stage="legal", approve=True, comment="")
-    ops.issue(filed, world.registrar)
+    issue_partial(world, filed)
     with pytest.raises(DomainError, match="Reopening"):
         ops.reopen(filed, world.head, received_on=today_china(), reason="复议决定")
     r = ops.record_remedy(
