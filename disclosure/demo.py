@@ -18,15 +18,8 @@ from disclosure.accounts.models import Agency, ApplicantProfile, User
 from disclosure.accounts.roles import ApplicantCategory, ApplicantType, Role, UserKind
 from disclosure.core import signals
 from disclosure.core.timeutil import utcnow
-from disclosure.core.validators import org_code_check, uscc_check
+from disclosure.core.validators import make_credit_code
 from disclosure.extensions import db
-
-
-def make_credit_code(prefix: str, division: str, org_body: str) -> str:
-    """A credit code with correct check characters (GB 32100 / GB 11714) for demo and tests."""
-    body17 = prefix + division + org_body + org_code_check(org_body)
-    return body17 + uscc_check(body17)
-
 
 DEMO_AGENCIES = [
     {

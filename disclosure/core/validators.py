@@ -155,3 +155,9 @@ def mask_name(name: str | None) -> str:
     if not name:
         return ""
     return name[0] + "*" * max(1, len(name) - 1)
+
+
+def make_credit_code(prefix: str, division: str, org_body: str) -> str:
+    """A credit code with correct check characters (GB 32100 / GB 11714), for demo data, tests and benchmarks."""
+    body17 = prefix + division + org_body + org_code_check(org_body)
+    return body17 + uscc_check(body17)

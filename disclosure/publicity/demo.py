@@ -18,8 +18,7 @@ from sqlalchemy import func, select
 from disclosure.accounts.models import User
 from disclosure.accounts.roles import Role
 from disclosure.core.timeutil import today_china
-from disclosure.core.validators import ID_CHECK, ID_WEIGHTS
-from disclosure.demo import make_credit_code
+from disclosure.core.validators import ID_CHECK, ID_WEIGHTS, make_credit_code
 from disclosure.extensions import db
 from disclosure.publicity import operations as ops
 from disclosure.publicity.fields import Kind
