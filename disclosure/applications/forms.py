@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
@@ -26,6 +27,8 @@ from disclosure.applications.models import (
     Channel,
     ConsultationKind,
 )
+from disclosure.applications.operations import ApplicationInput, ItemInput, validate_input
+from disclosure.core.errors import DomainError, field_errors
 from disclosure.core.validators import DOCUMENT_TYPE_LABELS
 from disclosure.web.forms import choices
 
@@ -85,6 +88,66 @@ class ApplicationForm(ApplicantDetailsForm):
     supporting_files = MultipleFileField(_l("Supporting papers"))
     version = HiddenField()
 
+    # Where the operation's problems are shown: its input names mapped to this form's fields.
+    ERROR_FIELDS = {"items": "item_1_description", "files": "identity_files"}
+
+    def complete_on_submit(self) -> bool:
+        """Whether this submission must be complete (sending, not saving a draft)."""
+        return request.form.get("action") == "submit"
+
+    def to_input(self) -> ApplicationInput:
+        """The fields as the operations' input (without the uploaded files, which the view reads)."""
+        items = []
+        for n in range(1, ITEM_ROWS + 1):
+            desc = getattr(self, f"item_{n}_description").data or ""
+            ref = getattr(self, f"item_{n}_document_ref").data or ""
+            if desc or ref:
+                items.append(ItemInput(desc, ref))
+        return ApplicationInput(
+            **{
+                name: getattr(self, name).data or default
+                for name, default in (
+                    ("applicant_type", ""),
+                    ("applicant_category", ""),
+                    ("applicant_name", ""),
+                    ("doc_type", None),
+                    ("doc_number", None),
+                    ("org_credit_code", None),
+                    ("legal_representative", None),
+                    ("contact_person", None),
+                    ("phone", ""),
+                    ("email", ""),
+                    ("postal_address", ""),
+                    ("postal_code", ""),
+                    ("provision_form", ""),
+                    ("delivery_channel", ""),
+                )
+            },
+            needs_assistance=bool(self.needs_assistance.data),
+            items=items,
+        )
+
+    def validate(self, extra_validators=None) -> bool:
+        """The form's own checks, then the operation's rules on the same input, so that every problem is shown
+        beside its field at once (not one per submission)."""
+        ok = super().validate(extra_validators)
+        try:
+            validate_input(self.to_input(), complete=self.complete_on_submit())
+        except DomainError as exc:
+            self.add_errors(exc)
+            ok = False
+        return ok
+
+    def add_errors(self, exc: DomainError) -> None:
+        """Put each problem of a DomainError (or FieldErrors) beside its field; one without a field goes to
+        `form_errors`."""
+        for name, message in field_errors(exc).items():
+            fld = getattr(self, self.ERROR_FIELDS.get(name, name or ""), None)
+            if fld is None or not hasattr(fld, "errors"):
+                self.form_errors.append(message)
+            elif message not in fld.errors:
+                fld.errors = [*list(fld.errors or []), message]
+
 
 def _add_item_fields(cls):
     for n in range(1, ITEM_ROWS + 1):
@@ -123,6 +186,9 @@ class RegisterForm(ApplicationForm):
         filters=[_strip],
         validators=[Length(max=300)],
     )
+
+    def complete_on_submit(self) -> bool:
+        return True  # staff register a received application as it is: complete
 
 
 class VersionForm(FlaskForm):

@@ -37,7 +37,7 @@ from disclosure.applications.models import (
 )
 from disclosure.applications.queries import settings_for
 from disclosure.core import audit, validators
-from disclosure.core.errors import Conflict, DomainError, NotAllowed
+from disclosure.core.errors import Conflict, DomainError, ErrorCollector, NotAllowed, collect_errors
 from disclosure.core.outbox import enqueue_email
 from disclosure.core.timeutil import today_china
 from disclosure.extensions import db
@@ -98,70 +98,73 @@ def _clean(text: str | None, limit: int) -> str:
 
 def validate_input(data: ApplicationInput, *, complete: bool) -> ApplicationInput:
     """The same checks for the online form, staff registration and the API. `complete=False` (a draft)
-    checks only what is filled in. Raises DomainError naming the field."""
+    checks only what is filled in. Checks every field and raises FieldErrors naming each field at fault."""
     out = ApplicationInput(**{k: getattr(data, k) for k in data.__dataclass_fields__})
-    if out.applicant_type not in set(ApplicantType):
-        raise DomainError(_l("Choose whether the applicant is a person or an organisation."), field="applicant_type")
-    if out.applicant_type == ApplicantType.PERSON:
-        out.applicant_category = ApplicantCategory.NATURAL_PERSON
-        out.org_credit_code = out.legal_representative = None
-    elif (
-        out.applicant_category not in set(ApplicantCategory)
-        or out.applicant_category == ApplicantCategory.NATURAL_PERSON
-    ):
-        raise DomainError(_l("Choose the organisation's category for the annual report."), field="applicant_category")
-    out.applicant_name = _clean(out.applicant_name, 200)
-    out.phone = _clean(out.phone, 40)
-    out.email = _clean(out.email, 254).lower()
-    out.postal_address = _clean(out.postal_address, 1000)
-    out.postal_code = _clean(out.postal_code, 10)
-    if out.postal_code and not re.fullmatch(r"\d{6}", out.postal_code):
-        raise DomainError(_l("A postal code has 6 digits."), field="postal_code")
-    if out.email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", out.email):
-        raise DomainError(_l("The email address is not valid."), field="email")
-    try:
-        if out.applicant_type == ApplicantType.PERSON and out.doc_number:
-            out.doc_number = validators.validate_document(out.doc_type or "", out.doc_number)
-        if out.applicant_type == ApplicantType.ORGANISATION and out.org_credit_code:
-            out.org_credit_code = validators.validate_uscc(out.org_credit_code)
-    except validators.ValidationError as exc:
-        fld = "doc_number" if out.applicant_type == ApplicantType.PERSON else "org_credit_code"
-        raise DomainError(exc.message, field=fld) from None
-    if out.provision_form not in set(ProvisionForm):
-        raise DomainError(_l("Choose how the information should be provided."), field="provision_form")
-    if out.delivery_channel not in set(DeliveryChannel):
-        raise DomainError(_l("Choose how the reply should be delivered."), field="delivery_channel")
-    items = [ItemInput(_clean(i.description, 4000), _clean(i.document_ref, 300)) for i in out.items]
-    if any(not i.description and i.document_ref for i in items):
-        raise DomainError(_l("Each requested item needs a description."), field="items")
-    out.items = [i for i in items if i.description]
-    if len(out.items) > MAX_ITEMS:
-        raise DomainError(_l("At most %(n)s items per application.", n=MAX_ITEMS), field="items")
-    for purpose, up in out.files:
-        if purpose not in set(AttachmentPurpose):
-            raise DomainError(_l("Unknown attachment kind."), field="files")
-        uploads.check(up)
-    if complete:
-        _require_complete(out)
+    with collect_errors() as errors:
+        if out.applicant_type not in set(ApplicantType):
+            errors.add(_l("Choose whether the applicant is a person or an organisation."), field="applicant_type")
+        elif out.applicant_type == ApplicantType.PERSON:
+            out.applicant_category = ApplicantCategory.NATURAL_PERSON
+            out.org_credit_code = out.legal_representative = None
+        elif (
+            out.applicant_category not in set(ApplicantCategory)
+            or out.applicant_category == ApplicantCategory.NATURAL_PERSON
+        ):
+            errors.add(_l("Choose the organisation's category for the annual report."), field="applicant_category")
+        out.applicant_name = _clean(out.applicant_name, 200)
+        out.phone = _clean(out.phone, 40)
+        out.email = _clean(out.email, 254).lower()
+        out.postal_address = _clean(out.postal_address, 1000)
+        out.postal_code = _clean(out.postal_code, 10)
+        if out.postal_code and not re.fullmatch(r"\d{6}", out.postal_code):
+            errors.add(_l("A postal code has 6 digits."), field="postal_code")
+        if out.email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", out.email):
+            errors.add(_l("The email address is not valid."), field="email")
+        try:
+            if out.applicant_type == ApplicantType.PERSON and out.doc_number:
+                out.doc_number = validators.validate_document(out.doc_type or "", out.doc_number)
+            if out.applicant_type == ApplicantType.ORGANISATION and out.org_credit_code:
+                out.org_credit_code = validators.validate_uscc(out.org_credit_code)
+        except validators.ValidationError as exc:
+            fld = "doc_number" if out.applicant_type == ApplicantType.PERSON else "org_credit_code"
+            errors.add(exc.message, field=fld)
+        if out.provision_form not in set(ProvisionForm):
+            errors.add(_l("Choose how the information should be provided."), field="provision_form")
+        if out.delivery_channel not in set(DeliveryChannel):
+            errors.add(_l("Choose how the reply should be delivered."), field="delivery_channel")
+        items = [ItemInput(_clean(i.description, 4000), _clean(i.document_ref, 300)) for i in out.items]
+        if any(not i.description and i.document_ref for i in items):
+            errors.add(_l("Each requested item needs a description."), field="items")
+        out.items = [i for i in items if i.description]
+        if len(out.items) > MAX_ITEMS:
+            errors.add(_l("At most %(n)s items per application.", n=MAX_ITEMS), field="items")
+        for purpose, up in out.files:
+            if purpose not in set(AttachmentPurpose):
+                errors.add(_l("Unknown attachment kind."), field="files")
+                continue
+            with errors.check(field="files"):
+                uploads.check(up)
+        if complete:
+            _require_complete(out, errors)
     return out
 
 
-def _require_complete(out: ApplicationInput) -> None:
+def _require_complete(out: ApplicationInput, errors: ErrorCollector) -> None:
     """条例 Art. 29: name, proof of identity, contact details, a description, the form of provision."""
     if not out.applicant_name:
-        raise DomainError(_l("Enter the applicant's name."), field="applicant_name")
+        errors.add(_l("Enter the applicant's name."), field="applicant_name")
     if out.applicant_type == ApplicantType.PERSON and not out.doc_number:
-        raise DomainError(_l("Enter the number of the identity document."), field="doc_number")
+        errors.add(_l("Enter the number of the identity document."), field="doc_number")
     if out.applicant_type == ApplicantType.ORGANISATION and not out.org_credit_code:
-        raise DomainError(_l("Enter the organisation's unified social credit code."), field="org_credit_code")
+        errors.add(_l("Enter the organisation's unified social credit code."), field="org_credit_code")
     if not (out.phone or out.email or out.postal_address):
-        raise DomainError(_l("Give at least one way to contact the applicant."), field="phone")
+        errors.add(_l("Give at least one way to contact the applicant."), field="phone")
     if out.delivery_channel == DeliveryChannel.EMAIL and not out.email:
-        raise DomainError(_l("Delivery by email needs an email address."), field="email")
+        errors.add(_l("Delivery by email needs an email address."), field="email")
     if out.delivery_channel == DeliveryChannel.POST and not out.postal_address:
-        raise DomainError(_l("Delivery by post needs a postal address."), field="postal_address")
+        errors.add(_l("Delivery by post needs a postal address."), field="postal_address")
     if not out.items:
-        raise DomainError(_l("Describe at least one piece of information you are asking for."), field="items")
+        errors.add(_l("Describe at least one piece of information you are asking for."), field="items")
 
 
 def fingerprint(description: str, document_ref: str = "") -> str:
