@@ -1,5 +1,6 @@
 """Simplified Chinese is the default and complete; English is available through the language switch."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -44,3 +45,32 @@ def test_language_switch_refuses_foreign_redirect(client, target):
 def test_language_switch_returns_to_a_local_page(client):
     resp = client.post("/lang", data={"lang": "en", "next": "/publicity/?q=%E5%BB%BA"})
     assert resp.headers["Location"] == "/publicity/?q=%E5%BB%BA"
+
+
+# A Chinese character or Chinese punctuation directly followed by an ASCII colon ("编号:"): Chinese text takes the
+# full-width colon "：". Times (9:00), URLs (https://) and placeholders (%(x)s:) have no CJK character before the colon.
+CJK_THEN_ASCII_COLON = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]\s*:(?!//)")
+
+
+def test_chinese_catalogues_use_full_width_colons():
+    from babel.messages.pofile import read_po
+
+    catalogues = sorted(ROOT.glob("disclosure/**/translations/zh_CN/LC_MESSAGES/messages.po"))
+    assert catalogues
+    found = []
+    for path in catalogues:
+        with path.open("rb") as fh:
+            catalogue = read_po(fh)
+        for message in catalogue:
+            if not message.id:
+                continue
+            for text in message.string if isinstance(message.string, tuple) else (message.string,):
+                if text and CJK_THEN_ASCII_COLON.search(text):
+                    found.append(f"{path.relative_to(ROOT)}: {text}")
+    assert not found, "ASCII colon after Chinese text (use '：'):\n" + "\n".join(found)
+
+
+def test_the_colon_check_knows_times_urls_and_placeholders():
+    assert CJK_THEN_ASCII_COLON.search("编号: 1") and CJK_THEN_ASCII_COLON.search("新增记录:")
+    for fine in ("上午9:00", "见https://example.cn", "%(label)s:%(value)s", "编号：1", "例如2026-03-02:2026-03-06"):
+        assert not CJK_THEN_ASCII_COLON.search(fine), fine

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 
@@ -84,6 +85,49 @@ def format_citations(citations: Iterable[Citation]) -> str:
         if c.provision() not in provs:
             provs.append(c.provision())
     return "，".join(law.value + "、".join(provs) for law, provs in groups.items())
+
+
+# How pages name the instruments to a reader of English; letters always cite the Chinese titles.
+LAW_TITLES_EN = {
+    Law.REGULATION: "Regulations on the Disclosure of Government Information",
+    Law.FEE_MEASURES: "Measures on Fees for Processing Government Information (Guobanhan [2020] No. 109)",
+    Law.RECONSIDERATION_LAW: "Administrative Reconsideration Law",
+    Law.LITIGATION_LAW: "Administrative Litigation Law",
+}
+
+
+def _provision_en(c: Citation) -> str:
+    """36 / 36(2) / 16(2) / 23(1)(4): article, then paragraph and item in brackets."""
+    return f"{c.article}" + (f"({c.paragraph})" if c.paragraph else "") + (f"({c.item})" if c.item else "")
+
+
+def format_citations_en(citations: Iterable[Citation]) -> str:
+    """The English rendering for pages.
+
+    >>> format_citations_en([Citation(Law.REGULATION, 36, item=2)])
+    'Regulations on the Disclosure of Government Information, Art. 36(2)'
+    >>> format_citations_en([Citation(Law.REGULATION, 14), Citation(Law.REGULATION, 36, item=3)])
+    'Regulations on the Disclosure of Government Information, Arts. 14, 36(3)'
+    """
+    groups: dict[Law, list[str]] = {}
+    for c in citations:
+        provs = groups.setdefault(c.law, [])
+        if _provision_en(c) not in provs:
+            provs.append(_provision_en(c))
+    return "; ".join(
+        f"{LAW_TITLES_EN[law]}, {'Arts.' if len(provs) > 1 else 'Art.'} {', '.join(provs)}"
+        for law, provs in groups.items()
+    )
+
+
+def citation_label(citations: Iterable[Citation]) -> str:
+    """The citations for a page, in the reader's language: Chinese (as letters print them) unless the interface
+    is in another language, then English. Letters use `format_citations`, never this."""
+    citations = tuple(citations)
+    locale = get_locale()
+    if locale is None or locale.language == "zh":
+        return format_citations(citations)
+    return format_citations_en(citations)
 
 
 def R(article: int, paragraph: int | None = None, item: int | None = None) -> Citation:
@@ -165,7 +209,12 @@ class OutcomeInfo:
     needs: tuple[str, ...] = ()
 
     def citation_text(self) -> str:
+        """The basis as letters print it (Chinese)."""
         return format_citations(self.basis)
+
+    def citation_label(self) -> str:
+        """The basis for pages, in the reader's language (`citation_label`)."""
+        return citation_label(self.basis)
 
 
 _ORD = RemedyKind.ORDINARY
