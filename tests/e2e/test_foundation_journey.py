@@ -33,7 +33,9 @@ def test_citizen_registers_staff_logs_in_language_switches(
     page.get_by_label("证件号码").fill("11010519491231002Y")  # a wrong check character first
     page.get_by_label("电话").fill("13800000000")
     page.get_by_role("button", name="注册").click()
-    assert page.get_by_text("公民身份号码应为17位").is_visible()
+    # the message stands beside its field (and again as a link in the summary at the top of the form)
+    assert "公民身份号码应为17位" in page.locator("#doc_number-error").inner_text()
+    assert page.get_by_role("link", name="公民身份号码应为17位数字加1位数字或X。").is_visible()
     axe_check(page, "register with errors")
     page.locator("#password").fill("browser-passw0rd")
     page.get_by_label("再次输入密码").fill("browser-passw0rd")

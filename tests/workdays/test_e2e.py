@@ -28,7 +28,8 @@ def test_calendar_pages_in_a_browser(page, live_server, axe_check, make_agency, 
     page.get_by_label("标题").fill("国务院办公厅关于2027年部分节假日安排的通知")
     page.get_by_label("放假日期").fill("2027-01-01\n2027-02-30")
     page.get_by_role("button", name="录入通知").click()
-    assert page.get_by_text("不是有效日期").is_visible()
+    # beside the field, and again as a link in the error summary at the top of the form
+    assert page.locator("p.error", has_text="不是有效日期").is_visible()
     axe_check(page, "notice form with errors")
     page.get_by_label("放假日期").fill(
         "2027-01-01~2027-01-03\n2027-02-05~2027-02-11\n2027-04-05\n2027-05-01~2027-05-05\n2027-06-09\n"
