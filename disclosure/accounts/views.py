@@ -14,6 +14,7 @@ from disclosure.accounts.tokens import InvalidLink
 from disclosure.core.errors import DomainError
 from disclosure.extensions import db, limiter
 from disclosure.web.access import applicant_required, authenticated, public
+from disclosure.web.forms import show_errors
 
 bp = Blueprint("accounts", __name__)
 
@@ -86,7 +87,7 @@ def register():
             )
         except DomainError as exc:
             db.session.rollback()
-            getattr(form, exc.field or "email").errors.append(exc.message)
+            show_errors(form, exc, default="email")
             return render_template("accounts/register.html", form=form)
         # The same words whether the address was new or already had an account (its owner is told by email).
         flash(

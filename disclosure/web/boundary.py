@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import ImmutableMultiDict
 
 from disclosure.core import outbox
-from disclosure.core.errors import DomainError
+from disclosure.core.errors import DomainError, field_errors
 from disclosure.extensions import db
 from disclosure.web import jsonbody, params
 
@@ -41,7 +41,8 @@ def init_app(app: Flask) -> None:
     def _domain_error(err: DomainError):
         db.session.rollback()
         if request.path.startswith("/api/"):
-            return {"error": str(err.message), "field": err.field}, err.status_code
+            problems = [{"field": name, "message": str(message)} for name, message in field_errors(err).items()]
+            return {"error": str(err.message), "field": err.field, "errors": problems}, err.status_code
         flash(str(err.message), "error")
         return redirect(_back())
 

@@ -10,8 +10,23 @@ from werkzeug.datastructures import FileStorage
 from wtforms import SelectChoice
 from wtforms.validators import ValidationError
 
+from disclosure.core.errors import DomainError, field_errors
 from disclosure.web.images import declared_size
 from disclosure.web.params import INT64_MAX, INT64_MIN
+
+
+def show_errors(form, exc: DomainError, default: str | None = None) -> list[str]:
+    """Put every problem an operation reported (one, or several at once as FieldErrors) beside its field; a problem
+    naming no field of this form goes beside `default`. Returns the messages that found no field to stand beside
+    (the caller shows them above the form)."""
+    loose = []
+    for name, message in field_errors(exc).items():
+        target = getattr(form, name or "", None) or (getattr(form, default, None) if default else None)
+        if target is not None and hasattr(target, "errors"):
+            target.errors = [*list(target.errors or []), str(message)]
+        else:
+            loose.append(str(message))
+    return loose
 
 
 def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:

@@ -34,6 +34,7 @@ from disclosure.correspondence import OUTCOMES, Outcome, remedy_for
 from disclosure.correspondence import letter_jinja_env as jinja_env
 from disclosure.extensions import db
 from disclosure.web.access import applicant_required, own_object
+from disclosure.web.forms import show_errors
 from disclosure.web.paging import paginate
 from workflows.application import States
 
@@ -142,10 +143,8 @@ def new(draft_id: int | None = None):
             saved = operations.save_draft(current_user, agency, input_from(form), draft, version_of(form))
         except DomainError as exc:
             db.session.rollback()
-            fld = getattr(form, exc.field or "", None)
-            if fld is not None and hasattr(fld, "errors"):
-                fld.errors = [*list(fld.errors or []), str(exc.message)]
-            flash(str(exc.message), "error")
+            for message in show_errors(form, exc):  # every problem beside its field, the rest above the form
+                flash(message, "error")
             return render_template("applications/form.html", form=form, draft=draft), 422
         flash(_("The draft was saved. It has not been sent."), "success")
         return redirect(url_for("applications.edit_draft", draft_id=saved.id))

@@ -50,6 +50,7 @@ from disclosure.correspondence import (
 )
 from disclosure.extensions import db
 from disclosure.web.access import staff_object, staff_required
+from disclosure.web.forms import show_errors
 from disclosure.web.paging import page_number
 from disclosure.web.params import parse_id
 from workflows.application import States
@@ -191,7 +192,8 @@ def register():
             )
         except DomainError as exc:
             db.session.rollback()
-            flash(str(exc.message), "error")
+            for message in show_errors(form, exc):  # every problem beside its field, the rest above the form
+                flash(message, "error")
             return render_template("applications/staff_register.html", form=form, basis=RECEIVED_BASIS), 422
         flash(_("Registered as %(ref)s.", ref=app.reference), "success")
         return redirect(url_for("applications_staff.case", case_id=app.id))

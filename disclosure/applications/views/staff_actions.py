@@ -29,7 +29,7 @@ from disclosure.applications.views.common import (
     version_of,
 )
 from disclosure.applications.views.staff import item_outcome_choices, staff_bp, staff_case
-from disclosure.core.errors import DomainError
+from disclosure.core.errors import DomainError, field_errors
 from disclosure.extensions import db
 from disclosure.web.access import staff_required
 from disclosure.web.params import parse_id
@@ -325,8 +325,9 @@ def act(case_id: int, action: str):
         # The rule that refused names its field: the case page shows the message beside it, the form in view.
         db.session.rollback()
         flash(str(exc.message), "error")
-        if exc.field:
-            keep_field_errors(action, prefix, {exc.field: [str(exc.message)]})
+        named = {name: [str(message)] for name, message in field_errors(exc).items() if name}
+        if named:
+            keep_field_errors(action, prefix, named)
         return redirect(back)
     flash(done, "success")
     return redirect(url_for("applications_staff.case", case_id=app.id))
