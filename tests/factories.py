@@ -77,6 +77,28 @@ def issue_partial(world, app):
     return ops.issue(app, world.registrar)
 
 
+def filing_form(agency, **kw) -> dict:
+    """The filing form as a citizen posts it for themselves (one item with its document number)."""
+    data = {
+        "agency_id": agency.id,
+        "applicant_type": "person",
+        "applicant_category": "natural_person",
+        "applicant_name": "张三",
+        "doc_type": "resident_id",
+        "doc_number": "11010519491231002X",
+        "phone": "13800000000",
+        "email": "zs@example.cn",
+        "postal_address": "测试市幸福路1号",
+        "postal_code": "310000",
+        "provision_form": "electronic",
+        "delivery_channel": "email",
+        "item_1_description": "2025年道路维修资金使用情况",
+        "item_1_document_ref": "测财〔2025〕3号",
+    }
+    data.update(kw)
+    return data
+
+
 # --- double publicity (双公示) ----------------------------------------------------------------------------------
 
 # Real, publicly known credit codes (rules-china §6.1) and identity-number test vectors (§6.2).

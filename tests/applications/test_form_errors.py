@@ -10,30 +10,11 @@ import pytest
 from disclosure.applications.models import Application
 from disclosure.core.errors import DomainError, FieldErrors, collect_errors, field_errors
 from disclosure.extensions import db
-from tests.factories import application_input
-
-ITEM = {"item_1_description": "2025年道路维修资金使用情况"}
+from tests.factories import application_input, filing_form
 
 
 def _form(agency, **kw):
-    data = {
-        "agency_id": agency.id,
-        "applicant_type": "person",
-        "applicant_category": "natural_person",
-        "applicant_name": "张三",
-        "doc_type": "resident_id",
-        "doc_number": "11010519491231002X",
-        "phone": "13800000000",
-        "email": "zs@example.cn",
-        "postal_address": "测试市幸福路1号",
-        "postal_code": "310000",
-        "provision_form": "electronic",
-        "delivery_channel": "email",
-        "action": "submit",
-        **ITEM,
-    }
-    data.update(kw)
-    return data
+    return filing_form(agency, **{"action": "submit", "item_1_document_ref": "", **kw})
 
 
 def test_collect_errors_raises_every_problem_as_one_domain_error():

@@ -9,30 +9,8 @@ import pytest
 
 from disclosure.applications.models import Application
 from disclosure.extensions import db
-from tests.factories import MINI_PDF
+from tests.factories import MINI_PDF, filing_form
 from workflows.application import States
-
-ITEM = {"item_1_description": "2025年道路维修资金使用情况", "item_1_document_ref": "测财〔2025〕3号"}
-
-
-def _applicant_form(agency, **kw):
-    data = {
-        "agency_id": agency.id,
-        "applicant_type": "person",
-        "applicant_category": "natural_person",
-        "applicant_name": "张三",
-        "doc_type": "resident_id",
-        "doc_number": "11010519491231002X",
-        "phone": "13800000000",
-        "email": "zs@example.cn",
-        "postal_address": "测试市幸福路1号",
-        "postal_code": "310000",
-        "provision_form": "electronic",
-        "delivery_channel": "email",
-        **ITEM,
-    }
-    data.update(kw)
-    return data
 
 
 def _case(ref=None):
@@ -53,13 +31,13 @@ def test_citizen_files_drafts_and_submits(world, client, login):
     login(client, world.citizen)
     page = client.get("/my/applications/new")
     assert page.status_code == 200 and "item_1_description" in page.get_data(as_text=True)
-    resp = client.post("/my/applications/new", data=_applicant_form(world.agency, action="draft"))
+    resp = client.post("/my/applications/new", data=filing_form(world.agency, action="draft"))
     assert resp.status_code == 302 and "/drafts/" in resp.headers["Location"]
     draft = _case()
     assert draft.state == States.DRAFT and draft.reference is None
     resp = client.post(
         f"/my/applications/drafts/{draft.id}",
-        data=_applicant_form(world.agency, action="submit", version=draft.version),
+        data=filing_form(world.agency, action="submit", version=draft.version),
     )
     assert resp.status_code == 302
     app = _case()
@@ -71,7 +49,7 @@ def test_citizen_files_drafts_and_submits(world, client, login):
 def test_invalid_id_number_refused_with_message(world, client, login):
     login(client, world.citizen)
     resp = client.post(
-        "/my/applications/new", data=_applicant_form(world.agency, action="submit", doc_number="110105194912310021")
+        "/my/applications/new", data=filing_form(world.agency, action="submit", doc_number="110105194912310021")
     )
     assert resp.status_code == 422
     assert db.session.execute(db.select(db.func.count(Application.id))).scalar_one() == 0
@@ -84,7 +62,7 @@ def test_other_applicant_cannot_see_case(world, client, login, make_applicant, f
 
 def test_staff_registers_and_case_moves_through_pages(world, client, login):
     login(client, world.registrar)
-    form = _applicant_form(world.agency, channel="in_person", received_date="2026-11-20", evidence="")
+    form = filing_form(world.agency, channel="in_person", received_date="2026-11-20", evidence="")
     resp = client.post("/staff/applications/register", data=form)
     assert resp.status_code == 302, resp.get_data(as_text=True)[:1000]
     case = _case()
@@ -331,7 +309,7 @@ def test_withdrawal_needs_the_box_ticked_and_cases_open_by_reference(world, clie
 def test_applicant_deletes_an_unsent_draft(world, client, login, filed):
     filed_id = filed.id
     login(client, world.citizen)
-    client.post("/my/applications/new", data=_applicant_form(world.agency, action="draft"))
+    client.post("/my/applications/new", data=filing_form(world.agency, action="draft"))
     draft_id = db.session.execute(db.select(Application.id).where(Application.state == States.DRAFT)).scalar_one()
     assert "Delete this draft" in client.get(
         f"/my/applications/drafts/{draft_id}", headers={"Accept-Language": "en"}
