@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     # import here: the package door stays light (importing `disclosure.applications.models` must not pull in the
     # blueprints, the API and the letters machinery), so the rooms are loaded when the app is built.
     from disclosure.applications import api, cli, demo, models, operations, sweep, views  # noqa: PLC0415
+    from disclosure.applications.operations import delivery  # noqa: PLC0415
 
     app.config.setdefault("APPLICATION_REFERENCE_FORMAT", "{slug}-{year}-{serial:05d}")
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
@@ -20,6 +21,8 @@ def init_app(app: Flask) -> None:
     api.init_app(app)
     # A reply letter delivered anywhere (case page or letter page) moves its case to "delivered".
     signals.letter_delivered.connect(operations.on_letter_delivered)
+    # The reply emailed from the letter's own page goes with the information provided, as from the case page.
+    signals.letter_email.connect(delivery.email_reply_from_letter_page, sender="application")
     # When an administrator enters a year's holiday notice, every open deadline is recomputed.
     signals.calendar_changed.connect(sweep.recompute_after_calendar_change)
     signals.demo_data.connect(demo.on_demo_data)

@@ -89,6 +89,13 @@ staff_warnings = _signals.signal(
     year's holiday calendar is still provisional), or an empty list.""",
 )
 
+letter_email = _signals.signal(
+    "letter-email",
+    doc="""A letter is to be emailed from its own page (`correspondence`). Sender: the letter's `related_type`;
+    kwargs `letter` and `to`. The domain the letter belongs to may queue its own message (the reply with the
+    information provided, say) and return that outbox message; when none does, the letter alone is sent.""",
+)
+
 letter_owner = _signals.signal(
     "letter-owner",
     doc="""An applicant asks for a letter related to a domain object. Sender: the letter's `related_type` (e.g.

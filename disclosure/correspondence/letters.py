@@ -466,14 +466,18 @@ def email_letter(
         f"{letter.addressee_name}：\n\n附件为{letter.title}（{letter.number}），请查收。\n"
         f"本文书验证码：{display_code(letter.verification_code)}，可在 {verify_url()} 查验真伪。\n"
     )
-    msg = enqueue_email(
-        to=to,
-        subject=subject,
-        body_text=body_text,
-        attachments=[{"file_id": letter.file_id, "filename": letter.download_name}],
-        agency_id=letter.agency_id,
-        related=("letter", letter.id),
-    )
+    # The domain the letter belongs to may deliver it its own way (a reply goes with the information provided).
+    handled = signals.values_from(signals.letter_email.send(letter.related_type or "", letter=letter, to=to))
+    msg = handled[0] if handled else None
+    if msg is None:
+        msg = enqueue_email(
+            to=to,
+            subject=subject,
+            body_text=body_text,
+            attachments=[{"file_id": letter.file_id, "filename": letter.download_name}],
+            agency_id=letter.agency_id,
+            related=("letter", letter.id),
+        )
     db.session.flush()
     return record_delivery(letter, DeliveryMethod.EMAIL, recipient=to, outbox_message_id=msg.id, actor=actor)
 

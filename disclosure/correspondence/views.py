@@ -175,7 +175,7 @@ def letter_email(letter_id: int):
     letter = staff_object(db.session.get(Letter, letter_id))
     form = EmailForm()
     if form.validate_on_submit():
-        letters.email_letter(letter, form.to.data)
+        letters.email_letter(letter, form.to.data, actor=current_user)
         flash(_("The letter is queued for email to %(to)s.", to=form.to.data), "success")
     else:
         flash(_("Enter a valid email address."), "error")

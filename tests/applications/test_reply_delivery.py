@@ -153,3 +153,19 @@ def test_expired_tampered_and_withdrawn_links_are_refused_with_a_page(world, fil
     withdrawn = client.get(f"/provided-files/{token}")
     assert withdrawn.status_code == 410 and "已被更正或作废" in withdrawn.get_data(as_text=True)
     assert client.get(f"/provided-files/{token}/{first_file}").status_code == 410
+
+
+def test_the_reply_emailed_from_the_letter_page_carries_the_files(world, smtp_server, client, login):
+    """The letter's own page ("Email the letter") sends the reply to the applicant as the case page does."""
+    app = ops.file_online(world.citizen, world.agency, application_input(delivery_channel="post"))
+    ops.confirm(app, world.registrar)
+    letter = _issue(world, app)
+    _send()
+    login(client, world.registrar)
+    resp = client.post(f"/staff/letters/{letter.id}/email", data={"to": TO})
+    assert resp.status_code == 302
+    deliver_due()
+    mails = _reply_mails(smtp_server)
+    assert len(mails) == 2 and sorted(mails[1][0]) == sorted(FILES)
+    db.session.expire_all()
+    assert app.state == "delivered"

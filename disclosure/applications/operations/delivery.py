@@ -141,3 +141,12 @@ def send_reply_email(app: Application, letter: Letter) -> OutboxMessage:
     )
     db.session.flush()
     return msg
+
+
+def email_reply_from_letter_page(_related_type: str, *, letter: Letter, to: str) -> OutboxMessage | None:
+    """The reply letter emailed from its own page to the applicant's address goes as the reply by email does, with
+    the information provided (signals.letter_email); any other letter or address: the letter alone."""
+    app = db.session.get(Application, int(letter.related_id)) if (letter.related_id or "").isdigit() else None
+    if app is None or app.reply_letter_id != letter.id or (app.email or "").lower() != to.lower():
+        return None
+    return send_reply_email(app, letter)
