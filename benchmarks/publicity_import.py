@@ -117,12 +117,12 @@ def phase_floor(path: Path, engine: str) -> dict:
     bulk insert the import uses (one executemany per 1,000 rows, the full-text rows in one more on SQLite)."""
     from python_calamine import CalamineWorkbook
 
+    from disclosure.core.textsearch import index_text  # the stored row is searchable: not validation
     from disclosure.core.timeutil import utcnow
     from disclosure.extensions import db
     from disclosure.publicity.fields import BY_CODE, Kind
     from disclosure.publicity.importer import insert_records
     from disclosure.publicity.models import PublicityMatter
-    from disclosure.publicity.search import index_text  # the stored row is searchable: not validation
 
     with bench_app(engine):
         agency = agency_with_matters()

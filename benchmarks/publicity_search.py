@@ -22,10 +22,10 @@ from publicity_common import agency_with_matters, bench_app, make_name, make_usc
 def generate(rows: int, rng: random.Random) -> tuple[list[str], list[str]]:
     from sqlalchemy import insert
 
+    from disclosure.core.textsearch import index_text
     from disclosure.core.timeutil import utcnow
     from disclosure.extensions import db
     from disclosure.publicity.models import PublicityMatter, PublicityRecord
-    from disclosure.publicity.search import index_text
 
     agency = agency_with_matters()
     matters = {m.kind: m.id for m in db.session.execute(db.select(PublicityMatter)).scalars()}

@@ -12,7 +12,6 @@ their normalised form, core.docnumbers: any bracket, width or spacing finds the 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 import time
 from dataclasses import dataclass
@@ -20,11 +19,11 @@ from dataclasses import dataclass
 from sqlalchemy import and_, column, func, literal_column, select, table, text
 
 from disclosure.core.docnumbers import normalise_document_number
+from disclosure.core.textsearch import bigrams, tokens
 from disclosure.core.timeutil import utcnow
 from disclosure.extensions import db
 from disclosure.publicity.models import PublicityRecord, RecordStatus
 
-_WORD = re.compile(r"[0-9A-Za-z]+|[^\W_]", re.UNICODE)
 _USCC_SHAPE = re.compile(r"^[0-9A-Z]{18}$")
 COUNT_CAP = 1000  # "more than 1,000 results": counting every match of a two-character query costs more than it tells
 BROAD_ESTIMATE = 3 * COUNT_CAP  # PostgreSQL: a name query whose rarest pair is in more rows is not counted
@@ -32,31 +31,6 @@ BROAD_ESTIMATE = 3 * COUNT_CAP  # PostgreSQL: a name query whose rarest pair is 
 
 def _postgres() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
-
-
-def tokens(name: str | None) -> str:
-    """北京市海淀区ABC科技 -> '北 京 市 海 淀 区 abc 科 技': one token per Chinese character, Latin words whole.
-    Queries are tokenised with this function and matched as a phrase."""
-    return " ".join(m.lower() for m in _WORD.findall(name or ""))
-
-
-def bigrams(query_tokens: str) -> list[str]:
-    """Adjacent pairs of single-character tokens: '北 京 科' -> ['北京', '京科']."""
-    toks = query_tokens.split()
-    pairs = [a + b for a, b in itertools.pairwise(toks) if len(a) == 1 and len(b) == 1]
-    return pairs
-
-
-def index_text(name: str | None) -> str:
-    """The stored `search_text`: the tokens, then ' | ', then the character pairs.
-
-    SQLite FTS5 matches a query as a phrase of single characters (pairs never equal a one-character token, and
-    the bar keeps a phrase from spanning the two parts). PostgreSQL looks the pairs up in its GIN index without
-    re-reading positions, which keeps two-character queries on common characters fast, and confirms the phrase
-    with a LIKE on the candidates only."""
-    toks = tokens(name)
-    pairs = bigrams(toks)
-    return f"{toks} | {' '.join(pairs)}" if pairs else toks
 
 
 _FREQ_CACHE: dict[str, object] = {"at": -1e9, "freqs": {}, "rows": 0.0}

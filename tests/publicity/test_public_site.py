@@ -7,9 +7,10 @@ import csv
 import datetime as dt
 import io
 
+from disclosure.core.textsearch import index_text, tokens
 from disclosure.extensions import db
 from disclosure.publicity import operations
-from disclosure.publicity.search import SearchQuery, index_text, search, tokens
+from disclosure.publicity.search import SearchQuery, search
 from tests.factories import REAL_IDS, REAL_USCC, licensing_raw, penalty_raw, save
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from disclosure.core import audit
 from disclosure.core.docnumbers import normalise_document_number
 from disclosure.core.errors import DomainError
+from disclosure.core.textsearch import index_text
 from disclosure.core.timeutil import today_china, utcnow
 from disclosure.extensions import db
 from disclosure.publicity.fields import FIELDS, Kind, kind_prefix
@@ -30,7 +31,6 @@ from disclosure.publicity.models import (
     Timeliness,
 )
 from disclosure.publicity.rules import Rules, add_months, load_rules
-from disclosure.publicity.search import index_text
 from disclosure.publicity.validation import RowResult
 from disclosure.workdays import add_working_days
 from workflows import publicity as workflow
