@@ -2,15 +2,15 @@
 # Installs what the app needs to run: system packages (only those missing), the virtual environment from the lock
 # file (only when the lock changed), compiled translations, and the database schema. Safe to run repeatedly.
 #   scripts/bootstrap.sh          for `make run`
-#   scripts/bootstrap.sh test     also what the tests need (Chromium, poppler-utils, Node for axe-core)
+#   scripts/bootstrap.sh test     also what the tests need (Chromium, Node for axe-core and the editor source)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-run}"
 
 need_pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-noto-cjk-extra
-           fonts-arphic-gkai00mp python3-venv)
+           fonts-arphic-gkai00mp python3-venv poppler-utils)  # poppler-utils: pdftotext for attachment text
 if [ "$mode" = test ]; then
-  need_pkgs+=(chromium chromium-driver poppler-utils)
+  need_pkgs+=(chromium chromium-driver)
   command -v npm >/dev/null 2>&1 || need_pkgs+=(nodejs npm)
 fi
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
