@@ -31,6 +31,7 @@ DOMAIN_PACKAGES = (
     "applications",
     "correspondence",
     "publicity",
+    "catalog",
     "api",
 )
 

@@ -1,0 +1,77 @@
+"""Fixtures for the catalogue tests: an agency with staff in every catalogue role, and a valid entry's input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+
+
+@pytest.fixture
+def cat(app_ctx, make_agency, make_staff):
+    """An agency, a second agency, and its editor, office staff, head, secrecy and legal reviewers."""
+    from disclosure.accounts.roles import Role
+    from disclosure.catalog.seeds import ensure_classifications
+    from disclosure.extensions import db
+
+    ensure_classifications(db.session)  # the suite empties every table after each test, seeded ones included
+    db.session.commit()
+    agency = make_agency()
+    return SimpleNamespace(
+        agency=agency,
+        other=make_agency(),
+        editor=make_staff(agency, [Role.CATALOG_EDITOR]),
+        registrar=make_staff(agency, [Role.REGISTRAR]),
+        head=make_staff(agency, [Role.OFFICE_HEAD]),
+        secrecy=make_staff(agency, [Role.SECRECY_REVIEWER]),
+        legal=make_staff(agency, [Role.LEGAL_REVIEWER]),
+        admin=make_staff(agency, [Role.AGENCY_ADMIN]),
+    )
+
+
+def entry_input(**overrides) -> dict:
+    """A valid 主动公开 document's input."""
+    from disclosure.catalog.models import Genre, Theme
+    from disclosure.extensions import db
+
+    theme = db.session.execute(db.select(Theme).where(Theme.name == "政务公开")).scalar_one()
+    genre = db.session.execute(db.select(Genre).where(Genre.name == "通知")).scalar_one()
+    data = {
+        "title": "关于做好2026年政务公开工作的通知",
+        "summary": "部署本年度政务公开重点工作。",
+        "made_on": dt.date(2026, 3, 2).isoformat(),
+        "document_number": "测政办发〔2026〕5号",
+        "theme_id": str(theme.id),
+        "genre_id": str(genre.id),
+        "category": "art20_15",
+        "doc_kind": "other",
+        "attribute": "proactive",
+        "keywords": "政务公开",
+        "body_html": "<p>各单位：</p><p>现将有关事项通知如下。</p>",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def publish_entry(cat):
+    """Draft and take an entry through every review to publication; returns the entry."""
+    from disclosure.catalog.operations import entries as ops
+    from disclosure.extensions import db
+
+    def run(**overrides):
+        entry = ops.create_entry(cat.agency, entry_input(**overrides), actor=cat.editor)
+        ops.act(entry, "submit", actor=cat.editor)
+        ops.act(entry, "confirm_attribute", actor=cat.registrar)
+        ops.act(entry, "pass_secrecy", actor=cat.secrecy)
+        if entry.kind.normative:
+            ops.record_legality_review(
+                entry, actor=cat.legal, reviewer_name="法规科 王某", reviewed_on=dt.date(2026, 3, 3), opinion="合法"
+            )
+        trigger = "publish" if entry.attribute == "proactive" else "record"
+        ops.act(entry, trigger, actor=cat.head)
+        db.session.commit()
+        return entry
+
+    return run
