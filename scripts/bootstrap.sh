@@ -9,6 +9,7 @@ mode="${1:-run}"
 
 need_pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-noto-cjk-extra
            fonts-arphic-gkai00mp python3-venv poppler-utils)  # poppler-utils: pdftotext for attachment text
+need_pkgs+=(graphviz)  # dot: the request flow chart of the disclosure guide (disclosure/web/flowchart.py)
 if [ "$mode" = test ]; then
   need_pkgs+=(chromium chromium-driver)
   command -v npm >/dev/null 2>&1 || need_pkgs+=(nodejs npm)
