@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from disclosure.catalog import models
+from disclosure.catalog import models, views
 
 
 def init_app(app: Flask) -> None:
-    del app  # blueprints, commands and menus are registered here as the package grows
+    app.register_blueprint(views.staff_bp)
+    app.register_blueprint(views.public_bp)
+    app.register_blueprint(views.admin_bp)
 
 
 __all__ = ["init_app", "models"]
