@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from flask import Flask
 
-from disclosure.catalog import models, views
+from disclosure.catalog import cli, models, views
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(views.staff_bp)
     app.register_blueprint(views.public_bp)
     app.register_blueprint(views.admin_bp)
+    cli.init_app(app)
 
 
 __all__ = ["init_app", "models"]
