@@ -13,6 +13,8 @@ published|recorded --revise--> draft          a change is a new version; the pub
 (never published) --abandon--> abandoned
 draft --import_published / import_recorded--> published / recorded   an old website's entry passed its reviews
                                                                           there (issue 11 §6, the import)
+draft --publish_generated--> published        a document the system writes from content approved elsewhere (the
+                                              guide from the agency's data, a cleanup's result, adoption feedback)
 
 Actors are staff role values of `disclosure.accounts.roles.Role` and `system` (imports, the API). The engine is
 `workflows.engine`; this module is the table, with the README keeping its diagram.
@@ -125,11 +127,14 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t("publish", S.APPROVAL, S.PUBLISHED, [OFFICE_HEAD], [is_proactive, legality_review_recorded]),
     _t("record", S.APPROVAL, S.RECORDED, [OFFICE_HEAD], [is_not_proactive, basis_when_withheld]),
     _t("return_approval", S.APPROVAL, S.DRAFT, [OFFICE_HEAD], [has_comment]),
-    _t("revise", (S.PUBLISHED, S.RECORDED), S.DRAFT, [CATALOG_EDITOR, OFFICE_HEAD]),
+    _t("revise", (S.PUBLISHED, S.RECORDED), S.DRAFT, [CATALOG_EDITOR, OFFICE_HEAD, SYSTEM]),
     _t("withdraw", (S.PUBLISHED, S.RECORDED, *EDITING), S.WITHDRAWN, [OFFICE_HEAD], [was_published, has_reason]),
     _t("abandon", EDITING, S.ABANDONED, [CATALOG_EDITOR, OFFICE_HEAD], [never_published, has_reason]),
     _t("import_published", S.DRAFT, S.PUBLISHED, [SYSTEM], [is_proactive]),
     _t("import_recorded", S.DRAFT, S.RECORDED, [SYSTEM], [is_not_proactive]),
+    # Documents the system writes from content approved elsewhere: the disclosure guide generated from the
+    # agency's data, a cleanup's result list, a consultation's adoption feedback.
+    _t("publish_generated", S.DRAFT, S.PUBLISHED, [SYSTEM], [is_proactive]),
 )
 
 FINAL = (S.WITHDRAWN, S.ABANDONED)

@@ -156,3 +156,13 @@ def test_a_stale_form_is_refused(cat):
     db.session.commit()
     with pytest.raises(DomainError):
         ops.update_entry(entry, entry_input(), actor=cat.editor, expected_version=entry.version - 1)
+
+
+def test_a_generated_document_is_published_by_the_system_and_republished_as_a_new_version(cat):
+    entry = ops.publish_generated(cat.agency, entry_input(document_number=""), source="guide")
+    assert entry.state == "published" and entry.index_number and entry.revision == 1
+    again = ops.publish_generated(
+        cat.agency, entry_input(document_number="", title="新指南"), existing=entry, source="guide", note="地址变更"
+    )
+    assert again is entry and entry.revision == 2 and entry.published_version.change_note == "地址变更"
+    assert [e.actor_label for e in entry.audit_events()] == ["system"] * len(entry.audit_events())

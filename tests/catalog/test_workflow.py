@@ -31,8 +31,8 @@ EXPECTED = {
     ("publish", "approval"): ("published", {wf.OFFICE_HEAD}),
     ("record", "approval"): ("recorded", {wf.OFFICE_HEAD}),
     ("return_approval", "approval"): ("draft", {wf.OFFICE_HEAD}),
-    ("revise", "published"): ("draft", {wf.CATALOG_EDITOR, wf.OFFICE_HEAD}),
-    ("revise", "recorded"): ("draft", {wf.CATALOG_EDITOR, wf.OFFICE_HEAD}),
+    ("revise", "published"): ("draft", {wf.CATALOG_EDITOR, wf.OFFICE_HEAD, wf.SYSTEM}),
+    ("revise", "recorded"): ("draft", {wf.CATALOG_EDITOR, wf.OFFICE_HEAD, wf.SYSTEM}),
     **{
         ("withdraw", s): ("withdrawn", {wf.OFFICE_HEAD})
         for s in ("published", "recorded", *(x.value for x in wf.EDITING))
@@ -40,6 +40,7 @@ EXPECTED = {
     **{("abandon", s.value): ("abandoned", {wf.CATALOG_EDITOR, wf.OFFICE_HEAD}) for s in wf.EDITING},
     ("import_published", "draft"): ("published", {wf.SYSTEM}),
     ("import_recorded", "draft"): ("recorded", {wf.SYSTEM}),
+    ("publish_generated", "draft"): ("published", {wf.SYSTEM}),
 }
 
 

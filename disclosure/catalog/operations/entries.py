@@ -472,7 +472,7 @@ def act(
         entry.withdrawn_at = utcnow()
         entry.withdrawn_reason = reason.strip()
     entry.state = new_state.value
-    if trigger in ("publish", "record", "import_published", "import_recorded"):
+    if trigger in ("publish", "record", "import_published", "import_recorded", "publish_generated"):
         _publish(entry, actor=actor, today=today, note=comment.strip())
     else:
         refresh_search_text(entry)
@@ -527,6 +527,23 @@ def _publish(
     refresh_search_text(entry)
     if entry.index_number is None:
         take_index_number(entry)
+
+
+def publish_generated(
+    agency: Agency, data: Mapping[str, Any], *, existing: Entry | None = None, source: str, note: str = ""
+) -> Entry:
+    """Publish, as the system, a document whose content was approved elsewhere or is generated from the agency's
+    own data (the disclosure guide, a cleanup's result list, a consultation's adoption feedback). The first call
+    creates the entry; later calls with `existing` publish its next version (with `note` as the change note).
+    Validated like any entry; the whole path is audited as the system's."""
+    if existing is None:
+        entry = create_entry(agency, data, actor=None, source=source)
+    else:
+        entry = existing
+        if entry.state in (States.PUBLISHED.value, States.RECORDED.value):
+            act(entry, "revise", actor=None)
+        update_entry(entry, data, actor=None, expected_version=None)
+    return act(entry, "publish_generated", actor=None, comment=note)
 
 
 def take_index_number(entry: Entry) -> None:
