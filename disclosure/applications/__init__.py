@@ -4,7 +4,32 @@ from __future__ import annotations
 
 from flask import Flask
 
+from disclosure.applications.yearly import (
+    CaseCounts,
+    CaseRef,
+    RemedyCounts,
+    RemedyRef,
+    fees_collected,
+    yearly_case_counts,
+    yearly_cases,
+    yearly_remedies,
+    yearly_remedy_counts,
+)
 from disclosure.core import signals
+
+# What other packages may import (the annual report reads its yearly facts here, issue 13).
+__all__ = [
+    "CaseCounts",
+    "CaseRef",
+    "RemedyCounts",
+    "RemedyRef",
+    "fees_collected",
+    "init_app",
+    "yearly_case_counts",
+    "yearly_cases",
+    "yearly_remedies",
+    "yearly_remedy_counts",
+]
 
 
 def init_app(app: Flask) -> None:
