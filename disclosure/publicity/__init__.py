@@ -14,7 +14,11 @@ from disclosure.core import signals
 from disclosure.publicity import api, cli, demo, models, views
 from disclosure.publicity.operations import recompute_due_dates
 from disclosure.publicity.rules import code_text, display_date, long_term_date
+from disclosure.publicity.yearly import DecisionRef, decision_records, decisions_by_kind
 from disclosure.web import nav
+
+# What other packages may import: the decisions of a year for the annual report's table 2 (issue 13).
+__all__ = ["DecisionRef", "decision_records", "decisions_by_kind", "init_app"]
 
 
 def init_app(app: Flask) -> None:
