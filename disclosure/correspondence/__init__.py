@@ -57,7 +57,7 @@ from disclosure.correspondence.outcomes import (
     remedy_for,
 )
 from disclosure.correspondence.outcomes import info as outcome_info
-from disclosure.correspondence.rendering import RendererUnavailable, check_renderer
+from disclosure.correspondence.rendering import RendererUnavailable, check_renderer, render_document_pdf
 from disclosure.correspondence.rendering import jinja_env as letter_jinja_env
 from disclosure.correspondence.responses import draft_pdf_response, pdf_download_response, preview_response
 from disclosure.web import nav
@@ -87,6 +87,7 @@ __all__ = [
     "PetitionNoticeContext",
     "ProofOfServiceContext",
     "ReceiptContext",
+    "RendererUnavailable",
     "ReplyContext",
     "SupplementationContext",
     "ThirdPartyConsultationContext",
@@ -107,6 +108,7 @@ __all__ = [
     "preview_response",
     "record_delivery",
     "remedy_for",
+    "render_document_pdf",
     "render_html",
     "render_pdf",
     "void_letter",

@@ -343,3 +343,13 @@ def renderer() -> Renderer:
             if _renderer is None:
                 _renderer = Renderer()
     return _renderer
+
+
+def render_document_pdf(html: str, sheet: str) -> bytes:
+    """A document other than a letter (the annual report, issue 13) printed by the letters' renderer: the same
+    fonts, the restricted URL fetcher (user text reaches neither the file system nor the network), PDF/A.
+    `sheet` names the folder of `letters/` whose `style.css` is laid over `base/letter.css`; `html` comes from
+    `jinja_env()` (autoescaped)."""
+    if not re.fullmatch(r"[a-z_]+", sheet) or not (LETTERS_DIR / sheet / "style.css").is_file():
+        raise ValueError(f"no stylesheet letters/{sheet}/style.css")
+    return renderer().write_pdf(html, sheet)
