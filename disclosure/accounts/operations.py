@@ -19,7 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from disclosure.accounts import tokens
 from disclosure.accounts.models import Agency, ApplicantProfile, Department, User, UserRole
 from disclosure.accounts.roles import ROLE_LABELS, ApplicantCategory, ApplicantType, Role, UserKind
-from disclosure.core import audit, validators
+from disclosure.core import audit, signals, validators
 from disclosure.core.errors import DomainError, NotAllowed
 from disclosure.core.outbox import enqueue_email
 from disclosure.core.timeutil import utcnow
@@ -386,6 +386,7 @@ def save_agency(agency: Agency | None, data: dict) -> Agency:
     after = audit.snapshot(agency, AGENCY_FIELDS)
     b, a = audit.diff(before, after)
     agency.log("agency.created" if creating else "agency.updated", before=b or None, after=a)
+    signals.agency_changed.send(agency)
     return agency
 
 

@@ -8,14 +8,23 @@ This module is the package's door: other packages import from `disclosure.catalo
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from disclosure.catalog import cli, models, views
+from disclosure.catalog.operations import guide
+from disclosure.catalog.views.common import ADMINS
+from disclosure.core import signals
+from disclosure.web import nav
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(views.staff_bp)
     app.register_blueprint(views.public_bp)
     app.register_blueprint(views.admin_bp)
+    app.register_blueprint(views.public_feeds.sitemap_bp)  # /sitemap.xml, at the site's root
+    nav.register(app, "public", _l("Proactive disclosure"), "catalog_public.platform_home", order=20)
+    nav.register(app, "admin", _l("Statutory content and guide"), "catalog_admin.profile", roles=ADMINS, order=60)
+    signals.agency_changed.connect(guide.on_agency_changed)  # the guide quotes the agency's details
     cli.init_app(app)
 
 

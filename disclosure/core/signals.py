@@ -103,6 +103,12 @@ letter_owner = _signals.signal(
     who owns the object, or None.""",
 )
 
+agency_changed = _signals.signal(
+    "agency-changed",
+    doc="""An agency's details were created or saved (name, address, hours, contacts, remedies: `accounts`
+    `save_agency`). Sender: the `Agency`. The catalogue follows it to republish the agency's disclosure guide.""",
+)
+
 outbox_committed = _signals.signal(
     "outbox-committed",
     doc="""A committed transaction queued mail in the outbox (`core.outbox.kick`, after the commit). Sender: the

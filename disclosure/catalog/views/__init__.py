@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from disclosure.catalog.views import admin_profile  # noqa: F401
+from disclosure.catalog.views import public  # noqa: F401
+from disclosure.catalog.views import public_agency  # noqa: F401
+from disclosure.catalog.views import public_feeds  # noqa: F401
+from disclosure.catalog.views import public_platform  # noqa: F401
+from disclosure.catalog.views import staff_export  # noqa: F401
 from disclosure.catalog.views.common import admin_bp, public_bp, staff_bp
 
 __all__ = ["admin_bp", "public_bp", "staff_bp"]
