@@ -22,6 +22,7 @@ SCOPES = {
     "applications:write": "File applications on behalf of applicants (POST /api/v1/applications)",
     "applications:read": "Read the state of applications (GET /api/v1/applications/<reference>)",
     "publicity:write": "Push licensing and penalty decisions (POST /api/v1/publicity/...)",
+    "catalog:write": "Push documents to the catalogue as drafts (POST /api/v1/catalog/entries)",
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from disclosure.catalog import cli, models, views
+from disclosure.catalog import api, cli, models, search, views
 from disclosure.catalog.operations import guide
 from disclosure.catalog.views.common import ADMINS
 from disclosure.core import signals
@@ -26,6 +26,10 @@ def init_app(app: Flask) -> None:
     nav.register(app, "admin", _l("Statutory content and guide"), "catalog_admin.profile", roles=ADMINS, order=60)
     signals.agency_changed.connect(guide.on_agency_changed)  # the guide quotes the agency's details
     cli.init_app(app)
+    cli.group.add_command(search.reindex_command)
+    api.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        search.SEARCH_INDEX.declare_postgres_indexes()  # the search's GIN indexes, for the migration comparison
 
 
 __all__ = ["init_app", "models"]

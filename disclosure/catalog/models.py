@@ -15,6 +15,7 @@ import enum
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     ForeignKey,
@@ -212,6 +213,15 @@ class Entry(Audited, TimestampMixin, db.Model):
     # What the public search finds: the published version's words and its attachments' text (core.textsearch
     # tokens), empty while the entry is not public; rewritten in the transaction that publishes or withdraws.
     search_text: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    # The rest of the public search's index (catalog.search, kept with search_text): the title's words, weighed
+    # above the body's; the index's order key (publication day and id, so the newest come first without a sort;
+    # empty while not public); the published version's classification, which the public filters use.
+    search_title: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    search_key: Mapped[int | None] = mapped_column(BigInteger, unique=True, index=True, nullable=True)
+    public_theme_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    public_genre_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    public_category: Mapped[str] = mapped_column(String(20), default="", nullable=False)
+    public_doc_kind: Mapped[str] = mapped_column(String(20), default="", nullable=False)
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     withdrawn_reason: Mapped[str] = mapped_column(Text, default="", nullable=False)
     source: Mapped[str] = mapped_column(String(20), default="form", nullable=False)  # form, import, api, request
@@ -265,6 +275,16 @@ class EntryIssuer(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
 
     entry: Mapped[Entry] = relationship(back_populates="issuers")
+
+
+class SearchIssuer(db.Model):
+    """The issuing organs of an entry's published version, as the public search filters them (a joint document is
+    found under each); rewritten with the entry's search text, empty while the entry is not public."""
+
+    __tablename__ = "catalog_search_issuers"
+
+    entry_id: Mapped[int] = mapped_column(ForeignKey("catalog_entries.id"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True, index=True)
 
 
 class EntryVersion(db.Model):

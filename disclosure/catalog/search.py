@@ -1,38 +1,600 @@
-"""The public search's text: what an entry contributes to the index, kept in the transaction that publishes,
-revises, withdraws or changes the validity of the entry, so a withdrawn entry disappears from search the moment
-it is withdrawn (issue 11 §5). The query side lives beside it as the search grows."""
+"""The public search of the catalogue (issue 11 §5): what an entry contributes to the index, kept in the
+transaction that publishes, revises, withdraws or changes the entry (a withdrawn entry disappears from search the
+moment it is withdrawn), and the query side: any length, by relevance or by time, filters, highlighted snippets,
+and exact look-up by index number or document number.
+
+The index text. Chinese has no spaces, and a phrase of single characters makes FTS5 and PostgreSQL merge the
+position lists of very common characters (发, 展 …) for every query. So a field is stored as *units*: each run of
+Chinese characters gives its adjacent pairs (发展改革 -> 发展 展改 改革) and then its last character alone (the only
+character that starts no pair), and Latin words and numbers stay whole. A query is cut the same way and matched as
+a phrase of units: two characters are one unit (one posting list, no positions read), longer queries a short
+phrase, and one character a prefix (发*: every character starts a unit). `search_title` holds the title and
+document number, `search_text` the summary, keywords, body and attachments' text; the FTS5 table indexes both
+columns under the entry's `search_key` (publication day and id), so the newest matches come first straight from
+the index; PostgreSQL has a GIN index per column.
+
+Relevance. Ranking every match of a common pair with BM25 reads every posting; instead the body text also carries,
+for each pair seen at least twice, one *tier* token (`zq` + a letter for how often + the pair). The most relevant
+documents for a query are those where its pairs are frequent: the search takes candidates tier by tier (highest
+first) until it has enough, adds every title match, and scores the candidates with BM25 (title matches weighing
+TITLE_WEIGHT times as much). Results beyond the candidates follow in time order.
+"""
 
 from __future__ import annotations
 
-from disclosure.catalog.models import Entry, EntryAttachment
-from disclosure.core.textsearch import index_text_fields
+import dataclasses
+import datetime as dt
+import itertools
+import math
+import re
+import time
+
+import click
+from flask.cli import with_appcontext
+from markupsafe import Markup, escape
+from sqlalchemy import and_, column, func, literal_column, or_, select, table, text
+from sqlalchemy.sql.elements import ColumnElement
+
+from disclosure.catalog.models import Entry, EntryAttachment, EntryVersion, SearchIssuer, Theme, Validity
+from disclosure.core.docnumbers import normalise_document_number
+from disclosure.core.textsearch import like_escape, tokens
 from disclosure.extensions import db
 from disclosure.web.richtext import html_to_text
 
+FTS_TABLE = "catalog_entries_fts"
+PG_TITLE_INDEX = "ix_catalog_entries_search_title"
+PG_TEXT_INDEX = "ix_catalog_entries_search_text"
+FIELD_BREAK = "丨zq"  # between two fields: a token no query produces (queries never join scripts into one unit)
+TIER_PREFIX = "zq"
+TIERS = (2, 3, 4, 6, 8, 12, 16, 24, 32)  # a pair seen at least this often in the body has this tier's token
+TIER_LETTERS = "abcdefghi"
+TITLE_WEIGHT = 3.0
+K1, B = 1.2, 0.75
+COUNT_CAP = 1000  # "more than 1,000 results": counting every match of a common pair costs more than it tells
+POOL = 100  # candidates scored for relevance (more for later pages)
+MAX_PAGE = 50
+PER_PAGE = 20
+KEY_SHIFT = 32  # search_key = publication day (ordinal) << 32 | entry id
+
+SORTS = ("relevance", "time")
+
+
+# --- Index text ------------------------------------------------------------------------------------------------
+
+
+_BREAK = re.compile(r"[\W_]+")
+
+
+def _runs(value: str | None, *, split: bool = True) -> list[tuple[str, list[str]]]:
+    """('cjk', [characters]) and ('word', [word]) runs of a text, in order. Punctuation and spaces end a run of
+    a document (`split`); a query's runs ignore them (防汛 抗旱 finds 防汛抗旱)."""
+    out: list[tuple[str, list[str]]] = []
+    for chunk in _BREAK.split(value or "") if split else [value or ""]:
+        joinable = False
+        for tok in tokens(chunk).split():
+            kind = "cjk" if len(tok) == 1 and not tok.isascii() else "word"
+            if kind == "cjk" and joinable and out[-1][0] == "cjk":
+                out[-1][1].append(tok)
+            else:
+                out.append((kind, [tok]))
+            joinable = True
+    return out
+
+
+def units(value: str | None) -> list[str]:
+    """The index units of a text: pairs of each Chinese run then its last character; Latin words whole."""
+    out: list[str] = []
+    for kind, toks in _runs(value):
+        if kind == "word":
+            out.extend(toks)
+            continue
+        out.extend(a + b for a, b in itertools.pairwise(toks))
+        out.append(toks[-1])
+    return out
+
+
+def query_units(query: str) -> tuple[list[str], bool]:
+    """A query's phrase of units, and whether its last unit is a prefix. A Chinese run at the end of the query
+    drops its last character (the document's run may go on: 发展 is found in 发展改革), unless the run is one
+    character, which then matches as a prefix (发*)."""
+    out: list[str] = []
+    runs = _runs(query, split=False)
+    prefix = False
+    for i, (kind, toks) in enumerate(runs):
+        if kind == "word":
+            out.extend(toks)
+            continue
+        last = i == len(runs) - 1
+        if len(toks) == 1:
+            out.append(toks[0])
+            prefix = last
+            continue
+        out.extend(a + b for a, b in itertools.pairwise(toks))
+        if not last:
+            out.append(toks[-1])
+    return out, prefix
+
+
+def _tier_letter(count: int) -> str | None:
+    letter = None
+    for threshold, name in zip(TIERS, TIER_LETTERS, strict=True):
+        if count >= threshold:
+            letter = name
+    return letter
+
+
+def search_columns(title: str, document_number: str, words: list[str]) -> tuple[str, str]:
+    """(search_title, search_text) of a public entry: its title and document number; the other words (summary,
+    keywords, body, attachments) followed by the tier tokens of the pairs they repeat. Used by
+    `refresh_search_text` and by the benchmarks' bulk inserts."""
+    title_text = f" {FIELD_BREAK} ".join(" ".join(units(v)) for v in (title, document_number) if units(v))
+    body_units = [units(w) for w in words if w]
+    counts: dict[str, int] = {}
+    for field in body_units:
+        for u in field:
+            if len(u) == 2 and not u.isascii():
+                counts[u] = counts.get(u, 0) + 1
+    tiers = [f"{TIER_PREFIX}{letter}{u}" for u, c in counts.items() if c >= TIERS[0] and (letter := _tier_letter(c))]
+    parts = [" ".join(f) for f in body_units if f]
+    if tiers:
+        parts.append(" ".join(tiers))
+    return title_text, f" {FIELD_BREAK} ".join(parts)
+
+
+def search_key(published_on: dt.date, entry_id: int) -> int:
+    return (published_on.toordinal() << KEY_SHIFT) | entry_id
+
 
 def public_words(entry: Entry) -> list[str]:
-    """The published version's words: title, numbers, summary, keywords, body, and its attachments' text."""
+    """The published version's searchable words besides title and number: summary, keywords, body, and its
+    attachments' titles and text."""
     version = entry.published_version
     if version is None:
         return []
     meta = version.metadata_json or {}
-    words = [
-        version.title,
-        entry.index_number or "",
-        version.document_number,
-        meta.get("summary", ""),
-        meta.get("keywords", ""),
-        html_to_text(version.body_html),
-    ]
+    words = [meta.get("summary", ""), meta.get("keywords", ""), html_to_text(version.body_html)]
     if version.attachment_ids:
         rows = db.session.execute(
             db.select(EntryAttachment.title, EntryAttachment.text).where(EntryAttachment.id.in_(version.attachment_ids))
         ).all()
-        for title, text in rows:
-            words.extend([title, text or ""])
+        for title, attachment_text in rows:
+            words.extend([title, attachment_text or ""])
     return words
 
 
 def refresh_search_text(entry: Entry) -> None:
-    """Index the entry while the public may see it; empty it otherwise."""
-    entry.search_text = index_text_fields(*public_words(entry)) if entry.is_public else ""
+    """Index the entry while the public may see it (its published version: texts, order key, classification and
+    issuing organs); empty all of it otherwise. Runs in the caller's transaction."""
+    version = entry.published_version
+    db.session.execute(db.delete(SearchIssuer).where(SearchIssuer.entry_id == entry.id))
+    if not entry.is_public or version is None:
+        entry.search_title, entry.search_text, entry.search_key = "", "", None
+        entry.public_theme_id = entry.public_genre_id = None
+        entry.public_category = entry.public_doc_kind = ""
+        return
+    meta = version.metadata_json or {}
+    entry.search_title, entry.search_text = search_columns(version.title, version.document_number, public_words(entry))
+    entry.search_key = search_key(version.published_on, entry.id)
+    entry.public_theme_id = meta.get("theme_id")
+    entry.public_genre_id = meta.get("genre_id")
+    entry.public_category = meta.get("category") or ""
+    entry.public_doc_kind = meta.get("doc_kind") or ""
+    for agency_id in {*(meta.get("issuer_ids") or []), entry.agency_id}:
+        db.session.add(SearchIssuer(entry_id=entry.id, agency_id=agency_id))
+
+
+# --- Schema (installed by migration catalog_0002) --------------------------------------------------------------
+
+
+class _SearchIndex:
+    """The FTS5 table over both texts, keyed by `search_key` and kept by triggers (SQLite); a GIN index per text
+    column (PostgreSQL)."""
+
+    def sqlite_ddl(self) -> tuple[str, ...]:
+        f = FTS_TABLE
+        insert = (
+            f"INSERT INTO {f}(rowid, search_title, search_text) "
+            "SELECT new.search_key, new.search_title, new.search_text WHERE new.search_key IS NOT NULL;"
+        )
+        delete = (
+            f"INSERT INTO {f}({f}, rowid, search_title, search_text) "
+            "SELECT 'delete', old.search_key, old.search_title, old.search_text WHERE old.search_key IS NOT NULL;"
+        )
+        return (
+            f"CREATE VIRTUAL TABLE {f} USING fts5(search_title, search_text, content='catalog_entries', "
+            "content_rowid='search_key', tokenize='unicode61')",
+            f"CREATE TRIGGER {f}_ai AFTER INSERT ON catalog_entries BEGIN {insert} END",
+            f"CREATE TRIGGER {f}_ad AFTER DELETE ON catalog_entries BEGIN {delete} END",
+            f"CREATE TRIGGER {f}_au AFTER UPDATE OF search_key, search_title, search_text ON catalog_entries "
+            f"BEGIN {delete} {insert} END",
+        )
+
+    def postgres_ddl(self) -> tuple[str, ...]:
+        return tuple(
+            f"CREATE INDEX {name} ON catalog_entries USING gin (to_tsvector('simple'::regconfig, {col}))"
+            for name, col in ((PG_TITLE_INDEX, "search_title"), (PG_TEXT_INDEX, "search_text"))
+        )
+
+    def install(self, connection) -> None:
+        ddl = self.postgres_ddl() if connection.dialect.name == "postgresql" else self.sqlite_ddl()
+        for statement in ddl:
+            connection.exec_driver_sql(statement)
+
+    def drop(self, connection) -> None:
+        if connection.dialect.name == "postgresql":
+            statements = [f"DROP INDEX IF EXISTS {n}" for n in (PG_TITLE_INDEX, PG_TEXT_INDEX)]
+        else:
+            statements = [f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{s}" for s in ("au", "ad", "ai")]
+            statements.append(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+        for statement in statements:
+            connection.exec_driver_sql(statement)
+
+    def declare_postgres_indexes(self) -> None:
+        """Declare the GIN indexes on the model for the model/migration comparison (PostgreSQL only)."""
+        from sqlalchemy import Index  # noqa: PLC0415 - only when the app runs on PostgreSQL
+
+        model_table = Entry.__table__
+        for name, col in ((PG_TITLE_INDEX, "search_title"), (PG_TEXT_INDEX, "search_text")):
+            if not any(ix.name == name for ix in model_table.indexes):
+                Index(
+                    name,
+                    func.to_tsvector(literal_column("'simple'::regconfig"), text(col)),
+                    postgresql_using="gin",
+                    _table=model_table,
+                )
+
+
+SEARCH_INDEX = _SearchIndex()
+
+
+# --- Queries ---------------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class SearchQuery:
+    q: str = ""
+    sort: str = "relevance"  # relevance | time
+    agency_id: int | None = None
+    theme_id: int | None = None
+    genre_id: int | None = None
+    year: int | None = None
+    validity: str | None = None  # valid | expired | repealed
+    category: str | None = None
+    doc_kind: str | None = None
+    current_only: bool = False  # leave out expired and repealed documents
+    page: int = 1
+    per_page: int = PER_PAGE
+
+
+@dataclasses.dataclass
+class Hit:
+    entry: Entry
+    version: EntryVersion
+    snippet: Markup
+
+
+@dataclasses.dataclass
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    capped: bool  # more than COUNT_CAP matches
+    mode: str  # text | index_number | document_number | all | none
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, min(MAX_PAGE, math.ceil(min(self.total, COUNT_CAP) / self.per_page)))
+
+
+def _postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _fts():
+    return table(FTS_TABLE, column("rowid"))
+
+
+def _quote(unit: str) -> str:
+    return '"' + unit.replace('"', "") + '"'
+
+
+@dataclasses.dataclass(frozen=True)
+class _Phrase:
+    """A query's phrase of units, matched in one or both texts."""
+
+    units: tuple[str, ...]
+    prefix: bool
+
+    @property
+    def pairs(self) -> list[str]:
+        return [u for u in self.units if len(u) == 2 and not u.isascii()]
+
+    def fts(self) -> str:
+        return '"' + " ".join(self.units) + '"' + (" *" if self.prefix else "")
+
+    def fts_tiers(self, from_tier: int) -> str:
+        """FTS5: the phrase in the body, with every pair of it at `from_tier` or above."""
+        groups = [
+            "(" + " OR ".join(_quote(f"{TIER_PREFIX}{letter}{p}") for letter in TIER_LETTERS[from_tier:]) + ")"
+            for p in self.pairs
+        ]
+        return " AND ".join([f"search_text : {self.fts()}", *groups])
+
+    def pg(self, col, *, tiers_from: int | None = None) -> ColumnElement[bool]:
+        last = len(self.units) - 1
+        terms = [u + (":*" if self.prefix and i == last else "") for i, u in enumerate(self.units)]
+        query = " & ".join(terms)
+        if tiers_from is not None:
+            for p in self.pairs:
+                query += " & (" + " | ".join(f"{TIER_PREFIX}{lt}{p}" for lt in TIER_LETTERS[tiers_from:]) + ")"
+        vector = func.to_tsvector(literal_column("'simple'::regconfig"), col)
+        indexed = vector.op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"), query))
+        if len(self.units) == 1:
+            return indexed  # one unit is the whole phrase
+        phrase = like_escape(" ".join(self.units))
+        padded = func.concat(" ", col, " ")
+        return and_(indexed, padded.like(f"% {phrase}{'%' if self.prefix else ' %'}", escape="\\"))
+
+
+def _filters(query: SearchQuery) -> list:
+    conds = []
+    if query.agency_id:
+        conds.append(Entry.id.in_(select(SearchIssuer.entry_id).where(SearchIssuer.agency_id == query.agency_id)))
+    if query.theme_id:
+        children = select(Theme.id).where(Theme.parent_id == query.theme_id)
+        conds.append(or_(Entry.public_theme_id == query.theme_id, Entry.public_theme_id.in_(children)))
+    if query.genre_id:
+        conds.append(Entry.public_genre_id == query.genre_id)
+    if query.year:
+        conds.append(Entry.published_on.between(dt.date(query.year, 1, 1), dt.date(query.year, 12, 31)))
+    if query.validity:
+        conds.append(Entry.validity == query.validity)
+    if query.current_only:
+        conds.append(Entry.validity == Validity.VALID.value)
+    if query.category:
+        conds.append(Entry.public_category == query.category)
+    if query.doc_kind:
+        conds.append(Entry.public_doc_kind == query.doc_kind)
+    return conds
+
+
+def _matching(phrase: _Phrase | None, where: str, filters: list, *, tiers_from: int | None = None):
+    """SELECT Entry.id of public entries matching the phrase (`where`: any, title or body), newest first."""
+    if phrase is None:
+        return select(Entry.id).where(Entry.search_key.is_not(None), *filters).order_by(Entry.search_key.desc())
+    if _postgres():
+        if where == "title":
+            cond = phrase.pg(Entry.search_title)
+        elif where == "body":
+            cond = phrase.pg(Entry.search_text, tiers_from=tiers_from)
+        else:
+            cond = or_(phrase.pg(Entry.search_title), phrase.pg(Entry.search_text))
+        return select(Entry.id).where(cond, Entry.search_key.is_not(None), *filters).order_by(Entry.search_key.desc())
+    if where == "title":
+        expr = f"search_title : {phrase.fts()}"
+    elif where == "body":
+        expr = phrase.fts_tiers(tiers_from) if tiers_from is not None else f"search_text : {phrase.fts()}"
+    else:
+        expr = phrase.fts()
+    fts = _fts()
+    return (
+        select(Entry.id)
+        .select_from(fts)
+        .join(Entry, Entry.search_key == fts.c.rowid)
+        .where(text(f"{FTS_TABLE} MATCH :catalog_match").bindparams(catalog_match=expr), *filters)
+        .order_by(fts.c.rowid.desc())
+    )
+
+
+def _ids(stmt, limit: int, offset: int = 0) -> list[int]:
+    return list(db.session.execute(stmt.limit(limit).offset(offset)).scalars())
+
+
+def _count(stmt) -> int:
+    return db.session.execute(
+        select(func.count()).select_from(stmt.order_by(None).limit(COUNT_CAP + 1).subquery())
+    ).scalar_one()
+
+
+_PUBLIC_COUNT: dict[str, float] = {"at": -1e9, "n": 0.0}
+
+
+def _public_count() -> float:
+    """How many entries are public (for the idf), counted at most once a minute."""
+    now = time.monotonic()
+    if now - _PUBLIC_COUNT["at"] > 60:
+        n = db.session.execute(select(func.count()).where(Entry.search_key.is_not(None))).scalar_one()
+        _PUBLIC_COUNT.update(at=now, n=float(n))
+    return max(_PUBLIC_COUNT["n"], 1.0)
+
+
+def _tf(field_text: str, phrase: _Phrase) -> tuple[int, int]:
+    """(occurrences of the phrase, length in units) of one stored text."""
+    pattern = " " + " ".join(phrase.units) + ("" if phrase.prefix else " ")
+    return f" {field_text} ".count(pattern), field_text.count(" ") + 1
+
+
+def _bm25(tf: int, length: int, avg: float, idf: float) -> float:
+    return idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg)) if tf else 0.0
+
+
+def _idf(n_matches: int, n_docs: float) -> float:
+    return math.log(1 + (n_docs - n_matches + 0.5) / (n_matches + 0.5))
+
+
+def _ranked(phrase: _Phrase, filters: list, need: int, total: int) -> list[int]:
+    """The `need` most relevant public entries: candidates from the title and from the body tier by tier, scored
+    with BM25 (title weighed TITLE_WEIGHT times); then the other matches, newest first."""
+    title_ids = _ids(_matching(phrase, "title", filters), COUNT_CAP)
+    pool_size = max(POOL, 2 * need)
+    body_stmt = _matching(phrase, "body", filters)
+    if total <= pool_size:
+        body_ids = _ids(body_stmt, pool_size)
+    else:
+        body_ids = []
+        if phrase.pairs:
+            for tier in range(len(TIERS) - 1, -1, -1):
+                body_ids = _ids(_matching(phrase, "body", filters, tiers_from=tier), pool_size)
+                if len(body_ids) >= pool_size:
+                    break
+        if len(body_ids) < pool_size:
+            seen = set(body_ids)
+            body_ids += [i for i in _ids(body_stmt, pool_size) if i not in seen][: pool_size - len(body_ids)]
+    candidates = list(dict.fromkeys([*title_ids, *body_ids]))
+    if not candidates:
+        return []
+    rows = db.session.execute(
+        select(Entry.id, Entry.search_title, Entry.search_text).where(Entry.id.in_(candidates))
+    ).all()
+    n_docs = _public_count()
+    idf_title = _idf(len(title_ids), n_docs)
+    idf_body = _idf(total if total <= COUNT_CAP else max(COUNT_CAP, n_docs / 2), n_docs)
+    stats = {r.id: (_tf(r.search_title, phrase), _tf(r.search_text, phrase)) for r in rows}
+    avg_title = sum(s[0][1] for s in stats.values()) / len(stats)
+    avg_body = sum(s[1][1] for s in stats.values()) / len(stats)
+    order = {entry_id: i for i, entry_id in enumerate(candidates)}
+    scored = sorted(
+        stats,
+        key=lambda i: (
+            -(TITLE_WEIGHT * _bm25(*stats[i][0], avg_title, idf_title) + _bm25(*stats[i][1], avg_body, idf_body)),
+            order[i],
+        ),
+    )
+    if len(scored) < need:
+        seen = set(scored)
+        rest = _ids(_matching(phrase, "any", filters), need + len(seen))
+        scored += [i for i in rest if i not in seen]
+    return scored[:need]
+
+
+def exact_lookup(q: str) -> tuple[str, list[Entry]]:
+    """A query that is an index number, or a document number in any bracket variant: the public entries it names
+    (mode `index_number` or `document_number`), or ("", [])."""
+    q = (q or "").strip()
+    if not q or len(q) > 80:
+        return "", []
+    entry = db.session.execute(select(Entry).where(Entry.index_number == q)).scalar_one_or_none()
+    if entry is not None and entry.is_public:
+        return "index_number", [entry]
+    key = normalise_document_number(q)
+    if not re.search(r"\d", key):
+        return "", []
+    found = [
+        e
+        for e in db.session.execute(
+            select(Entry).where(Entry.document_number_key == key, Entry.search_key.is_not(None)).order_by(Entry.id)
+        ).scalars()
+        if e.is_public and normalise_document_number(e.published_version.document_number) == key
+    ]
+    return ("document_number", found) if found else ("", [])
+
+
+def search(query: SearchQuery) -> SearchResult:
+    """One page of public entries for the query (see the module's docstring)."""
+    page = max(1, min(query.page, MAX_PAGE))
+    per_page = query.per_page
+    q = (query.q or "").strip()
+    mode, exact = exact_lookup(q)
+    if exact:
+        return SearchResult(_hits(exact, q), len(exact), False, mode, 1, per_page)
+    filters = _filters(query)
+    phrase = None
+    if q:
+        found_units, prefix = query_units(q)
+        if not found_units:
+            return SearchResult([], 0, False, "none", page, per_page)
+        phrase = _Phrase(tuple(found_units), prefix)
+    stmt = _matching(phrase, "any", filters)
+    total = _count(stmt)
+    start = (page - 1) * per_page
+    if phrase is not None and query.sort == "relevance" and total:
+        ids = _ranked(phrase, filters, start + per_page, total)[start:]
+    else:
+        ids = _ids(stmt, per_page, start)
+    entries = {e.id: e for e in db.session.execute(select(Entry).where(Entry.id.in_(ids))).scalars()} if ids else {}
+    hits = _hits([entries[i] for i in ids if i in entries], q)
+    return SearchResult(hits, min(total, COUNT_CAP), total > COUNT_CAP, "text" if q else "all", page, per_page)
+
+
+def _hits(entries: list[Entry], q: str) -> list[Hit]:
+    versions = {
+        v.id: v
+        for v in db.session.execute(
+            select(EntryVersion).where(EntryVersion.id.in_([e.published_version_id for e in entries]))
+        ).scalars()
+    }
+    out = []
+    for e in entries:
+        version = versions.get(e.published_version_id)
+        if version is None:
+            continue
+        out.append(Hit(e, version, snippet(version, q)))
+    return out
+
+
+SNIPPET_CHARS = 120
+
+
+def snippet(version: EntryVersion, q: str) -> Markup:
+    """About SNIPPET_CHARS characters of the version's summary or body around the first match of the query, the
+    matches marked (<mark>), everything else escaped."""
+    meta = version.metadata_json or {}
+    texts = [t for t in (html_to_text(version.body_html), meta.get("summary", "")) if t]
+    if not texts:
+        return Markup("")
+    toks = tokens(q).split()
+    pattern = re.compile(r"\s*".join(re.escape(t) for t in toks), re.IGNORECASE) if toks else None
+    for body in texts:
+        body = re.sub(r"\s+", " ", body)
+        found = pattern.search(body) if pattern else None
+        if found is None:
+            continue
+        start = max(0, found.start() - SNIPPET_CHARS // 3)
+        end = min(len(body), start + SNIPPET_CHARS)
+        return _marked(body, start, end, pattern)
+    body = re.sub(r"\s+", " ", texts[-1] if meta.get("summary") else texts[0])
+    return _marked(body, 0, min(len(body), SNIPPET_CHARS), None)
+
+
+def _marked(body: str, start: int, end: int, pattern) -> Markup:
+    window = body[start:end]
+    parts = [Markup("…") if start > 0 else Markup("")]
+    pos = 0
+    for m in pattern.finditer(window) if pattern else ():
+        parts.append(escape(window[pos : m.start()]))
+        parts.append(Markup("<mark>") + escape(m.group(0)) + Markup("</mark>"))
+        pos = m.end()
+    parts.append(escape(window[pos:]))
+    if end < len(body):
+        parts.append(Markup("…"))
+    return Markup("").join(parts)
+
+
+def reindex(batch: int = 500) -> int:
+    """Index every published entry again (after the search's format changed, or a restore); commits per batch.
+    Returns how many entries were visited."""
+    last, done = 0, 0
+    while True:
+        entries = list(
+            db.session.execute(
+                select(Entry)
+                .where(Entry.published_version_id.is_not(None), Entry.id > last)
+                .order_by(Entry.id)
+                .limit(batch)
+            ).scalars()
+        )
+        if not entries:
+            return done
+        for entry in entries:
+            refresh_search_text(entry)
+        db.session.commit()
+        done += len(entries)
+        last = entries[-1].id
+
+
+@click.command("reindex")
+@with_appcontext
+def reindex_command() -> None:
+    """Index every published entry's search text again."""
+    click.echo(f"{reindex()} entries indexed.")

@@ -20,7 +20,7 @@ def test_a_published_entry_has_an_index_number_a_frozen_version_and_search_text(
     assert entry.is_public
     version = db.session.get(EntryVersion, entry.published_version_id)
     assert version.title == entry.title and version.metadata_json["theme"] == "综合政务/政务公开"
-    assert "政 务" in entry.search_text
+    assert "政务" in entry.search_text  # index units: pairs of characters (catalog.search)
     steps = [
         (r.step, r.decision)
         for r in db.session.query(EntryReview).filter_by(entry_id=entry.id).order_by(EntryReview.id)

@@ -1,0 +1,206 @@
+"""The public search (issue 11 §5): queries of any length, relevance against time, exact look-up by index number
+and document number in every bracket variant, filters, snippets, and only public entries ever found."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from disclosure.catalog import search as s
+from disclosure.catalog.models import Entry, SearchIssuer, Theme
+from disclosure.catalog.operations import entries as ops
+from disclosure.extensions import db
+
+
+def run(q="", **kw) -> s.SearchResult:
+    return s.search(s.SearchQuery(q=q, **kw))
+
+
+def titles(result) -> list[str]:
+    return [h.version.title for h in result.hits]
+
+
+@pytest.fixture
+def corpus(cat, publish_entry):
+    """Four public documents, published on different days."""
+    docs = {}
+    specs = [
+        ("a", "关于推进政务公开标准化规范化工作的实施意见", "测政发〔2026〕1号", "加强政务公开。", dt.date(2026, 1, 5)),
+        (
+            "b",
+            "城市供水价格调整听证会公告",
+            "测价公〔2026〕2号",
+            "供水价格听证。供水企业成本监审。",
+            dt.date(2026, 2, 5),
+        ),
+        ("c", "关于做好防汛抗旱工作的通知", "测政办发〔2026〕3号", "防汛抗旱责任制。政务值班。", dt.date(2026, 3, 5)),
+        ("d", "年度供水水质公告", "", "供水水质达标。供水供水供水管网改造。", dt.date(2026, 4, 5)),
+    ]
+    for key, title, number, body, day in specs:
+        docs[key] = publish_entry(
+            title=title, document_number=number, body_html=f"<p>{body}</p>", summary="", keywords="", made_on=str(day)
+        )
+        docs[key].published_version.published_on = day
+        docs[key].published_on = day
+        s.refresh_search_text(docs[key])
+    db.session.commit()
+    return docs
+
+
+def test_units_are_pairs_then_the_last_character_and_queries_match_inside_runs():
+    assert s.units("发展改革委ABC 5G网络") == ["发展", "展改", "改革", "革委", "委", "abc", "5g", "网络", "络"]
+    assert s.units("水利，水利") == ["水利", "利", "水利", "利"]  # punctuation ends a run
+    assert s.query_units("发展") == (["发展"], False)
+    assert s.query_units("发") == (["发"], True)
+    assert s.query_units("5G网") == (["5g", "网"], True)
+    assert s.query_units("联网5G") == (["联网", "网", "5g"], False)
+    assert s.query_units("%_ ") == ([], False)
+
+
+def test_two_four_and_long_queries(corpus):
+    assert set(titles(run("供水"))) == {"城市供水价格调整听证会公告", "年度供水水质公告"}
+    assert titles(run("防汛抗旱")) == ["关于做好防汛抗旱工作的通知"]
+    assert titles(run("推进政务公开标准化规范化工作")) == ["关于推进政务公开标准化规范化工作的实施意见"]
+    assert titles(run("汛")) == ["关于做好防汛抗旱工作的通知"]  # one character: a prefix of the units
+    assert run("旱工作的通知").total == 1  # a run ending inside the document's run
+    assert run("防旱").total == 0  # the characters, but not together
+    assert run("不存在的词语").total == 0 and run("%_").mode == "none"
+
+
+def test_relevance_puts_title_and_frequent_matches_first_and_time_puts_newest_first(corpus):
+    by_relevance = titles(run("供水", sort="relevance"))
+    by_time = titles(run("供水", sort="time"))
+    assert by_time == ["年度供水水质公告", "城市供水价格调整听证会公告"]  # published 4 April, then 5 February
+    assert by_relevance[0] == "年度供水水质公告"  # in the title and five times in the body
+    everything = titles(run("", sort="time"))
+    assert everything[0] == "年度供水水质公告" and everything[-1] == "关于推进政务公开标准化规范化工作的实施意见"
+    # A title match weighs more than the same words in a body.
+    assert titles(run("政务"))[0] == "关于推进政务公开标准化规范化工作的实施意见"
+
+
+def test_relevance_takes_candidates_tier_by_tier(cat, publish_entry, monkeypatch):
+    monkeypatch.setattr(s, "POOL", 2)
+    rare = publish_entry(title="通知一", document_number="", body_html="<p>" + "水利" * 1 + "</p>")
+    many = publish_entry(title="通知二", document_number="", body_html="<p>" + "水利，" * 20 + "</p>")
+    some = publish_entry(title="通知三", document_number="", body_html="<p>" + "水利，" * 5 + "</p>")
+    other = publish_entry(title="通知四", document_number="", body_html="<p>水利，水利</p>")
+    assert "zqg水利" in many.search_text and "zqc水利" in some.search_text and "zqa水利" in other.search_text
+    result = run("水利", per_page=2)
+    assert titles(result) == ["通知二", "通知三"] and result.total == 4
+    page2 = run("水利", per_page=2, page=2)
+    assert [h.entry.id for h in page2.hits] == [other.id, rare.id]
+
+
+def test_document_numbers_in_every_bracket_variant_and_index_numbers_go_to_the_entry(corpus, client):
+    entry = corpus["c"]
+    for variant in (
+        "测政办发〔2026〕3号",
+        "测政办发﹝2026﹞3号",
+        "测政办发[2026]3号",
+        "测政办发(2026)3号",
+        "测政办发（2026）3号",
+        "测政办发【2026】3号",
+        " 测政办发 [2026] 3号 ",
+    ):
+        result = run(variant)
+        assert result.mode == "document_number" and [h.entry.id for h in result.hits] == [entry.id], variant
+    result = run(entry.index_number)
+    assert result.mode == "index_number" and result.hits[0].entry.id == entry.id
+    resp = client.get("/catalog/search", query_string={"q": "测政办发[2026]3号"})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/catalog/entries/{entry.index_number}")
+    resp = client.get("/catalog/search", query_string={"q": entry.index_number})
+    assert resp.status_code == 302
+
+
+def test_withdrawn_recorded_draft_and_on_request_entries_are_never_found(cat, publish_entry, client):
+    gone = publish_entry(title="即将撤回的机密供热文件", document_number="测撤〔2026〕9号")
+    assert run("供热").total == 1
+    ops.act(gone, "withdraw", actor=cat.head, reason="内容有误")
+    # Emptied in the same transaction, before any commit.
+    assert gone.search_text == "" and gone.search_title == "" and gone.search_key is None
+    assert db.session.query(SearchIssuer).filter_by(entry_id=gone.id).count() == 0
+    db.session.commit()
+    publish_entry(
+        title="依申请公开的供热档案",
+        attribute="on_request",
+        attribute_basis="other",
+        attribute_reason="涉及第三方",
+        document_number="测依〔2026〕1号",
+    )
+    ops.create_entry(cat.agency, {**_draft("草稿供热方案")}, actor=cat.editor)
+    db.session.commit()
+    assert run("供热").total == 0
+    assert run("测撤〔2026〕9号").hits == [] and run("测依〔2026〕1号").hits == []
+    assert run(gone.index_number).hits == []
+    assert run("").total == 0
+    body = client.get("/catalog/search", query_string={"q": "供热"}).get_data(as_text=True)
+    assert "供热" not in body.split('id="result-count"')[1]
+
+
+def _draft(title):
+    from tests.catalog.conftest import entry_input
+
+    return entry_input(title=title, document_number="")
+
+
+def test_filters(cat, corpus, publish_entry, make_agency):
+    partner = make_agency()
+    joint = publish_entry(title="联合发布的供水安全通知", document_number="", issuer_ids=[str(partner.id)])
+    assert {h.entry.id for h in run("供水", agency_id=partner.id).hits} == {joint.id}
+    assert run("供水", agency_id=cat.agency.id).total == 3
+    parent = db.session.execute(db.select(Theme).where(Theme.name == "政务公开")).scalar_one().parent_id
+    assert run("", theme_id=parent).total == 5  # a first-level theme includes its second level
+    assert run("", year=2026).total == 5 and run("", year=2025).total == 0
+    assert run("", category="art20_15").total == 5 and run("", category="art20_1").total == 0
+    assert run("", doc_kind="other").total == 5 and run("", doc_kind="normative").total == 0
+    corpus["b"].validity = "repealed"
+    db.session.commit()
+    assert run("供水", validity="repealed").total == 1
+    assert run("供水", current_only=True).total == 2
+
+
+def test_snippets_are_escaped_and_marked(cat, publish_entry):
+    publish_entry(
+        title="安全提示", document_number="", body_html="<p>注意&lt;script&gt;alert(1)&lt;/script&gt;用电安全</p>"
+    )
+    hit = run("用电").hits[0]
+    assert "<mark>用电</mark>" in hit.snippet
+    assert "<script>" not in hit.snippet and "&lt;script&gt;" in hit.snippet
+
+
+def test_the_public_page_lists_results_with_links_and_pages(cat, corpus, client):
+    with client.session_transaction() as sess:
+        sess["lang"] = "en"
+    resp = client.get("/catalog/search", query_string={"q": "供水", "sort": "time"})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert "2 documents found." in page
+    assert f'href="/catalog/entries/{corpus["d"].index_number}"' in page
+    assert "<mark>供水</mark>" in page
+    assert page.index("年度供水水质公告") < page.index("城市供水价格调整听证会公告")
+    # Unknown and malformed parameters are ignored, never a server error.
+    for args in ({"page": "999999999999999999999"}, {"theme": "x"}, {"year": "20x6"}, {"sort": "nope", "q": "供水"}):
+        assert client.get("/catalog/search", query_string=args).status_code == 200
+    assert client.get("/catalog/search").status_code == 200
+
+
+def test_a_revision_keeps_the_published_words_until_it_is_published(cat, corpus):
+    entry = db.session.get(Entry, corpus["a"].id)
+    ops.act(entry, "revise", actor=cat.editor)
+    ops.update_entry(
+        entry,
+        {**_draft("关于推进政务公开标准化规范化工作的实施意见"), "title": "全新的水库调度标题"},
+        actor=cat.editor,
+        expected_version=None,
+    )
+    db.session.commit()
+    assert run("水库").total == 0 and run("标准化").total == 1
+
+
+def test_reindex_rebuilds_the_index(cat, corpus):
+    db.session.execute(db.update(Entry).values(search_text="", search_title="", search_key=None))
+    db.session.commit()
+    assert run("供水").total == 0
+    assert s.reindex() == 4
+    assert run("供水").total == 2
