@@ -68,6 +68,7 @@ class ValidityChange(enum.StrEnum):
     EXPIRED = "expired"  # its 有效期 ran out (the daily sweep)
     DECLARED_EXPIRED = "declared_expired"  # 宣布失效 by a cleanup
     CONTINUED = "continued"  # 继续有效 by a cleanup
+    LISTED_FOR_AMENDMENT = "listed_for_amendment"  # 修改 by a cleanup: still valid until the amending document
     IMPORTED = "imported"  # the validity an imported entry came with
 
 
@@ -445,3 +446,58 @@ class AgencyProfile(Audited, db.Model):
     @property
     def audit_object_id(self) -> int:
         return self.agency_id
+
+
+class ImportStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class CatalogImport(Audited, TimestampMixin, db.Model):
+    """An import of an old website's catalogue (an XLSX, with an optional ZIP of the attachments it names); large
+    files run in the background with their progress here (issue 11 §6)."""
+
+    __tablename__ = "catalog_imports"
+    audit_type = "catalog_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), nullable=False, index=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"), nullable=False)
+    filename: Mapped[str] = mapped_column(String(255), default="", nullable=False)
+    files_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"), nullable=True)  # the ZIP
+    files_name: Mapped[str] = mapped_column(String(255), default="", nullable=False)
+    locale: Mapped[str] = mapped_column(String(10), default="zh_CN", nullable=False)  # of the error messages
+    status: Mapped[str] = mapped_column(String(20), default=ImportStatus.QUEUED.value, nullable=False)
+    total_rows: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    processed_rows: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    created_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    updated_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    unchanged_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    error_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    errors_preview: Mapped[list] = mapped_column(JSON, default=list, nullable=False)  # [[row, column, message]]
+    error_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"), nullable=True)
+    failure: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == ImportStatus.DONE.value:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, int(100 * self.processed_rows / self.total_rows))
+
+
+class EntryRequest(db.Model):
+    """条例 Art. 44: a catalogue entry drafted from information several applicants asked for, and the requests
+    (their items) that asked for it."""
+
+    __tablename__ = "catalog_entry_requests"
+
+    entry_id: Mapped[int] = mapped_column(ForeignKey("catalog_entries.id"), primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), primary_key=True, index=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("application_items.id"), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)

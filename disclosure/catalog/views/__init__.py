@@ -9,6 +9,7 @@ from disclosure.catalog.views import public_feeds  # noqa: F401
 from disclosure.catalog.views import public_platform  # noqa: F401
 from disclosure.catalog.views import public_search  # noqa: F401
 from disclosure.catalog.views import staff_export  # noqa: F401
+from disclosure.catalog.views import staff_import  # noqa: F401
 from disclosure.catalog.views.common import admin_bp, public_bp, staff_bp
 
 __all__ = ["admin_bp", "public_bp", "staff_bp"]

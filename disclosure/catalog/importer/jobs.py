@@ -1,0 +1,168 @@
+"""The import as a job: store the upload, then import it at once (a small file without attachments) or in the
+worker, chunk by chunk with its progress committed, then read the attachments' text, still in the worker."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from disclosure.accounts.models import Agency, User
+from disclosure.catalog.importer import writing
+from disclosure.catalog.importer.attachments import AttachmentArchive
+from disclosure.catalog.importer.report import write_error_file
+from disclosure.catalog.models import CatalogImport, Entry, EntryAttachment, ImportStatus
+from disclosure.catalog.operations import attachments as attachment_ops
+from disclosure.core.errors import DomainError
+from disclosure.core.jobs import huey, with_app
+from disclosure.core.storage import StoredFile, store
+from disclosure.core.timeutil import utcnow
+from disclosure.extensions import db
+from disclosure.publicity.importer import inspect_upload
+from disclosure.publicity.importer import limits as sheet_limits
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def sync_bytes() -> int:
+    return int(current_app.config.get("CATALOG_IMPORT_SYNC_BYTES", sheet_limits()["sync_bytes"]))
+
+
+def start_import(
+    agency: Agency,
+    user: User | None,
+    *,
+    data: bytes,
+    filename: str,
+    files: bytes | None = None,
+    files_name: str = "",
+    locale: str = "zh_CN",
+) -> CatalogImport:
+    """Check and store the upload (field `file`) and the ZIP of attachments (field `files`), create the job, and
+    run it now or queue it for the worker."""
+    try:
+        inspect_upload(data)
+    except DomainError as exc:
+        raise DomainError(exc.message, field="file") from None
+    if files is not None:
+        AttachmentArchive(files)  # refused here, before anything is stored
+    owner = getattr(user, "id", None)
+    sheet = store(data, original_name=filename or "import.xlsx", content_type=XLSX, agency_id=agency.id)
+    sheet.uploaded_by_id = owner
+    archive = None
+    if files is not None:
+        archive = store(files, original_name=files_name or "attachments.zip", content_type="application/zip")
+        archive.agency_id, archive.uploaded_by_id = agency.id, owner
+    db.session.flush()
+    job = CatalogImport(
+        agency_id=agency.id,
+        file_id=sheet.id,
+        filename=sheet.original_name,
+        files_id=archive.id if archive else None,
+        files_name=archive.original_name if archive else "",
+        locale=locale,
+        created_by_id=owner,
+    )
+    db.session.add(job)
+    db.session.flush()
+    job.log("catalog.import.start", after={"file": job.filename, "files": job.files_name or None}, actor=user)
+    if files is None and len(data) <= sync_bytes():
+        try:
+            with force_locale(locale):
+                run_job(job, data, None)
+        except DomainError as exc:
+            raise DomainError(exc.message, field="file") from None
+    else:
+        run_catalog_import(job.id)
+    return job
+
+
+def run_job(job: CatalogImport, data: bytes, archive: AttachmentArchive | None, *, progress=None) -> None:
+    """Import every row, then record the outcome on the job (the caller commits)."""
+    job.status = ImportStatus.RUNNING.value
+    report, header = writing.run(job, data, archive, progress=progress)
+    job.processed_rows = job.total_rows = max(job.total_rows, job.processed_rows)
+    job.created_count, job.updated_count, job.unchanged_count = report.created, report.updated, report.unchanged
+    job.error_count = len(report.invalid_rows)
+    job.errors_preview = [list(e) for e in report.errors[: writing.PREVIEW_ERRORS]]
+    if report.invalid_rows:
+        job.error_file_id = write_error_file(job, header, report).id
+    job.status, job.finished_at = ImportStatus.DONE.value, utcnow()
+    job.log(
+        "catalog.import.done",
+        after={
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "invalid": job.error_count,
+        },
+        actor=db.session.get(User, job.created_by_id) if job.created_by_id else None,
+    )
+
+
+def process_import(job_id: int) -> str | None:
+    """Run a queued import in the worker; its final status, or None while the job row is not visible yet."""
+    job = db.session.get(CatalogImport, job_id)
+    if job is None:
+        return None
+    if job.status != ImportStatus.QUEUED.value:
+        return job.status
+    job.status = ImportStatus.RUNNING.value
+    db.session.commit()
+    data = db.session.get(StoredFile, job.file_id).read_bytes()
+    try:
+        with force_locale(job.locale):
+            archive = AttachmentArchive(db.session.get(StoredFile, job.files_id).read_bytes()) if job.files_id else None
+            run_job(job, data, archive, progress=lambda _job: db.session.commit())
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        job = db.session.get(CatalogImport, job_id)
+        with force_locale(job.locale):
+            job.failure = str(exc.message)
+        job.status, job.finished_at = ImportStatus.FAILED.value, utcnow()
+        db.session.commit()
+        return job.status
+    except Exception:
+        db.session.rollback()
+        job = db.session.get(CatalogImport, job_id)
+        job.failure = str(_l("The import stopped on an internal error; the rows stored so far are kept."))
+        job.status, job.finished_at = ImportStatus.FAILED.value, utcnow()
+        db.session.commit()
+        raise
+    extract_texts(job)
+    return ImportStatus.DONE.value
+
+
+def extract_texts(job: CatalogImport) -> int:
+    """Read the text of the attachments this import brought (the worker; each read commits on its own)."""
+    ids = list(
+        db.session.execute(
+            select(EntryAttachment.id)
+            .join(Entry, Entry.id == EntryAttachment.entry_id)
+            .where(
+                Entry.agency_id == job.agency_id,
+                Entry.source == "import",
+                EntryAttachment.text_status == attachment_ops.TEXT_PENDING,
+            )
+            .order_by(EntryAttachment.id)
+        ).scalars()
+    )
+    db.session.rollback()
+    for attachment_id in ids:
+        attachment_ops.extract_attachment_text(attachment_id)
+    return len(ids)
+
+
+class ImportNotVisibleYet(Exception):
+    """The request that created the job has not committed yet: huey retries."""
+
+
+@huey.task(retries=5, retry_delay=2)
+@with_app
+def run_catalog_import(job_id: int) -> str:
+    status = process_import(job_id)
+    if status is None:
+        raise ImportNotVisibleYet(job_id)
+    return status
