@@ -75,3 +75,82 @@ def publish_entry(cat):
         return entry
 
     return run
+
+
+# --- Normative documents, validity, cleanups, interpretations (part C) ---
+
+
+def normative_input(**overrides) -> dict:
+    """A valid 行政规范性文件's input (Art. 20 item (1))."""
+    data = entry_input(
+        title="测试市政府信息公开管理办法",
+        document_number="测政规〔2026〕1号",
+        category="art20_1",
+        doc_kind="normative",
+        keywords="规范性文件",
+    )
+    data.update(overrides)
+    return data
+
+
+def interpretation_input(**overrides) -> dict:
+    """A valid interpretation's input (政策解读, 文字解读)."""
+    data = entry_input(
+        title="《测试市政府信息公开管理办法》政策解读",
+        document_number="",
+        category="",
+        entry_type="interpretation",
+        interpretation_form="text",
+        interpreter="市政府办公室 张某",
+        interpreter_contact="0000-12345678",
+    )
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def take_to(cat):
+    """Take a draft through the review path up to `state` ("approval" or "published"), on `day`."""
+    from disclosure.catalog.operations import entries as ops
+
+    def run(entry, state="published", day=None):
+        day = day or dt.date(2026, 3, 10)
+        ops.act(entry, "submit", actor=cat.editor, today=day)
+        ops.act(entry, "confirm_attribute", actor=cat.registrar, today=day)
+        ops.act(entry, "pass_secrecy", actor=cat.secrecy, today=day)
+        if entry.kind.normative:
+            ops.record_legality_review(
+                entry, actor=cat.legal, reviewer_name="法规科 王某", reviewed_on=dt.date(2026, 3, 3), opinion="合法"
+            )
+        if state == "published":
+            ops.act(entry, "publish", actor=cat.head, today=day)
+        return entry
+
+    return run
+
+
+@pytest.fixture
+def publish_on(cat, take_to):
+    """Draft and publish an entry of the `cat` agency on `day` (a normative document unless told otherwise)."""
+    from disclosure.catalog.operations import entries as ops
+    from disclosure.extensions import db
+
+    def run(day=None, **overrides):
+        if day is not None:
+            overrides.setdefault("made_on", day.isoformat())
+        entry = ops.create_entry(cat.agency, normative_input(**overrides), actor=cat.editor)
+        take_to(entry, "published", day)
+        db.session.commit()
+        return entry
+
+    return run
+
+
+def publish_as_system(agency, day, **overrides):
+    """A published normative document of any agency, entered by the system (as an import is)."""
+    from disclosure.catalog.operations import entries as ops
+
+    overrides.setdefault("made_on", day.isoformat())
+    entry = ops.create_entry(agency, normative_input(**overrides), actor=None, source="api")
+    ops.act(entry, "import_published", actor=None, today=day)
+    return entry

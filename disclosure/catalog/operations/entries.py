@@ -33,6 +33,7 @@ from disclosure.catalog.models import (
     ValidityChange,
     ValidityEvent,
 )
+from disclosure.catalog.operations import interpretations  # its after_act follows every step
 from disclosure.catalog.search import refresh_search_text
 from disclosure.catalog.timeliness import publish_due
 from disclosure.core import audit
@@ -480,6 +481,7 @@ def act(
     after = audit.snapshot(entry, SNAPSHOT_FIELDS)
     old, new = audit.diff(before, after)
     entry.log(f"catalog.{trigger}", before=old, after=new, reason=(reason or comment).strip() or None, actor=actor)
+    interpretations.after_act(entry, trigger, actor=actor, today=today)  # validity defaults, 同步发布 (part C)
     return entry
 
 
