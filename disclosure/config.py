@@ -80,6 +80,7 @@ def defaults(instance_path: str) -> dict:
         # valid for APPLICATION_FILES_LINK_DAYS days (most mail servers refuse messages of 20-25 MB once encoded).
         "MAIL_MAX_ATTACHMENT_BYTES": int(os.environ.get("MAIL_MAX_ATTACHMENT_BYTES", str(15 * 1024 * 1024))),
         "APPLICATION_FILES_LINK_DAYS": int(os.environ.get("APPLICATION_FILES_LINK_DAYS", "30")),
+        "CATALOG_MAX_ATTACHMENT_BYTES": int(os.environ.get("CATALOG_MAX_ATTACHMENT_BYTES", str(30 * 1024 * 1024))),
         # Sessions and cookies.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
     nav.register(app, "public", _l("Proactive disclosure"), "catalog_public.platform_home", order=20)
     nav.register(app, "admin", _l("Statutory content and guide"), "catalog_admin.profile", roles=ADMINS, order=60)
     signals.agency_changed.connect(guide.on_agency_changed)  # the guide quotes the agency's details
+    views.staff_workbench.register(app)  # the staff workspace: menus, action words, workbench panel, extraction
     cli.init_app(app)
     cli.group.add_command(search.reindex_command)
     api.init_app(app)

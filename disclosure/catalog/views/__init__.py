@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from disclosure.catalog.views import admin  # noqa: F401
 from disclosure.catalog.views import admin_profile  # noqa: F401
 from disclosure.catalog.views import public  # noqa: F401
 from disclosure.catalog.views import public_agency  # noqa: F401
 from disclosure.catalog.views import public_feeds  # noqa: F401
 from disclosure.catalog.views import public_platform  # noqa: F401
 from disclosure.catalog.views import public_search  # noqa: F401
+from disclosure.catalog.views import staff  # noqa: F401
+from disclosure.catalog.views import staff_attachments  # noqa: F401
 from disclosure.catalog.views import staff_export  # noqa: F401
 from disclosure.catalog.views import staff_import  # noqa: F401
+from disclosure.catalog.views import staff_workbench  # noqa: F401
 from disclosure.catalog.views.common import admin_bp, public_bp, staff_bp
 
 __all__ = ["admin_bp", "public_bp", "staff_bp"]
