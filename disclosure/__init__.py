@@ -32,6 +32,7 @@ DOMAIN_PACKAGES = (
     "correspondence",
     "publicity",
     "catalog",
+    "participation",
     "api",
 )
 

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from disclosure.catalog import api, cli, models, search, views
 from disclosure.catalog.operations import guide
+from disclosure.catalog.operations.entries import publish_generated
 from disclosure.catalog.reports import normative_counts
 from disclosure.catalog.views.common import ADMINS
 from disclosure.core import signals
@@ -34,4 +35,4 @@ def init_app(app: Flask) -> None:
         search.SEARCH_INDEX.declare_postgres_indexes()  # the search's GIN indexes, for the migration comparison
 
 
-__all__ = ["init_app", "models", "normative_counts"]
+__all__ = ["init_app", "models", "normative_counts", "publish_generated"]
