@@ -18,14 +18,14 @@ import hashlib
 from collections.abc import Callable, Iterable
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, insert, select, update
 
 import workflows.catalog as wf
 from disclosure.accounts.models import Agency, User
 from disclosure.catalog.importer import columns
 from disclosure.catalog.importer.attachments import AttachmentArchive, add_attachments
 from disclosure.catalog.importer.updating import update_imported
-from disclosure.catalog.index_numbers import allocate
+from disclosure.catalog.index_numbers import COUNTER_SCOPE, format_number
 from disclosure.catalog.models import (
     CatalogImport,
     DocKind,
@@ -43,6 +43,7 @@ from disclosure.catalog.timeliness import publish_due
 from disclosure.core.audit import AuditEvent, jsonable
 from disclosure.core.docnumbers import normalise_document_number
 from disclosure.core.errors import DomainError, FieldErrors
+from disclosure.core.numbering import Counter, next_value
 from disclosure.core.textsearch import index_text_fields
 from disclosure.core.timeutil import utcnow
 from disclosure.extensions import db
@@ -101,6 +102,7 @@ class Writer:
                 row.data["document_number_key"] = normalise_document_number(number)
         keyed = [(n, raw, row, *import_key(row)) for n, raw, row in parsed]
         existing = self._existing([k for *_x, k, _c in keyed])
+        self._numbers_taken = duplicate_numbers(self.agency.id, [r.data["document_number_key"] for _n, _r, r in parsed])
         taken = self._taken_index_numbers([row.index_number for _n, _r, row, _k, _c in keyed if row.index_number])
         new_rows = []
         for row_no, raw, row, key, key_column in keyed:
@@ -161,14 +163,30 @@ class Writer:
             owner = taken.get(row.index_number)
             if owner is not None and (entry is None or owner[0] != entry.id):
                 row.refuse("index_number", _("Another entry already has this index number."))
+        number = row.data.get("document_number") or ""
+        number_key = row.data.get("document_number_key")
+        if len(number) > 80:
+            row.refuse("document_number", _("At most %(n)d characters.", n=80))
+        owner = self._numbers_taken.get(number_key) if number_key else None
+        if owner is not None and (entry is None or owner.id != entry.id):
+            row.refuse(
+                "document_number",
+                _(
+                    "This document number is already in the catalogue: %(title)s (%(ref)s).",
+                    title=owner.title,
+                    ref=owner.index_number or _("draft #%(id)d", id=owner.id),
+                ),
+            )
         try:
-            values = clean_entry_input(self.agency, row.data, entry=entry)
+            # The document number is checked against the catalogue above, once per chunk (the same rule as
+            # clean_entry_input's duplicate_document_number, batched): the row's number is put back after.
+            values = clean_entry_input(self.agency, {**row.data, "document_number": ""}, entry=entry)
+            values["document_number"], values["document_number_key"] = number, number_key or ""
         except FieldErrors as exc:
             values = None
             for name, message in exc.errors.items():
                 if name not in row.bad_dates:
                     row.refuse(name, message)
-        number_key = row.data.get("document_number_key")
         if number_key:
             seen = self.doc_numbers.get(number_key)
             if seen is not None and seen != row_no and first is None:
@@ -213,6 +231,11 @@ class Writer:
 
     def _insert(self, rows: list) -> None:
         now = utcnow()
+        wanted: dict[int, int] = {}
+        for _row_no, row, _key, values, _files in rows:
+            if not row.index_number:
+                wanted[values["made_on"].year] = wanted.get(values["made_on"].year, 0) + 1
+        self.serials = {year: take_serials(self.agency.id, year, n) for year, n in wanted.items()}
         entries, transients = [], []
         for _row_no, row, key, values, _files in rows:
             entry_row, transient = self._entry_row(row, key, values, now)
@@ -293,12 +316,9 @@ class Writer:
         if row.index_number:
             out["index_number"] = row.index_number
         else:
-            number, serial = allocate(
-                self.settings.index_format,
-                agency_id=self.agency.id,
-                org=self.agency.org_code,
-                year=made.year,
-                month=made.month,
+            serial = self.serials[made.year].pop(0)
+            number = format_number(
+                self.settings.index_format, org=self.agency.org_code, year=made.year, month=made.month, serial=serial
             )
             out.update(index_number=number, index_year=made.year, index_serial=serial)
         public = state is wf.States.PUBLISHED
@@ -349,6 +369,39 @@ class Writer:
             "reason": None,
             "ip_address": None,
         }
+
+
+def take_serials(agency_id: int, year: int, n: int) -> list[int]:
+    """`n` consecutive serials of the agency's index series for `year`: the first taken as any publication takes
+    it (core.numbering, which creates the counter), the rest in one step on the counter row this transaction now
+    holds locked, so the series stays gap-free and never reused."""
+    first = next_value(COUNTER_SCOPE, agency_id, year)
+    if n > 1:
+        db.session.execute(
+            update(Counter)
+            .where(Counter.scope == COUNTER_SCOPE, Counter.owner_id == agency_id, Counter.year == year)
+            .values(value=Counter.value + (n - 1))
+        )
+    return list(range(first, first + n))
+
+
+def duplicate_numbers(agency_id: int, keys: list[str]) -> dict[str, Entry]:
+    """The live entries of the agency's catalogue (as lead or joint issuer) holding any of these document-number
+    keys (core.docnumbers), the first by id per key: `duplicate_document_number` for a whole chunk."""
+    keys = sorted({k for k in keys if k})
+    if not keys:
+        return {}
+    issued_here = select(EntryIssuer.entry_id).where(EntryIssuer.agency_id == agency_id)
+    rows = db.session.execute(
+        select(Entry)
+        .where(
+            Entry.document_number_key.in_(keys),
+            Entry.state != wf.States.ABANDONED.value,
+            (Entry.agency_id == agency_id) | Entry.id.in_(issued_here),
+        )
+        .order_by(Entry.id.desc())
+    ).scalars()
+    return {e.document_number_key: e for e in rows}
 
 
 def current_validity(row: columns.ParsedRow, values: dict) -> tuple[str, dt.date | None]:
