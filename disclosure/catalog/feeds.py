@@ -2,8 +2,9 @@
 built with the standard library's ElementTree, which escapes every text and attribute; characters XML 1.0 cannot
 carry (control characters a pasted title may hold) are dropped first, so a feed always parses.
 
-The sitemap is streamed: at most `SITEMAP_MAX_URLS` (50,000, the protocol's limit) URLs per file; beyond that
-`/sitemap.xml` is a sitemap index of numbered files, each read from the database in id order in batches.
+The sitemap holds at most `SITEMAP_MAX_URLS` (50,000, the protocol's limit) URLs per file (a few megabytes);
+beyond that `/sitemap.xml` is a sitemap index of numbered files, each read from the database in id order in
+batches by keyset.
 """
 
 from __future__ import annotations

@@ -24,8 +24,17 @@ def test_entry_page_shows_the_metadata_block_and_body(cat, client, publish_entry
     entry = publish_entry()
     english(client)
     html = client.get(url(entry)).get_data(as_text=True)
-    for text in (entry.index_number, "关于做好2026年政务公开工作的通知", "测政办发〔2026〕5号", "2026-03-02",
-                 "综合政务\\政务公开", cat.agency.full_name, "现将有关事项通知如下", "Valid", "Index number"):
+    for text in (
+        entry.index_number,
+        "关于做好2026年政务公开工作的通知",
+        "测政办发〔2026〕5号",
+        "2026-03-02",
+        "综合政务\\政务公开",
+        cat.agency.full_name,
+        "现将有关事项通知如下",
+        "Valid",
+        "Index number",
+    ):
         assert text in html, text
     assert client.get(f"/catalog/print/{entry.index_number}").status_code == 200
 
@@ -33,8 +42,12 @@ def test_entry_page_shows_the_metadata_block_and_body(cat, client, publish_entry
 def test_a_revision_in_progress_is_not_shown(cat, client, publish_entry):
     entry = publish_entry()
     ops.act(entry, "revise", actor=cat.editor)
-    ops.update_entry(entry, {**_input(entry), "title": "修订中的标题", "body_html": "<p>草稿正文</p>"},
-                     actor=cat.editor, expected_version=None)
+    ops.update_entry(
+        entry,
+        {**_input(entry), "title": "修订中的标题", "body_html": "<p>草稿正文</p>"},
+        actor=cat.editor,
+        expected_version=None,
+    )
     db.session.commit()
     html = client.get(url(entry)).get_data(as_text=True)
     assert "修订中的标题" not in html and "草稿正文" not in html
@@ -50,12 +63,23 @@ def _input(entry):
 
 
 def test_drafts_recorded_and_withdrawn_entries(cat, client, publish_entry):
-    draft = ops.create_entry(cat.agency, _input(None) | {"document_number": "测政办发〔2026〕9号", "title": "草稿文件"},
-                             actor=cat.editor)
-    withheld = publish_entry(attribute="not_disclosed", attribute_basis="other", attribute_reason="涉及内部事务", document_number="测〔2026〕1号",
-                             title="不予公开的文件")
-    on_request = publish_entry(attribute="on_request", attribute_basis="other", attribute_reason="涉及内部事务", document_number="测〔2026〕2号",
-                               title="依申请公开的文件")
+    draft = ops.create_entry(
+        cat.agency, _input(None) | {"document_number": "测政办发〔2026〕9号", "title": "草稿文件"}, actor=cat.editor
+    )
+    withheld = publish_entry(
+        attribute="not_disclosed",
+        attribute_basis="other",
+        attribute_reason="涉及内部事务",
+        document_number="测〔2026〕1号",
+        title="不予公开的文件",
+    )
+    on_request = publish_entry(
+        attribute="on_request",
+        attribute_basis="other",
+        attribute_reason="涉及内部事务",
+        document_number="测〔2026〕2号",
+        title="依申请公开的文件",
+    )
     gone = publish_entry(document_number="测〔2026〕3号", title="已撤回的文件", body_html="<p>撤回前正文</p>")
     ops.act(gone, "withdraw", actor=cat.head, reason="内容已过时")
     db.session.commit()
@@ -75,7 +99,9 @@ def test_drafts_recorded_and_withdrawn_entries(cat, client, publish_entry):
 
 
 def test_on_request_entries_hidden_when_the_agency_does_not_list_them(cat, client, publish_entry):
-    on_request = publish_entry(attribute="on_request", attribute_basis="other", attribute_reason="涉及内部事务", title="依申请公开的文件")
+    on_request = publish_entry(
+        attribute="on_request", attribute_basis="other", attribute_reason="涉及内部事务", title="依申请公开的文件"
+    )
     ops.settings_for(cat.agency.id).list_on_request_entries = False
     db.session.commit()
     assert client.get(url(on_request)).status_code == 404

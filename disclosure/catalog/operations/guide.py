@@ -13,7 +13,7 @@ is saved and when the agency's details are saved (signal `agency_changed`). The 
 
 from __future__ import annotations
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from sqlalchemy import select
 
 import workflows.application as application_workflow
@@ -102,9 +102,16 @@ def guide_html(agency: Agency, profile: AgencyProfile) -> str:
         reply_days=REPLY_DAYS,
         extension_days=EXTENSION_DAYS,
         fees=fee_schedule(),
-        platform_url=url_for("catalog_public.agency_home", slug=agency.slug, _external=True),
-        apply_url=url_for("applications.new", agency=agency.slug, _external=True),
+        platform_url=public_url("catalog_public.agency_home", slug=agency.slug),
+        apply_url=public_url("applications.new", agency=agency.slug),
     )
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An address on the public site (PUBLIC_BASE_URL), built without a request: the guide is a document, also
+    published from a command or a signal receiver, and quotes the site's public address, not the request's host."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
 def guide_title(agency: Agency) -> str:

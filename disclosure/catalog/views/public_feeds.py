@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, stream_with_context, url_for
+from flask import Blueprint, Response, abort, url_for
 
 from disclosure.catalog import feeds, platform
 from disclosure.catalog.classification import CATEGORIES, category_label
@@ -87,7 +87,7 @@ def sitemap():
     if files > 1:
         urls = [url_for("catalog_sitemap.sitemap_part", number=n, _external=True) for n in range(1, files + 1)]
         return Response(feeds.sitemap_index(urls), content_type=XML)
-    return Response(stream_with_context(feeds.stream_urlset(pages, _entry_url_by_number)), content_type=XML)
+    return Response("".join(feeds.stream_urlset(pages, _entry_url_by_number)), content_type=XML)
 
 
 @sitemap_bp.route("/sitemap-<int(min=1, max=10000):number>.xml")
@@ -98,4 +98,4 @@ def sitemap_part(number: int):
         abort(404)
     with_pages, offset, limit = feeds.sitemap_slice(number, len(pages))
     body = feeds.stream_urlset(pages if with_pages else [], _entry_url_by_number, offset=offset, limit=limit)
-    return Response(stream_with_context(body), content_type=XML)
+    return Response("".join(body), content_type=XML)
