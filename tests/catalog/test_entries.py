@@ -166,3 +166,11 @@ def test_a_generated_document_is_published_by_the_system_and_republished_as_a_ne
     )
     assert again is entry and entry.revision == 2 and entry.published_version.change_note == "地址变更"
     assert [e.actor_label for e in entry.audit_events()] == ["system"] * len(entry.audit_events())
+
+
+def test_a_number_an_import_already_holds_is_skipped_not_reused(cat, publish_entry):
+    imported = ops.create_entry(cat.agency, entry_input(document_number=""), actor=cat.editor)
+    ops.set_imported_index_number(imported, f"{cat.agency.org_code}/2026-00001")
+    db.session.commit()
+    entry = publish_entry(document_number="")
+    assert entry.index_number == f"{cat.agency.org_code}/2026-00002"

@@ -552,13 +552,18 @@ def take_index_number(entry: Entry) -> None:
     """索引号 from the agency's series: the year and month of the date the information was made (信息生成年度)."""
     agency = db.session.get(Agency, entry.agency_id)
     settings = settings_for(entry.agency_id)
-    number, serial = allocate(
-        settings.index_format,
-        agency_id=agency.id,
-        org=agency.org_code,
-        year=entry.made_on.year,
-        month=entry.made_on.month,
-    )
+    while True:
+        number, serial = allocate(
+            settings.index_format,
+            agency_id=agency.id,
+            org=agency.org_code,
+            year=entry.made_on.year,
+            month=entry.made_on.month,
+        )
+        # An imported entry may already hold this number (its old website used the same series): that serial is
+        # taken, so the series stays without gaps and the next one is used.
+        if db.session.execute(select(Entry.id).where(Entry.index_number == number)).first() is None:
+            break
     entry.index_number, entry.index_year, entry.index_serial = number, entry.made_on.year, serial
 
 
