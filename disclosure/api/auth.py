@@ -7,6 +7,7 @@ import functools
 
 from apiflask import HTTPTokenAuth, abort
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from disclosure.api.models import ApiToken, hash_token
 from disclosure.core.timeutil import utcnow
@@ -19,7 +20,10 @@ token_auth = HTTPTokenAuth(scheme="Bearer", description="An agency's API token (
 def _verify(raw: str | None) -> ApiToken | None:
     if not raw:
         return None
-    token = db.session.execute(db.select(ApiToken).where(ApiToken.token_hash == hash_token(raw))).scalar_one_or_none()
+    # The agency comes with the token (one query): every endpoint acts for it.
+    token = db.session.execute(
+        db.select(ApiToken).options(joinedload(ApiToken.agency)).where(ApiToken.token_hash == hash_token(raw))
+    ).scalar_one_or_none()
     if token is None or not token.usable:
         return None
     now = utcnow()

@@ -2,32 +2,47 @@
 
 This module depends on the outbox, never the other way: `outbox.kick()` announces `signals.outbox_committed`
 and the receiver here enqueues the delivery task.
+
+One queued delivery serves every commit made before it starts: a flag in the queue's key-value store says "a
+delivery is queued and has not started yet". A commit that finds the flag set enqueues nothing (the queued
+delivery starts after that commit and finds its mail); the delivery clears the flag before it reads the outbox,
+so a commit after that point sets the flag again and queues the next one. The common case after a commit is one
+read of the queue's store instead of a write per request. The minute's sweep clears the flag too, so a flag left
+behind by a process that died between setting it and queueing the task delays mail by a minute at most.
 """
 
 from __future__ import annotations
 
 from huey import crontab
+from huey.constants import EmptyData
 
 from disclosure.core import signals
 from disclosure.core.jobs import huey, with_app
 from disclosure.core.outbox import deliver_due
 
+DELIVERY_QUEUED = "outbox-delivery-queued"
+
 
 @huey.task()
 @with_app
 def deliver_outbox():
+    huey.storage.pop_data(DELIVERY_QUEUED)
     return deliver_due()
 
 
 @huey.periodic_task(crontab(minute="*"))
 @with_app
 def sweep_outbox():
+    huey.storage.pop_data(DELIVERY_QUEUED)
     return deliver_due()
 
 
 def _deliver_after_commit(_app, **_kwargs) -> None:
-    """`signals.outbox_committed`: ask the worker to deliver what the committed transaction queued."""
-    deliver_outbox()
+    """`signals.outbox_committed`: make sure a delivery starts after this commit (see the module's note)."""
+    if huey.storage.peek_data(DELIVERY_QUEUED) is not EmptyData:
+        return
+    if huey.storage.put_if_empty(DELIVERY_QUEUED, b"1"):
+        deliver_outbox()
 
 
 signals.outbox_committed.connect(_deliver_after_commit)

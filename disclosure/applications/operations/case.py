@@ -7,14 +7,17 @@ only flush; the request boundary (or the CLI / task) commits once."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from babel import Locale
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -252,16 +255,19 @@ def facts_for(app: Application, user: User | None, today: dt.date | None = None)
     )
 
 
+# A case that is not yet registered has no remedy (remedies are recorded from registration on, and a case never
+# returns to these states): its facts need no query of the remedies.
+NOT_YET_REGISTERED = (States.DRAFT, States.SUBMITTED)
+
+
 def _has_unapplied_correction(app: Application) -> bool:
-    corrected = (
-        db.session.execute(
-            select(func.count())
-            .select_from(Remedy)
-            .where(Remedy.application_id == app.id, Remedy.result == RemedyResult.CORRECTED)
-        ).scalar_one()
-        if app.id
-        else 0
-    )
+    if app.id is None or app.state in NOT_YET_REGISTERED:
+        return False
+    corrected = db.session.execute(
+        select(func.count())
+        .select_from(Remedy)
+        .where(Remedy.application_id == app.id, Remedy.result == RemedyResult.CORRECTED)
+    ).scalar_one()
     reopened = sum(1 for e in app.events if e.kind == EventKind.REOPEN)
     return corrected > reopened
 
@@ -366,10 +372,16 @@ def _transition(
 def plan_for(app: Application, today: dt.date | None = None) -> deadlines.DeadlinePlan:
     today = today or today_china()
     facts = [deadlines.EventFact(e.kind, e.start_date, e.end_date, e.days) for e in app.events]
+    # The agency's setting matters only for a fee notice of a received case (no query otherwise).
+    fee_wait_pauses = (
+        settings_for(app.agency_id).fee_wait_pauses_clock
+        if app.received_date is not None and any(f.kind == EventKind.FEE_NOTICE for f in facts)
+        else True
+    )
     return deadlines.compute(
         app.received_date,
         facts,
-        fee_wait_pauses=settings_for(app.agency_id).fee_wait_pauses_clock,
+        fee_wait_pauses=fee_wait_pauses,
         today=today,
         waiting_for_supplement=app.state == States.SUPPLEMENTATION_REQUESTED,
     )
@@ -410,21 +422,77 @@ def _check_past(d: dt.date, fld: str, *, not_before: dt.date | None = None) -> d
 # --- Emails --------------------------------------------------------------------------------------------------
 
 
-def notify_applicant(app: Application, template: str, **ctx) -> None:
-    """Queue the applicant's email for this step (templates/emails/applications/<template>.txt)."""
+def applicant_language(app: Application) -> contextlib.AbstractContextManager:
+    """The applicant's language for their emails. `force_locale` reloads the catalogues each time; when the
+    request already speaks that language (an applicant filing in their own language, the API in the default one)
+    the emails are rendered as they are."""
+    locale = (app.applicant.locale if app.applicant else None) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    current = get_locale()
+    if current is not None and current == _parsed_locale(locale):
+        return contextlib.nullcontext()
+    return force_locale(locale)
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed_locale(identifier: str) -> Locale:
+    return Locale.parse(identifier)  # "zh_CN" is zh_Hans_CN: compared as locales, not as strings
+
+
+# Stands for the reference in an email rendered before the case has its number (filing renders the applicant's
+# email first and takes the number last, so that the counter row is held for as little as possible).
+REFERENCE_SLOT = "\ue000reference\ue000"
+
+
+class _AwaitingNumber:
+    """The case as its email shows it once it is numbered: the reference is a slot, filled in when it is queued."""
+
+    reference = REFERENCE_SLOT
+
+    def __init__(self, app: Application):
+        self._app = app
+
+    def __getattr__(self, name: str):
+        return getattr(self._app, name)
+
+
+@dataclass
+class ApplicantEmail:
+    """An applicant's email, rendered and not yet queued."""
+
+    app: Application
+    to: str
+    subject: str
+    body: str
+    attachments: list | None
+
+    def queue(self) -> None:
+        reference = self.app.reference or ""
+        enqueue_email(
+            to=self.to,
+            subject=self.subject.replace(REFERENCE_SLOT, reference),
+            body_text=self.body.replace(REFERENCE_SLOT, reference),
+            agency_id=self.app.agency_id,
+            attachments=self.attachments,
+            related=(OBJECT_TYPE, self.app.id),
+        )
+
+
+def applicant_email(app: Application, template: str, **ctx) -> ApplicantEmail | None:
+    """Render the applicant's email for this step (templates/emails/applications/<template>.txt); None when
+    the applicant gave no address. A case without its number yet is rendered with a slot for it."""
     to = app.email or (app.applicant.email if app.applicant else "")
     if not to:
-        return
-    locale = (app.applicant.locale if app.applicant else None) or current_app.config["BABEL_DEFAULT_LOCALE"]
-    with force_locale(locale):
+        return None
+    shown = app if app.reference else _AwaitingNumber(app)
+    with applicant_language(app):
         base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
-        subject = render_template(f"emails/applications/{template}.subject.txt", app=app, **ctx).strip()
-        body = render_template(f"emails/applications/{template}.txt", app=app, base_url=base, **ctx)
-    enqueue_email(
-        to=to,
-        subject=subject,
-        body_text=body,
-        agency_id=app.agency_id,
-        attachments=ctx.get("attachments"),
-        related=(OBJECT_TYPE, app.id),
-    )
+        subject = render_template(f"emails/applications/{template}.subject.txt", app=shown, **ctx).strip()
+        body = render_template(f"emails/applications/{template}.txt", app=shown, base_url=base, **ctx)
+    return ApplicantEmail(app, to, subject, body, ctx.get("attachments"))
+
+
+def notify_applicant(app: Application, template: str, **ctx) -> None:
+    """Queue the applicant's email for this step (templates/emails/applications/<template>.txt)."""
+    email = applicant_email(app, template, **ctx)
+    if email is not None:
+        email.queue()

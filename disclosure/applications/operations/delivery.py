@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from flask import current_app, render_template
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from disclosure.applications import letters
 from disclosure.applications.models import Application, Attachment, AttachmentPurpose
+from disclosure.applications.operations.case import applicant_language
 from disclosure.core.errors import DomainError
 from disclosure.core.outbox import OutboxMessage, enqueue_email
 from disclosure.core.timeutil import today_china
@@ -127,8 +127,7 @@ def send_reply_email(app: Application, letter: Letter) -> OutboxMessage:
     elif files:
         ctx["link"] = f"{base}{LINK_PATH}/{files_token(app, letter)}"
         ctx["expires"] = today_china() + dt.timedelta(days=link_days())
-    locale = (app.applicant.locale if app.applicant else None) or current_app.config["BABEL_DEFAULT_LOCALE"]
-    with force_locale(locale):
+    with applicant_language(app):
         subject = render_template("emails/applications/issued.subject.txt", app=app, **ctx).strip()
         body = render_template("emails/applications/issued.txt", app=app, base_url=base, **ctx)
     msg = enqueue_email(

@@ -2,11 +2,12 @@
 
 The reference number is the last write before the rest can wait. Gapless numbers keep the agency's counter row
 locked from the moment a number is taken until the transaction commits (core.numbering), so every concurrent
-filing with the same agency waits for that commit: the application, its items, attachments, state change,
-deadline, repeat check and audit events are written first (`_take_reference` comes after them), and only what
-needs the number follows it — the application's own row (the reference is a column of it; its state change is
-flushed with it), the applicant's email (it names the reference) and the receipt letter (it prints it).
-"""
+filing with the same agency waits for that commit, and each round trip to the database while the row is held
+lengthens everyone's wait. So the application, its items, attachments, deadline, repeat check and audit events are
+written first (`_number_last`), the case's new state held back meanwhile (a case leaves 'draft' with its number:
+the `reference` CHECK); then the counter, and only what needs the number follows it — the case's own row (its
+state and reference, one UPDATE) and the applicant's email (it names the reference), inserted by the commit.
+The receipt letter of a received case prints the reference: it follows the number (`_issue_receipt`)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from disclosure.applications.operations.case import (
     _check_past,
     _clean,
     _transition,
+    applicant_email,
     check_version,
     notify_applicant,
     validate_input,
@@ -39,12 +41,26 @@ from disclosure.extensions import db
 from workflows.application import States
 
 
-def _take_reference(app: Application, agency: Agency, on: dt.date) -> None:
-    """Unique per agency and year, without gaps, also under concurrent submissions (core.numbering).
+def _number_last(app: Application, agency: Agency, on: dt.date, emails: tuple[str, ...] = ()) -> None:
+    """Write the filing's changes, then take the reference; the case's row with it and its new state and the
+    applicant's `emails` are written by the next flush (the commit's, for a filing that waits for confirmation).
 
-    Called inside `no_autoflush` with the filing's other changes pending or flushed: the counter's UPDATE must
-    not flush a case whose state already says it has a reference (the `reference` CHECK constraint), and every
-    write that does not need the number should already be done. The caller flushes the case with its number."""
+    Called with the transition (and a confirmation) pending: the new state is held back while everything else is
+    flushed, because a case past 'draft' must have its reference (the `reference` CHECK constraint). The emails
+    name the reference: they are rendered first, with a slot for it, and queued once it is taken."""
+    with db.session.no_autoflush:  # the pending state must not be flushed while the emails load what they show
+        ahead = [email for email in (applicant_email(app, template) for template in emails) if email is not None]
+    state = app.state
+    app.state = States.DRAFT
+    db.session.flush()
+    _take_reference(app, agency, on)
+    app.state = state
+    for email in ahead:
+        email.queue()
+
+
+def _take_reference(app: Application, agency: Agency, on: dt.date) -> None:
+    """Unique per agency and year, without gaps, also under concurrent submissions (core.numbering)."""
     serial = numbering.next_value("application", agency.id, on.year)
     fmt = current_app.config.get("APPLICATION_REFERENCE_FORMAT", "{slug}-{year}-{serial:05d}")
     app.ref_year, app.ref_serial = on.year, serial
@@ -111,9 +127,9 @@ def submit(draft: Application, applicant: User, expected_version: int | None = N
         _transition(draft, "submit", applicant, today=today, flush=False)
         if confirming:
             _confirm_changes(draft, None, today, today)
-        _take_reference(draft, draft.agency, today)
-    db.session.flush()
-    _after_number(draft, None, "submitted", confirmed=confirming)
+    _number_last(draft, draft.agency, today, _emails(confirming))
+    if confirming:
+        _issue_receipt(draft, None)
     return draft
 
 
@@ -140,9 +156,9 @@ def file_via_portal(agency: Agency, data: ApplicationInput, *, portal: str) -> A
         _transition(app, "file_via_portal", None, today=today, extra={"portal": portal}, flush=False)
         if confirming:
             _confirm_changes(app, None, today, today)
-        _take_reference(app, agency, today)
-    db.session.flush()
-    _after_number(app, None, "submitted", confirmed=confirming)
+    _number_last(app, agency, today, _emails(confirming))
+    if confirming:
+        _issue_receipt(app, None)
     return app
 
 
@@ -161,6 +177,11 @@ def confirm(
     return app
 
 
+def _emails(confirmed: bool) -> tuple[str, ...]:
+    """The applicant's emails of a sent application: sent, and received when the agency confirms at once."""
+    return ("submitted", "received") if confirmed else ("submitted",)
+
+
 def _confirm_changes(app: Application, user: User | None, on: dt.date, today: dt.date) -> None:
     """The confirmation's changes, left pending (the caller flushes): the received date, the transition with its
     deadline and audit event, the repeat check."""
@@ -172,15 +193,6 @@ def _confirm_changes(app: Application, user: User | None, on: dt.date, today: dt
     app.registered_by_id = user.id if user else None
     _transition(app, "confirm", user, today=today, flush=False)
     _warn_repeats(app, user)
-
-
-def _after_number(app: Application, user: User | None, email: str, *, confirmed: bool) -> None:
-    """What needs the reference number and can follow it: the applicant's emails (queued in the outbox, sent
-    after commit) and, for a received case, its receipt letter."""
-    notify_applicant(app, email)
-    if confirmed:
-        _issue_receipt(app, user)
-        notify_applicant(app, "received")
 
 
 def register(
@@ -221,10 +233,8 @@ def register(
     with db.session.no_autoflush:
         _transition(app, "register", staff, extra={"channel": channel, "received_date": received_date}, flush=False)
         _warn_repeats(app, staff)
-        _take_reference(app, agency, received_date)
-    db.session.flush()
+    _number_last(app, agency, received_date, ("received",))
     _issue_receipt(app, staff)
-    notify_applicant(app, "received")
     return app
 
 
