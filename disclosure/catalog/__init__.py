@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     nav.register(app, "admin", _l("Statutory content and guide"), "catalog_admin.profile", roles=ADMINS, order=60)
     signals.agency_changed.connect(guide.on_agency_changed)  # the guide quotes the agency's details
     views.staff_workbench.register(app)  # the staff workspace: menus, action words, workbench panel, extraction
+    views.staff_normative.register(app)  # normative documents, cleanups, library: menus and workbench panel
     cli.init_app(app)
     cli.group.add_command(search.reindex_command)
     api.init_app(app)
