@@ -69,7 +69,6 @@ class ValidityChange(enum.StrEnum):
     DECLARED_EXPIRED = "declared_expired"  # 宣布失效 by a cleanup
     CONTINUED = "continued"  # 继续有效 by a cleanup
     LISTED_FOR_AMENDMENT = "listed_for_amendment"  # 修改 by a cleanup: still valid until the amending document
-    LISTED_FOR_AMENDMENT = "listed_for_amendment"  # 修改 by a cleanup: still valid until the amending document
     IMPORTED = "imported"  # the validity an imported entry came with
 
 
