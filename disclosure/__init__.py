@@ -33,6 +33,7 @@ DOMAIN_PACKAGES = (
     "publicity",
     "catalog",
     "participation",
+    "reports",
     "api",
 )
 
