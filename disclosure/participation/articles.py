@@ -22,7 +22,7 @@ class Article(NamedTuple):
 
 def chinese_number(text: str) -> int:
     """三 → 3, 十二 → 12, 二十 → 20, 一百零五 → 105; Arabic digits pass through."""
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return int(text)
     total, current = 0, 0
     for ch in text:

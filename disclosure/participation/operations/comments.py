@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from flask import render_template, url_for
+from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -223,8 +223,13 @@ def submit_comment(
     return comment, created
 
 
+def status_link(comment: Comment) -> str:
+    """The commenter's status page on the public site, built without a request (tasks and commands send too)."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + f"/participation/comments/{comment.access_key}"
+
+
 def _receipt_email(c: Consultation, comment: Comment) -> None:
-    link = url_for("participation_public.status", key=comment.access_key, _external=True)
+    link = status_link(comment)
     enqueue_email(
         to=comment.email,
         subject=f"意见已收到 · Comment received: {comment.number}",
@@ -393,7 +398,7 @@ def moderation_query(c: Consultation, filters: Mapping[str, str]):
     if value in {m.value for m in Moderation}:
         q = q.where(Comment.moderation == value)
     value = filters.get("article") or ""
-    if value.isdigit() and len(value) < 6:
+    if value.isascii() and value.isdigit() and len(value) < 6:
         q = q.where(Comment.article == int(value))
     value = filters.get("channel") or ""
     if value in {ch.value for ch in Channel}:

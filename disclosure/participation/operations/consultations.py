@@ -201,6 +201,15 @@ def _text(data: Mapping[str, Any], name: str) -> str:
     return "" if value is None else str(value).strip()
 
 
+def row_id(value: Any) -> int | None:
+    """A row id from input, or None (never a number beyond the column's range)."""
+    text = "" if value is None else str(value).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 0 < number < 2**31 else None
+
+
 def parse_moment(value: Any) -> dt.datetime | None:
     """A moment entered in Beijing time (`2026-05-01T09:00` or a date), as UTC."""
     if isinstance(value, dt.datetime):
@@ -239,20 +248,15 @@ def clean_input(agency: Agency, data: Mapping[str, Any], *, consultation: Consul
             errors.add(_l("Enter the drafting explanation (起草说明)."), field="explanation_html")
         out["market_related"] = _text(data, "market_related").lower() in ("1", "y", "yes", "on", "true")
         out["accept_online"] = _text(data, "accept_online").lower() in ("1", "y", "yes", "on", "true")
-        kind = None
-        try:
-            kind = db.session.get(ConsultationKind, int(_text(data, "kind_id")))
-        except (ValueError, OverflowError):
-            kind = None
+        kind_id = row_id(data.get("kind_id"))
+        kind = db.session.get(ConsultationKind, kind_id) if kind_id else None
         if kind is None or not kind.active:
             errors.add(_l("Choose the kind of draft."), field="kind_id")
         out["kind_id"] = kind.id if kind else None
         out["matter_id"] = None
         if _text(data, "matter_id"):
-            try:
-                matter = db.session.get(DecisionMatter, int(_text(data, "matter_id")))
-            except (ValueError, OverflowError):
-                matter = None
+            matter_id = row_id(data.get("matter_id"))
+            matter = db.session.get(DecisionMatter, matter_id) if matter_id else None
             if matter is None or matter.agency_id != agency.id:
                 errors.add(_l("Choose a matter of this agency's list."), field="matter_id")
             else:

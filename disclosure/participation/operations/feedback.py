@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from flask import render_template, url_for
+from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 from sqlalchemy import select
@@ -31,6 +31,7 @@ from disclosure.participation.models import (
     SubmitterType,
 )
 from disclosure.participation.operations import consultations as ops
+from disclosure.participation.operations.comments import status_link
 from disclosure.participation.operations.links import catalog_entry, publish_generated
 from disclosure.web.richtext import sanitise_html
 from workflows import consultation as wf
@@ -199,11 +200,10 @@ def _tell_commenters(c: Consultation, entry) -> None:
     comments = db.session.execute(
         select(Comment).where(Comment.consultation_id == c.id, Comment.email != "").order_by(Comment.id)
     ).scalars()
-    report_url = (
-        url_for("catalog_public.entry", index_number=entry.index_number, _external=True) if entry.index_number else ""
-    )
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    report_url = f"{base}/catalog/entries/{entry.index_number}" if entry.index_number else ""
     for cm in comments:
-        link = url_for("participation_public.status", key=cm.access_key, _external=True)
+        link = status_link(cm)
         enqueue_email(
             to=cm.email,
             subject=f"意见采纳情况已公布 · Feedback published: {cm.number}",

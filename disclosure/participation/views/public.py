@@ -133,7 +133,11 @@ def _comment_form(c: Consultation, form: CommentForm | None = None) -> CommentFo
     form.article.choices = choices([("0", _("The whole draft")), *((str(a.number), a.label) for a in articles)])
     if not form.submission_key.data:
         form.submission_key.data = cops.new_submission_key()
-    if request.method == "GET" and request.args.get("article", "").isdigit():
+    if (
+        request.method == "GET"
+        and request.args.get("article", "").isascii()
+        and request.args.get("article", "").isdigit()
+    ):
         form.article.data = request.args["article"][:6]
     return form
 

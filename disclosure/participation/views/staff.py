@@ -131,7 +131,7 @@ def edit(cid: int):
         form.version.data = str(c.version)
     if form.validate_on_submit():
         try:
-            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            version = ops.row_id(form.version.data)
             ops.update_consultation(c, form.data, actor=current_user, expected_version=version)
         except DomainError as exc:
             _flash_loose(show_errors(form, exc))
@@ -174,11 +174,11 @@ def act(cid: int, trigger: str):
     if not form.validate_on_submit():
         abort(400)
     reason = (form.reason.data or "").strip()
-    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    version = ops.row_id(form.version.data)
     try:
         if trigger == "extend":
             raw = (form.period_length.data or "").strip()
-            length = int(raw) if raw.isdigit() and len(raw) < 4 else 0
+            length = ops.row_id(raw) or 0
             ops.check_version(c, version)
             ops.extend(c, new_length=length, reason=reason, actor=current_user)
         elif trigger == "publish_feedback":
@@ -269,8 +269,9 @@ def moderate(cid: int, comment_id: int):
             cops.set_moderation(cm, form.moderation.data or "", actor=current_user)
             cops.mark_duplicate(cm, form.duplicate_of.data or "", actor=current_user)
             group = None
-            if (form.group_id.data or "").isdigit() and len(form.group_id.data) < 10:
-                group = db.session.get(CommentGroup, int(form.group_id.data))
+            if form.group_id.data:
+                group_id = ops.row_id(form.group_id.data)
+                group = db.session.get(CommentGroup, group_id) if group_id else None
                 if group is None:
                     raise DomainError(_("Choose a group of this consultation."), field="group_id")
             cops.set_group(cm, group, actor=current_user)
@@ -456,7 +457,7 @@ def publish_matters():
     if not form.validate_on_submit():
         abort(400)
     raw = (form.year.data or "").strip()
-    year = int(raw) if raw.isdigit() and len(raw) == 4 else 0
+    year = ops.row_id(raw) or 0
     if not 2000 <= year <= 2100:
         flash(_("Enter the year, e.g. 2026."), "error")
         return _back(url_for("participation.matters"))
