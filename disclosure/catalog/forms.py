@@ -24,6 +24,7 @@ from wtforms.validators import Optional
 from disclosure.catalog.classification import CATEGORIES, WITHHOLDING_BASES, basis_label
 from disclosure.catalog.models import AttachmentRole, DocKind, EntryType, InterpretationForm
 from disclosure.web.forms import choices
+from disclosure.web.params import parse_id
 from workflows.catalog import Attribute, States
 
 DATE = {"type": "date", "placeholder": "YYYY-MM-DD"}
@@ -101,7 +102,10 @@ class EntryForm(FlaskForm):
     theme_id = SelectField(_l("Theme (主题分类)"), validate_choice=False)
     genre_id = SelectField(_l("Genre (体裁分类)"), validate_choice=False)
     doc_kind = SelectField(
-        _l("Type of document (文件类型)"), choices=choices(DOC_KIND_LABELS.items()), validate_choice=False
+        _l("Type of document (文件类型)"),
+        choices=choices(DOC_KIND_LABELS.items()),
+        validate_choice=False,
+        default=DocKind.OTHER.value,
     )
     department_id = SelectField(_l("Responsible department"), validate_choice=False)
     issuer_ids = SelectMultipleField(_l("Joint issuers (联合发文机关)"), validate_choice=False, render_kw={"size": 6})
@@ -148,8 +152,23 @@ class EntryForm(FlaskForm):
         """What the operation reads (strings as typed; the operation parses and judges them)."""
         names = [f.name for f in self if f.name not in ("csrf_token", "version")]
         data = {name: getattr(self, name).data for name in names}
-        data["issuer_ids"] = list(self.issuer_ids.data or [])
+        for name in ID_FIELDS:  # an id beyond a database integer is no choice at all (refused as such)
+            data[name] = _bounded_id(data[name])
+        data["issuer_ids"] = [_bounded_id(v) for v in self.issuer_ids.data or []]
         return data
+
+
+ID_FIELDS = ("theme_id", "genre_id", "department_id")
+NOT_A_CHOICE = "-"
+
+
+def _bounded_id(value):
+    """A chosen id as posted, or a value the operation refuses as "choose from the list" when it cannot be an id
+    (web.params: never a number beyond 64 bits handed to the database driver)."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return ""
+    return text if parse_id(text) is not None else NOT_A_CHOICE
 
 
 class FilterForm(FlaskForm):

@@ -2,7 +2,7 @@
 
 Each morning it (1) recomputes the due date of every entry still being prepared (a holiday notice entered since
 may have moved it), set-based and skipping any entry changed since the sweep read it; (2) applies the validity
-changes that fall due (the normative-documents module's `apply_due_changes`, when present: `apply_validity`); and
+changes that fall due (`apply_validity`: the normative-documents module's `apply_due_changes`); and
 (3) on working days emails each agency's catalogue editors and office heads a digest of its overdue and
 due-soon entries. The queries here also serve the workbench panel and the catalogue list's timeliness filter, so
 "overdue" means one thing everywhere: a 主动公开 entry still being prepared whose due date has passed.
@@ -11,8 +11,6 @@ due-soon entries. The queries here also serve the workbench panel and the catalo
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 from collections import defaultdict
 
 from flask import current_app, render_template
@@ -22,6 +20,7 @@ from sqlalchemy import and_, func, select, update
 from disclosure.accounts.models import User, UserRole
 from disclosure.accounts.roles import Role
 from disclosure.catalog.models import CatalogSettings, Entry, EntryIssuer
+from disclosure.catalog.operations import validity
 from disclosure.catalog.timeliness import DUE_SOON_WORKING_DAYS, publish_due
 from disclosure.core.outbox import enqueue_email
 from disclosure.core.timeutil import today_china, utcnow
@@ -32,7 +31,6 @@ from workflows.catalog import EDITING, Attribute
 CHUNK = 1000
 DIGEST_ROWS = 100
 DIGEST_ROLES = (Role.CATALOG_EDITOR.value, Role.OFFICE_HEAD.value)
-VALIDITY_MODULE = "disclosure.catalog.operations.validity"
 EDITING_STATES = [s.value for s in EDITING]
 
 
@@ -119,14 +117,10 @@ def recompute_after_calendar_change(years) -> int:
 # --- 2. Validity -------------------------------------------------------------------------------------------------
 
 
-def apply_validity(today: dt.date) -> int | None:
-    """The hook for validity changes that fall due today (expiry dates, repeals and cleanups with a later effective
-    date): `disclosure.catalog.operations.validity.apply_due_changes(today)`, written with the normative-documents
-    library. None while that module does not exist."""
-    if importlib.util.find_spec(VALIDITY_MODULE) is None:
-        return None
-    result = importlib.import_module(VALIDITY_MODULE).apply_due_changes(today)
-    return result if isinstance(result, int) else None
+def apply_validity(today: dt.date) -> dict[str, int]:
+    """Validity changes that fall due today (scheduled repeals and cleanup decisions, expiry dates), applied by the
+    normative-documents library (`operations.validity.apply_due_changes`), counted by kind."""
+    return {f"validity_{key}": int(value) for key, value in validity.apply_due_changes(today).items()}
 
 
 # --- 3. The morning digest ---------------------------------------------------------------------------------------
@@ -191,7 +185,7 @@ def run(today: dt.date | None = None, *, send_emails: bool = True) -> dict[str, 
     """The whole sweep. Flushes only; the caller (the periodic task, the CLI command) commits."""
     today = today or today_china()
     stats: dict[str, int | None] = {"due_moved": recompute_due(today)}
-    stats["validity_changed"] = apply_validity(today)
+    stats.update(apply_validity(today))
     stats["overdue"] = db.session.execute(
         select(func.count()).where(timeliness_condition("overdue", today))
     ).scalar_one()

@@ -154,3 +154,24 @@ def publish_as_system(agency, day, **overrides):
     entry = ops.create_entry(agency, normative_input(**overrides), actor=None, source="api")
     ops.act(entry, "import_published", actor=None, today=day)
     return entry
+
+
+@pytest.fixture
+def en(client):
+    """The test client, reading the pages in English."""
+    with client.session_transaction() as s:
+        s["lang"] = "en"
+    return client
+
+
+@pytest.fixture
+def use(en, login):
+    """Log the English client in as this user, logging out whoever was in (`use(cat.head)`)."""
+
+    def switch(user):
+        en.post("/logout")
+        login(en, user)
+        with en.session_transaction() as s:  # after the login, which starts a new session
+            s["lang"] = "en"
+
+    return switch

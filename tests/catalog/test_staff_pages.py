@@ -6,34 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
-
 from disclosure.accounts.roles import Role
 from disclosure.catalog.models import Entry, EntryReview, Genre, Theme
 from disclosure.catalog.operations import entries as ops
 from disclosure.extensions import db
 from tests.catalog.conftest import entry_input
-
-
-@pytest.fixture
-def en(client):
-    """The client, reading the pages in English."""
-    with client.session_transaction() as s:
-        s["lang"] = "en"
-    return client
-
-
-@pytest.fixture
-def use(en, login):
-    """Log the English client in as this user (logging out whoever was in)."""
-
-    def switch(user):
-        en.post("/logout")
-        with en.session_transaction() as s:
-            s["lang"] = "en"
-        login(en, user)
-
-    return switch
 
 
 def _draft(cat, **overrides):
@@ -114,7 +91,7 @@ def test_new_entry_reports_every_error_beside_its_field_and_keeps_input(cat, en,
     errors = _errors(html)
     assert set(errors) >= {"title", "made_on", "attribute_basis", "category"}
     assert "保留我输入的内容" in html
-    assert html.count("autofocus") == 1
+    assert html.count("autofocus") == 1 and 'lang="en"' in html
     assert db.session.execute(db.select(Entry)).first() is None
 
 
@@ -265,3 +242,14 @@ def test_history_and_deactivated_choices(cat, en, use):
     resp = en.post("/staff/catalog/new", data=entry_input())
     assert resp.status_code == 400
     assert _errors(resp.get_data(as_text=True))["genre_id"] == "Choose a genre from the list."
+
+
+def test_ids_beyond_a_database_integer_are_refused_beside_their_fields(cat, en, use):
+    use(cat.editor)
+    huge = "9223372036854775808"
+    data = entry_input(theme_id=huge, genre_id="-1", department_id=huge, issuer_ids=[huge])
+    resp = en.post("/staff/catalog/new", data=data)
+    assert resp.status_code == 400
+    errors = _errors(resp.get_data(as_text=True))
+    assert errors["theme_id"] == errors["genre_id"] == errors["department_id"] == "Choose a value from the list."
+    assert errors["issuer_ids"] == "Choose the joint issuers from the list."

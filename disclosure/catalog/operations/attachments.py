@@ -21,6 +21,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, func, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -276,10 +277,14 @@ def extract_attachment_text(attachment_id: int, *, timeout: float | None = None)
 
 
 def _store_search_text(entry: Entry) -> None:
-    """The entry's search text rewritten without moving its version (an extraction is not an edit: no one's open
+    """The entry's search columns rewritten without moving its version (an extraction is not an edit: no one's open
     form becomes stale because a file's text was read)."""
-    refresh_search_text(entry)
-    value = entry.search_text
-    t = Entry.__table__
-    db.session.execute(update(t).where(t.c.id == entry.id).values(search_text=value, updated_at=t.c.updated_at))
-    set_committed_value(entry, "search_text", value)
+    with db.session.no_autoflush:
+        refresh_search_text(entry)
+        changed = {a.key: a.value for a in sa_inspect(entry).attrs if a.history.has_changes()}
+        if not changed:
+            return
+        t = Entry.__table__
+        db.session.execute(update(t).where(t.c.id == entry.id).values(**changed, updated_at=t.c.updated_at))
+        for key, value in changed.items():
+            set_committed_value(entry, key, value)

@@ -10,6 +10,7 @@
       var wanted = group.getAttribute("data-values").split(" ");
       var show = wanted.indexOf(control.value) !== -1 || group.querySelector(".has-error") !== null;
       group.hidden = !show;
+      group.style.display = show ? "" : "none"; // a stylesheet's display rule would otherwise win over [hidden]
     });
   }
   document.addEventListener("DOMContentLoaded", function () {
