@@ -13,6 +13,7 @@ from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from disclosure.accounts.models import User
 from disclosure.core import audit, numbering
@@ -416,7 +417,7 @@ def moderation_query(c: Consultation, filters: Mapping[str, str]):
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         q = q.where(or_(Comment.number == text, Comment.body.like(pattern, escape="\\")))
-    return q.order_by(Comment.id.desc())
+    return q.order_by(Comment.id.desc()).options(selectinload(Comment.group))
 
 
 def groups_of(c: Consultation) -> list[CommentGroup]:
