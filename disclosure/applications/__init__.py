@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
+from disclosure.applications.fees import FeeSchedule
+from disclosure.applications.requested import RequestedCase, requested_cases
+from disclosure.applications.terms import RequestTerms, fee_schedule, request_terms
 from disclosure.applications.yearly import (
     CaseCounts,
     CaseRef,
@@ -17,14 +20,21 @@ from disclosure.applications.yearly import (
 )
 from disclosure.core import signals
 
-# What other packages may import (the annual report reads its yearly facts here, issue 13).
+# What other packages may import (the annual report reads its yearly facts here, issue 13; the disclosure guide
+# its time limits and fees, issue 11).
 __all__ = [
     "CaseCounts",
     "CaseRef",
+    "FeeSchedule",
     "RemedyCounts",
     "RemedyRef",
+    "RequestTerms",
+    "RequestedCase",
+    "fee_schedule",
     "fees_collected",
     "init_app",
+    "request_terms",
+    "requested_cases",
     "yearly_case_counts",
     "yearly_cases",
     "yearly_remedies",
