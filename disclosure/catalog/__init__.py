@@ -13,6 +13,16 @@ from flask_babel import lazy_gettext as _l
 from disclosure.catalog import api, cli, models, search, views
 from disclosure.catalog.operations import guide
 from disclosure.catalog.operations.entries import publish_generated
+from disclosure.catalog.operations.requests import (
+    DraftResult,
+    LinkedEntry,
+    PublicEntry,
+    RequestRef,
+    create_draft_from_request,
+    find_public_entry,
+    link_answer,
+    linked_entries,
+)
 from disclosure.catalog.reports import normative_counts
 from disclosure.catalog.views.common import ADMINS
 from disclosure.core import signals
@@ -28,6 +38,7 @@ def init_app(app: Flask) -> None:
     nav.register(app, "admin", _l("Statutory content and guide"), "catalog_admin.profile", roles=ADMINS, order=60)
     signals.agency_changed.connect(guide.on_agency_changed)  # the guide quotes the agency's details
     views.staff_workbench.register(app)  # the staff workspace: menus, action words, workbench panel, extraction
+    views.staff_requests.register(app)  # Arts. 36(1), 44: the requests linked to an entry (action words)
     views.staff_normative.register(app)  # normative documents, cleanups, library: menus and workbench panel
     cli.init_app(app)
     cli.group.add_command(search.reindex_command)
@@ -36,4 +47,17 @@ def init_app(app: Flask) -> None:
         search.SEARCH_INDEX.declare_postgres_indexes()  # the search's GIN indexes, for the migration comparison
 
 
-__all__ = ["init_app", "models", "normative_counts", "publish_generated"]
+__all__ = [
+    "DraftResult",
+    "LinkedEntry",
+    "PublicEntry",
+    "RequestRef",
+    "create_draft_from_request",
+    "find_public_entry",
+    "init_app",
+    "link_answer",
+    "linked_entries",
+    "models",
+    "normative_counts",
+    "publish_generated",
+]

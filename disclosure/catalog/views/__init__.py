@@ -14,6 +14,7 @@ from disclosure.catalog.views import staff  # noqa: F401
 from disclosure.catalog.views import staff_attachments  # noqa: F401
 from disclosure.catalog.views import staff_export  # noqa: F401
 from disclosure.catalog.views import staff_import  # noqa: F401
+from disclosure.catalog.views import staff_requests  # noqa: F401
 from disclosure.catalog.views import staff_normative  # noqa: F401
 from disclosure.catalog.views import staff_workbench  # noqa: F401
 from disclosure.catalog.views.common import admin_bp, public_bp, staff_bp
