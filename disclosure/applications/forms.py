@@ -295,6 +295,10 @@ class ItemDecisionForm(VersionForm):
     )
     redirect_channel = TextAreaField(_l("Procedure or channel to use"), filters=[_strip], validators=[Length(max=4000)])
     pages = IntegerField(_l("Number of pages"), validators=[Optional(), NumberRange(0, 1_000_000)])
+    # Art. 36(1): the published catalogue entry that answers the item (fills where to obtain it).
+    public_entry = StringField(
+        _l("Published catalogue entry (index number or document number)"), filters=[_strip], validators=[Length(max=80)]
+    )
 
 
 class ReviewForm(VersionForm):

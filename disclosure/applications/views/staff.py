@@ -27,6 +27,7 @@ from disclosure.applications.models import (
     Channel,
     EventKind,
 )
+from disclosure.applications.operations import proactive
 from disclosure.applications.views.common import (
     CASE_ROLES,
     field_errors_for,
@@ -162,11 +163,39 @@ def index():
     )
 
 
+# Who turns a candidate into a catalogue draft (Art. 44): those who draft catalogue entries.
+CATALOG_DRAFTERS = (Role.CATALOG_EDITOR, Role.OFFICE_HEAD)
+
+
 @staff_bp.route("/candidates")
-@staff_required(*CASE_ROLES)
+@staff_required(*CASE_ROLES, Role.CATALOG_EDITOR)
 def candidates():
-    rows = operations.proactive_candidates(current_user.agency_id) if current_user.agency_id else []
-    return render_template("applications/candidates.html", rows=rows)
+    rows = proactive.candidates(current_user.agency_id) if current_user.agency_id else []
+    can_draft = any(current_user.has_role(r) for r in CATALOG_DRAFTERS)
+    return render_template("applications/candidates.html", rows=rows, can_draft=can_draft)
+
+
+@staff_bp.route("/candidates/draft", methods=["POST"])
+@staff_required(*CATALOG_DRAFTERS)
+def draft_candidate():
+    """Art. 44: the candidate becomes a catalogue draft linked to every request that asked for it."""
+    agency = db.session.get(Agency, current_user.agency_id) if current_user.agency_id else None
+    if agency is None:
+        abort(403)
+    try:
+        result = proactive.draft_from_candidate(agency, current_user, request.form.get("fingerprint", ""))
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return redirect(url_for("applications_staff.candidates"))
+    if result.created:
+        flash(_("Catalogue draft created and linked to %(n)s requests.", n=result.linked), "success")
+    else:
+        flash(
+            _("The catalogue already has this information; %(n)s more requests were linked to it.", n=result.linked),
+            "success",
+        )
+    return redirect(url_for("catalog.entry", entry_id=result.entry.id))
 
 
 @staff_bp.route("/register", methods=["GET", "POST"])
@@ -225,6 +254,7 @@ def decision_help(app: Application) -> dict:
     you = "你单位" if app.applicant_type == "organisation" else "你"
     manual = [o for o in Outcome if o not in (Outcome.NO_SUPPLEMENT, Outcome.FEE_UNPAID)]
     table = {o.value: list(operations.decision_fields(o, app.provision_form)[0]) for o in manual}
+    table[Outcome.ALREADY_PUBLIC.value].insert(0, "public_entry")  # Art. 36(1): cite the catalogue entry
     openings = {
         o.value: _("The letter will already say: “%(opening)s” — write only what follows.", opening=text)
         for o in manual
@@ -241,6 +271,10 @@ def decision_help(app: Application) -> dict:
         opening = openings.get(outcome or "", "")
         out["reasons"] += Markup(' <span class="opening"{}>{}</span>').format(
             Markup("") if opening else Markup(" hidden"), opening
+        )
+        out["public_entry"] = _(
+            "For information already proactively disclosed: the entry's title, index number and public address "
+            "fill where it can be obtained (document numbers in any brackets)."
         )
         return out
 
@@ -299,6 +333,7 @@ def case(case_id: int):
         days_left=deadlines.working_days_left(plan.due, today) if plan.due and app.deadline_status != "none" else None,
         notice_due=_supplement_notice_due(app, today),
         repeats=operations.repeated_items(app) if app.state not in (States.SUBMITTED,) else [],
+        catalog_links=proactive.catalog_links(app),
         letters=letters.letters_for(app),
         reviews=operations.reviews(app),
         notes=operations.notes(app),

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from disclosure.accounts.models import Department, User
 from disclosure.applications import forms, operations
 from disclosure.applications.models import Application, Remedy, RequestedItem
+from disclosure.applications.operations import proactive
 from disclosure.applications.views.common import (
     CASE_ROLES,
     clarified_items,
@@ -88,9 +89,10 @@ def _do_decide_item(app, form):
     item = db.session.get(RequestedItem, item_id) if item_id else None
     if item is None or item.application_id != app.id:
         abort(404)
-    operations.decide_item(
+    proactive.decide_item(
         item,
         current_user,
+        public_entry=form.public_entry.data or "",
         outcome=form.outcome.data,
         reasons=form.reasons.data or "",
         withheld_parts=form.withheld_parts.data or "",
