@@ -32,6 +32,7 @@ from disclosure.extensions import db
 from disclosure.web import nav
 from disclosure.web.access import staff_object, staff_required
 from disclosure.web.forms import choices, show_errors
+from disclosure.web.templating import register_action_labels
 
 DATE = {"type": "date", "placeholder": "YYYY-MM-DD"}
 CLEANUP_REVIEWERS = (Role.LEGAL_REVIEWER, Role.OFFICE_HEAD)
@@ -49,6 +50,28 @@ CLEANUP_STATE_LABELS = {
     "approved": _l("Approved: result list to publish"),
     "published": _l("Published"),
     "cancelled": _l("Cancelled"),
+}
+ACTION_LABELS = {
+    "catalog.validity_default": _l("Validity period set by default"),
+    "catalog.validity_scheduled": _l("Validity change scheduled"),
+    "catalog.validity_made": _l("Took effect"),
+    "catalog.validity_amended": _l("Amended by a later document"),
+    "catalog.validity_repealed": _l("Repealed"),
+    "catalog.validity_expired": _l("Expired"),
+    "catalog.validity_declared_expired": _l("Declared expired by a cleanup"),
+    "catalog.validity_continued": _l("Confirmed valid by a cleanup"),
+    "catalog.validity_listed_for_amendment": _l("Listed for amendment by a cleanup"),
+    "catalog.link_interpretation": _l("Interpretation linked to a document"),
+    "catalog.unlink_interpretation": _l("Interpretation unlinked from a document"),
+    "cleanup.open": _l("Cleanup opened"),
+    "cleanup.decide": _l("Decision on a document"),
+    "cleanup.complete": _l("All documents decided"),
+    "cleanup.reopen": _l("Decisions reopened"),
+    "cleanup.approve": _l("Decisions approved"),
+    "cleanup.revoke_approval": _l("Approval taken back"),
+    "cleanup.publish": _l("Result list published"),
+    "cleanup.cancel": _l("Cleanup cancelled"),
+    "cleanup.skipped": _l("Documents changed meanwhile left as they were"),
 }
 CHANGE_DONE = {"repeal": _l("The repeal was recorded."), "amend": _l("The amendment was recorded.")}
 
@@ -422,3 +445,4 @@ def register(app: Flask) -> None:
     nav.register(app, "staff", _l("Cleanups of normative documents"), "catalog.cleanups", roles=READERS, order=32)
     nav.register(app, "public", _l("Normative documents library"), "catalog_public.library", order=21)
     signals.staff_panels.connect(staff_panel)
+    register_action_labels(app, ACTION_LABELS)
