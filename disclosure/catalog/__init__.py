@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from disclosure.catalog import api, cli, models, search, views
+from disclosure.catalog import api, cli, demo, models, search, views
 from disclosure.catalog.operations import guide
 from disclosure.catalog.operations.entries import publish_generated
 from disclosure.catalog.operations.requests import (
@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
     nav.register(app, "public", _l("Proactive disclosure"), "catalog_public.platform_home", order=20)
     nav.register(app, "admin", _l("Statutory content and guide"), "catalog_admin.profile", roles=ADMINS, order=60)
     signals.agency_changed.connect(guide.on_agency_changed)  # the guide quotes the agency's details
+    signals.demo_data.connect(demo.on_demo_data)  # a living catalogue for each demo agency (issue 11 §6)
     views.staff_workbench.register(app)  # the staff workspace: menus, action words, workbench panel, extraction
     views.staff_requests.register(app)  # Arts. 36(1), 44: the requests linked to an entry (action words)
     views.staff_normative.register(app)  # normative documents, cleanups, library: menus and workbench panel
