@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 import workflows.catalog as wf
 from disclosure.accounts.models import User
-from disclosure.catalog.models import DocKind, Entry, EntryLink, EntryType, LinkRelation
+from disclosure.catalog.models import DocKind, Entry, EntryLink, EntryType, EntryVersion, LinkRelation
 from disclosure.catalog.operations import entries as ops
 from disclosure.catalog.operations import validity
 from disclosure.core.errors import NotAllowed, collect_errors
@@ -189,26 +189,50 @@ def _published_policy_documents(agency_id: int) -> list[Entry]:
     )
 
 
+def _public_interpretations(document_ids: list[int]) -> dict[int, list[Entry]]:
+    """The published, public interpretations of these documents, in one query: {document id: [interpretation]}."""
+    out: dict[int, list[Entry]] = {d: [] for d in document_ids}
+    if not document_ids:
+        return out
+    rows = db.session.execute(
+        select(EntryLink.target_id, Entry)
+        .join(Entry, Entry.id == EntryLink.source_id)
+        .join(EntryVersion, EntryVersion.id == Entry.published_version_id)
+        .where(
+            EntryLink.relation == LinkRelation.INTERPRETS.value,
+            EntryLink.target_id.in_(document_ids),
+            Entry.withdrawn_at.is_(None),
+            EntryVersion.attribute == Attribute.PROACTIVE.value,
+        )
+        .order_by(Entry.first_published_on, Entry.id)
+    ).all()
+    for document_id, interpretation in rows:
+        out[document_id].append(interpretation)
+    return out
+
+
 def missing_interpretations(agency_id: int, today: dt.date) -> list[Missing]:
     """Published policy documents still without a published interpretation once N working days have passed."""
+    documents = _published_policy_documents(agency_id)
+    published = _public_interpretations([d.id for d in documents])
     out = []
-    for document in _published_policy_documents(agency_id):
+    for document in documents:
         due = interpretation_due(document)
-        if due is None or today <= due:
-            continue
-        if interpretations_of(document, public_only=True):
+        if due is None or today <= due or published[document.id]:
             continue
         out.append(Missing(document, due, working_days_between(due, today)))
     return out
 
 
 def late_interpretations(agency_id: int) -> list[Late]:
-    """Interpretations published more than N working days after their document (each document counted once per
-    interpretation)."""
+    """Interpretations published more than N working days after their document (once per document they
+    interpret)."""
+    documents = _published_policy_documents(agency_id)
+    published = _public_interpretations([d.id for d in documents])
     out = []
-    for document in _published_policy_documents(agency_id):
+    for document in documents:
         due = interpretation_due(document)
-        for interpretation in interpretations_of(document, public_only=True):
+        for interpretation in published[document.id]:
             if interpretation.first_published_on and interpretation.first_published_on > due:
                 out.append(Late(interpretation, document, due, lag_working_days(document, interpretation)))
     return out
