@@ -175,3 +175,13 @@ def use(en, login):
             s["lang"] = "en"
 
     return switch
+
+
+def field_errors(html: str) -> dict[str, str]:
+    """The errors a page shows beside its fields: field id → message."""
+    import re
+
+    return {
+        m.group(1): re.sub(r"<[^>]+>", "", m.group(2)).strip()
+        for m in re.finditer(r'<p class="error" id="([\w-]+)-error">(.*?)</p>', html, re.S)
+    }

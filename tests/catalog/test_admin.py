@@ -3,25 +3,18 @@ system administrator)."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from disclosure.accounts.roles import Role
 from disclosure.catalog.models import CatalogSettings, Genre, Theme
 from disclosure.catalog.operations import entries as ops
 from disclosure.extensions import db
-from tests.catalog.conftest import entry_input
+from tests.catalog.conftest import entry_input, field_errors
 
 
 @pytest.fixture
 def sysadmin(cat, make_staff):
     return make_staff(cat.agency, [Role.SYS_ADMIN])
-
-
-def _errors(html: str) -> dict[str, str]:
-    return {m.group(1): re.sub(r"<[^>]+>", "", m.group(2)).strip()
-            for m in re.finditer(r'<p class="error" id="([\w-]+)-error">(.*?)</p>', html, re.S)}  # fmt: skip
 
 
 GOOD = {
@@ -55,7 +48,7 @@ def test_settings_report_every_error_at_once(cat, en, use):
     )
     resp = en.post("/admin/catalog/settings", data=data)
     assert resp.status_code == 400
-    errors = _errors(resp.get_data(as_text=True))
+    errors = field_errors(resp.get_data(as_text=True))
     assert set(errors) == {
         "index_format",
         "publish_due_days",
@@ -103,11 +96,11 @@ def test_themes_add_rename_deactivate_reorder_delete(cat, en, use, sysadmin):
     assert theme.parent_id == top.id
     # the same name twice under one parent, a third level, an empty name: refused beside the field
     resp = en.post("/admin/catalog/themes", data={"new-name": "数据开放", "new-parent_id": str(top.id)})
-    assert resp.status_code == 400 and _errors(resp.get_data(as_text=True)) == {
+    assert resp.status_code == 400 and field_errors(resp.get_data(as_text=True)) == {
         "new-name": "This name is in the list already."
     }
     resp = en.post("/admin/catalog/themes", data={"new-name": "", "new-parent_id": str(theme.id)})
-    assert set(_errors(resp.get_data(as_text=True))) == {"new-name", "new-parent_id"}
+    assert set(field_errors(resp.get_data(as_text=True))) == {"new-name", "new-parent_id"}
     # rename, move and deactivate
     p = f"row{theme.id}"
     resp = en.post(f"/admin/catalog/themes/{theme.id}", data={f"{p}-name": "政务数据开放", f"{p}-position": "1"})

@@ -95,7 +95,9 @@ def test_hostile_and_oversized_uploads_are_refused_all_at_once(cat, en, use, dra
         resp = _upload(en, draft, [("big.pdf", pdf)])
     finally:
         app.config["CATALOG_MAX_ATTACHMENT_BYTES"] = 30 * 1024 * 1024
-    assert resp.status_code == 400 and "larger than" in resp.get_data(as_text=True), re.sub(r"<[^>]+>|\s+", " ", resp.get_data(as_text=True))[-1500:]
+    assert resp.status_code == 400 and "larger than" in resp.get_data(as_text=True), re.sub(
+        r"<[^>]+>|\s+", " ", resp.get_data(as_text=True)
+    )[-1500:]
     assert _upload(en, draft, []).status_code == 400
 
 
@@ -152,8 +154,12 @@ def test_extraction_in_the_worker_refreshes_the_public_search_text(cat, draft, p
     db.session.commit()  # no request: nothing was handed to the worker yet
     assert att_ops.ready_extractions() == [att.id]
     entry = db.session.get(Entry, draft.id)
-    for trigger, actor in (("submit", cat.editor), ("confirm_attribute", cat.registrar), ("pass_secrecy", cat.secrecy),
-                           ("publish", cat.head)):  # fmt: skip
+    for trigger, actor in (
+        ("submit", cat.editor),
+        ("confirm_attribute", cat.registrar),
+        ("pass_secrecy", cat.secrecy),
+        ("publish", cat.head),
+    ):
         ops.act(entry, trigger, actor=actor)
     db.session.commit()
     version_before = entry.version

@@ -10,7 +10,7 @@ from disclosure.accounts.roles import Role
 from disclosure.catalog.models import Entry, EntryReview, Genre, Theme
 from disclosure.catalog.operations import entries as ops
 from disclosure.extensions import db
-from tests.catalog.conftest import entry_input
+from tests.catalog.conftest import entry_input, field_errors
 
 
 def _draft(cat, **overrides):
@@ -19,22 +19,18 @@ def _draft(cat, **overrides):
     return entry
 
 
-def _errors(html: str) -> dict[str, str]:
-    """Field id → the error shown beside it."""
-    return {m.group(1): re.sub(r"<[^>]+>", "", m.group(2)).strip()
-            for m in re.finditer(r'<p class="error" id="([\w-]+)-error">(.*?)</p>', html, re.S)}  # fmt: skip
-
-
 def test_list_shows_own_and_joint_entries_only(cat, en, use, make_staff):
     mine = _draft(cat, title="本机关的通知")
     joint = ops.create_entry(
-        cat.other, entry_input(title="联合发文的通知", document_number="他办发〔2026〕1号", issuer_ids=[cat.agency.id]),
+        cat.other,
+        entry_input(title="联合发文的通知", document_number="他办发〔2026〕1号", issuer_ids=[cat.agency.id]),
         actor=make_staff(cat.other, [Role.CATALOG_EDITOR]),
-    )  # fmt: skip
+    )
     foreign = ops.create_entry(
-        cat.other, entry_input(title="别的机关的通知", document_number="他办发〔2026〕2号"),
+        cat.other,
+        entry_input(title="别的机关的通知", document_number="他办发〔2026〕2号"),
         actor=make_staff(cat.other, [Role.CATALOG_EDITOR]),
-    )  # fmt: skip
+    )
     db.session.commit()
     use(cat.secrecy)
     html = en.get("/staff/catalog/").get_data(as_text=True)
@@ -88,7 +84,7 @@ def test_new_entry_reports_every_error_beside_its_field_and_keeps_input(cat, en,
     resp = en.post("/staff/catalog/new", data=data)
     assert resp.status_code == 400
     html = resp.get_data(as_text=True)
-    errors = _errors(html)
+    errors = field_errors(html)
     assert set(errors) >= {"title", "made_on", "attribute_basis", "category"}
     assert "保留我输入的内容" in html
     assert html.count("autofocus") == 1 and 'lang="en"' in html
@@ -122,7 +118,7 @@ def test_duplicate_document_number_refused_beside_the_field(cat, en, use):
     use(cat.editor)
     resp = en.post("/staff/catalog/new", data=entry_input(document_number="测政办发[2026]5号"))
     assert resp.status_code == 400
-    assert "already in the catalogue" in _errors(resp.get_data(as_text=True))["document_number"]
+    assert "already in the catalogue" in field_errors(resp.get_data(as_text=True))["document_number"]
 
 
 def test_only_editors_create_and_edit(cat, en, use):
@@ -160,7 +156,7 @@ def test_each_role_sees_and_may_do_exactly_what_the_workflow_allows(cat, en, use
     assert _buttons(page_as(cat.secrecy)) == {"pass_secrecy", "return_secrecy"}
     resp = en.post(f"{url}/act/return_secrecy", data={"return_secrecy-comment": "  "})
     assert resp.status_code == 400
-    assert _errors(resp.get_data(as_text=True))["return_secrecy-comment"] == "Say why the entry is returned."
+    assert field_errors(resp.get_data(as_text=True))["return_secrecy-comment"] == "Say why the entry is returned."
     assert en.post(f"{url}/act/return_secrecy", data={"return_secrecy-comment": "第三条表述需修改"}).status_code == 302
     assert db.session.get(Entry, entry.id).state == "draft"
     use(cat.editor)
@@ -181,7 +177,7 @@ def test_each_role_sees_and_may_do_exactly_what_the_workflow_allows(cat, en, use
     assert 'id="legality-form"' in legal_page
     resp = en.post(f"{url}/legality", data={"reviewer_name": "", "reviewed_on": "2026-02-30", "opinion": ""})
     assert resp.status_code == 400
-    assert set(_errors(resp.get_data(as_text=True))) >= {"reviewer_name", "reviewed_on", "opinion"}
+    assert set(field_errors(resp.get_data(as_text=True))) >= {"reviewer_name", "reviewed_on", "opinion"}
     ok = {"reviewer_name": "法规科 王某", "reviewed_on": dt.date.today().isoformat(), "opinion": "合法"}
     assert en.post(f"{url}/legality", data=ok).status_code == 302
     use(cat.head)
@@ -203,7 +199,7 @@ def test_withdraw_needs_a_reason_and_revise_keeps_the_old_version(cat, en, use, 
     use(cat.head)
     resp = en.post(f"{url}/act/withdraw", data={"withdraw-reason": ""})
     assert resp.status_code == 400
-    assert _errors(resp.get_data(as_text=True))["withdraw-reason"] == "Give the reason."
+    assert field_errors(resp.get_data(as_text=True))["withdraw-reason"] == "Give the reason."
     use(cat.editor)
     assert en.post(f"{url}/act/revise").status_code == 302
     data = entry_input(title="修订后的标题", version=str(db.session.get(Entry, entry.id).version))
@@ -241,7 +237,7 @@ def test_history_and_deactivated_choices(cat, en, use):
     use(cat.editor)
     resp = en.post("/staff/catalog/new", data=entry_input())
     assert resp.status_code == 400
-    assert _errors(resp.get_data(as_text=True))["genre_id"] == "Choose a genre from the list."
+    assert field_errors(resp.get_data(as_text=True))["genre_id"] == "Choose a genre from the list."
 
 
 def test_ids_beyond_a_database_integer_are_refused_beside_their_fields(cat, en, use):
@@ -250,6 +246,6 @@ def test_ids_beyond_a_database_integer_are_refused_beside_their_fields(cat, en, 
     data = entry_input(theme_id=huge, genre_id="-1", department_id=huge, issuer_ids=[huge])
     resp = en.post("/staff/catalog/new", data=data)
     assert resp.status_code == 400
-    errors = _errors(resp.get_data(as_text=True))
+    errors = field_errors(resp.get_data(as_text=True))
     assert errors["theme_id"] == errors["genre_id"] == errors["department_id"] == "Choose a value from the list."
     assert errors["issuer_ids"] == "Choose the joint issuers from the list."

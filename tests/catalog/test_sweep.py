@@ -34,9 +34,14 @@ def test_digest_reaches_editors_and_heads_through_smtp(cat, runner, smtp_server,
     overdue = _draft(cat, 1, title="逾期未公开的通知", made_on="2026-01-05")
     soon = _draft(cat, 2, title="即将到期的通知", made_on=_made_on_due_soon(MONDAY).isoformat())
     withheld = _draft(
-        cat, 3, title="依申请公开的文件", made_on="2026-01-05", attribute="on_request", attribute_basis="other",
+        cat,
+        3,
+        title="依申请公开的文件",
+        made_on="2026-01-05",
+        attribute="on_request",
+        attribute_basis="other",
         attribute_reason="内部事务",
-    )  # fmt: skip
+    )
     other_editor = make_staff(cat.other, [Role.CATALOG_EDITOR])
     elsewhere = ops.create_entry(
         cat.other, entry_input(title="别的机关逾期的通知", made_on="2026-01-05"), actor=other_editor

@@ -312,9 +312,10 @@ def entry_page(entry: Entry, *, posted: dict | None = None, loose: list[str] | N
         for att in attachments:
             if att.removed_at is None:
                 f = posted.get(f"attachment-{att.id}") or AttachmentEditForm(
-                    prefix=f"att{att.id}", formdata=None, data={"role": att.role, "title": att.title,
-                                                                  "position": str(att.position)}
-                )  # fmt: skip
+                    prefix=f"att{att.id}",
+                    formdata=None,
+                    data={"role": att.role, "title": att.title, "position": str(att.position)},
+                )
                 f.role.choices = choices(_attachment_roles(entry))
                 edit_forms[att.id] = f
     upload = posted.get("upload")

@@ -47,9 +47,13 @@ def _after_request(sender, **_kwargs) -> None:
 def register(app: Flask) -> None:
     nav.register(app, "staff", _l("Government information catalogue"), "catalog.index", roles=READERS, order=30)
     nav.register(
-        app, "staff", _l("New catalogue entry"), "catalog.new_entry", roles=[Role.CATALOG_EDITOR, Role.OFFICE_HEAD],
+        app,
+        "staff",
+        _l("New catalogue entry"),
+        "catalog.new_entry",
+        roles=[Role.CATALOG_EDITOR, Role.OFFICE_HEAD],
         order=31,
-    )  # fmt: skip
+    )
     nav.register(app, "admin", _l("Catalogue settings"), "catalog_admin.settings", roles=ADMINS, order=61)
     nav.register(app, "admin", _l("Catalogue themes"), "catalog_admin.themes", roles=[Role.SYS_ADMIN], order=62)
     nav.register(app, "admin", _l("Catalogue genres"), "catalog_admin.genres", roles=[Role.SYS_ADMIN], order=63)
