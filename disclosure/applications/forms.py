@@ -178,7 +178,9 @@ class RegisterForm(ApplicationForm):
 
     channel = SelectField(
         _l("How the application arrived"),
-        choices=choices([(k.value, v) for k, v in CHANNEL_LABELS.items() if k not in (Channel.ONLINE, Channel.API)]),
+        choices=choices(
+            [(k.value, v) for k, v in CHANNEL_LABELS.items() if k not in (Channel.ONLINE, Channel.API, Channel.LEDGER)]
+        ),
     )
     received_date = DateField(_l("Received date"), validators=[InputRequired()])
     evidence = StringField(

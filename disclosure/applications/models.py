@@ -51,6 +51,7 @@ class Channel(enum.StrEnum):
     FAX = "fax"  # Art. 31(3): the day both sides confirm
     EMAIL = "email"  # Art. 31(3): the day both sides confirm (a data message)
     ORAL = "oral"  # Art. 29: staff fill in the form; received that day
+    LEDGER = "ledger"  # imported from the office's request ledger (台账, issue 13 §2): received as it records
 
 
 CHANNEL_LABELS = {
@@ -62,6 +63,7 @@ CHANNEL_LABELS = {
     Channel.FAX: _l("Fax"),
     Channel.EMAIL: _l("By email"),
     Channel.ORAL: _l("Oral application"),
+    Channel.LEDGER: _l("Imported from the request ledger"),
 }
 
 # The rule that fixes the received date, shown beside it (条例 Art. 31).
@@ -74,6 +76,7 @@ RECEIVED_BASIS = {
     Channel.FAX: _l("Art. 31(3): the day both sides confirmed the fax"),
     Channel.EMAIL: _l("Art. 31(3): the day both sides confirmed the email"),
     Channel.ORAL: _l("Art. 29: the day the oral application was recorded"),
+    Channel.LEDGER: _l("the received date the office's request ledger records"),
 }
 
 

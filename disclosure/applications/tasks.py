@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from huey import crontab
 
-from disclosure.applications import sweep
+from disclosure.applications import ledger, sweep
 from disclosure.core.jobs import huey, with_app
 from disclosure.extensions import db
+
+__all__ = ["deadline_sweep", "run_ledger_import"]
+run_ledger_import = ledger.run_ledger_import  # the worker learns the ledger import's task here (issue 13 §2)
 
 
 @huey.periodic_task(crontab(hour="0", minute="5"))  # 00:05 UTC = 08:05 in China

@@ -5,6 +5,7 @@
 - `staff`: the workbench, candidates, registration, the case page and its documents, and `staff_actions`: the case
   page's actions (blueprint `applications_staff`, /staff/applications);
 - `admin`: the agency's handling settings (on the staff blueprint);
+- `ledger`: importing the office's request ledger (台账) with its template and progress page (on the staff blueprint);
 - `provided`: the information provided, opened from the signed link in the reply email (blueprint
   `applications_files`, /provided-files);
 - `common`: what they share.
@@ -20,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from disclosure.accounts.roles import APPLICANT_CATEGORY_LABELS, Role
 from disclosure.applications import labels
 from disclosure.applications.letters import EVENT_LETTERS
-from disclosure.applications.views import admin, applicant, provided, staff, staff_actions
+from disclosure.applications.views import admin, applicant, ledger, provided, staff, staff_actions
 from disclosure.applications.views.applicant import bp
 from disclosure.applications.views.common import CASE_ROLES
 from disclosure.applications.views.provided import files_bp
@@ -30,7 +31,18 @@ from disclosure.web import nav
 from disclosure.web.templating import register_action_labels
 from workflows.application import States
 
-__all__ = ["admin", "applicant", "bp", "files_bp", "init_app", "provided", "staff", "staff_actions", "staff_bp"]
+__all__ = [
+    "admin",
+    "applicant",
+    "bp",
+    "files_bp",
+    "init_app",
+    "ledger",
+    "provided",
+    "staff",
+    "staff_actions",
+    "staff_bp",
+]
 
 
 def init_app(app: Flask) -> None:
@@ -50,6 +62,14 @@ def init_app(app: Flask) -> None:
         "applications_staff.register",
         roles=[Role.REGISTRAR, Role.OFFICE_HEAD],
         order=11,
+    )
+    nav.register(
+        app,
+        "staff",
+        _l("Import the request ledger"),
+        "applications_staff.ledger_import",
+        roles=ledger.IMPORTERS,
+        order=13,
     )
     nav.register(
         app, "staff", _l("Proactive-disclosure candidates"), "applications_staff.candidates", roles=CASE_ROLES, order=12
