@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 import workflows.application as application_workflow
 from disclosure.accounts.models import Agency
-from disclosure.applications.fees import DEFAULT_SCHEDULE, FeeSchedule
+from disclosure.applications import request_terms
 from disclosure.catalog.index_numbers import format_number
 from disclosure.catalog.models import AgencyProfile, Entry, Genre, Theme
 from disclosure.catalog.operations.entries import publish_generated, settings_for
@@ -31,8 +31,6 @@ from disclosure.web.richtext import sanitise_html
 GUIDE_GENRE = "政府信息公开指南"
 GUIDE_THEME = "政务公开"
 GUIDE_CATEGORY = "art20_15"
-REPLY_DAYS = 20  # 条例 Art. 33 para 1
-EXTENSION_DAYS = 20  # 条例 Art. 33 para 2
 
 # The request's path as a citizen follows it (条例 Arts. 29–36), in Chinese: the guide is a published document.
 FLOW_STATES = {
@@ -74,10 +72,6 @@ def request_flow_svg() -> str:
     )
 
 
-def fee_schedule() -> FeeSchedule:
-    return current_app.config.get("APPLICATION_FEE_SCHEDULE") or DEFAULT_SCHEDULE
-
-
 def index_scheme(agency: Agency) -> dict:
     """The 编排体系 of the agency's 索引号: its format and an example number."""
     fmt = settings_for(agency.id).index_format
@@ -99,9 +93,7 @@ def guide_html(agency: Agency, profile: AgencyProfile) -> str:
         office=profile.request_office or agency.full_name,
         scheme=index_scheme(agency),
         publish_days=settings_for(agency.id).publish_due_days,
-        reply_days=REPLY_DAYS,
-        extension_days=EXTENSION_DAYS,
-        fees=fee_schedule(),
+        terms=request_terms(agency.id),  # the time limits the cases run on, the fees and the agency's fee settings
         platform_url=public_url("catalog_public.agency_home", slug=agency.slug),
         apply_url=public_url("applications.new", agency=agency.slug),
     )
