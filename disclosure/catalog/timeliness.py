@@ -10,7 +10,7 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 
-from disclosure.workdays import add_working_days
+from disclosure.workdays import add_working_days, add_working_days_many
 
 
 class Timeliness(enum.StrEnum):
@@ -35,6 +35,11 @@ DUE_SOON_WORKING_DAYS = 5
 def publish_due(made_or_changed: dt.date, days: int) -> dt.date:
     """The last day to publish (Art. 26)."""
     return add_working_days(made_or_changed, days).due
+
+
+def publish_dues(starts, days: int) -> dict[dt.date, dt.date]:
+    """`publish_due` of many dates at once, by date (the import dates thousands of rows on one calendar look-up)."""
+    return {start: deadline.due for start, deadline in add_working_days_many(starts, days).items()}
 
 
 def judge(due_on: dt.date | None, published_on: dt.date | None, today: dt.date) -> Timeliness | None:

@@ -18,6 +18,7 @@ from disclosure.workdays.banner import calendar_warnings
 from disclosure.workdays.calendar import (
     Deadline,
     add_working_days,
+    add_working_days_many,
     is_working_day,
     working_days_between,
 )
@@ -25,6 +26,7 @@ from disclosure.workdays.calendar import (
 __all__ = [
     "Deadline",
     "add_working_days",
+    "add_working_days_many",
     "init_app",
     "is_working_day",
     "working_days_between",

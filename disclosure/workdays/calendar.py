@@ -388,6 +388,35 @@ def add_working_days(
         y1 = min(LAST_YEAR, table.y1 + 5)
 
 
+def add_working_days_many(
+    starts: Iterable[dt.date], n: int, *, exclude_start: bool | None = None
+) -> dict[dt.date, Deadline]:
+    """`add_working_days(start, n)` for many start dates at once (no pauses), by start date: the table is fetched
+    once for all of them (one freshness check instead of one per date), for an import or a sweep that dates
+    thousands of rows."""
+    days = sorted({check_date(d) for d in starts})
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise ValueError(f"the number of working days must be a non-negative integer, got {n!r}")
+    if not days:
+        return {}
+    if exclude_start is None:
+        exclude_start = _exclude_start_default()
+    y1 = min(LAST_YEAR, days[-1].year + 1 + n // 200)
+    while True:
+        table = _table(days[0].year, y1)
+        out = {}
+        for d in days:
+            due = _nth_working_day(table, d, n, (), exclude_start)
+            if due is None:
+                break
+            out[d] = due
+        else:
+            return out
+        if table.y1 >= LAST_YEAR:
+            raise _range_error(f"{days[-1].isoformat()} + {n}")
+        y1 = min(LAST_YEAR, table.y1 + 5)
+
+
 def _nth_working_day(table: _Table, start, n, merged, exclude_start) -> Deadline | None:
     cursor = table.index(start) - (0 if exclude_start else 1)  # days after the cursor count
     if n == 0:
