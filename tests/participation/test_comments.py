@@ -335,3 +335,27 @@ def test_figures_for_the_annual_report(part, open_consultation):
     figures = participation_figures(part.agency.id, year)
     assert figures["consultations_held"] == 1 and figures["comments_received"] == 1
     assert figures["adopted"] == 0 and participation_figures(part.other.id, year)["comments_received"] == 0
+
+
+def test_floods_are_rate_limited_with_a_clear_message(part, open_consultation, app):
+    from disclosure import create_app
+    from disclosure.extensions import db, limiter
+
+    limited = create_app({**app.config, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"})
+    try:
+        client = limited.test_client()
+        _english(client)
+        statuses = []
+        for i in range(11):
+            form = _form(client, open_consultation, body=f"意见{i}")
+            statuses.append(client.post(f"/participation/c/{open_consultation.id}/comment", data=form).status_code)
+        assert statuses[:10] == [302] * 10
+        assert statuses[10] == 429
+        resp = client.post(f"/participation/c/{open_consultation.id}/comment", data=_form(client, open_consultation))
+        assert resp.status_code == 429 and "Too many attempts" in resp.get_data(as_text=True)
+    finally:
+        limiter.reset()
+        limiter.enabled = app.config["RATELIMIT_ENABLED"]  # the extension object is shared by both apps
+        with limited.app_context():
+            db.session.remove()
+            db.engine.dispose()
