@@ -68,6 +68,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.admin_bp)
     cli.init_app(app)
     signals.demo_data.connect(_load_demo)
+    signals.staff_panels.connect(views.staff.staff_panel)
     register_action_labels(app, ACTION_WORDS)
     app.jinja_env.globals.update(
         participation_states=STATE_LABELS,

@@ -131,3 +131,10 @@ def test_matters_settings_and_kinds(part, client, login, make_staff, app):
     kind = ConsultationKind.query.filter_by(code="other").one()
     assert (kind.min_period, kind.unit, kind.roll_to_working_day) == (10, "working_days", False)
     assert client.post(f"/admin/participation/kinds/{kind.id}", data={"min_period": "0"}).status_code == 400
+
+
+def test_the_workbench_panel(part, open_consultation, client, login):
+    login(client, part.head)
+    _english(client)
+    page = client.get("/staff/").get_data(as_text=True)
+    assert "Public consultations" in page and "Open for comments" in page

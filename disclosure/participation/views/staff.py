@@ -468,3 +468,27 @@ def publish_matters():
         return _back(url_for("participation.matters"))
     flash(_("The list is published in the catalogue."), "success")
     return redirect(url_for("participation.matters"))
+
+
+def staff_panel(user):
+    """`signals.staff_panels`: the agency's consultations open now, closed and waiting for their feedback, and
+    feedback waiting for the office head's approval or publication."""
+    if user.agency_id is None or not user.has_role(*READERS):
+        return None
+
+    def count(*states: str) -> int:
+        return db.session.execute(
+            select(func.count(Consultation.id)).where(
+                Consultation.agency_id == user.agency_id, Consultation.state.in_(states)
+            )
+        ).scalar_one()
+
+    index = url_for("participation.index")
+    return (
+        _("Public consultations"),
+        [
+            (_("Open for comments"), count("open"), index),
+            (_("Closed, feedback to draft"), count("closed"), index),
+            (_("Feedback waiting for approval or publication"), count("feedback_drafted", "feedback_approved"), index),
+        ],
+    )
