@@ -12,12 +12,25 @@ crash in another (the form fails validation before the crashing field is used), 
 one at a time. Query and form values are sent only as the roles the view's access policy lets in (the others are
 turned away before the view reads a parameter); the JSON API is walked with a token of every scope, with hostile
 JSON bodies besides.
+
+Placeholder ids (1, x) reach only the "not found" answer of a route that loads an object, so the walk is repeated
+on real objects: application cases in several states (a draft, sent, received, in handling with a file, in the
+office review, issued with its reply and a remedy), their letters and files, a publicity record, a user, an agency,
+an API token, an outbox message, a calendar year and a day fixed in it. Every route whose path variables all name a
+seeded object (`REAL`) is walked with their real values, as the first walker its policy lets in, and every form on
+those pages is posted to its own target with its own values and one field at a time hostile, so the forms on a case
+(its actions), a letter, a record or a user are reached too. A package adds its objects to `REAL` (and seeds them
+in `real_objects`) to be walked this deep.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import re
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote, quote_plus, urlsplit
 
 import pytest
 from flask_login import AnonymousUserMixin
@@ -106,7 +119,9 @@ def walkers(app, make_agency, make_staff, make_applicant, login):
     """name -> (client, user); "api" carries a bearer token of every scope (user None: API views have no policy)."""
     agency = make_agency()
     out = {"anonymous": (app.test_client(), AnonymousUserMixin())}
-    staff = make_staff(agency, roles=[r for r in Role if r is not Role.SYS_ADMIN])
+    staff = make_staff(
+        agency, roles=[r for r in Role if r is not Role.SYS_ADMIN], department=agency.departments[0]
+    )  # every case role, the handler's included (a case is assigned to them)
     admin = make_staff(agency, roles=[Role.SYS_ADMIN])
     applicant = make_applicant()
     for name, user in (("staff", staff), ("sys_admin", admin), ("applicant", applicant)):
@@ -201,4 +216,250 @@ def test_no_route_answers_hostile_input_with_a_server_error(app, walkers):
                 for value in FIELD_VALUES:
                     if why := send(client, method, url, [(name, value)]):
                         problems.append(f"{who} {method} {url} {name}={value} (alone): {why}")
+    assert not problems, f"{len(problems)} server errors:\n" + "\n".join(problems[:150])
+
+
+# --- The walk on real objects --------------------------------------------------------------------------------
+
+# The path variables a seeded object gives a real value to. Variables that belong together (a case, its letter, its
+# file) come from one object; a route is walked once per object that names all its variables.
+REAL = (
+    "case_id",
+    "reference",
+    "draft_id",
+    "letter_id",
+    "attachment_id",
+    "record_id",
+    "matter_id",
+    "version_id",
+    "user_id",
+    "agency_id",
+    "token_id",
+    "msg_id",
+    "year",
+    "override_id",
+    "kind",
+)
+
+
+class _Forms(HTMLParser):
+    """The POST forms of a page: (action, [(name, value)]) with the values the page fills in."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[tuple[str, list[tuple[str, str]]]] = []
+        self._form: tuple[str, list[tuple[str, str]]] | None = None
+        self._select: str | None = None
+        self._textarea: str | None = None
+        self._chosen = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            post = (a.get("method") or "get").lower() == "post"
+            self._form = (a.get("action") or "", []) if post else None
+            if self._form is not None:
+                self.forms.append(self._form)
+            return
+        if self._form is None or not a.get("name") or a.get("name") == "csrf_token":
+            return
+        fields = self._form[1]
+        if tag == "input":
+            kind = (a.get("type") or "text").lower()
+            if kind in ("submit", "button", "file", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                if kind == "radio" and all(n != a["name"] for n, _v in fields):
+                    fields.append((a["name"], a.get("value") or "on"))  # the first choice, when none is checked
+                return
+            fields.append((a["name"], a.get("value") or ""))
+        elif tag == "select":
+            self._select, self._chosen = a["name"], False
+        elif tag == "option" and self._select:
+            if "selected" in a or not self._chosen:
+                fields[:] = [(n, v) for n, v in fields if n != self._select]
+                fields.append((self._select, a.get("value") or ""))
+                self._chosen = self._chosen or "selected" in a
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            fields.append((a["name"], ""))
+
+    def handle_data(self, data):
+        if self._textarea and self._form is not None:
+            fields = self._form[1]
+            name, value = fields[-1]
+            fields[-1] = (name, value + data)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+@pytest.fixture
+def real_objects(app, walkers):
+    """The objects the routes take, seeded through the operations: [{variable: value}], one dict per object."""
+    from disclosure.accounts.models import Agency, User
+    from disclosure.api.models import ApiToken
+    from disclosure.applications import letters as case_letters
+    from disclosure.applications import operations as ops
+    from disclosure.applications.models import Application
+    from disclosure.core.outbox import OutboxMessage
+    from disclosure.core.timeutil import today_china
+    from disclosure.publicity import operations as pub_ops
+    from disclosure.publicity.models import CatalogueVersion
+    from disclosure.workdays.operations import set_override
+    from tests.factories import (
+        application_input,
+        attach,
+        decide_partial,
+        issue_partial,
+        penalty_raw,
+        save,
+        to_in_handling,
+    )
+
+    staff = walkers["staff"][1]
+    citizen = walkers["applicant"][1]
+    agency = db.session.get(Agency, staff.agency_id)
+    world = type("World", (), {})()  # the steps of tests/factories.py, every case role held by the one staff member
+    world.agency, world.department = agency, agency.departments[0]
+    world.registrar = world.handler = world.head = world.legal = db.session.get(User, staff.id)
+    today = today_china()
+    with app.test_request_context("/"):
+        draft = ops.save_draft(citizen, agency, application_input())
+        sent = ops.file_online(citizen, agency, application_input())
+        received = ops.file_online(citizen, agency, application_input())
+        ops.confirm(received, world.registrar)
+        handling = ops.file_online(citizen, agency, application_input())
+        ops.confirm(handling, world.registrar)
+        ops.assign(handling, world.registrar, department=world.department, handler=world.handler)
+        ops.start_handling(handling, world.handler)
+        attach(world, handling)
+        issued = ops.file_online(citizen, agency, application_input())
+        ops.confirm(issued, world.registrar)
+        issue_partial(world, issued)
+        ops.record_remedy(issued, world.registrar, kind="reconsideration", body="测试市人民政府", filed_date=today)
+        review = ops.file_online(citizen, agency, application_input())
+        ops.confirm(review, world.registrar)
+        to_in_handling(world, review)
+        decide_partial(world, review)
+        ops.draft_reply(review, world.handler)
+        ops.submit_for_review(review, world.handler)
+        matter = pub_ops.save_matter(
+            agency,
+            {
+                "kind": "penalty",
+                "code": "CF001",
+                "name": "违反食品安全规定的处罚",
+                "legal_basis": "《食品安全法》第一百二十二条",
+                "counterpart_kinds": ["legal_person", "individual_business", "natural_person"],
+                "scope": "public",
+                "active": True,
+            },
+        )
+        pub = type("Pub", (), {"agency": agency, "penalty_matter": matter})()
+        record = save(pub, penalty_raw(pub))
+        override = set_override(dt.date(today.year, 12, 31), is_working=False, source="测试通知", actor=world.head)
+        db.session.commit()
+    objects: list[dict] = [{"draft_id": draft.id}]
+    for case in (sent, received, handling, review, issued):
+        case = db.session.get(Application, case.id)
+        files = [a.id for a in case.attachments] or [None]
+        for letter in case_letters.letters_for(case) or [None]:
+            objects.append(
+                {"case_id": case.id, "reference": case.reference, "letter_id": getattr(letter, "id", None)}
+                | {"attachment_id": files[0]}
+            )
+        objects.append({"case_id": case.id, "reference": case.reference})
+    letters = [o["letter_id"] for o in objects if o.get("letter_id")]
+    objects += [{"letter_id": letter} for letter in letters]
+    version = db.session.execute(db.select(CatalogueVersion.id).limit(1)).scalar()
+    objects += [
+        {"record_id": record.id, "matter_id": matter.id, "kind": "penalty"}
+        | ({"version_id": version} if version else {}),
+        {"user_id": staff.id, "agency_id": agency.id, "year": today.year, "override_id": override.id},
+        {"user_id": citizen.id},
+        {"token_id": db.session.execute(db.select(ApiToken.id)).scalars().first()},
+        {"msg_id": db.session.execute(db.select(OutboxMessage.id)).scalars().first()},
+        {"kind": "reply"},
+    ]
+    return [{k: v for k, v in o.items() if v is not None} for o in objects]
+
+
+def _real_urls(rule, objects: list[dict]) -> list[str]:
+    variables = re.findall(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>", rule.rule)
+    if not variables or not set(variables) <= set(REAL):
+        return []
+    urls = []
+    for obj in objects:
+        if set(variables) <= obj.keys():
+            url = re.sub(
+                r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>", lambda m, obj=obj: quote(str(obj[m.group(1)]), safe=""), rule.rule
+            )
+            if url not in urls:
+                urls.append(url)
+    return urls
+
+
+def test_real_objects_and_their_forms_answer_hostile_input_without_a_server_error(app, walkers, real_objects):
+    problems: list[str] = []
+    reached: set[str] = set()
+
+    def failure(client, method, url, body=None) -> str | None:
+        kw = {"data": body, "content_type": "application/x-www-form-urlencoded"} if body is not None else {}
+        try:
+            with client.open(url, method=method, **kw) as resp:
+                if resp.status_code < 400:
+                    reached.add(url)
+                return f"{resp.status_code}" if resp.status_code >= 500 else None
+        except Exception as exc:  # the test client re-raises what the app did not handle
+            return f"{type(exc).__name__}: {str(exc)[:100]}"
+
+    def encoded(pairs, hostile_name, hostile) -> str:
+        return "&".join(f"{quote_plus(n)}={hostile if n == hostile_name else quote_plus(v)}" for n, v in pairs)
+
+    def forms_of(client, url) -> list[tuple[str, list[tuple[str, str]]]]:
+        with client.open(url) as resp:
+            if resp.status_code != 200 or resp.mimetype != "text/html":
+                return []
+            parser = _Forms()
+            parser.feed(resp.get_data(as_text=True))
+        out = []
+        for action, fields in parser.forms:
+            target = urlsplit(action or url)
+            out.append((target.path + (f"?{target.query}" if target.query else "") if target.path else url, fields))
+        return out
+
+    # Pages first, while the objects are in their seeded states (a form that succeeds changes its object), staff
+    # before the applicant (who may withdraw a case); then the routes that only take a POST. Each route is walked
+    # as the first of these its access policy lets in (the placeholder walk tries every walker at the door).
+    order = ["staff", "sys_admin", "api", "applicant", "anonymous"]
+    walked_forms: set[tuple[str, tuple[str, ...]]] = set()
+    for rule, method in sorted(_routes(app), key=lambda rm: rm[1] != "GET"):
+        for who in [w for w in order if _lets_in(app, rule, w, walkers[w][1])][:1]:
+            client = walkers[who][0]
+            for url in _real_urls(rule, real_objects):
+                if method == "GET":  # every form of the page, to its own target, its own values, one field hostile
+                    for target, fields in forms_of(client, url):
+                        key = (target, tuple(sorted(n for n, _v in fields)))
+                        if key in walked_forms:
+                            continue
+                        walked_forms.add(key)
+                        for name, value in itertools.product(dict(fields), FIELD_VALUES):
+                            if why := failure(client, "POST", target, encoded(fields, name, value)):
+                                problems.append(f"{who} POST {target} {name}={value} (a form of {url}): {why}")
+                if why := failure(client, method, url, "" if method != "GET" else None):
+                    problems.append(f"{who} {method} {url}: {why}")
+                for value in FIELD_VALUES:  # every parameter at once
+                    pairs = "&".join(f"{name}={value}" for name in PARAMS)
+                    target = (f"{url}?{pairs}", None) if method == "GET" else (url, pairs)
+                    if why := failure(client, method, *target):
+                        problems.append(f"{who} {method} {url} (every parameter)={value}: {why}")
+    # The walk reached the objects' own forms (a placeholder id is only ever refused).
+    actions = {t.rsplit("/", 1)[1] for t, _f in walked_forms if re.match(r"/staff/applications/\d+/act/", t)}
+    assert {"confirm", "assign", "decide_item", "office_review", "deliver", "remedy_update"} <= actions, sorted(actions)
     assert not problems, f"{len(problems)} server errors:\n" + "\n".join(problems[:150])
