@@ -48,7 +48,7 @@ from disclosure.core.timeutil import today_china, utcnow
 from disclosure.extensions import db
 from workflows.application import States
 
-CHUNK = 2000
+CHUNK = 5000
 PREVIEW_ERRORS = 200
 SERIES = "application_ledger"  # the agency's ledger cases' serials (stored negative)
 LEDGER_NOTE = "依申请公开台账导入"  # the note of a remedy the ledger brought (replaced when the row is imported again)
