@@ -30,6 +30,8 @@ def init_app(app: Flask) -> None:
     )
     nav.register(app, "admin", _l("Annual report settings"), "reports.settings", roles=[Role.AGENCY_ADMIN], order=70)
     signals.staff_warnings.connect(dues.overdue_warning)
+    # The platform's 政府信息公开年报 column links here (the catalogue's template asks whether this is registered).
+    app.jinja_env.globals["annual_reports_endpoint"] = "reports_public.index"
     register_action_labels(
         app,
         {
