@@ -11,6 +11,7 @@ test:
 	scripts/run-tests.sh
 
 bench:
+	.venv/bin/python -m pip install -q $$(.venv/bin/python -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['bench']))")
 	.venv/bin/python benchmarks/run.py
 
 lint:

@@ -216,7 +216,7 @@ def _hit_dict(entry: Entry, version: EntryVersion, snippet: str, agencies: dict[
         "title": version.title,
         "document_number": version.document_number,
         "agency": issuers[0] if issuers else agencies.get(entry.agency_id, ""),
-        "published_on": version.published_on.isoformat(),
+        "published_on": version.published_on,
         "validity": entry.validity,
         "url": entry_url(entry.index_number or ""),
         "snippet": str(snippet),
@@ -281,11 +281,11 @@ def search_entries(args):
     }
 
 
-def _date_or_none(value) -> str | None:
+def _date_or_none(value) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(str(value)).isoformat()
+        return dt.date.fromisoformat(str(value))
     except ValueError:
         return None
 
@@ -348,7 +348,7 @@ def show_entry(index_number: str):
             "department": meta.get("department", ""),
             "in_force_on": _date_or_none(meta.get("in_force_on")),
             "valid_until": _date_or_none(meta.get("valid_until")),
-            "validity_since": entry.validity_since.isoformat() if entry.validity_since else None,
+            "validity_since": entry.validity_since,
             "withdrawn": False,
             "body_html": version.body_html,
             "attachments": attachments,

@@ -219,6 +219,7 @@ class Entry(Audited, TimestampMixin, db.Model):
     # empty while not public); the published version's classification, which the public filters use.
     search_title: Mapped[str] = mapped_column(Text, default="", nullable=False)
     search_key: Mapped[int | None] = mapped_column(BigInteger, unique=True, index=True, nullable=True)
+    search_counts: Mapped[str] = mapped_column(Text, default="", nullable=False)  # what relevance reads
     public_theme_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     public_genre_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     public_category: Mapped[str] = mapped_column(String(20), default="", nullable=False)

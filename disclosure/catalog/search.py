@@ -24,15 +24,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import itertools
+import html
 import math
 import re
 import time
+from collections import Counter
 
 import click
 from flask.cli import with_appcontext
 from markupsafe import Markup, escape
 from sqlalchemy import and_, column, func, literal_column, or_, select, table, text
+from sqlalchemy.orm import load_only
 from sqlalchemy.sql.elements import ColumnElement
 
 from disclosure.catalog.models import Entry, EntryAttachment, EntryVersion, SearchIssuer, Theme, Validity
@@ -62,34 +64,33 @@ SORTS = ("relevance", "time")
 # --- Index text ------------------------------------------------------------------------------------------------
 
 
-_BREAK = re.compile(r"[\W_]+")
+# Latin words and numbers (ASCII, lower case), and runs of other letters and digits (Chinese characters): what
+# lies between two matches (punctuation, spaces) ends a run.
+_PIECE = re.compile(r"[0-9a-z]+|[^\W_0-9a-z]+")
 
 
-def _runs(value: str | None, *, split: bool = True) -> list[tuple[str, list[str]]]:
-    """('cjk', [characters]) and ('word', [word]) runs of a text, in order. Punctuation and spaces end a run of
-    a document (`split`); a query's runs ignore them (防汛 抗旱 finds 防汛抗旱)."""
-    out: list[tuple[str, list[str]]] = []
-    for chunk in _BREAK.split(value or "") if split else [value or ""]:
-        joinable = False
-        for tok in tokens(chunk).split():
-            kind = "cjk" if len(tok) == 1 and not tok.isascii() else "word"
-            if kind == "cjk" and joinable and out[-1][0] == "cjk":
-                out[-1][1].append(tok)
-            else:
-                out.append((kind, [tok]))
-            joinable = True
+def _runs(value: str | None, *, split: bool = True) -> list[tuple[str, str]]:
+    """('cjk', characters) and ('word', word) runs of a text, in order. Punctuation and spaces end a run of a
+    document (`split`); a query's runs ignore them (防汛 抗旱 finds 防汛抗旱)."""
+    out: list[tuple[str, str]] = []
+    for piece in _PIECE.findall((value or "").lower()):
+        kind = "word" if piece.isascii() else "cjk"
+        if not split and kind == "cjk" and out and out[-1][0] == "cjk":
+            out[-1] = ("cjk", out[-1][1] + piece)
+        else:
+            out.append((kind, piece))
     return out
 
 
 def units(value: str | None) -> list[str]:
     """The index units of a text: pairs of each Chinese run then its last character; Latin words whole."""
     out: list[str] = []
-    for kind, toks in _runs(value):
-        if kind == "word":
-            out.extend(toks)
-            continue
-        out.extend(a + b for a, b in itertools.pairwise(toks))
-        out.append(toks[-1])
+    for piece in _PIECE.findall((value or "").lower()):
+        if piece.isascii():
+            out.append(piece)
+        else:
+            out.extend([piece[i : i + 2] for i in range(len(piece) - 1)])
+            out.append(piece[-1])
     return out
 
 
@@ -102,14 +103,14 @@ def query_units(query: str) -> tuple[list[str], bool]:
     prefix = False
     for i, (kind, toks) in enumerate(runs):
         if kind == "word":
-            out.extend(toks)
+            out.append(toks)
             continue
         last = i == len(runs) - 1
         if len(toks) == 1:
-            out.append(toks[0])
+            out.append(toks)
             prefix = last
             continue
-        out.extend(a + b for a, b in itertools.pairwise(toks))
+        out.extend(toks[j : j + 2] for j in range(len(toks) - 1))
         if not last:
             out.append(toks[-1])
     return out, prefix
@@ -123,22 +124,27 @@ def _tier_letter(count: int) -> str | None:
     return letter
 
 
-def search_columns(title: str, document_number: str, words: list[str]) -> tuple[str, str]:
-    """(search_title, search_text) of a public entry: its title and document number; the other words (summary,
-    keywords, body, attachments) followed by the tier tokens of the pairs they repeat. Used by
+@dataclasses.dataclass(frozen=True)
+class SearchColumns:
+    title: str  # search_title: the title's and document number's units
+    text: str  # search_text: the other words' units, then the tier tokens
+    counts: str  # search_counts: `pair:count` of the pairs seen twice or more, and `#:units` (the length)
+
+
+def search_columns(title: str, document_number: str, words: list[str]) -> SearchColumns:
+    """The search columns of a public entry: its title and document number; the other words (summary, keywords,
+    body, attachments) followed by the tier tokens of the pairs they repeat; the counts relevance reads. Used by
     `refresh_search_text` and by the benchmarks' bulk inserts."""
     title_text = f" {FIELD_BREAK} ".join(" ".join(units(v)) for v in (title, document_number) if units(v))
     body_units = [units(w) for w in words if w]
-    counts: dict[str, int] = {}
-    for field in body_units:
-        for u in field:
-            if len(u) == 2 and not u.isascii():
-                counts[u] = counts.get(u, 0) + 1
-    tiers = [f"{TIER_PREFIX}{letter}{u}" for u, c in counts.items() if c >= TIERS[0] and (letter := _tier_letter(c))]
+    counts = Counter(u for field in body_units for u in field if len(u) == 2 and not u.isascii())
+    repeated = {u: c for u, c in counts.items() if c >= TIERS[0]}
     parts = [" ".join(f) for f in body_units if f]
-    if tiers:
-        parts.append(" ".join(tiers))
-    return title_text, f" {FIELD_BREAK} ".join(parts)
+    if repeated:
+        parts.append(" ".join(f"{TIER_PREFIX}{_tier_letter(c)}{u}" for u, c in repeated.items()))
+    length = sum(len(f) for f in body_units)
+    counts_text = " ".join([f"#:{length}", *(f"{u}:{c}" for u, c in repeated.items())])
+    return SearchColumns(title_text, f" {FIELD_BREAK} ".join(parts), counts_text)
 
 
 def search_key(published_on: dt.date, entry_id: int) -> int:
@@ -168,12 +174,13 @@ def refresh_search_text(entry: Entry) -> None:
     version = entry.published_version
     db.session.execute(db.delete(SearchIssuer).where(SearchIssuer.entry_id == entry.id))
     if not entry.is_public or version is None:
-        entry.search_title, entry.search_text, entry.search_key = "", "", None
+        entry.search_title, entry.search_text, entry.search_counts, entry.search_key = "", "", "", None
         entry.public_theme_id = entry.public_genre_id = None
         entry.public_category = entry.public_doc_kind = ""
         return
     meta = version.metadata_json or {}
-    entry.search_title, entry.search_text = search_columns(version.title, version.document_number, public_words(entry))
+    columns = search_columns(version.title, version.document_number, public_words(entry))
+    entry.search_title, entry.search_text, entry.search_counts = columns.title, columns.text, columns.counts
     entry.search_key = search_key(version.published_on, entry.id)
     entry.public_theme_id = meta.get("theme_id")
     entry.public_genre_id = meta.get("genre_id")
@@ -319,15 +326,20 @@ class _Phrase:
             "(" + " OR ".join(_quote(f"{TIER_PREFIX}{letter}{p}") for letter in TIER_LETTERS[from_tier:]) + ")"
             for p in self.pairs
         ]
+        if len(self.units) == 1:
+            return groups[0]  # a pair's tier tokens imply the pair
         return " AND ".join([f"search_text : {self.fts()}", *groups])
 
     def pg(self, col, *, tiers_from: int | None = None) -> ColumnElement[bool]:
         last = len(self.units) - 1
         terms = [u + (":*" if self.prefix and i == last else "") for i, u in enumerate(self.units)]
-        query = " & ".join(terms)
+        parts = list(terms)
         if tiers_from is not None:
-            for p in self.pairs:
-                query += " & (" + " | ".join(f"{TIER_PREFIX}{lt}{p}" for lt in TIER_LETTERS[tiers_from:]) + ")"
+            groups = [
+                "(" + " | ".join(f"{TIER_PREFIX}{lt}{p}" for lt in TIER_LETTERS[tiers_from:]) + ")" for p in self.pairs
+            ]
+            parts = groups if len(self.units) == 1 else parts + groups  # a pair's tier tokens imply the pair
+        query = " & ".join(parts)
         vector = func.to_tsvector(literal_column("'simple'::regconfig"), col)
         indexed = vector.op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"), query))
         if len(self.units) == 1:
@@ -409,58 +421,76 @@ def _public_count() -> float:
     return max(_PUBLIC_COUNT["n"], 1.0)
 
 
-def _tf(field_text: str, phrase: _Phrase) -> tuple[int, int]:
-    """(occurrences of the phrase, length in units) of one stored text."""
-    pattern = " " + " ".join(phrase.units) + ("" if phrase.prefix else " ")
-    return f" {field_text} ".count(pattern), field_text.count(" ") + 1
-
-
 def _bm25(tf: int, length: int, avg: float, idf: float) -> float:
     return idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg)) if tf else 0.0
 
 
-def _idf(n_matches: int, n_docs: float) -> float:
+def _idf(n_matches: float, n_docs: float) -> float:
     return math.log(1 + (n_docs - n_matches + 0.5) / (n_matches + 0.5))
+
+
+def _body_candidates(phrase: _Phrase, filters: list, pool_size: int, total: int) -> list[int]:
+    """The body matches most likely to rank first: every match when there are few; otherwise the tiers from the
+    highest down, each complete, until one reaches `pool_size` (its newest are taken); then the newest matches."""
+    body_stmt = _matching(phrase, "body", filters)
+    if total <= pool_size:
+        return _ids(body_stmt, pool_size)
+    complete: list[int] = []
+    if phrase.pairs:
+        for tier in range(len(TIERS) - 1, -1, -1):
+            ids = _ids(_matching(phrase, "body", filters, tiers_from=tier), pool_size)
+            if len(ids) < pool_size:
+                complete = ids  # every document of these tiers
+                continue
+            return list(dict.fromkeys([*complete, *ids]))
+    seen = set(complete)
+    return complete + [i for i in _ids(body_stmt, pool_size) if i not in seen][: pool_size - len(complete)]
+
+
+def _count_of(counts: str, pair: str) -> int | None:
+    found = re.search(rf"(?:^| ){re.escape(pair)}:(\d+)", counts)
+    return int(found.group(1)) if found else None
+
+
+def _scores(phrase: _Phrase, candidates: list[int], n_title: int, total: int) -> dict[int, float]:
+    """BM25 of the candidates (title weighed TITLE_WEIGHT times): the phrase's occurrences in the title, counted
+    here; in the body, the count of its rarest pair (from `search_counts`: a pair of the phrase occurs at least
+    as often as the phrase, and mostly as part of it), 1 when no pair repeats."""
+    rows = db.session.execute(
+        select(Entry.id, Entry.search_title, Entry.search_counts).where(Entry.id.in_(candidates))
+    ).all()
+    pattern = " " + " ".join(phrase.units) + ("" if phrase.prefix else " ")
+    pairs = phrase.pairs
+    stats = []
+    for entry_id, title_text, counts in rows:
+        title_tf = f" {title_text} ".count(pattern)
+        found = [_count_of(counts, p) or 1 for p in pairs]
+        length = _count_of(counts, "#") or 1
+        stats.append((entry_id, title_tf, title_text.count(" ") + 1, min(found) if found else 1, length))
+    n_docs = _public_count()
+    idf_title = _idf(n_title if n_title <= COUNT_CAP else max(COUNT_CAP, n_docs / 2), n_docs)
+    idf_body = _idf(total if total <= COUNT_CAP else max(COUNT_CAP, n_docs / 2), n_docs)
+    avg_title = max(1.0, sum(r[2] for r in stats) / len(stats))
+    avg_body = max(1.0, sum(r[4] for r in stats) / len(stats))
+    return {
+        r[0]: TITLE_WEIGHT * _bm25(r[1], r[2], avg_title, idf_title) + _bm25(r[3], r[4], avg_body, idf_body)
+        for r in stats
+    }
 
 
 def _ranked(phrase: _Phrase, filters: list, need: int, total: int) -> list[int]:
     """The `need` most relevant public entries: candidates from the title and from the body tier by tier, scored
     with BM25 (title weighed TITLE_WEIGHT times); then the other matches, newest first."""
-    title_ids = _ids(_matching(phrase, "title", filters), COUNT_CAP)
     pool_size = max(POOL, 2 * need)
-    body_stmt = _matching(phrase, "body", filters)
-    if total <= pool_size:
-        body_ids = _ids(body_stmt, pool_size)
-    else:
-        body_ids = []
-        if phrase.pairs:
-            for tier in range(len(TIERS) - 1, -1, -1):
-                body_ids = _ids(_matching(phrase, "body", filters, tiers_from=tier), pool_size)
-                if len(body_ids) >= pool_size:
-                    break
-        if len(body_ids) < pool_size:
-            seen = set(body_ids)
-            body_ids += [i for i in _ids(body_stmt, pool_size) if i not in seen][: pool_size - len(body_ids)]
-    candidates = list(dict.fromkeys([*title_ids, *body_ids]))
+    title_stmt = _matching(phrase, "title", filters)
+    title_ids = _ids(title_stmt, pool_size)
+    n_title = len(title_ids) if len(title_ids) < pool_size else _count(title_stmt)
+    candidates = list(dict.fromkeys([*title_ids, *_body_candidates(phrase, filters, pool_size, total)]))
     if not candidates:
         return []
-    rows = db.session.execute(
-        select(Entry.id, Entry.search_title, Entry.search_text).where(Entry.id.in_(candidates))
-    ).all()
-    n_docs = _public_count()
-    idf_title = _idf(len(title_ids), n_docs)
-    idf_body = _idf(total if total <= COUNT_CAP else max(COUNT_CAP, n_docs / 2), n_docs)
-    stats = {r.id: (_tf(r.search_title, phrase), _tf(r.search_text, phrase)) for r in rows}
-    avg_title = sum(s[0][1] for s in stats.values()) / len(stats)
-    avg_body = sum(s[1][1] for s in stats.values()) / len(stats)
+    score = _scores(phrase, candidates, n_title, total)
     order = {entry_id: i for i, entry_id in enumerate(candidates)}
-    scored = sorted(
-        stats,
-        key=lambda i: (
-            -(TITLE_WEIGHT * _bm25(*stats[i][0], avg_title, idf_title) + _bm25(*stats[i][1], avg_body, idf_body)),
-            order[i],
-        ),
-    )
+    scored = sorted(score, key=lambda i: (-score[i], order[i]))
     if len(scored) < need:
         seen = set(scored)
         rest = _ids(_matching(phrase, "any", filters), need + len(seen))
@@ -512,9 +542,29 @@ def search(query: SearchQuery) -> SearchResult:
         ids = _ranked(phrase, filters, start + per_page, total)[start:]
     else:
         ids = _ids(stmt, per_page, start)
-    entries = {e.id: e for e in db.session.execute(select(Entry).where(Entry.id.in_(ids))).scalars()} if ids else {}
+    entries = {e.id: e for e in db.session.execute(_listed(ids)).scalars()} if ids else {}
     hits = _hits([entries[i] for i in ids if i in entries], q)
     return SearchResult(hits, min(total, COUNT_CAP), total > COUNT_CAP, "text" if q else "all", page, per_page)
+
+
+def _listed(ids: list[int]):
+    """The entries of a page, without their long texts (the version has what the page shows)."""
+    return (
+        select(Entry)
+        .where(Entry.id.in_(ids))
+        .options(
+            load_only(
+                Entry.id,
+                Entry.agency_id,
+                Entry.index_number,
+                Entry.published_version_id,
+                Entry.published_on,
+                Entry.validity,
+                Entry.validity_since,
+                Entry.withdrawn_at,
+            )
+        )
+    )
 
 
 def _hits(entries: list[Entry], q: str) -> list[Hit]:
@@ -534,13 +584,19 @@ def _hits(entries: list[Entry], q: str) -> list[Hit]:
 
 
 SNIPPET_CHARS = 120
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _plain(body_html: str) -> str:
+    """The text of a stored body, quickly: bodies are sanitised when saved, and a snippet is escaped again."""
+    return html.unescape(_TAG.sub(" ", body_html or ""))
 
 
 def snippet(version: EntryVersion, q: str) -> Markup:
     """About SNIPPET_CHARS characters of the version's summary or body around the first match of the query, the
     matches marked (<mark>), everything else escaped."""
     meta = version.metadata_json or {}
-    texts = [t for t in (html_to_text(version.body_html), meta.get("summary", "")) if t]
+    texts = [t for t in (_plain(version.body_html), meta.get("summary", "")) if t]
     if not texts:
         return Markup("")
     toks = tokens(q).split()

@@ -22,6 +22,7 @@ def upgrade():
     with op.batch_alter_table("catalog_entries") as batch:
         batch.add_column(sa.Column("search_title", sa.Text(), server_default="", nullable=False))
         batch.add_column(sa.Column("search_key", sa.BigInteger(), nullable=True))
+        batch.add_column(sa.Column("search_counts", sa.Text(), server_default="", nullable=False))
         batch.add_column(sa.Column("public_theme_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("public_genre_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("public_category", sa.String(length=20), server_default="", nullable=False))
@@ -57,5 +58,6 @@ def downgrade():
         batch.drop_column("public_category")
         batch.drop_column("public_genre_id")
         batch.drop_column("public_theme_id")
+        batch.drop_column("search_counts")
         batch.drop_column("search_key")
         batch.drop_column("search_title")
