@@ -106,8 +106,9 @@ def test_a_normative_document_needs_its_legality_review_before_approval(cat):
     entry = ops.create_entry(cat.agency, entry_input(doc_kind="normative", category="art20_1"), actor=cat.editor)
     for trigger, actor in (("submit", cat.editor), ("confirm_attribute", cat.registrar), ("pass_secrecy", cat.secrecy)):
         ops.act(entry, trigger, actor=actor)
-    with pytest.raises(DomainError, match="legality"):
+    with pytest.raises(DomainError) as refused:
         ops.act(entry, "publish", actor=cat.head)
+    assert refused.value.message is ops.REFUSALS["legality_review_recorded"]
     with pytest.raises(FieldErrors):
         ops.record_legality_review(entry, actor=cat.legal, reviewer_name="", reviewed_on=None, opinion="")
     ops.record_legality_review(
@@ -174,3 +175,14 @@ def test_a_number_an_import_already_holds_is_skipped_not_reused(cat, publish_ent
     db.session.commit()
     entry = publish_entry(document_number="")
     assert entry.index_number == f"{cat.agency.org_code}/2026-00002"
+
+
+@pytest.mark.parametrize("huge", [str(2**63), str(2**64), "-1", "1e3", "\t"])
+def test_ids_beyond_a_database_integer_are_refused_beside_their_fields(cat, huge):
+    with pytest.raises(FieldErrors) as exc:
+        ops.create_entry(
+            cat.agency,
+            entry_input(theme_id=huge, genre_id=huge, department_id=huge, issuer_ids=[huge]),
+            actor=cat.editor,
+        )
+    assert {"theme_id", "genre_id", "department_id", "issuer_ids"} <= set(exc.value.errors)

@@ -41,6 +41,7 @@ from disclosure.core.docnumbers import normalise_document_number
 from disclosure.core.errors import Conflict, DomainError, NotAllowed, collect_errors
 from disclosure.core.timeutil import utcnow
 from disclosure.extensions import db
+from disclosure.web.params import parse_id
 from disclosure.web.richtext import sanitise_html
 from workflows.catalog import Attribute, States, TransitionRefused
 
@@ -215,11 +216,10 @@ def _int_or_none(data: Mapping[str, Any], name: str, errors) -> int | None:
     value = data.get(name)
     if value in (None, ""):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+    parsed = parse_id(value if isinstance(value, int) else str(value))
+    if parsed is None:  # malformed, or beyond what a database id can be
         errors.add(_l("Choose a value from the list."), field=name)
-        return None
+    return parsed
 
 
 def _flag(data: Mapping[str, Any], name: str) -> bool:
@@ -348,9 +348,8 @@ def clean_entry_input(agency: Agency, data: Mapping[str, Any], *, entry: Entry |
             issuer_ids = [p for p in issuer_ids.replace("，", ",").split(",") if p.strip()]
         cleaned: list[int] = []
         for raw in issuer_ids:
-            try:
-                agency_id = int(raw)
-            except (TypeError, ValueError):
+            agency_id = parse_id(raw if isinstance(raw, int) else str(raw))
+            if agency_id is None:
                 errors.add(_l("Choose the joint issuers from the list."), field="issuer_ids")
                 break
             if agency_id != agency.id and agency_id not in cleaned:
@@ -385,7 +384,7 @@ def _apply(entry: Entry, values: dict) -> None:
     ]
 
 
-def _refresh_due(entry: Entry) -> None:
+def refresh_due(entry: Entry) -> None:
     """Art. 26: 20 working days (the setting) from the day the information was made or last changed."""
     start = entry.changed_on or entry.made_on
     entry.due_on = publish_due(start, settings_for(entry.agency_id).publish_due_days) if start else None
@@ -404,7 +403,7 @@ def create_entry(agency: Agency, data: Mapping[str, Any], *, actor: User | None,
     )
     db.session.add(entry)
     _apply(entry, values)
-    _refresh_due(entry)
+    refresh_due(entry)
     db.session.flush()
     entry.log("catalog.create", after=audit.snapshot(entry, SNAPSHOT_FIELDS), actor=actor)
     return entry
@@ -423,7 +422,7 @@ def update_entry(entry: Entry, data: Mapping[str, Any], *, actor: User | None, e
         values["changed_on"] = entry.changed_on or dt.date.today()  # Art. 26: a change restarts the clock
     before = audit.snapshot(entry, SNAPSHOT_FIELDS)
     _apply(entry, values)
-    _refresh_due(entry)
+    refresh_due(entry)
     db.session.flush()
     old, new = audit.diff(before, audit.snapshot(entry, SNAPSHOT_FIELDS))
     entry.log("catalog.update", before=old, after=new, actor=actor)
@@ -468,13 +467,13 @@ def act(
         )
     if trigger == "revise":
         entry.changed_on = today
-        _refresh_due(entry)
+        refresh_due(entry)
     if trigger in ("withdraw",):
         entry.withdrawn_at = utcnow()
         entry.withdrawn_reason = reason.strip()
     entry.state = new_state.value
     if trigger in ("publish", "record", "import_published", "import_recorded", "publish_generated"):
-        _publish(entry, actor=actor, today=today, note=comment.strip())
+        publish_version(entry, actor=actor, today=today, note=comment.strip())
     else:
         refresh_search_text(entry)
     db.session.flush()
@@ -485,7 +484,7 @@ def act(
     return entry
 
 
-def _publish(
+def publish_version(
     entry: Entry, *, actor: User | None, today: dt.date, note: str, published_on: dt.date | None = None
 ) -> None:
     """Freeze a version (what the public sees), mark validity made, index the search text, and take the index
@@ -577,35 +576,47 @@ def set_imported_index_number(entry: Entry, number: str) -> None:
     entry.index_number = number
 
 
+# The working copy's fields a version freezes as they are (the rest of its metadata is looked up).
+METADATA_FIELDS = (
+    "summary",
+    "made_on",
+    "changed_on",
+    "theme_id",
+    "genre_id",
+    "category",
+    "doc_kind",
+    "entry_type",
+    "keywords",
+    "registration_number",
+    "in_force_on",
+    "valid_until",
+    "interpretation_form",
+    "interpreter",
+    "interpreter_contact",
+)
+
+
 def public_metadata(entry: Entry) -> dict:
     """The metadata block Chinese disclosure pages show, frozen into each version (索引号, 主题分类, 发文机关,
     成文日期, 标题, 发文字号, 发布日期 …); validity is not frozen: it is the entry's current state."""
     issuers = [db.session.get(Agency, i.agency_id) for i in entry.issuers] or [db.session.get(Agency, entry.agency_id)]
     dept = db.session.get(Department, entry.department_id) if entry.department_id else None
-    return audit.jsonable(
-        {
-            "summary": entry.summary,
-            "made_on": entry.made_on,
-            "changed_on": entry.changed_on,
-            "theme": entry.theme.path if entry.theme else "",
-            "theme_id": entry.theme_id,
-            "genre": entry.genre.name if entry.genre else "",
-            "genre_id": entry.genre_id,
-            "category": entry.category,
-            "doc_kind": entry.doc_kind,
-            "entry_type": entry.entry_type,
-            "issuers": [a.full_name for a in issuers if a is not None],
-            "issuer_ids": [a.id for a in issuers if a is not None],
-            "department": dept.name if dept else "",
-            "keywords": entry.keywords,
-            "registration_number": entry.registration_number,
-            "in_force_on": entry.in_force_on,
-            "valid_until": entry.valid_until,
-            "interpretation_form": entry.interpretation_form,
-            "interpreter": entry.interpreter,
-            "interpreter_contact": entry.interpreter_contact,
-        }
+    fields = {name: getattr(entry, name) for name in METADATA_FIELDS}
+    return version_metadata(fields, theme=entry.theme, genre=entry.genre, issuers=issuers, department=dept)
+
+
+def version_metadata(fields: Mapping[str, Any], *, theme, genre, issuers: list, department) -> dict:
+    """`public_metadata` from the entry's values (`METADATA_FIELDS`) and the rows they name (its theme, genre,
+    issuing agencies in order, department), without an `Entry`: the import freezes thousands of versions so."""
+    out = {name: fields.get(name) for name in METADATA_FIELDS}
+    out.update(
+        theme=theme.path if theme else "",
+        genre=genre.name if genre else "",
+        issuers=[a.full_name for a in issuers if a is not None],
+        issuer_ids=[a.id for a in issuers if a is not None],
+        department=department.name if department else "",
     )
+    return audit.jsonable(out)
 
 
 def record_legality_review(
