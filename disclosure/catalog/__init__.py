@@ -23,7 +23,7 @@ from disclosure.catalog.operations.requests import (
     link_answer,
     linked_entries,
 )
-from disclosure.catalog.reports import normative_counts
+from disclosure.catalog.reports import normative_counts, yearly_figures
 from disclosure.catalog.views.common import ADMINS
 from disclosure.core import signals
 from disclosure.web import nav
@@ -61,4 +61,5 @@ __all__ = [
     "models",
     "normative_counts",
     "publish_generated",
+    "yearly_figures",
 ]

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from disclosure.catalog.models import DocKind, Entry, EntryType, Validity, ValidityEvent
+from disclosure.catalog.operations import interpretations
+from disclosure.core.timeutil import CHINA_TZ
 from disclosure.extensions import db
 from workflows.catalog import Attribute
 
@@ -80,3 +82,48 @@ def normative_counts(agency_id: int, year: int, *, count_expiries: bool = False)
         if in_force <= end and at_end == Validity.VALID.value:
             row["valid"] += 1
     return out
+
+
+def yearly_figures(agency_id: int, year: int) -> dict:
+    """The catalogue's facts for section 一 of the annual report (主动公开情况), for one agency (lead issuer) and
+    year: `{"published", "regulations", "normative", "interpretations", "late_interpretations", "withdrawn"}`.
+
+    - published: entries first published in the year and disclosed proactively (those withdrawn later included:
+      they were published that year; the withdrawals are counted apart), of which `regulations` (规章) and
+      `normative` (行政规范性文件) documents;
+    - interpretations: 政策解读 first published in the year; late_interpretations: those of them published after
+      the due day of a document they interpret (`interpretations.late_interpretations`, the agency's N working
+      days), each counted once;
+    - withdrawn: entries withdrawn (撤回) during the year, in China time.
+    """
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    rows = db.session.execute(
+        select(Entry.id, Entry.entry_type, Entry.doc_kind).where(
+            Entry.agency_id == agency_id,
+            Entry.attribute == Attribute.PROACTIVE.value,
+            Entry.first_published_on.is_not(None),
+            Entry.first_published_on.between(start, end),
+        )
+    ).all()
+    documents = [r for r in rows if r.entry_type == EntryType.DOCUMENT.value]
+    interpretation_ids = {r.id for r in rows if r.entry_type == EntryType.INTERPRETATION.value}
+    late = {
+        late.interpretation.id
+        for late in interpretations.late_interpretations(agency_id)
+        if late.interpretation.id in interpretation_ids
+    }
+    since = dt.datetime.combine(start, dt.time(), CHINA_TZ)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), CHINA_TZ)
+    withdrawn = db.session.execute(
+        select(func.count(Entry.id)).where(
+            Entry.agency_id == agency_id, Entry.withdrawn_at >= since, Entry.withdrawn_at < until
+        )
+    ).scalar_one()
+    return {
+        "published": len(rows),
+        "regulations": sum(1 for r in documents if r.doc_kind == DocKind.REGULATION.value),
+        "normative": sum(1 for r in documents if r.doc_kind == DocKind.NORMATIVE.value),
+        "interpretations": len(interpretation_ids),
+        "late_interpretations": len(late),
+        "withdrawn": int(withdrawn),
+    }

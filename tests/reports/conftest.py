@@ -72,3 +72,8 @@ def office(make_agency, make_staff):
         make_staff(agency, roles=[Role.REGISTRAR]),
         make_staff(agency, roles=[Role.OFFICE_HEAD]),
     )
+
+
+# Real catalogue documents and 双公示 records for table 2 and section 一: the catalogue's and publicity's own fixtures.
+from tests.catalog.conftest import cat, publish_on, take_to  # noqa: E402, F401
+from tests.publicity.conftest import pub  # noqa: E402, F401

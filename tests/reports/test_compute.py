@@ -96,3 +96,22 @@ def test_fees_in_ten_thousand_yuan_exact():
     assert ten_thousand_yuan(Decimal("59490886.67")) == "5949.088667"
     assert ten_thousand_yuan(Decimal("100")) == "0.0100"
     assert ten_thousand_yuan(Decimal("12345678")) == "1234.5678"
+
+
+def test_section_one_states_the_catalogue_facts(app_ctx, make_agency, make_staff):
+    from disclosure.reports.operations.reports import proactive_sentence
+
+    figures = {
+        "published": 120,
+        "regulations": 2,
+        "normative": 9,
+        "interpretations": 11,
+        "late_interpretations": 1,
+        "withdrawn": 3,
+    }
+    assert proactive_sentence(figures) == (
+        "主动公开方面，本年度主动公开政府信息120条，其中规章2件、行政规范性文件9件；发布政策解读11篇，"
+        "其中1篇未在规定时限内发布；撤回已公开政府信息3条。"
+    )
+    quiet = dict.fromkeys(figures, 0) | {"published": 4, "interpretations": 1}
+    assert proactive_sentence(quiet).endswith("发布政策解读1篇，均在规定时限内发布。")

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from disclosure import applications
+from disclosure import applications, catalog
 from disclosure.accounts.models import Agency, User
 from disclosure.accounts.roles import Role
 from disclosure.core import audit, storage
@@ -139,6 +139,21 @@ def _previous_valid(report: AnnualReport) -> dict | None:
 # --- Starting a draft ------------------------------------------------------------------------------------------
 
 
+def proactive_sentence(figures: dict) -> str:
+    """Section 一's sentence on proactive disclosure, as real reports write it, from `catalog.yearly_figures`."""
+    late = figures["late_interpretations"]
+    timeliness = f"其中{late}篇未在规定时限内发布" if late else "均在规定时限内发布"
+    sentence = (
+        f"主动公开方面，本年度主动公开政府信息{figures['published']}条，其中规章{figures['regulations']}件、"
+        f"行政规范性文件{figures['normative']}件；发布政策解读{figures['interpretations']}篇"
+    )
+    if figures["interpretations"]:
+        sentence += f"，{timeliness}"
+    withdrawn = figures["withdrawn"]
+    sentence += f"；撤回已公开政府信息{withdrawn}条。" if withdrawn else "。"
+    return sentence
+
+
 def prefill(agency: Agency, year: int) -> dict[str, str]:
     """Sections 一 and 六 pre-filled with facts the system knows; the office rewrites them."""
     numbers = compute(agency, year)
@@ -147,8 +162,9 @@ def prefill(agency: Agency, year: int) -> dict[str, str]:
     fees, _cases = applications.fees_collected(agency.id, period.start, period.end)
     overview = (
         f"{year}年，{agency.full_name}认真贯彻落实《中华人民共和国政府信息公开条例》。"
-        f"主动公开方面，本年度制发规章{t2['regulations']['made']}件、行政规范性文件{t2['normative_documents']['made']}件，"
-        f"作出行政许可决定{t2['licensing']['decisions']}件、行政处罚决定{t2['penalty']['decisions']}件。"
+        f"{proactive_sentence(catalog.yearly_figures(agency.id, year))}"
+        f"现行有效规章{t2['regulations']['valid']}件、行政规范性文件{t2['normative_documents']['valid']}件；"
+        f"本年度作出行政许可决定{t2['licensing']['decisions']}件、行政处罚决定{t2['penalty']['decisions']}件。"
         f"依申请公开方面，本年度新收政府信息公开申请{t3['new']['total']}件，上年结转{t3['carried_in']['total']}件，"
         f"办结{t3['total']['total']}件，结转下年度继续办理{t3['carried_out']['total']}件。"
     )

@@ -139,42 +139,44 @@ def show(report_id: int):
     return _page(_report(report_id))
 
 
-@bp.route("/<int:report_id>/sections", methods=["POST"])
-@staff_required(*OFFICE)
-def save_sections(report_id: int):
+def _save(report_id: int, form, slot: str, default: str, save, done: str, anchor: str | None = None):
+    """One POST of the report page: validate `form`, call `save(report, form)` (an operation); on success flash
+    `done` and go back to the page (at `anchor`), on a refusal show every message beside its field and the page
+    again with what was typed (`slot`: the form's name in `_page`), nothing saved."""
     report = _report(report_id)
-    form = forms.SectionsForm()
     if form.validate_on_submit():
         try:
-            operations.save_sections(report, current_user, form.data, expected_version=_version(form))
+            result = save(report, form)
         except DomainError as exc:
             db.session.rollback()
             report = _report(report_id)
-            for message in show_errors(form, exc, default="overview"):
+            for message in show_errors(form, exc, default=default):
                 flash(message, "error")
         else:
-            flash(_("Sections saved."), "success")
-            return redirect(url_for("reports.show", report_id=report.id, _anchor="edit-sections"))
-    return _page(report, sections=form, status=422)
+            flash(done, "success")
+            target = result if isinstance(result, AnnualReport) else report
+            return redirect(url_for("reports.show", report_id=target.id, _anchor=anchor))
+    return _page(report, **{slot: form}, status=422)
+
+
+@bp.route("/<int:report_id>/sections", methods=["POST"])
+@staff_required(*OFFICE)
+def save_sections(report_id: int):
+    def save(report, form):
+        operations.save_sections(report, current_user, form.data, expected_version=_version(form))
+
+    return _save(report_id, forms.SectionsForm(), "sections", "overview", save, _("Sections saved."), "edit-sections")
 
 
 @bp.route("/<int:report_id>/figures", methods=["POST"])
 @staff_required(*OFFICE)
 def save_figures(report_id: int):
-    report = _report(report_id)
-    form = forms.FiguresForm()
-    if form.validate_on_submit():
-        try:
-            operations.save_figures(report, current_user, form.data, expected_version=_version(form))
-        except DomainError as exc:
-            db.session.rollback()
-            report = _report(report_id)
-            for message in show_errors(form, exc, default="coercion_decisions"):
-                flash(message, "error")
-        else:
-            flash(_("Figures saved."), "success")
-            return redirect(url_for("reports.show", report_id=report.id, _anchor="edit-figures"))
-    return _page(report, figures=form, status=422)
+    def save(report, form):
+        operations.save_figures(report, current_user, form.data, expected_version=_version(form))
+
+    return _save(
+        report_id, forms.FiguresForm(), "figures", "coercion_decisions", save, _("Figures saved."), "edit-figures"
+    )
 
 
 def _act(report_id: int, action: str, done: str):
@@ -208,39 +210,19 @@ def publish(report_id: int):
 @bp.route("/<int:report_id>/return", methods=["POST"])
 @staff_required(*OFFICE)
 def return_report(report_id: int):
-    report = _report(report_id)
-    form = forms.ReturnForm()
-    if form.validate_on_submit():
-        try:
-            operations.return_report(report, current_user, form.comment.data or "", expected_version=_version(form))
-        except DomainError as exc:
-            db.session.rollback()
-            report = _report(report_id)
-            for message in show_errors(form, exc, default="comment"):
-                flash(message, "error")
-        else:
-            flash(_("Report returned to draft."), "success")
-            return redirect(url_for("reports.show", report_id=report.id))
-    return _page(report, returning=form, status=422)
+    def save(report, form):
+        operations.return_report(report, current_user, form.comment.data or "", expected_version=_version(form))
+
+    return _save(report_id, forms.ReturnForm(), "returning", "comment", save, _("Report returned to draft."))
 
 
 @bp.route("/<int:report_id>/correct", methods=["POST"])
 @staff_required(*OFFICE)
 def correct(report_id: int):
-    report = _report(report_id)
-    form = forms.CorrectForm()
-    if form.validate_on_submit():
-        try:
-            new = operations.start_correction(report, current_user, form.reason.data or "")
-        except DomainError as exc:
-            db.session.rollback()
-            report = _report(report_id)
-            for message in show_errors(form, exc, default="reason"):
-                flash(message, "error")
-        else:
-            flash(_("A corrected version was started."), "success")
-            return redirect(url_for("reports.show", report_id=new.id))
-    return _page(report, correcting=form, status=422)
+    def save(report, form):
+        return operations.start_correction(report, current_user, form.reason.data or "")
+
+    return _save(report_id, forms.CorrectForm(), "correcting", "reason", save, _("A corrected version was started."))
 
 
 @bp.route("/<int:report_id>/cells/<table>/<row>/<col>")
