@@ -382,6 +382,11 @@ def analyse() -> None:
 
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            # Rows were inserted with their ids: the sequences go on after them.
+            for name in ("catalog_entries", "catalog_versions"):
+                conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"
+                )
             conn.exec_driver_sql("VACUUM ANALYZE catalog_entries")
             conn.exec_driver_sql("VACUUM ANALYZE catalog_versions")
             conn.exec_driver_sql("VACUUM ANALYZE catalog_search_issuers")
