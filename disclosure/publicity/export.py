@@ -6,9 +6,7 @@ starts exactly where the previous export of the same scope ended.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -16,6 +14,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from disclosure.core.spreadsheets import cell_text
 from disclosure.core.storage import store
 from disclosure.core.timeutil import utcnow
 from disclosure.extensions import db
@@ -125,18 +124,6 @@ def public_workbook(sheets: list[tuple[str, Kind, object]], cap: int) -> bytes:
     return out.getvalue()
 
 
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    text = str(value)
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def rows_for(records, kind: Kind, *, public: bool):
     fields = [f for f in FIELDS[kind] if f.public or not public]
     yield [f.code for f in fields] + list(STATUS_COLUMNS)
@@ -147,10 +134,10 @@ def rows_for(records, kind: Kind, *, public: bool):
                 value = r.publicity_ends_on  # the same date the pages show
             else:
                 value = public_value(r, f) if public else getattr(r, f.attr)
-            row.append(_cell(value))
+            row.append(cell_text(value))
         row += [
             STATUS_LABELS.get(r.status, r.status),
-            _cell(r.end_reason if r.status in (RecordStatus.WITHDRAWN, RecordStatus.REPAIRED) else ""),
+            cell_text(r.end_reason if r.status in (RecordStatus.WITHDRAWN, RecordStatus.REPAIRED) else ""),
         ]
         yield row
 

@@ -354,7 +354,7 @@ def test_staff_page_job_and_progress(cat, client, login):
     assert resp.status_code == 302, resp.get_data(as_text=True)[:3000]
     job = db.session.execute(select(CatalogImport)).scalar_one()
     page = client.get(resp.headers["Location"])
-    assert page.status_code == 200 and "import-progress" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "job-progress" in page.get_data(as_text=True)
     status = client.get(f"/staff/catalog/import/{job.id}/status.json").get_json()
     assert status["done"] and status["created"] == 1 and status["percent"] == 100
     bad = client.post(

@@ -19,6 +19,7 @@ from disclosure.accounts.models import Agency
 from disclosure.catalog.classification import CATEGORIES, CATEGORY_ARTICLES
 from disclosure.catalog.index_numbers import parse_imported
 from disclosure.catalog.models import DocKind, Genre, Theme, Validity
+from disclosure.core import spreadsheets
 from disclosure.core.errors import DomainError
 from disclosure.extensions import db
 from workflows.catalog import Attribute
@@ -60,6 +61,12 @@ SEPARATORS = re.compile(r"[；;、，,\n]+")
 _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 _COMPACT_DATE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+
+
+def sheet_limits() -> dict:
+    """The catalogue import's limits on the file (settings `CATALOG_IMPORT_MAX_BYTES`, `…_MAX_ROWS`,
+    `…_SYNC_BYTES` …; `core.spreadsheets.limits`)."""
+    return spreadsheets.limits("CATALOG_IMPORT")
 
 
 class HeaderError(DomainError):

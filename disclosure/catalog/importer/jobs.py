@@ -3,7 +3,6 @@ worker, chunk by chunk with its progress committed, then read the attachments' t
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -11,22 +10,22 @@ from sqlalchemy import select
 from disclosure.accounts.models import Agency, User
 from disclosure.catalog.importer import writing
 from disclosure.catalog.importer.attachments import AttachmentArchive
+from disclosure.catalog.importer.columns import sheet_limits
 from disclosure.catalog.importer.report import write_error_file
 from disclosure.catalog.models import CatalogImport, Entry, EntryAttachment, ImportStatus
 from disclosure.catalog.operations import attachments as attachment_ops
+from disclosure.core import spreadsheets
 from disclosure.core.errors import DomainError
 from disclosure.core.jobs import huey, with_app
 from disclosure.core.storage import StoredFile, store
 from disclosure.core.timeutil import utcnow
 from disclosure.extensions import db
-from disclosure.publicity.importer import inspect_upload
-from disclosure.publicity.importer import limits as sheet_limits
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def sync_bytes() -> int:
-    return int(current_app.config.get("CATALOG_IMPORT_SYNC_BYTES", sheet_limits()["sync_bytes"]))
+    return sheet_limits()["sync_bytes"]
 
 
 def start_import(
@@ -42,7 +41,7 @@ def start_import(
     """Check and store the upload (field `file`) and the ZIP of attachments (field `files`), create the job, and
     run it now or queue it for the worker."""
     try:
-        inspect_upload(data)
+        spreadsheets.inspect_upload(data, sheet_limits())
     except DomainError as exc:
         raise DomainError(exc.message, field="file") from None
     if files is not None:
@@ -68,11 +67,11 @@ def start_import(
     db.session.flush()
     job.log("catalog.import.start", after={"file": job.filename, "files": job.files_name or None}, actor=user)
     if files is None and len(data) <= sync_bytes():
-        try:
-            with force_locale(locale):
+        with force_locale(locale):  # the file's refusal in the importer's language, as its row errors
+            try:
                 run_job(job, data, None)
-        except DomainError as exc:
-            raise DomainError(exc.message, field="file") from None
+            except DomainError as exc:
+                raise DomainError(str(exc.message), field="file") from None
     else:
         run_catalog_import(job.id)
     return job
@@ -101,15 +100,24 @@ def run_job(job: CatalogImport, data: bytes, archive: AttachmentArchive | None, 
     )
 
 
-def process_import(job_id: int) -> str | None:
-    """Run a queued import in the worker; its final status, or None while the job row is not visible yet."""
-    job = db.session.get(CatalogImport, job_id)
+def claim(model, job_id: int):
+    """(the queued job, now marked running and committed, None) for the worker to run, or (None, its status): a job
+    already run or running is not run twice, and one not visible yet (status None) is retried."""
+    job = db.session.get(model, job_id)
     if job is None:
-        return None
+        return None, None
     if job.status != ImportStatus.QUEUED.value:
-        return job.status
+        return None, job.status
     job.status = ImportStatus.RUNNING.value
     db.session.commit()
+    return job, None
+
+
+def process_import(job_id: int) -> str | None:
+    """Run a queued import in the worker; its final status, or None while the job row is not visible yet."""
+    job, status = claim(CatalogImport, job_id)
+    if job is None:
+        return status
     data = db.session.get(StoredFile, job.file_id).read_bytes()
     try:
         with force_locale(job.locale):
@@ -155,14 +163,20 @@ def extract_texts(job: CatalogImport) -> int:
     return len(ids)
 
 
-class ImportNotVisibleYet(Exception):
+class JobNotVisibleYet(Exception):
     """The request that created the job has not committed yet: huey retries."""
+
+
+def run_when_visible(process, job_id: int) -> str:
+    """Run a job's `process` in the worker: its final status, or JobNotVisibleYet (huey retries) while the job row
+    the request created is not committed yet (`process` returned None)."""
+    status = process(job_id)
+    if status is None:
+        raise JobNotVisibleYet(job_id)
+    return status
 
 
 @huey.task(retries=5, retry_delay=2)
 @with_app
 def run_catalog_import(job_id: int) -> str:
-    status = process_import(job_id)
-    if status is None:
-        raise ImportNotVisibleYet(job_id)
-    return status
+    return run_when_visible(process_import, job_id)

@@ -9,9 +9,9 @@ from openpyxl import Workbook
 
 from disclosure.catalog.importer.columns import ERROR_COLUMN, IGNORED, ROW_COLUMN
 from disclosure.catalog.models import CatalogImport
+from disclosure.core.spreadsheets import safe_cell
 from disclosure.core.storage import StoredFile, store
 from disclosure.extensions import db
-from disclosure.publicity.importer.report import _cell as safe_cell  # the one cell neutraliser (formula injection)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

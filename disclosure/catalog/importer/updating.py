@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from disclosure.catalog.importer.attachments import add_attachments
 from disclosure.catalog.importer.columns import ParsedRow
 from disclosure.catalog.models import CatalogImport, Entry, EntryIssuer, ValidityChange, ValidityEvent
-from disclosure.catalog.operations.entries import SNAPSHOT_FIELDS, _publish, _refresh_due
+from disclosure.catalog.operations.entries import SNAPSHOT_FIELDS, publish_version, refresh_due
 from disclosure.core import audit
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import utcnow
@@ -59,7 +59,7 @@ def update_imported(
         entry.issuers = [EntryIssuer(agency_id=entry.agency_id, lead=True, position=0)] + [
             EntryIssuer(agency_id=a, lead=False, position=i) for i, a in enumerate(issuer_ids, start=1)
         ]
-    _refresh_due(entry)
+    refresh_due(entry)
     if validity_changed:
         entry.validity, entry.validity_since = validity
         db.session.add(
@@ -75,7 +75,7 @@ def update_imported(
         add_attachments([(entry.id, name, data, kind) for name, data, kind in new_files], job, versions={})
         db.session.expire(entry, ["attachments"])
     day = row.published_on or entry.published_on
-    _publish(entry, actor=None, today=day, note=NOTE, published_on=day)
+    publish_version(entry, actor=None, today=day, note=NOTE, published_on=day)
     db.session.flush()
     old, new = audit.diff(before, audit.snapshot(entry, SNAPSHOT_FIELDS))
     entry.log("catalog.import_update", before=old, after={**new, "import": job.id}, actor=actor)

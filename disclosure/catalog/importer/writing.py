@@ -13,42 +13,32 @@ otherwise, the system acting); the original 发布日期 is kept and a missing �
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import select, update
 
 import workflows.catalog as wf
 from disclosure.accounts.models import Agency, User
 from disclosure.catalog.importer import columns
 from disclosure.catalog.importer.attachments import AttachmentArchive, add_attachments
+from disclosure.catalog.importer.inserting import Lookups, NewEntries, current_validity
 from disclosure.catalog.importer.updating import update_imported
-from disclosure.catalog.index_numbers import COUNTER_SCOPE, format_number
+from disclosure.catalog.index_numbers import COUNTER_SCOPE
 from disclosure.catalog.models import (
     CatalogImport,
-    DocKind,
     Entry,
     EntryIssuer,
-    EntryVersion,
     Genre,
     Theme,
-    Validity,
-    ValidityChange,
-    ValidityEvent,
 )
-from disclosure.catalog.operations.entries import clean_entry_input, public_metadata, settings_for
-from disclosure.catalog.timeliness import publish_due
-from disclosure.core.audit import AuditEvent, jsonable
+from disclosure.catalog.operations.entries import clean_entry_input, settings_for
+from disclosure.core import spreadsheets
 from disclosure.core.docnumbers import normalise_document_number
 from disclosure.core.errors import DomainError, FieldErrors
 from disclosure.core.numbering import Counter, next_value
-from disclosure.core.textsearch import index_text_fields
-from disclosure.core.timeutil import utcnow
 from disclosure.extensions import db
-from disclosure.publicity.importer import inspect_upload, read_rows
-from disclosure.web.richtext import html_to_text
 
 CHUNK = 500
 PREVIEW_ERRORS = 200
@@ -87,9 +77,9 @@ class Writer:
         self.keys: dict[str, int] = {}  # import key -> row number, in this file
         self.doc_numbers: dict[str, int] = {}
         self.index_numbers: dict[str, int] = {}
-        self._due: dict[dt.date, dt.date] = {}
         self.themes = {t.id: t for t in db.session.execute(select(Theme)).scalars()}
         self.genres = {g.id: g for g in db.session.execute(select(Genre)).scalars()}
+        self.lookups = Lookups()
 
     # -- one chunk ---------------------------------------------------------------------------------------------
 
@@ -223,152 +213,23 @@ class Writer:
 
     # -- new entries in bulk -----------------------------------------------------------------------------------
 
-    def due(self, start: dt.date) -> dt.date:
-        hit = self._due.get(start)
-        if hit is None:
-            hit = self._due[start] = publish_due(start, self.settings.publish_due_days)
-        return hit
-
     def _insert(self, rows: list) -> None:
-        now = utcnow()
         wanted: dict[int, int] = {}
         for _row_no, row, _key, values, _files in rows:
             if not row.index_number:
                 wanted[values["made_on"].year] = wanted.get(values["made_on"].year, 0) + 1
-        self.serials = {year: take_serials(self.agency.id, year, n) for year, n in wanted.items()}
-        entries, transients = [], []
-        for _row_no, row, key, values, _files in rows:
-            entry_row, transient = self._entry_row(row, key, values, now)
-            entries.append(entry_row)
-            transients.append(transient)
-        ids = (
-            db.session.execute(insert(Entry).returning(Entry.id, sort_by_parameter_order=True), entries).scalars().all()
-        )
-        issuers, versions, events, audits, stored = [], [], [], [], []
-        for entry_id, entry_row, transient, (row_no, row, _key, values, files) in zip(
-            ids, entries, transients, rows, strict=True
-        ):
-            issuers.append({"entry_id": entry_id, "agency_id": self.agency.id, "lead": True, "position": 0})
-            for position, agency_id in enumerate(values["issuer_ids"], start=1):
-                issuers.append({"entry_id": entry_id, "agency_id": agency_id, "lead": False, "position": position})
-            versions.append(
-                {
-                    "entry_id": entry_id,
-                    "revision": 1,
-                    "published_at": now,
-                    "published_on": entry_row["published_on"],
-                    "attribute": entry_row["attribute"],
-                    "title": entry_row["title"],
-                    "document_number": entry_row["document_number"],
-                    "body_html": entry_row["body_html"],
-                    "metadata_json": public_metadata(transient),
-                    "attachment_ids": [],
-                    "change_note": "",
-                    "published_by_id": None,
-                }
-            )
-            events.extend(validity_events(entry_id, entry_row, row, now))
-            audits.append(self._audit(entry_id, entry_row, row_no, now))
-            stored.extend((entry_id, name, data, kind) for name, data, kind in files)
-        db.session.execute(insert(EntryIssuer), issuers)
-        version_ids = (
-            db.session.execute(insert(EntryVersion).returning(EntryVersion.id, sort_by_parameter_order=True), versions)
-            .scalars()
-            .all()
-        )
-        table = Entry.__table__
-        db.session.execute(
-            table.update().where(table.c.id == bindparam("b_id")).values(published_version_id=bindparam("b_v")),
-            [{"b_id": e, "b_v": v} for e, v in zip(ids, version_ids, strict=True)],
-        )
-        if events:
-            db.session.execute(insert(ValidityEvent), events)
-        db.session.execute(insert(AuditEvent), audits)
-        if stored:
-            add_attachments(stored, self.job, versions=dict(zip(ids, version_ids, strict=True)))
-        self.report.created += len(ids)
-
-    def _entry_row(self, row, key: str, values: dict, now) -> tuple[dict, Entry]:
-        values = dict(values)
-        issuer_ids = values.pop("issuer_ids")
-        trigger = "import_published" if values["attribute"] == wf.Attribute.PROACTIVE.value else "import_recorded"
-        state = wf.fire(wf.States.DRAFT, trigger, {wf.SYSTEM}, wf.Facts(attribute=values["attribute"]))
-        made = values["made_on"]
-        out = dict.fromkeys(ENTRY_COLUMNS)
-        out.update(values)
-        out.update(
-            agency_id=self.agency.id,
-            state=state.value,
-            published_on=row.published_on,
-            first_published_on=row.published_on,
-            revision=1,
-            due_on=self.due(values.get("changed_on") or made),
-            source="import",
-            import_key=key,
-            created_by_id=self.job.created_by_id,
-            version=1,
-            created_at=now,
-            updated_at=now,
-            withdrawn_reason="",
-        )
-        validity, since = current_validity(row, values)
-        out["validity"], out["validity_since"] = validity, since
-        if row.index_number:
-            out["index_number"] = row.index_number
-        else:
-            serial = self.serials[made.year].pop(0)
-            number = format_number(
-                self.settings.index_format, org=self.agency.org_code, year=made.year, month=made.month, serial=serial
-            )
-            out.update(index_number=number, index_year=made.year, index_serial=serial)
-        public = state is wf.States.PUBLISHED
-        out["search_text"] = (
-            index_text_fields(
-                out["title"],
-                out["index_number"],
-                out["document_number"],
-                out["summary"],
-                out["keywords"],
-                html_to_text(out["body_html"]),
-            )
-            if public
-            else ""
-        )
-        transient = Entry(**{k: v for k, v in out.items() if v is not None})
-        transient.theme = self.themes.get(out["theme_id"]) if out["theme_id"] else None
-        transient.genre = self.genres.get(out["genre_id"]) if out["genre_id"] else None
-        transient.issuers = [EntryIssuer(agency_id=self.agency.id, lead=True, position=0)] + [
-            EntryIssuer(agency_id=a, lead=False, position=i) for i, a in enumerate(issuer_ids, start=1)
+        batch = NewEntries(self, {year: take_serials(self.agency.id, year, n) for year, n in wanted.items()})
+        for row_no, row, key, values, files in rows:
+            batch.add(row_no, row, key, values, files)
+        versions = batch.write()
+        stored = [
+            (entry_id, name, data, kind)
+            for entry_id, (_n, _row, _key, _values, files) in zip(versions, rows, strict=True)
+            for name, data, kind in files
         ]
-        return out, transient
-
-    def _audit(self, entry_id: int, entry_row: dict, row_no: int, now) -> dict:
-        trigger = "import_published" if entry_row["state"] == wf.States.PUBLISHED.value else "import_recorded"
-        return {
-            "occurred_at": now,
-            "actor_id": getattr(self.actor, "id", None),
-            "actor_label": self.actor.display_name if self.actor else "system",
-            "agency_id": self.agency.id,
-            "object_type": Entry.audit_type,
-            "object_id": str(entry_id),
-            "action": f"catalog.{trigger}",
-            "before": None,
-            "after": jsonable(
-                {
-                    "import": self.job.id,
-                    "row": row_no,
-                    "state": entry_row["state"],
-                    "index_number": entry_row["index_number"],
-                    "title": entry_row["title"],
-                    "document_number": entry_row["document_number"],
-                    "attribute": entry_row["attribute"],
-                    "published_on": entry_row["published_on"],
-                    "validity": entry_row["validity"],
-                }
-            ),
-            "reason": None,
-            "ip_address": None,
-        }
+        if stored:
+            add_attachments(stored, self.job, versions=versions)
+        self.report.created += len(versions)
 
 
 def take_serials(agency_id: int, year: int, n: int) -> list[int]:
@@ -404,27 +265,6 @@ def duplicate_numbers(agency_id: int, keys: list[str]) -> dict[str, Entry]:
     return {e.document_number_key: e for e in rows}
 
 
-def current_validity(row: columns.ParsedRow, values: dict) -> tuple[str, dt.date | None]:
-    """The validity an imported entry has now, and since when."""
-    if row.validity in (Validity.EXPIRED.value, Validity.REPEALED.value):
-        return row.validity, row.ended_on
-    return Validity.VALID.value, values.get("in_force_on") or row.published_on
-
-
-def validity_events(entry_id: int, entry_row: dict, row: columns.ParsedRow, now) -> list[dict]:
-    """The history an imported document comes with (change IMPORTED): valid from its publication, then 失效 or
-    废止 from the 废止日期. Only for normative documents and rows that state a validity."""
-    if not row.validity and not DocKind(entry_row["doc_kind"]).normative:
-        return []
-    start = entry_row.get("in_force_on") or entry_row["published_on"]
-    base = {"entry_id": entry_id, "change": ValidityChange.IMPORTED.value, "applied": True, "created_at": now}
-    base.update(cause_entry_id=None, cleanup_id=None, reason="")
-    events = [{**base, "validity": Validity.VALID.value, "effective_on": start}]
-    if entry_row["validity"] != Validity.VALID.value:
-        events.append({**base, "validity": entry_row["validity"], "effective_on": entry_row["validity_since"]})
-    return events
-
-
 def read_chunks(rows: Iterable[list], header_index: int, keys: list[str | None], size: int = CHUNK):
     """The data rows after the header, as (row number, the row, its cells by key), in chunks; empty rows are
     skipped."""
@@ -449,8 +289,9 @@ def run(
 ) -> tuple[Report, list[str]]:
     """Validate and store every row of the job's file (the caller commits; `progress` may commit chunks); the
     report and the file's header row as written."""
-    fmt = inspect_upload(data)
-    total, rows = read_rows(data, fmt)
+    limits = columns.sheet_limits()
+    fmt = spreadsheets.inspect_upload(data, limits)
+    total, rows = spreadsheets.read_rows(data, fmt, limits)
     rows = iter(rows)
     head = []
     for raw in rows:

@@ -15,12 +15,12 @@ from sqlalchemy import select
 from disclosure.accounts.roles import Role
 from disclosure.catalog import importer
 from disclosure.catalog.importer.attachments import max_archive_bytes
+from disclosure.catalog.importer.columns import sheet_limits
 from disclosure.catalog.models import CatalogImport, ImportStatus
 from disclosure.catalog.views.common import own_agency, staff_bp
 from disclosure.core.errors import DomainError
 from disclosure.core.storage import StoredFile
 from disclosure.extensions import db
-from disclosure.publicity.importer import limits as sheet_limits
 from disclosure.web.access import staff_object, staff_required
 from disclosure.web.downloads import send_download
 from disclosure.web.forms import show_errors
@@ -96,19 +96,28 @@ def import_job(job_id: int):
 @staff_required(*IMPORTERS)
 def import_status(job_id: int):
     job = staff_object(db.session.get(CatalogImport, job_id))
+    return job_status(
+        job,
+        STATUS_LABELS,
+        processed=job.processed_rows,
+        total=job.total_rows,
+        created=job.created_count,
+        updated=job.updated_count,
+        unchanged=job.unchanged_count,
+        errors=job.error_count,
+    )
+
+
+def job_status(job, labels: dict, **counts):
+    """A background job's status as the progress bar reads it (static/js/job-progress.js), with its counts."""
     return jsonify(
         {
             "status": job.status,
-            "status_label": str(STATUS_LABELS.get(job.status, job.status)),
+            "status_label": str(labels.get(job.status, job.status)),
             "percent": job.progress_percent,
-            "processed": job.processed_rows,
-            "total": job.total_rows,
-            "created": job.created_count,
-            "updated": job.updated_count,
-            "unchanged": job.unchanged_count,
-            "errors": job.error_count,
             "failure": job.failure,
             "done": job.status in (ImportStatus.DONE.value, ImportStatus.FAILED.value),
+            **counts,
         }
     )
 

@@ -6,7 +6,7 @@ By step: `inspection` (is the upload a spreadsheet we may read: size, kind, zip 
 names below are the package's door.
 """
 
-from disclosure.publicity.importer.inspection import (
+from disclosure.core.spreadsheets import (
     CSV,
     HEADER_ROWS,
     MAX_CELLS,
@@ -15,16 +15,15 @@ from disclosure.publicity.importer.inspection import (
     SheetExtent,
     column_letters,
     column_number,
-    inspect_upload,
-    limits,
+    decode_csv,
 )
+from disclosure.publicity.importer.inspection import inspect_upload, limits
 from disclosure.publicity.importer.reading import (
     ERROR_COLUMN,
     IGNORED_HEADERS,
     MATTER_HEADERS,
     ROW_COLUMN,
     HeaderMap,
-    decode_csv,
     find_header,
     read_rows,
 )

@@ -3,17 +3,15 @@ row, which may use the standard's Chinese field names or its field codes (rules-
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from python_calamine import CalamineWorkbook
 
+from disclosure.core import spreadsheets
 from disclosure.core.errors import DomainError
 from disclosure.publicity.fields import Kind, header_map
-from disclosure.publicity.importer.inspection import CSV, limits
+from disclosure.publicity.importer.inspection import limits
 from disclosure.publicity.validation import (
     EXTRA_MATTER,
 )
@@ -29,54 +27,9 @@ MATTER_HEADERS = {
 IGNORED_HEADERS = {ERROR_COLUMN, ROW_COLUMN}
 
 
-def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or GB18030, as spreadsheets saved on Chinese Windows are."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("gb18030")
-
-
 def read_rows(data: bytes, fmt: str) -> tuple[int, Iterator[list]]:
     """(row count estimate, iterator of rows as lists of cell values) of the first sheet."""
-    if fmt == CSV:
-        try:
-            text = decode_csv(data)
-        except UnicodeDecodeError:
-            raise DomainError(
-                _l("The CSV file is neither UTF-8 nor GB18030 text. Save it again as CSV UTF-8.")
-            ) from None
-        count = text.count("\n") + 1
-        return count, _narrow(csv.reader(io.StringIO(text)), limits()["max_columns"])
-
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.get_sheet_by_index(0)
-        return sheet.total_height, sheet.iter_rows()
-    except Exception as exc:  # calamine raises its own error types for every kind of damage
-        raise DomainError(_l("The spreadsheet cannot be read: %(error)s", error=str(exc)[:200])) from None
-
-
-def _narrow(rows, max_columns: int) -> Iterator[list]:
-    """CSV rows, refusing a row wider than the widest file we read (the XLSX sheet is checked before reading),
-    and a field longer than the csv module reads (`csv.field_size_limit()`, 131,072 characters: no field of the
-    standard is a thirtieth of that) with the line it is on, instead of letting its csv.Error through."""
-    try:
-        for row in rows:
-            if len(row) > max_columns and any(row[max_columns:]):
-                raise DomainError(
-                    _l("A row has more than %(max)d columns. Delete the columns you do not need.", max=max_columns)
-                )
-            yield row
-    except csv.Error:
-        raise DomainError(
-            _l(
-                "Line %(line)d of the CSV file cannot be read: a field is longer than %(max)d characters, or a "
-                "quotation mark is not closed. Correct it and upload the file again.",
-                line=rows.line_num,
-                max=csv.field_size_limit(),
-            )
-        ) from None
+    return spreadsheets.read_rows(data, fmt, limits())
 
 
 @dataclass

@@ -3,13 +3,12 @@ fix and import again."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from disclosure.core.spreadsheets import safe_cell
 from disclosure.core.storage import store
 from disclosure.extensions import db
 from disclosure.publicity.fields import Kind
@@ -39,14 +38,14 @@ def write_error_file(job: ImportJob, kind: Kind, header: HeaderMap, report: Impo
     # The file's own header row, in its own language (Chinese names or field codes), without the row-number and
     # reason columns of an earlier error file: they are written anew at the end.
     keep = [i for i, text in enumerate(header.texts) if text not in IGNORED_HEADERS]
-    rows_sheet.append([_cell(header.texts[i]) for i in keep] + [ROW_COLUMN, ERROR_COLUMN])
+    rows_sheet.append([safe_cell(header.texts[i]) for i in keep] + [ROW_COLUMN, ERROR_COLUMN])
     for row_no, row, reasons in report.invalid_rows:
         width = len(row)
-        rows_sheet.append([*(_cell(row[i]) if i < width else None for i in keep), row_no, _cell(reasons)])
+        rows_sheet.append([*(safe_cell(row[i]) if i < width else None for i in keep), row_no, safe_cell(reasons)])
     list_sheet = wb.create_sheet("错误清单")
     list_sheet.append(["行号", "字段代码", "字段名称", "错误原因"])
     for row_no, code, message in report.errors:
-        list_sheet.append([row_no, code, field_label(kind, code) if code else "", _cell(message)])
+        list_sheet.append([row_no, code, field_label(kind, code) if code else "", safe_cell(message)])
     buf = io.BytesIO()
     wb.save(buf)
     stored = store(
@@ -58,15 +57,3 @@ def write_error_file(job: ImportJob, kind: Kind, header: HeaderMap, report: Impo
     )
     db.session.flush()
     return stored
-
-
-def _cell(value):
-    """Keep dates as dates; drop the control characters a worksheet cannot hold (a refused row may have them:
-    that is why it was refused) and neutralise text that a spreadsheet would run as a formula (formula
-    injection), as the exports do."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        return "'" + value if value[:1] in ("=", "+", "-", "@") and len(value) > 1 else value
-    if isinstance(value, dt.time):
-        return value.isoformat()
-    return value

@@ -1,4 +1,4 @@
-// 双公示 pages: inline validation of the entry form and the import progress bar.
+// 双公示 pages: inline validation of the entry form (the import progress bar is static/js/job-progress.js).
 // Served from our own origin (the CSP allows no inline script); the pages work without it.
 (function () {
   "use strict";
@@ -42,27 +42,5 @@
       clearTimeout(timer);
       timer = setTimeout(check, 250);
     });
-  }
-
-  var box = document.getElementById("import-progress");
-  if (box && box.dataset.done !== "true" && window.fetch) {
-    var bar = document.getElementById("import-bar");
-    var poll = function () {
-      fetch(box.dataset.statusUrl, { credentials: "same-origin" })
-        .then(function (r) { return r.json(); })
-        .then(function (s) {
-          bar.value = s.percent;
-          document.getElementById("import-percent").textContent = s.percent;
-          document.getElementById("import-processed").textContent = s.processed;
-          document.getElementById("import-status").textContent = s.status_label;
-          ["created", "updated", "unchanged", "errors"].forEach(function (k) {
-            var el = document.getElementById("import-" + k);
-            if (el) { el.textContent = s[k]; }
-          });
-          if (s.done) { window.location.reload(); } else { setTimeout(poll, 1000); }
-        })
-        .catch(function () { setTimeout(poll, 3000); });
-    };
-    setTimeout(poll, 1000);
   }
 })();
