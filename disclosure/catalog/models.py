@@ -266,6 +266,14 @@ class Entry(Audited, TimestampMixin, db.Model):
         return [a for a in self.attachments if a.removed_at is None]
 
 
+# The public platform's browse lists (catalog.platform): a category, theme or genre, newest publication first
+# (search_key: publication day and id), read along one index that stops at the page (migration catalog_0012).
+BROWSE_INDEXES = tuple(
+    Index(f"ix_catalog_entries_browse_{name}", getattr(Entry, f"public_{name}"), Entry.search_key)
+    for name in ("category", "theme_id", "genre_id")
+)
+
+
 class EntryIssuer(db.Model):
     """发文机关: a joint document (联合发文) has several; each sees the entry in its own catalogue."""
 
@@ -456,6 +464,15 @@ class ImportStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+def progress_percent(status: str, processed: int, total: int) -> int:
+    """A background job's progress bar: 100 when done, else at most 99."""
+    if status == ImportStatus.DONE.value:
+        return 100
+    if not total:
+        return 0
+    return min(99, int(100 * processed / total))
+
+
 class CatalogImport(Audited, TimestampMixin, db.Model):
     """An import of an old website's catalogue (an XLSX, with an optional ZIP of the attachments it names); large
     files run in the background with their progress here (issue 11 §6)."""
@@ -485,11 +502,31 @@ class CatalogImport(Audited, TimestampMixin, db.Model):
 
     @property
     def progress_percent(self) -> int:
-        if self.status == ImportStatus.DONE.value:
-            return 100
-        if not self.total_rows:
-            return 0
-        return min(99, int(100 * self.processed_rows / self.total_rows))
+        return progress_percent(self.status, self.processed_rows, self.total_rows)
+
+
+class CatalogExport(Audited, TimestampMixin, db.Model):
+    """An Art. 25 export (archives and libraries) too large to build during the request: built by the worker
+    into a stored ZIP, downloaded by the agency's staff from its status page (issue 11 §5)."""
+
+    __tablename__ = "catalog_exports"
+    audit_type = "catalog_export"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), nullable=False, index=True)
+    start: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    end: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    status: Mapped[str] = mapped_column(String(20), default=ImportStatus.QUEUED.value, nullable=False)
+    total_entries: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    processed_entries: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"), nullable=True)
+    failure: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    @property
+    def progress_percent(self) -> int:
+        return progress_percent(self.status, self.processed_entries, self.total_entries)
 
 
 class EntryRequest(db.Model):

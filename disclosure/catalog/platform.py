@@ -3,7 +3,11 @@ always read from their published versions (what was approved), never from the wo
 
 An entry is public when it has a published version of attribute 主动公开 and is not withdrawn (`Entry.is_public`);
 a joint document (联合发文) belongs to each of its issuers' platforms. The classification the public browses by
-(Art. 20 category, theme, genre) is the one frozen in the published version's metadata.
+(Art. 20 category, theme, genre) and the issuing organs are the published version's, as the search keeps them on
+the entry (`search.refresh_search_text` writes `public_category`, `public_theme_id`, `public_genre_id`,
+`search_key` and the `SearchIssuer` rows from the frozen version, in the transaction that publishes, revises or
+withdraws): plain indexed columns instead of the version's JSON, so browsing 200,000 entries walks an index
+(category, theme or genre, then `search_key`, the publication day and id) newest first and stops at the page.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, String, cast, extract, func, or_, select
 
 from disclosure.accounts.models import Agency
-from disclosure.catalog.models import Entry, EntryIssuer, EntryLink, EntryVersion, Genre, LinkRelation, Theme
+from disclosure.catalog.models import Entry, EntryLink, EntryVersion, Genre, LinkRelation, SearchIssuer, Theme
+from disclosure.catalog.search import search_key
 from disclosure.extensions import db
 from workflows.catalog import Attribute
 
@@ -23,10 +28,6 @@ from workflows.catalog import Attribute
 def version_field(name: str):
     """A field of the published version's frozen metadata, as text (JSON on SQLite and PostgreSQL alike)."""
     return EntryVersion.metadata_json[name].as_string()
-
-
-def version_int_field(name: str):
-    return EntryVersion.metadata_json[name].as_integer()
 
 
 def public_condition():
@@ -38,11 +39,13 @@ def public_condition():
 
 
 def issued_by(agency_id: int):
-    """The entries an agency issued, alone or jointly (each joint issuer sees the entry in its own catalogue)."""
-    return or_(
-        Entry.agency_id == agency_id,
-        Entry.id.in_(select(EntryIssuer.entry_id).where(EntryIssuer.agency_id == agency_id)),
-    )
+    """The public entries an agency issued, alone or jointly, as their published versions name the issuers (each
+    joint issuer sees the entry in its own catalogue; a revision in progress changes nothing until published)."""
+    return Entry.id.in_(select(SearchIssuer.entry_id).where(SearchIssuer.agency_id == agency_id))
+
+
+# Newest publication first: the order key is the publication day then the id (search.search_key).
+NEWEST_FIRST = (Entry.search_key.desc(),)
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ def public_rows(browse: Browse = Browse()) -> Select:
         .join(EntryVersion, EntryVersion.id == Entry.published_version_id)
         .where(*public_condition())
     )
-    return filtered(query, browse).order_by(EntryVersion.published_on.desc(), Entry.id.desc())
+    return filtered(query, browse).order_by(*NEWEST_FIRST)
 
 
 def filtered(query: Select, browse: Browse) -> Select:
@@ -75,19 +78,15 @@ def filtered(query: Select, browse: Browse) -> Select:
     if browse.issuer_id is not None:
         query = query.where(issued_by(browse.issuer_id))
     if browse.category:
-        query = query.where(version_field("category") == browse.category)
+        query = query.where(Entry.public_category == browse.category)
     if browse.theme_id is not None:
         children = select(Theme.id).where(Theme.parent_id == browse.theme_id)
-        query = query.where(
-            or_(version_int_field("theme_id") == browse.theme_id, version_int_field("theme_id").in_(children))
-        )
+        query = query.where(or_(Entry.public_theme_id == browse.theme_id, Entry.public_theme_id.in_(children)))
     if browse.genre_id is not None:
-        query = query.where(version_int_field("genre_id") == browse.genre_id)
+        query = query.where(Entry.public_genre_id == browse.genre_id)
     if browse.year is not None:
-        query = query.where(
-            EntryVersion.published_on >= dt.date(browse.year, 1, 1),
-            EntryVersion.published_on <= dt.date(browse.year, 12, 31),
-        )
+        first, last = dt.date(browse.year, 1, 1), dt.date(browse.year, 12, 31)
+        query = query.where(Entry.search_key.between(search_key(first, 0), search_key(last + dt.timedelta(1), 0) - 1))
     if browse.entry_type:
         query = query.where(version_field("entry_type") == browse.entry_type)
     return query
@@ -108,7 +107,7 @@ def facet_counts(browse: Browse) -> dict[str, dict]:
     """How many public entries fall under each category, theme, genre, year and issuing organ, within `browse`
     (the facet being counted is left out of its own filter, so each list offers its other values)."""
     year_col = cast(extract("year", EntryVersion.published_on), String)
-    themes = _counts(version_int_field("theme_id"), _without(browse, "theme_id"))
+    themes = _counts(Entry.public_theme_id, _without(browse, "theme_id"))
     parents = dict(db.session.execute(select(Theme.id, Theme.parent_id)).all())
     theme_totals: dict[int, int] = {}
     for theme_id, n in themes.items():
@@ -117,18 +116,18 @@ def facet_counts(browse: Browse) -> dict[str, dict]:
         if parent is not None:
             theme_totals[parent] = theme_totals.get(parent, 0) + n
     issuer_query = (
-        select(EntryIssuer.agency_id, func.count(func.distinct(Entry.id)))
+        select(SearchIssuer.agency_id, func.count(func.distinct(Entry.id)))
         .select_from(Entry)
         .join(EntryVersion, EntryVersion.id == Entry.published_version_id)
-        .join(EntryIssuer, EntryIssuer.entry_id == Entry.id)
+        .join(SearchIssuer, SearchIssuer.entry_id == Entry.id)
         .where(*public_condition())
-        .group_by(EntryIssuer.agency_id)
+        .group_by(SearchIssuer.agency_id)
     )
     issuers = dict(db.session.execute(filtered(issuer_query, _without(browse, "issuer_id"))).all())
     return {
-        "category": _counts(version_field("category"), _without(browse, "category")),
+        "category": _counts(Entry.public_category, _without(browse, "category")),
         "theme": theme_totals,
-        "genre": _counts(version_int_field("genre_id"), _without(browse, "genre_id")),
+        "genre": _counts(Entry.public_genre_id, _without(browse, "genre_id")),
         "year": {int(float(k)): n for k, n in _counts(year_col, _without(browse, "year")).items()},
         "issuer": issuers,
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -72,10 +73,37 @@ def store(
     agency_id: int | None = None,
     uploaded_by_id: int | None = None,
 ) -> StoredFile:
-    digest = write_blob(data)
+    return _add_row(write_blob(data), len(data), original_name, content_type, agency_id, uploaded_by_id)
+
+
+def store_path(
+    path: Path,
+    *,
+    original_name: str,
+    content_type: str,
+    agency_id: int | None = None,
+    uploaded_by_id: int | None = None,
+) -> StoredFile:
+    """`store` for a file already on disk (a large export built in the worker): hashed and copied in pieces,
+    never held in memory whole. The caller's file is left in place."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1024 * 1024):
+            digest.update(chunk)
+    target = blob_path(digest.hexdigest())
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent)
+        with os.fdopen(fd, "wb") as out, open(path, "rb") as fh:
+            shutil.copyfileobj(fh, out, 1024 * 1024)
+        os.replace(tmp, target)
+    return _add_row(digest.hexdigest(), os.path.getsize(path), original_name, content_type, agency_id, uploaded_by_id)
+
+
+def _add_row(digest, size, original_name, content_type, agency_id, uploaded_by_id) -> StoredFile:
     row = StoredFile(
         sha256=digest,
-        size=len(data),
+        size=size,
         content_type=content_type,
         original_name=safe_display_name(original_name),
         agency_id=agency_id,

@@ -7,9 +7,9 @@ import zipfile
 
 from openpyxl import load_workbook
 
-from disclosure.catalog.export import spreadsheet_text
 from disclosure.catalog.models import EntryAttachment
 from disclosure.catalog.operations import entries as ops
+from disclosure.core.spreadsheets import cell_text
 from disclosure.core.storage import store
 from disclosure.core.timeutil import today_china, utcnow
 from disclosure.extensions import db
@@ -83,7 +83,7 @@ def test_other_agencies_staff_export_only_their_own(cat, client, login, make_sta
     assert len(rows) == 1 and entry.index_number not in str(rows)
 
 
-def test_spreadsheet_text():
-    assert spreadsheet_text("=1+1") == "'=1+1"
-    assert spreadsheet_text("\t-2") == "'\t-2"
-    assert spreadsheet_text("普通文本") == "普通文本"
+def test_cell_text():
+    assert cell_text("=1+1") == "'=1+1"
+    assert cell_text("\t-2") == "'\t-2"
+    assert cell_text("普通文本") == "普通文本"
