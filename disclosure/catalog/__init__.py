@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.admin_bp)
     app.register_blueprint(views.public_feeds.sitemap_bp)  # /sitemap.xml, at the site's root
     nav.register(app, "public", _l("Proactive disclosure"), "catalog_public.platform_home", order=20)
+    nav.register(app, "public", _l("Search government information"), "catalog_public.search", order=21)
     nav.register(app, "admin", _l("Statutory content and guide"), "catalog_admin.profile", roles=ADMINS, order=60)
     signals.agency_changed.connect(guide.on_agency_changed)  # the guide quotes the agency's details
     signals.demo_data.connect(demo.on_demo_data)  # a living catalogue for each demo agency (issue 11 §6)
