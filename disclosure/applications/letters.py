@@ -13,7 +13,7 @@ import datetime as dt
 import decimal
 
 from flask_babel import force_locale
-from sqlalchemy import and_, or_, select
+from sqlalchemy import String, and_, cast, or_, select
 
 from disclosure import correspondence as svc
 from disclosure.applications.models import (
@@ -107,20 +107,54 @@ def issue_reply(app: Application, staff):
     )
 
 
-def issue_receipt(app: Application, staff):
-    """登记回执 (条例 Arts. 29–31, 33): the application's reference, received date and channel, the items and the
-    reply deadline, issued when the case is registered or an online application is confirmed."""
+def receipt_context(app: Application):
     with force_locale("zh_CN"):  # letters are in Chinese whatever the staff member's language
         form = "，".join(
             str(label)
             for label in (PROVISION_LABELS.get(app.provision_form), DELIVERY_LABELS.get(app.delivery_channel))
             if label
         )
-    context = svc.ReceiptContext(
+    return svc.ReceiptContext(
         **_facts(app), items=[i.description for i in app.items], reply_due=app.due_date, delivery_form=form
     )
+
+
+def check_receipt(app: Application) -> None:
+    """Refuse now (LetterIncomplete, naming what is missing) what `issue_receipt` would refuse later."""
+    missing = svc.missing_for(svc.LetterKind.RECEIPT, app.agency, receipt_context(app))
+    if missing:
+        raise svc.LetterIncomplete(missing)
+
+
+def has_receipt(app_id):
+    """An EXISTS clause: the case (an id, or a column of ids) has its receipt letter."""
+    return (
+        select(svc.Letter.id)
+        .where(
+            svc.Letter.related_type == "application",
+            svc.Letter.related_id == cast(app_id, String),
+            svc.Letter.kind == svc.LetterKind.RECEIPT,
+        )
+        .exists()
+    )
+
+
+def receipt_of(app_id: int):
+    """The case's receipt letter, if it has one."""
+    return db.session.execute(
+        select(svc.Letter).where(
+            svc.Letter.related_type == "application",
+            svc.Letter.related_id == str(app_id),
+            svc.Letter.kind == svc.LetterKind.RECEIPT,
+        )
+    ).scalar()
+
+
+def issue_receipt(app: Application, staff):
+    """登记回执 (条例 Arts. 29–31, 33): the application's reference, received date and channel, the items and the
+    reply deadline, issued when the case is registered or an online application is confirmed."""
     return svc.issue_letter(
-        svc.LetterKind.RECEIPT, app.agency, context, related=("application", app.id), issued_by=staff
+        svc.LetterKind.RECEIPT, app.agency, receipt_context(app), related=("application", app.id), issued_by=staff
     )
 
 

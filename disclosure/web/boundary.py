@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import ImmutableMultiDict
 
-from disclosure.core import outbox
+from disclosure.core import aftercommit, outbox
 from disclosure.core.errors import DomainError, field_errors
 from disclosure.extensions import db
 from disclosure.web import jsonbody, params
@@ -23,19 +23,26 @@ def init_app(app: Flask) -> None:
     app.json = jsonbody.StrictJSONProvider(app)
     app.request_class = jsonbody.Request
 
+    @app.before_request
+    def _collect():
+        aftercommit.collect()  # work an operation defers runs after this request's commit
+
     @app.after_request
     def _commit(response):
         if response.status_code < 400:
             db.session.commit()
+            aftercommit.run()  # each in a transaction of its own, once the locks of the first are released
             outbox.kick()
         else:
             db.session.rollback()
+            aftercommit.discard()
         return response
 
     @app.teardown_request
     def _rollback(exc):
         if exc is not None:
             db.session.rollback()
+        aftercommit.discard()
 
     @app.errorhandler(DomainError)
     def _domain_error(err: DomainError):

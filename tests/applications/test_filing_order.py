@@ -79,3 +79,94 @@ def test_auto_confirmed_submission_keeps_its_events_in_order(world):
     actions = [e.action for e in events_for("application", app.id)]
     assert actions.index("application.submit") < actions.index("application.confirm")
     assert "application_items" not in tables
+
+
+def _registration_statements(client, form) -> tuple[list[str], object]:
+    """The statements of one registration request, COMMITs included, in order."""
+    from disclosure.extensions import db
+
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()).lower())
+
+    def committed(_conn):
+        statements.append("commit")
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    event.listen(db.engine, "commit", committed)
+    try:
+        resp = client.post("/staff/applications/register", data=form)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+        event.remove(db.engine, "commit", committed)
+    return statements, resp
+
+
+def test_a_registration_commits_its_number_before_the_receipt_is_drawn(world, client, login):
+    """Through the request boundary the receipt (its PDF, its own letter number) is issued after the commit that
+    releases the agency's application counter; the case still has it when the page answers."""
+    from disclosure.applications.letters import receipt_of
+    from disclosure.applications.models import Application
+    from disclosure.extensions import db
+    from tests.factories import filing_form
+
+    login(client, world.registrar)
+    form = filing_form(world.agency, channel="in_person", received_date="2026-11-20", evidence="")
+    statements, resp = _registration_statements(client, form)
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+    first = next(i for i, s in enumerate(statements) if s.startswith("update counters"))
+    first_commit = statements.index("commit", first)  # (the test client commits the test's session before)
+    taken = max(i for i, s in enumerate(statements[:first_commit]) if s.startswith("update counters"))
+    # (a year's first number creates its counter row, then takes it: the last UPDATE is the one that holds it)
+    held = [
+        s.split()[0] + " " + (s.split()[2] if s.startswith("insert") else s.split()[1])
+        for s in statements[taken + 1 : first_commit]
+    ]
+    assert sorted(held) == ["insert outbox_messages", "update applications"], held
+    assert any(s.startswith("insert into letters") for s in statements[first_commit:])  # after the commit
+    case = db.session.execute(db.select(Application)).scalar_one()
+    assert case.reference and receipt_of(case.id) is not None
+
+
+def test_a_registration_the_receipt_would_refuse_is_refused_whole(world, client, login):
+    """What the receipt needs is checked before the commit: a missing letterhead still refuses the registration
+    and leaves no case, as when the receipt was drawn inside the transaction."""
+    from disclosure.applications.models import Application
+    from disclosure.extensions import db
+    from tests.factories import filing_form
+
+    world.agency.full_name = ""
+    db.session.commit()
+    login(client, world.registrar)
+    form = filing_form(world.agency, channel="in_person", received_date="2026-11-20", evidence="")
+    client.post("/staff/applications/register", data=form)
+    assert db.session.execute(db.select(db.func.count(Application.id))).scalar_one() == 0
+
+
+def test_a_receipt_lost_between_commits_is_issued_by_the_sweep(world):
+    """A process that dies between a registration's commit and its receipt's leaves the case without one: the
+    ten-minute job issues it (and never a second one)."""
+    import datetime as dt
+
+    from disclosure.applications import operations as ops
+    from disclosure.applications.letters import receipt_of
+    from disclosure.core import aftercommit
+    from disclosure.core.timeutil import today_china
+    from disclosure.extensions import db
+
+    aftercommit.collect()  # as the request boundary does; the deferred receipt is then never run
+    app = ops.register(
+        world.agency,
+        world.registrar,
+        application_input(),
+        channel="in_person",
+        received_date=today_china() - dt.timedelta(days=1),
+    )
+    db.session.commit()
+    aftercommit.discard()
+    assert receipt_of(app.id) is None
+    assert ops.issue_missing_receipts() == 1
+    db.session.commit()
+    assert receipt_of(app.id) is not None
+    assert ops.issue_missing_receipts() == 0

@@ -7,14 +7,16 @@ lengthens everyone's wait. So the application, its items, attachments, deadline,
 written first (`_number_last`), the case's new state held back meanwhile (a case leaves 'draft' with its number:
 the `reference` CHECK); then the counter, and only what needs the number follows it — the case's own row (its
 state and reference, one UPDATE) and the applicant's email (it names the reference), inserted by the commit.
-The receipt letter of a received case prints the reference: it follows the number (`_issue_receipt`)."""
+The receipt letter of a received case prints the reference: it is drawn after the commit (`_issue_receipt`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from disclosure.accounts.models import Agency, User
 from disclosure.applications import letters
@@ -34,7 +36,7 @@ from disclosure.applications.operations.case import (
     validate_input,
 )
 from disclosure.applications.queries import repeated_items
-from disclosure.core import audit, numbering
+from disclosure.core import aftercommit, audit, numbering
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import CHINA_TZ, today_china, utcnow
 from disclosure.extensions import db
@@ -239,9 +241,38 @@ def register(
 
 
 def _issue_receipt(app: Application, staff: User | None) -> None:
-    """Every registered application gets its 登记回执 (issue 4), shown to the applicant with the case."""
+    """Every registered application gets its 登记回执 (issue 4), shown to the applicant with the case.
+
+    The receipt prints the reference, and drawing its PDF takes far longer than the rest of a filing: it is issued
+    after the commit (core.aftercommit), so the agency's counter row is not held meanwhile. What it needs is checked
+    now, so a registration the letter would refuse is refused whole, as before."""
     db.session.flush()
-    letters.issue_receipt(app, staff)
+    letters.check_receipt(app)
+    aftercommit.defer(functools.partial(issue_missing_receipt, app.id, staff.id if staff else None))
+
+
+def issue_missing_receipt(app_id: int, staff_id: int | None = None):
+    """Issue the case's receipt unless it has one: after the commit that registered it, and by
+    `issue_missing_receipts` for a case whose process died in between."""
+    if letters.receipt_of(app_id) is not None:
+        return None
+    app = db.session.get(Application, app_id)
+    return letters.issue_receipt(app, db.session.get(User, staff_id) if staff_id else None)
+
+
+def issue_missing_receipts(days: int = 7) -> int:
+    """The receipts of cases received in the last `days` that have none (the process that registered them died
+    between its commit and the receipt's). Returns how many were issued; the caller commits."""
+    since = utcnow() - dt.timedelta(days=days)
+    ids = db.session.execute(
+        select(Application.id).where(
+            Application.created_at >= since,
+            Application.received_date.is_not(None),
+            Application.reference.is_not(None),
+            ~letters.has_receipt(Application.id),
+        )
+    ).scalars()
+    return sum(issue_missing_receipt(app_id, None) is not None for app_id in list(ids))
 
 
 def _warn_repeats(app: Application, user: User | None) -> None:
