@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from disclosure.accounts.models import Agency
 from disclosure.core import numbering, signals, storage
+from disclosure.core.docnumbers import normalise_document_number
 from disclosure.core.errors import DomainError
 from disclosure.core.outbox import enqueue_email
 from disclosure.core.timeutil import today_china, utcnow
@@ -43,7 +44,6 @@ from disclosure.extensions import db
 # Verification codes: 10 characters without look-alikes (0/O, 1/I/L), shown as XXXXX-XXXXX.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
-NUMBER_RE = re.compile(r"^(?P<prefix>.+?)[〔\[［(（](?P<year>\d{4})[〕\]］)）](?P<no>[1-9]\d*)号$")
 
 
 class LetterIncomplete(DomainError):
@@ -83,12 +83,9 @@ def format_number(prefix: str, year: int, serial: int) -> str:
 
 
 def normalise_number(raw: str) -> str:
-    """Accept [2026], ［2026］, (2026) and 〔2026〕 and spaces; return the printed form (rules-china §7.2)."""
-    text = re.sub(r"\s+", "", raw or "")
-    m = NUMBER_RE.match(text)
-    if not m:
-        return text
-    return format_number(m["prefix"], int(m["year"]), int(m["no"]))
+    """Accept [2026], ［2026］, (2026), 【2026】 and 〔2026〕, any width and spaces; return the printed form
+    (rules-china §7.2). The project's one normalising function (core.docnumbers): a printed number is unchanged."""
+    return normalise_document_number(raw)
 
 
 def new_verification_code() -> str:

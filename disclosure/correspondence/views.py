@@ -10,7 +10,6 @@ from flask_login import current_user
 from disclosure.accounts.models import Agency
 from disclosure.accounts.roles import Role
 from disclosure.core import signals
-from disclosure.core.audit import events_for
 from disclosure.core.errors import DomainError
 from disclosure.correspondence import letters, samples
 from disclosure.correspondence import operations as ops
@@ -141,7 +140,7 @@ def letter_detail(letter_id: int):
         void_form=VoidForm(),
         email_form=EmailForm(),
         delivery_form=DeliveryForm(),
-        events=events_for("letter", letter.id),
+        events=letter.audit_events(),
         LetterStatus=LetterStatus,
         corrected_by=db.session.execute(db.select(Letter).where(Letter.corrects_id == letter.id)).scalars().all(),
     )
@@ -269,7 +268,7 @@ def settings():
         SLOTS=SLOTS,
         SERIES_LABELS=SERIES_LABELS,
         KINDS=KINDS,
-        events=events_for("agency", agency.id),
+        events=agency.audit_events(),
     )
 
 

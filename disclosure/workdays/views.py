@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from disclosure.accounts.roles import Role
-from disclosure.core.audit import events_for
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import today_china
 from disclosure.extensions import db
@@ -55,7 +54,7 @@ def year(year: int | None = None):
         days=calendar.year_days(year),
         overrides=overrides,
         outside=[ov for d, ov in sorted(overrides.items()) if d.year != year],
-        events=events_for("calendar_notice", notice.id) if notice else [],
+        events=notice.audit_events() if notice else [],
         delete_form=DeleteForm(),
     )
 
@@ -153,7 +152,7 @@ def override_edit(override_id: int | None = None):
         "workdays/override.html",
         form=form,
         override=override,
-        events=events_for("calendar_override", override.id) if override else [],
+        events=override.audit_events() if override else [],
         delete_form=DeleteForm(),
     )
 
