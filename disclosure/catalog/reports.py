@@ -1,5 +1,7 @@
 """What the annual report counts from the catalogue: table 2, 第二十条第（一）项 (rules-china §3.2,
-proactive-china §4): per year and agency, the 规章 and 行政规范性文件 made, repealed and currently valid."""
+proactive-china §4): per year and agency, the 规章 and 行政规范性文件 made, repealed and currently valid
+(`normative_counts`); and the facts section 一 states (`yearly_figures`: entries published, interpretations and
+how many late, withdrawals)."""
 
 from __future__ import annotations
 
