@@ -150,8 +150,7 @@ class NewEntries:
             if out["state"] == wf.States.PUBLISHED.value:
                 words = [out["summary"], out["keywords"], html_to_text(out["body_html"])]
                 words += [attachment_title(name) for name, _data, _kind in files]
-                columns = search_columns(out["title"], out["document_number"], words)
-                out.update(search_title=columns.title, search_text=columns.text, search_counts=columns.counts)
+                extra["search"] = search_columns(out["title"], out["document_number"], words)
                 out.update(
                     public_theme_id=meta.get("theme_id"),
                     public_genre_id=meta.get("genre_id"),
@@ -190,24 +189,40 @@ class NewEntries:
         version_of = dict(
             session.execute(select(EntryVersion.entry_id, EntryVersion.id).where(EntryVersion.entry_id.in_(ids))).all()
         )
-        # The version and the search index's order key: on SQLite the FTS update trigger indexes the entry now.
+        # The version, the search texts and the index's order key, in one update (the entry was inserted without
+        # its texts, so each engine indexes them once: the FTS update trigger on SQLite, the GIN index on
+        # PostgreSQL, which would index the inserted row and then its updated copy again).
         session.execute(
             ENTRIES.update()
             .where(ENTRIES.c.id == bindparam("b_id"))
-            .values(published_version_id=bindparam("b_version"), search_key=bindparam("b_key")),
+            .values(
+                published_version_id=bindparam("b_version"),
+                search_key=bindparam("b_key"),
+                search_title=bindparam("b_title"),
+                search_text=bindparam("b_text"),
+                search_counts=bindparam("b_counts"),
+            ),
             [
-                {
-                    "b_id": entry_id,
-                    "b_version": version_of[entry_id],
-                    "b_key": search_key(out["published_on"], entry_id)
-                    if out["state"] == wf.States.PUBLISHED.value
-                    else None,
-                }
-                for entry_id, (_n, _r, out, _x, _f) in zip(ids, self.rows, strict=True)
+                self._indexed(entry_id, version_of[entry_id], out, extra.get("search"))
+                for entry_id, (_n, _r, out, extra, _f) in zip(ids, self.rows, strict=True)
             ],
         )
         self._children(ids, versions_meta)
         return {entry_id: version_of[entry_id] for entry_id in ids}
+
+    @staticmethod
+    def _indexed(entry_id: int, version_id: int, out: dict, columns) -> dict:
+        """The update's values for one entry: its version, and its search columns while it is public."""
+        if columns is None:  # recorded (依申请公开 / 不予公开): never indexed
+            return dict(b_id=entry_id, b_version=version_id, b_key=None, b_title="", b_text="", b_counts="")
+        return {
+            "b_id": entry_id,
+            "b_version": version_id,
+            "b_key": search_key(out["published_on"], entry_id),
+            "b_title": columns.title,
+            "b_text": columns.text,
+            "b_counts": columns.counts,
+        }
 
     def _number(self, row, out: dict) -> None:
         """The row's 索引号, or the next of the agency's series for the year the information was made."""
