@@ -6,9 +6,10 @@ column and reason: a row is never half-written, valid rows are kept, and the ref
 file to fix and import again. The same row imported again (same 索引号, else 发文字号, else 标题 and 成文日期)
 updates its entry instead of duplicating it.
 
-New entries are written in bulk: the entry, its issuers, its frozen version (what the public sees), its validity
-history and its audit event, as `workflows.catalog` decides (`import_published` for 主动公开, `import_recorded`
-otherwise, the system acting); the original 发布日期 is kept and a missing 索引号 taken from the agency's series.
+New entries are written in bulk (`inserting.NewEntries`): the entry, its issuers, its frozen version (what the
+public sees), its search index, its validity history and its audit event, as `workflows.catalog` decides
+(`import_published` for 主动公开, `import_recorded` otherwise, the system acting); the original 发布日期 is kept and
+a missing 索引号 taken from the agency's series.
 """
 
 from __future__ import annotations
@@ -42,7 +43,6 @@ from disclosure.extensions import db
 
 CHUNK = 500
 PREVIEW_ERRORS = 200
-ENTRY_COLUMNS = [c.key for c in Entry.__table__.columns if c.key != "id"]
 
 
 class Report:
