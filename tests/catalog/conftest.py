@@ -177,6 +177,16 @@ def use(en, login):
     return switch
 
 
+def in_english(message) -> str:
+    """A (lazy) message as an English reader sees it. Operations called outside a request speak the default
+    language (Chinese), so a test that checks their wording reads it here, whatever the default."""
+    from flask import current_app
+    from flask_babel import force_locale
+
+    with current_app.test_request_context("/"), force_locale("en"):
+        return str(message)
+
+
 def field_errors(html: str) -> dict[str, str]:
     """The errors a page shows beside its fields: field id → message."""
     import re

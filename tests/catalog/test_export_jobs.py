@@ -22,13 +22,11 @@ def _csrf(html: str) -> str:
     return re.search(r'name="job-csrf_token" type="hidden" value="([^"]+)"', html).group(1)
 
 
-def test_a_period_above_the_threshold_is_exported_in_the_background(cat, app, client, en, login, publish_entry):
+def test_a_period_above_the_threshold_is_exported_in_the_background(cat, app, client, use, publish_entry):
     first = publish_entry(title="第一份文件", document_number="测政发〔2026〕1号")
     second = publish_entry(title="第二份文件", document_number="测政发〔2026〕2号")
     app.config["CATALOG_EXPORT_SYNC_ENTRIES"] = 1
-    login(client, cat.editor)
-    with client.session_transaction() as s:
-        s["lang"] = "en"  # after the login, which starts a new session
+    use(cat.editor)  # logs in, then reads in English (the login starts a new session)
     app.config["WTF_CSRF_ENABLED"] = True  # after the login, which posts without a token
     try:
         today = today_china().isoformat()
@@ -72,7 +70,7 @@ def test_a_period_above_the_threshold_is_exported_in_the_background(cat, app, cl
         app.config["WTF_CSRF_ENABLED"] = False
 
 
-def test_export_jobs_belong_to_their_agency(cat, app, client, en, login, make_staff, publish_entry):
+def test_export_jobs_belong_to_their_agency(cat, app, client, login, make_staff, publish_entry):
     publish_entry()
     job = export.start_export(
         cat.agency, cat.editor, export.Period(today_china().replace(month=1, day=1), today_china())
@@ -85,11 +83,9 @@ def test_export_jobs_belong_to_their_agency(cat, app, client, en, login, make_st
     assert client.get("/staff/catalog/export/jobs/999999").status_code == 404
 
 
-def test_background_export_refuses_empty_and_oversized_periods(cat, app, client, en, login, publish_entry):
+def test_background_export_refuses_empty_and_oversized_periods(cat, app, client, use, publish_entry):
     publish_entry()
-    login(client, cat.editor)
-    with client.session_transaction() as s:
-        s["lang"] = "en"  # after the login, which starts a new session
+    use(cat.editor)  # logs in, then reads in English (the login starts a new session)
     data = {"job-start": "2020-01-01", "job-end": "2020-02-01"}
     try:
         empty = client.post("/staff/catalog/export/jobs", data=data)

@@ -11,7 +11,7 @@ from disclosure.catalog.operations import entries as ops
 from disclosure.catalog.operations import validity
 from disclosure.core.errors import FieldErrors, NotAllowed
 from disclosure.extensions import db
-from tests.catalog.conftest import publish_as_system
+from tests.catalog.conftest import in_english, publish_as_system
 
 D = dt.date
 
@@ -79,17 +79,17 @@ def test_repeals_are_refused_with_precise_messages(cat, publish_on, make_agency)
     for by, day, field, words in cases:
         with pytest.raises(FieldErrors) as exc:
             validity.repeal(old, by=by, effective_on=day, actor=cat.head, today=D(2026, 6, 1))
-        assert words in str(exc.value.errors[field])
+        assert words in in_english(exc.value.errors[field])
     later = publish_on(D(2026, 6, 1), document_number="测政规〔2026〕8号")
     with pytest.raises(FieldErrors) as exc:
         validity.repeal(old, by=later, effective_on=D(2026, 3, 1), actor=cat.head, today=D(2026, 6, 1))
-    assert "before the document did (2026-03-10)" in str(exc.value.errors["effective_on"])
+    assert "before the document did (2026-03-10)" in in_english(exc.value.errors["effective_on"])
     with pytest.raises(NotAllowed):
         validity.repeal(old, by=later, effective_on=D(2026, 6, 1), actor=cat.editor, today=D(2026, 6, 1))
     validity.repeal(old, by=later, effective_on=D(2026, 6, 1), actor=cat.head, today=D(2026, 6, 1))
     with pytest.raises(FieldErrors) as exc:
         validity.repeal(old, by=later, effective_on=D(2026, 6, 2), actor=cat.head, today=D(2026, 6, 2))
-    assert "already repealed (since 2026-06-01)" in str(exc.value.errors[None])
+    assert "already repealed (since 2026-06-01)" in in_english(exc.value.errors[None])
 
 
 def test_a_joint_issuers_document_may_repeal(cat, publish_on):
@@ -106,7 +106,7 @@ def test_a_repeal_dated_ahead_waits_for_the_sweep(cat, publish_on):
     assert not event.applied and old.validity == "valid"
     with pytest.raises(FieldErrors) as exc:
         validity.repeal(old, by=new, effective_on=D(2026, 7, 2), actor=cat.head, today=D(2026, 6, 1))
-    assert "already scheduled for 2026-07-01" in str(exc.value.errors[None])
+    assert "already scheduled for 2026-07-01" in in_english(exc.value.errors[None])
     assert validity.apply_due_changes(D(2026, 6, 30)) == {"applied": 0, "expired": 0}
     assert validity.apply_due_changes(D(2026, 7, 1)) == {"applied": 1, "expired": 0}
     assert old.validity == "repealed" and old.validity_since == D(2026, 7, 1) and event.applied
@@ -123,7 +123,7 @@ def test_an_amendment_keeps_the_document_valid_and_is_recorded_once(cat, publish
     assert (shown.amended_on, shown.amended_by) == (D(2026, 6, 1), change)
     with pytest.raises(FieldErrors) as exc:
         validity.amend(old, by=change, effective_on=D(2026, 6, 1), actor=cat.head, today=D(2026, 6, 1))
-    assert "already recorded" in str(exc.value.errors["by"])
+    assert "already recorded" in in_english(exc.value.errors["by"])
 
 
 def test_the_sweep_expires_documents_past_their_period(cat, publish_on):
