@@ -311,6 +311,7 @@ def real_objects(app, walkers):
     from disclosure.core.timeutil import today_china
     from disclosure.publicity import operations as pub_ops
     from disclosure.publicity.models import CatalogueVersion
+    from disclosure.publicity.rules import ensure_defaults
     from disclosure.workdays.operations import set_override
     from tests.factories import (
         application_input,
@@ -329,6 +330,7 @@ def real_objects(app, walkers):
     world.agency, world.department = agency, agency.departments[0]
     world.registrar = world.handler = world.head = world.legal = db.session.get(User, staff.id)
     today = today_china()
+    ensure_defaults()  # the code sets: the suite empties every table after each test, seeded ones included
     with app.test_request_context("/"):
         draft = ops.save_draft(citizen, agency, application_input())
         sent = ops.file_online(citizen, agency, application_input())
