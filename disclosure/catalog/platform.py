@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import Select, String, cast, extract, func, or_, select
 
 from disclosure.accounts.models import Agency
@@ -177,7 +178,7 @@ def entry_by_index_number(index_number: str) -> Entry | None:
 
 VALIDITY_LABELS = {
     "valid": _l("Valid"),
-    "expired": _l("Expired"),
+    "expired": lazy_pgettext("catalog", "Expired"),
     "repealed": _l("Repealed"),
 }
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -27,8 +28,8 @@ from disclosure.web.forms import show_errors
 
 MAX_DAYS = 366 * 5
 STATUS_LABELS = {
-    ImportStatus.QUEUED.value: _l("Waiting"),
-    ImportStatus.RUNNING.value: _l("Running"),
+    ImportStatus.QUEUED.value: lazy_pgettext("catalog", "Waiting"),
+    ImportStatus.RUNNING.value: lazy_pgettext("catalog", "Running"),
     ImportStatus.DONE.value: _l("Ready"),
     ImportStatus.FAILED.value: _l("Failed"),
 }

@@ -4,7 +4,7 @@ progress bar (the page polls the status as JSON; it works without script), the e
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -28,8 +28,8 @@ from disclosure.web.forms import show_errors
 IMPORTERS = (Role.CATALOG_EDITOR, Role.AGENCY_ADMIN)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS_LABELS = {
-    ImportStatus.QUEUED.value: _l("Waiting"),
-    ImportStatus.RUNNING.value: _l("Running"),
+    ImportStatus.QUEUED.value: lazy_pgettext("catalog", "Waiting"),
+    ImportStatus.RUNNING.value: lazy_pgettext("catalog", "Running"),
     ImportStatus.DONE.value: _l("Finished"),
     ImportStatus.FAILED.value: _l("Failed"),
 }
