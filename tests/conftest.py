@@ -37,6 +37,21 @@ TEST_PASSWORD = "correct-horse-7battery"
 # --- database ------------------------------------------------------------------------------------------
 
 
+E2E = Path(__file__).resolve().parent / "e2e"
+
+
+def pytest_collection_modifyitems(config, items):
+    """The browser journeys run once, in the SQLite pass: what they check is the browser's side (pages, scripts,
+    accessibility), which the database does not change; every page and operation they use is also tested on
+    PostgreSQL by its package's tests. This keeps the two-database suite well under CI's 30 minutes."""
+    if not os.environ.get("TEST_DATABASE_URL"):
+        return
+    once = pytest.mark.skip(reason="browser journeys run once, in the SQLite pass")
+    for item in items:
+        if E2E in Path(str(item.fspath)).parents:
+            item.add_marker(once)
+
+
 def _pg_server_url() -> str | None:
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
