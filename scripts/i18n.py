@@ -7,7 +7,9 @@
 
 DOMAIN is `core` (disclosure/{core,accounts,web,public,staff}, the shared templates) or a package name
 (`applications`, `publicity`, …: its package folder, templates/<name>/ and templates/emails/<name>/).
-Message ids are English; the zh_CN catalogue must translate every one of them.
+Message ids are English; the zh_CN catalogue must translate every one of them. The catalogues are merged at run
+time, so a word that one package translates its own way is given a context, `pgettext("catalog", "Expired")`
+(`lazy_pgettext` at module level; `pgettext(...)` in templates), or a more precise English id.
 """
 
 from __future__ import annotations
@@ -25,7 +27,15 @@ PKG = ROOT / "disclosure"
 CORE_PACKAGES = ("core", "accounts", "web", "public", "staff", "api")
 CORE_FILES = ("__init__.py", "cli.py", "config.py", "demo.py", "extensions.py")
 CORE_TEMPLATES = ("base.html", "macros", "public", "accounts", "admin", "staff", "errors", "emails/accounts", "api")
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "pgettext": ((1, "c"), 2)}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "lazy_gettext": None,
+    "_l": None,
+    "pgettext": ((1, "c"), 2),
+    "lazy_pgettext": ((1, "c"), 2),
+}
 JINJA_OPTS = {"extensions": "jinja2.ext.do", "trimmed": "false"}
 
 
@@ -127,7 +137,8 @@ def problems() -> list[str]:
 
 def conflicts() -> list[str]:
     """The catalogues are merged into one at run time (the last one wins), so a message id translated two ways
-    in two packages shows one package's word on the other's pages: give it a more specific English id."""
+    in two packages shows one package's word on the other's pages: give it a more specific English id or a context
+    (`pgettext("<package>", …)`)."""
     seen: dict[tuple, dict[str, str]] = {}
     for domain in domains():
         path = po_path(domain)
