@@ -28,11 +28,11 @@ CATEGORIES: dict[str, object] = {
     "art20_15": _l("Other information that laws, regulations, rules or state provisions require"),
     "art21_city": _l(
         "Urban construction, public services, public welfare, land and housing expropriation, public order "
-        "and social assistance (Art. 21)"
+        "and social assistance"
     ),
     "art21_township": _l(
         "Rural policy, farmland water projects, land contracts, homesteads, expropriation, fund-raising and "
-        "social assistance (Art. 21, townships)"
+        "social assistance (townships)"
     ),
 }
 

@@ -9,6 +9,7 @@ choices (`validate_choice=False`): a value the operation refuses is reported wit
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -63,7 +64,7 @@ STATE_LABELS = {
     States.ATTRIBUTE_REVIEW.value: _l("Attribute review (disclosure office)"),
     States.SECRECY_REVIEW.value: _l("Secrecy review"),
     States.APPROVAL.value: _l("Awaiting approval"),
-    States.PUBLISHED.value: _l("Published"),
+    States.PUBLISHED.value: lazy_pgettext("catalog", "Published"),
     States.RECORDED.value: _l("Recorded (not public)"),
     States.WITHDRAWN.value: _l("Withdrawn"),
     States.ABANDONED.value: _l("Abandoned"),

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from disclosure.accounts.models import Agency, Department
 from disclosure.catalog.classification import basis_label
@@ -62,7 +63,7 @@ FIELD_LABELS = {
     "summary": _l("Summary"),
     "made_on": _l("Date made"),
     "changed_on": _l("Date changed"),
-    "published_on": _l("Published on"),
+    "published_on": lazy_pgettext("catalog", "Published on"),
     "document_number": _l("Document number"),
     "theme_id": _l("Theme"),
     "genre_id": _l("Genre"),
@@ -79,7 +80,7 @@ FIELD_LABELS = {
     "valid_until": _l("Valid until"),
     "provisional": _l("Provisional or trial"),
     "filed_with": _l("Filed with"),
-    "filed_on": _l("Filed on"),
+    "filed_on": lazy_pgettext("catalog", "Filed on"),
     "filing_number": _l("Filing number"),
     "validity": _l("Validity"),
     "interpretation_form": _l("Form of interpretation"),
@@ -96,7 +97,7 @@ FIELD_LABELS = {
     "issuer_ids": _l("Joint issuers"),
 }
 
-VALIDITY_LABELS = {"valid": _l("Valid"), "expired": _l("Expired"), "repealed": _l("Repealed")}
+VALIDITY_LABELS = {"valid": _l("Valid"), "expired": lazy_pgettext("catalog", "Expired"), "repealed": _l("Repealed")}
 
 WORDS = {
     "state": STATE_LABELS,

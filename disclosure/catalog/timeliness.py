@@ -9,6 +9,7 @@ import datetime as dt
 import enum
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from disclosure.workdays import add_working_days, add_working_days_many
 
@@ -24,9 +25,9 @@ class Timeliness(enum.StrEnum):
 TIMELINESS_LABELS = {
     Timeliness.PENDING: _l("Not yet due"),
     Timeliness.DUE_SOON: _l("Due soon"),
-    Timeliness.OVERDUE: _l("Overdue"),
-    Timeliness.ON_TIME: _l("Published on time"),
-    Timeliness.LATE: _l("Published late"),
+    Timeliness.OVERDUE: lazy_pgettext("catalog", "Overdue"),
+    Timeliness.ON_TIME: lazy_pgettext("catalog", "Published on time"),
+    Timeliness.LATE: lazy_pgettext("catalog", "Published late"),
 }
 
 DUE_SOON_WORKING_DAYS = 5

@@ -29,6 +29,7 @@ from disclosure.web.forms import show_errors
 from disclosure.web.params import parse_int
 
 LABELS = {
+    "leader_name": _l("Leader's name"),  # a person's name (姓名), not the name of a place or thing (名称)
     "name": _l("Name"),
     "title": _l("Position"),
     "duties": _l("Duties"),
@@ -46,7 +47,7 @@ class ProfileForm(FlaskForm):
 
 for _n in range(1, MAX_LEADERS + 1):
     for _f in LEADER_FIELDS:
-        setattr(ProfileForm, f"leader_{_n}_{_f}", StringField(LABELS[_f]))
+        setattr(ProfileForm, f"leader_{_n}_{_f}", StringField(LABELS["leader_name" if _f == "name" else _f]))
 for _n in range(1, MAX_POINTS + 1):
     for _f in POINT_FIELDS:
         setattr(ProfileForm, f"point_{_n}_{_f}", StringField(LABELS[_f]))

@@ -13,6 +13,7 @@ import datetime as dt
 from flask import Flask, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -48,7 +49,7 @@ CLEANUP_STATE_LABELS = {
     "open": _l("Open: documents being decided"),
     "decided": _l("Decided: waiting for approval"),
     "approved": _l("Approved: result list to publish"),
-    "published": _l("Published"),
+    "published": lazy_pgettext("catalog", "Published"),
     "cancelled": _l("Cancelled"),
 }
 ACTION_LABELS = {
@@ -57,7 +58,7 @@ ACTION_LABELS = {
     "catalog.validity_made": _l("Took effect"),
     "catalog.validity_amended": _l("Amended by a later document"),
     "catalog.validity_repealed": _l("Repealed"),
-    "catalog.validity_expired": _l("Expired"),
+    "catalog.validity_expired": lazy_pgettext("catalog", "Expired"),
     "catalog.validity_declared_expired": _l("Declared expired by a cleanup"),
     "catalog.validity_continued": _l("Confirmed valid by a cleanup"),
     "catalog.validity_listed_for_amendment": _l("Listed for amendment by a cleanup"),
@@ -144,7 +145,7 @@ def _links(entry: Entry) -> list[dict]:
         (LinkRelation.AMENDS.value, True): _l("Amends"),
         (LinkRelation.AMENDS.value, False): _l("Amended by"),
         (LinkRelation.INTERPRETS.value, True): _l("Interprets"),
-        (LinkRelation.INTERPRETS.value, False): _l("Interpreted by"),
+        (LinkRelation.INTERPRETS.value, False): _l("Interpretation of this document"),
         (LinkRelation.RELATED.value, True): _l("Related"),
         (LinkRelation.RELATED.value, False): _l("Related"),
     }
