@@ -395,11 +395,23 @@ def analyse() -> None:
         db.session.commit()
 
 
-def fill(rows: int, seed: int, *, on_batch=None, batch_size: int = 2000) -> list[Doc]:
+def fill(rows: int, seed: int, *, on_batch=None, batch_size: int = 2000, insert: bool = True) -> list[Doc]:
     """Generate and insert `rows` documents; returns a sample of them (for the queries). `on_batch(docs, first_id,
-    columns)` sees every batch with its search columns (the reference engine indexes the same corpus)."""
+    columns)` sees every batch with its search columns (the reference engine indexes the same corpus). Without
+    `insert`, the same documents are only generated (a kept database measured again)."""
+    from disclosure.catalog.search import search_columns
     from disclosure.core.timeutil import utcnow
 
+    if not insert:
+        sample, next_id = [], 1
+        docs = list(documents(rows, seed, 10, *classification_ids()))
+        for start in range(0, rows, batch_size):
+            batch = docs[start : start + batch_size]
+            sample.extend(d for i, d in enumerate(batch, start) if i % 997 == 0)
+            if on_batch:
+                on_batch(batch, next_id, [search_columns(d.title, d.document_number, [d.body]) for d in batch])
+            next_id += len(batch)
+        return sample
     agency_ids = make_agencies(10)
     themes, genres = classification_ids()
     now = utcnow()

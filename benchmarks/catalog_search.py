@@ -100,17 +100,23 @@ def timed(fn, items) -> tuple[list[float], list]:
     return times, results
 
 
-def run(engine: str, rows: int, n_queries: int, targets: Targets, reference: Reference | None) -> Reference:
+def run(
+    engine: str, rows: int, n_queries: int, targets: Targets, reference: Reference | None, keep=False, reuse=None
+) -> Reference:
     from disclosure.catalog.search import SearchQuery, search
     from disclosure.extensions import db
 
-    with bench_app(engine):
+    with bench_app(engine, keep=keep, reuse=reuse):
         print(f"[{engine}] {rows:,} entries", flush=True)
         build_reference = reference is None
         if build_reference:
             reference = Reference()
         t0 = time.perf_counter()
-        sample = fill(rows, SEED, on_batch=reference.add if build_reference else None)
+        if reuse:  # the kept database has the corpus: only the sample and the reference are made again
+            from flask_migrate import upgrade
+
+            upgrade(revision="heads")  # a kept database measured again after a new revision
+        sample = fill(rows, SEED, on_batch=reference.add if build_reference else None, insert=not reuse)
         if build_reference:
             t1 = time.perf_counter()
             reference.finish()
@@ -166,11 +172,13 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--queries", type=int, default=30)
+    parser.add_argument("--keep", action="store_true", help="keep the generated database (its name is printed)")
+    parser.add_argument("--reuse", help="measure again on a kept database (PostgreSQL name or SQLite path)")
     args = parser.parse_args()
     engines = ["sqlite", "postgresql"] if args.engine == "both" else [args.engine]
     reference = None
     for engine in engines:
-        reference = run(engine, args.rows, args.queries, targets, reference)
+        reference = run(engine, args.rows, args.queries, targets, reference, args.keep, args.reuse)
     return targets.finish()
 
 

@@ -33,7 +33,7 @@ from collections import Counter
 import click
 from flask.cli import with_appcontext
 from markupsafe import Markup, escape
-from sqlalchemy import and_, column, func, literal_column, or_, select, table, text
+from sqlalchemy import and_, case, column, func, literal_column, or_, select, table, text
 from sqlalchemy.orm import load_only
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -46,6 +46,12 @@ from disclosure.web.richtext import html_to_text
 FTS_TABLE = "catalog_entries_fts"
 PG_TITLE_INDEX = "ix_catalog_entries_search_title"
 PG_TEXT_INDEX = "ix_catalog_entries_search_text"
+# PostgreSQL (catalog_0014): each text's tsvector, kept by a trigger, with a GIN index.
+PG_TITLE_VECTOR = "search_title_vector"
+PG_TEXT_VECTOR = "search_text_vector"
+# A tsvector holds positions up to 16,383: a text this short (a unit and its space take two bytes at least) has
+# exact positions, so a phrase is confirmed by the vector; a longer one (an attachment's text) by LIKE.
+PG_EXACT_POSITIONS = 32_000
 FIELD_BREAK = "丨zq"  # between two fields: a token no query produces (queries never join scripts into one unit)
 TIER_PREFIX = "zq"
 TIERS = (2, 3, 4, 6, 8, 12, 16, 24, 32)  # a pair seen at least this often in the body has this tier's token
@@ -237,18 +243,18 @@ class _SearchIndex:
             connection.exec_driver_sql(statement)
 
     def declare_postgres_indexes(self) -> None:
-        """Declare the GIN indexes on the model for the model/migration comparison (PostgreSQL only)."""
-        from sqlalchemy import Index  # noqa: PLC0415 - only when the app runs on PostgreSQL
+        """Declare on the model what catalog_0014 keeps on PostgreSQL only, for the model/migration comparison:
+        each text's vector column (filled by a trigger, never by the ORM) and its GIN index."""
+        from sqlalchemy import Column, Index  # noqa: PLC0415 - only when the app runs on PostgreSQL
+        from sqlalchemy.dialects.postgresql import TSVECTOR  # noqa: PLC0415 - idem
 
         model_table = Entry.__table__
-        for name, col in ((PG_TITLE_INDEX, "search_title"), (PG_TEXT_INDEX, "search_text")):
+        for vector in (PG_TITLE_VECTOR, PG_TEXT_VECTOR):
+            if vector not in model_table.c:
+                model_table.append_column(Column(vector, TSVECTOR(), nullable=True))
+            name = f"ix_catalog_entries_{vector}"
             if not any(ix.name == name for ix in model_table.indexes):
-                Index(
-                    name,
-                    func.to_tsvector(literal_column("'simple'::regconfig"), text(col)),
-                    postgresql_using="gin",
-                    _table=model_table,
-                )
+                Index(name, model_table.c[vector], postgresql_using="gin")
 
 
 SEARCH_INDEX = _SearchIndex()
@@ -330,23 +336,32 @@ class _Phrase:
             return groups[0]  # a pair's tier tokens imply the pair
         return " AND ".join([f"search_text : {self.fts()}", *groups])
 
-    def pg(self, col, *, tiers_from: int | None = None) -> ColumnElement[bool]:
+    def pg(self, which: str, *, tiers_from: int | None = None) -> ColumnElement[bool]:
+        """PostgreSQL: the phrase in the title or the body (`which`), read from the stored vector. The GIN index
+        gives the rows with every unit (exact, no row read); the phrase (units in a row: `<->`) is then checked on
+        those rows' vectors, or with LIKE on a text too long for exact positions."""
+        text_col = Entry.search_title if which == "title" else Entry.search_text
+        vector = literal_column(f"catalog_entries.{PG_TITLE_VECTOR if which == 'title' else PG_TEXT_VECTOR}")
         last = len(self.units) - 1
         terms = [u + (":*" if self.prefix and i == last else "") for i, u in enumerate(self.units)]
-        parts = list(terms)
+        groups = []
         if tiers_from is not None:
             groups = [
                 "(" + " | ".join(f"{TIER_PREFIX}{lt}{p}" for lt in TIER_LETTERS[tiers_from:]) + ")" for p in self.pairs
             ]
-            parts = groups if len(self.units) == 1 else parts + groups  # a pair's tier tokens imply the pair
-        query = " & ".join(parts)
-        vector = func.to_tsvector(literal_column("'simple'::regconfig"), col)
-        indexed = vector.op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"), query))
-        if len(self.units) == 1:
-            return indexed  # one unit is the whole phrase
-        phrase = like_escape(" ".join(self.units))
-        padded = func.concat(" ", col, " ")
-        return and_(indexed, padded.like(f"% {phrase}{'%' if self.prefix else ' %'}", escape="\\"))
+        if len(self.units) == 1:  # one unit is the whole phrase; a pair's tier tokens imply the pair
+            return _ts_match(vector, " & ".join(groups or terms))
+        found = _ts_match(vector, " & ".join(terms + groups))
+        phrase = _ts_match(vector, " <-> ".join(terms))
+        like = func.concat(" ", text_col, " ").like(
+            f"% {like_escape(' '.join(self.units))}{'%' if self.prefix else ' %'}", escape="\\"
+        )
+        exact = func.octet_length(text_col) <= PG_EXACT_POSITIONS
+        return and_(found, case((exact, phrase), else_=like))
+
+
+def _ts_match(vector, query: str) -> ColumnElement[bool]:
+    return vector.op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"), query))
 
 
 def _filters(query: SearchQuery) -> list:
@@ -377,11 +392,11 @@ def _matching(phrase: _Phrase | None, where: str, filters: list, *, tiers_from: 
         return select(Entry.id).where(Entry.search_key.is_not(None), *filters).order_by(Entry.search_key.desc())
     if _postgres():
         if where == "title":
-            cond = phrase.pg(Entry.search_title)
+            cond = phrase.pg("title")
         elif where == "body":
-            cond = phrase.pg(Entry.search_text, tiers_from=tiers_from)
+            cond = phrase.pg("body", tiers_from=tiers_from)
         else:
-            cond = or_(phrase.pg(Entry.search_title), phrase.pg(Entry.search_text))
+            cond = or_(phrase.pg("title"), phrase.pg("body"))
         return select(Entry.id).where(cond, Entry.search_key.is_not(None), *filters).order_by(Entry.search_key.desc())
     if where == "title":
         expr = f"search_title : {phrase.fts()}"

@@ -204,3 +204,18 @@ def test_reindex_rebuilds_the_index(cat, corpus):
     assert run("供水").total == 0
     assert s.reindex() == 4
     assert run("供水").total == 2
+
+
+def test_phrases_are_whole_in_short_and_long_texts(cat, publish_entry):
+    """A phrase is its units in a row, within one field: PostgreSQL confirms it on the stored vector's positions,
+    and with LIKE on a text longer than the vector's positions reach (16,383)."""
+    long_body = "水利工程，" * 7000 + "汛期调度方案。" + "调度汛期。"
+    longer = publish_entry(title="长文件", document_number="", body_html=f"<p>{long_body}</p>")
+    short = publish_entry(title="短文件", document_number="", body_html="<p>调度汛期，方案。汛期调度方案</p>")
+    apart = publish_entry(title="汛期", document_number="", body_html="<p>调度方案</p>")  # title, then body
+    assert len(longer.search_text.encode()) > s.PG_EXACT_POSITIONS
+    assert {h.entry.id for h in run("汛期调度方案").hits} == {longer.id, short.id}
+    assert {h.entry.id for h in run("期调度方").hits} == {longer.id, short.id}
+    assert {h.entry.id for h in run("汛期调度", sort="time").hits} == {longer.id, short.id}
+    assert run("汛期调度方案").total == 2 and apart.id not in {h.entry.id for h in run("汛期调度").hits}
+    assert run("度汛期方").total == 0  # 调度汛期，方案: punctuation ends a run
