@@ -162,6 +162,15 @@ def imported(world):
     return job
 
 
+def in_job_language(job, message: str, **params) -> str:
+    """A message as the import writes it: in the language the job was started in (its `locale`)."""
+    from flask import current_app
+    from flask_babel import force_locale, gettext
+
+    with current_app.test_request_context("/"), force_locale(job.locale):
+        return gettext(message, **params)
+
+
 def _cases(agency):
     from sqlalchemy import select
 
@@ -201,8 +210,16 @@ def test_valid_rows_become_cases_and_invalid_rows_are_reported(world, imported):
     assert by_row[2 + len(GOOD)][0][0] == "申请人类别" and "个体户" in by_row[2 + len(GOOD)][0][1]
     assert by_row[3 + len(GOOD)][0][0] == "办理结果"
     assert by_row[4 + len(GOOD)] == [("答复日期", by_row[4 + len(GOOD)][0][1])]
-    assert "before the request was received" in by_row[4 + len(GOOD)][0][1]
-    assert "in the future" in by_row[5 + len(GOOD)][0][1]
+    # The reasons are written in the importer's language (the job's locale): the same words here.
+    assert by_row[4 + len(GOOD)][0][1] == in_job_language(
+        imported,
+        "The reply (%(reply)s) is dated before the request was received (%(received)s).",
+        reply="2025-03-05",
+        received="2025-03-10",
+    )
+    assert by_row[5 + len(GOOD)][0][1] == in_job_language(
+        imported, "The date %(date)s is in the future.", date="2099-01-01"
+    )
     assert by_row[6 + len(GOOD)][0][0] == "复议申请日期"
     assert by_row[7 + len(GOOD)][0][0] == "起诉日期"
     assert by_row[8 + len(GOOD)][0][0] == by_row[9 + len(GOOD)][0][0] == "申请编号"  # both rows of TZ-107
@@ -292,7 +309,9 @@ def test_reference_of_a_case_filed_here_is_refused(world, filed):
     job = ledger.start_import(world.agency, world.registrar, data=ledger_file([row]), filename="t.xlsx")
     db.session.commit()
     assert job.created_count == 0 and job.error_count == 1
-    assert "already the reference" in job.errors_preview[0][2]
+    assert job.errors_preview[0][2] == in_job_language(
+        job, "The 申请编号 %(ref)s is already the reference of a case registered in the system.", ref=filed.reference
+    )
 
 
 def test_outcome_labels_follow_table3():
