@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from disclosure.applications.fees import FeeSchedule
+from disclosure.applications.labels import remedy_kind_label, remedy_result_label, state_label
 from disclosure.applications.requested import RequestedCase, requested_cases
 from disclosure.applications.terms import RequestTerms, fee_schedule, request_terms
 from disclosure.applications.yearly import (
@@ -20,8 +21,8 @@ from disclosure.applications.yearly import (
 )
 from disclosure.core import signals
 
-# What other packages may import (the annual report reads its yearly facts here, issue 13; the disclosure guide
-# its time limits and fees, issue 11).
+# What other packages may import (the annual report reads its yearly facts and the words for a case's state and
+# a remedy here, issue 13; the disclosure guide its time limits and fees, issue 11).
 __all__ = [
     "CaseCounts",
     "CaseRef",
@@ -33,8 +34,11 @@ __all__ = [
     "fee_schedule",
     "fees_collected",
     "init_app",
+    "remedy_kind_label",
+    "remedy_result_label",
     "request_terms",
     "requested_cases",
+    "state_label",
     "yearly_case_counts",
     "yearly_cases",
     "yearly_remedies",

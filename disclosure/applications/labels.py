@@ -207,3 +207,23 @@ DELIVERY_METHOD_LABELS = {
     "collection": _l("Collection in person"),
     "in_person": _l("In person"),
 }
+
+
+def state_label(state: str, *, staff: bool = True):
+    """A case's state in plain words (worded from the office's side unless `staff=False`); an unknown value as
+    it is."""
+    table = STAFF_STATE_LABELS if staff else STATE_LABELS
+    try:
+        return table[States(state)]
+    except ValueError:
+        return state
+
+
+def remedy_kind_label(kind: str):
+    """A remedy's kind (reconsideration, lawsuit) in plain words."""
+    return REMEDY_KIND_LABELS.get(kind, kind)
+
+
+def remedy_result_label(result: str):
+    """A remedy's result (pending, upheld, corrected, other) in plain words."""
+    return REMEDY_RESULT_LABELS.get(result, result)

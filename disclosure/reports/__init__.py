@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from disclosure.accounts.roles import Role
 from disclosure.core import signals
-from disclosure.reports import cli, demo, dues, views
+from disclosure.reports import cli, demo, dues, labels, views
 from disclosure.reports.compute import compute
 from disclosure.web import nav
 from disclosure.web.templating import register_action_labels
@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
     signals.demo_data.connect(demo.on_demo_data)  # a published report and a draft for the demo government
     # The platform's 政府信息公开年报 column links here (the catalogue's template asks whether this is registered).
     app.jinja_env.globals["annual_reports_endpoint"] = "reports_public.index"
+    app.jinja_env.globals["report_state_label"] = labels.state_label
     register_action_labels(
         app,
         {

@@ -12,6 +12,7 @@ A failing check names the rows and the cases (or remedies) behind it, so the off
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from disclosure import applications
 from disclosure.reports.grid import (
@@ -21,10 +22,12 @@ from disclosure.reports.grid import (
     COLUMNS,
     KNOWN_OUTCOMES,
     OUTCOME_ROWS,
+    REMEDY_BLOCK_LABELS,
     REMEDY_BLOCKS,
     REMEDY_RESULTS,
     ROW_KEYS,
     ROW_LABELS,
+    TABLE2_ROW_LABELS,
 )
 
 NAMED = 50  # cases named per failing check (the drill-down page lists them all)
@@ -85,8 +88,8 @@ def run_checks(
         else _(
             "New + carried in differs from total + carried out in: %(columns)s.",
             columns="、".join(
-                f"{COLUMN_LABELS[c]} ({t3['new'][c]} + {t3['carried_in'][c]} ≠ "
-                f"{t3['total'][c]} + {t3['carried_out'][c]})"
+                f"{COLUMN_LABELS[c]}（{t3['new'][c]} + {t3['carried_in'][c]} ≠ "
+                f"{t3['total'][c]} + {t3['carried_out'][c]}）"
                 for c in bad
             ),
         )
@@ -153,7 +156,12 @@ def run_checks(
             n == 0,
             _("No request is concluded before it was received.")
             if n == 0
-            else _("%(n)s requests are concluded before the day they were received.", n=n),
+            else ngettext(
+                "%(n)s request is concluded before the day it was received.",
+                "%(n)s requests are concluded before the day they were received.",
+                n,
+                n=n,
+            ),
             cases=_unique(cases("closed_before_received")) if n else (),
         )
     )
@@ -164,7 +172,12 @@ def run_checks(
             n == 0,
             _("Every closed request has its closing date.")
             if n == 0
-            else _("%(n)s closed requests have no closing date: they are counted as carried over.", n=n),
+            else ngettext(
+                "%(n)s closed request has no closing date: it is counted as carried over.",
+                "%(n)s closed requests have no closing date: they are counted as carried over.",
+                n,
+                n=n,
+            ),
             cases=_unique(cases("closed_without_date")) if n else (),
         )
     )
@@ -182,7 +195,9 @@ def run_checks(
             not bad,
             _("Each block of table 4 adds up (upheld + corrected + other + pending = total).")
             if not bad
-            else _("Remedies with an unknown result in: %(blocks)s.", blocks=", ".join(bad)),
+            else _(
+                "Remedies with an unknown result in: %(blocks)s.", blocks="、".join(REMEDY_BLOCK_LABELS[b] for b in bad)
+            ),
             rows=bad,
             remedies=named,
         )
@@ -193,7 +208,12 @@ def run_checks(
             unknown_remedies == 0,
             _("Every remedy is a reconsideration or a lawsuit (direct or after reconsideration).")
             if unknown_remedies == 0
-            else _("%(n)s remedies are of no kind table 4 counts.", n=unknown_remedies),
+            else ngettext(
+                "%(n)s remedy is of no kind table 4 counts.",
+                "%(n)s remedies are of no kind table 4 counts.",
+                unknown_remedies,
+                n=unknown_remedies,
+            ),
             remedies=_remedies(
                 applications.yearly_remedies(agency_id, start, end, exclude_kinds=REMEDY_BLOCKS, limit=NAMED)
             )
@@ -231,8 +251,10 @@ def run_checks(
             detail = _(
                 "Currently valid does not follow from last year's figure (last year's valid + made − repealed) "
                 "for: %(rows)s.",
-                rows=", ".join(
-                    f"{k}: {previous_valid[k]} + {t2[k]['made']} − {t2[k]['repealed']} ≠ {t2[k]['valid']}" for k in off
+                rows="、".join(
+                    f"{TABLE2_ROW_LABELS[k]}（{previous_valid[k]} + {t2[k]['made']} − {t2[k]['repealed']} ≠ "
+                    f"{t2[k]['valid']}）"
+                    for k in off
                 ),
             )
             if explanation:

@@ -71,10 +71,18 @@ TABLE2_BLOCKS = (
     ("第二十条第（六）项", ("本年处理决定数量",), (("penalty", "行政处罚"), ("coercion", "行政强制"))),
     ("第二十条第（八）项", ("本年收费金额（单位：万元）",), (("fees", "行政事业性收费"),)),
 )
+# The rows of table 2 by key, as the report prints them.
+TABLE2_ROW_LABELS = {key: label for _header, _measures, rows in TABLE2_BLOCKS for key, label in rows}
 CATALOG_KEYS = {"regulations": "regulation", "normative_documents": "normative"}
 CATALOG_MEASURES = ("made", "repealed", "valid")
 
 REMEDY_BLOCKS = ("reconsideration", "litigation_direct", "litigation_after_reconsideration")
+# The blocks of table 4 as the report heads them (行政诉讼 above its two kinds).
+REMEDY_BLOCK_LABELS = {
+    "reconsideration": "行政复议",
+    "litigation_direct": "未经复议直接起诉",
+    "litigation_after_reconsideration": "复议后起诉",
+}
 REMEDY_RESULTS = ("upheld", "corrected", "other", "pending")
 REMEDY_RESULT_LABELS = {
     "upheld": "结果维持",

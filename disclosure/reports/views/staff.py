@@ -11,7 +11,7 @@ from flask_login import current_user
 from disclosure.accounts.roles import Role
 from disclosure.core.errors import DomainError
 from disclosure.extensions import db
-from disclosure.reports import drilldown, dues, forms, operations, rendering
+from disclosure.reports import drilldown, dues, forms, labels, operations, rendering
 from disclosure.reports.checks import blocking
 from disclosure.reports.models import AnnualReport
 from disclosure.web.access import staff_object, staff_required
@@ -247,6 +247,7 @@ def cell(report_id: int, table: str, row: str, col: str):
         cases=cases,
         remedies=remedies,
         records=records,
+        labels=labels,
         limit=drilldown.LIMIT,
     )
 
