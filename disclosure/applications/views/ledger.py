@@ -5,7 +5,7 @@ the error file. Registrars, office heads and the agency's administrators import.
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -29,7 +29,7 @@ from disclosure.web.forms import show_errors
 IMPORTERS = (Role.REGISTRAR, Role.OFFICE_HEAD, Role.AGENCY_ADMIN)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS_LABELS = {
-    LedgerImportStatus.QUEUED.value: _l("Waiting"),
+    LedgerImportStatus.QUEUED.value: lazy_pgettext("applications", "Waiting"),  # a queued import: 等待中
     LedgerImportStatus.RUNNING.value: _l("Running"),
     LedgerImportStatus.DONE.value: _l("Finished"),
     LedgerImportStatus.FAILED.value: _l("Failed"),
