@@ -5,6 +5,7 @@ fields therefore do not judge their own choices (`validate_choice=False`)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
@@ -18,7 +19,7 @@ STATE_LABELS = {
     States.APPROVED.value: _l("Approved, opens at its start time"),
     States.OPEN.value: _l("Open for comments"),
     States.CLOSED.value: _l("Closed, feedback in preparation"),
-    States.FEEDBACK_DRAFTED.value: _l("Feedback drafted"),
+    States.FEEDBACK_DRAFTED.value: _l("Feedback submitted, awaiting approval"),
     States.FEEDBACK_APPROVED.value: _l("Feedback approved"),
     States.FEEDBACK_PUBLISHED.value: _l("Feedback published"),
     States.CONCLUDED.value: _l("Concluded"),
@@ -85,7 +86,7 @@ class CommentForm(FlaskForm):
 
 class StaffCommentForm(CommentForm):
     channel = SelectField(
-        _l("Received by"),
+        _l("Received through"),  # how the comment came in (email, post, fax)
         choices=choices((k, v) for k, v in CHANNEL_LABELS.items() if k != Channel.ONLINE.value),
         validate_choice=False,
     )
@@ -126,7 +127,7 @@ class ModerateForm(FlaskForm):
     moderation = SelectField(_l("Public page"), choices=choices(MODERATION_LABELS.items()), validate_choice=False)
     duplicate_of = StringField(_l("Duplicate of comment number"))
     group_id = SelectField(_l("Group"), validate_choice=False)
-    result = SelectField(_l("Result"), validate_choice=False)
+    result = SelectField(lazy_pgettext("participation", "Result"), validate_choice=False)
     reason = TextAreaField(_l("Reason (required when not adopted)"), render_kw={"rows": 2})
 
 
@@ -135,7 +136,9 @@ class GroupForm(FlaskForm):
 
 
 class GroupAnswerForm(FlaskForm):
-    result = SelectField(_l("Result"), choices=choices(RESULT_LABELS.items()), validate_choice=False)
+    result = SelectField(
+        lazy_pgettext("participation", "Result"), choices=choices(RESULT_LABELS.items()), validate_choice=False
+    )
     reason = TextAreaField(_l("Reason (required when not adopted)"), render_kw={"rows": 2})
 
 
