@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from disclosure.accounts.roles import Role
 from disclosure.core import signals
-from disclosure.participation import cli, demo, display, views
+from disclosure.participation import cli, demo, display, models, views
 from disclosure.participation.figures import participation_figures
 from disclosure.participation.forms import (
     ACTION_LABELS,
@@ -63,6 +63,8 @@ ACTION_WORDS = {
 
 
 def init_app(app: Flask) -> None:
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        models.declare_postgres_search_index()  # the moderation search's GIN index, for the migration comparison
     app.register_blueprint(views.staff_bp)
     app.register_blueprint(views.public_bp)
     app.register_blueprint(views.admin_bp)

@@ -3,6 +3,7 @@ regulations.gov let a commenter point at one provision."""
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -80,5 +81,17 @@ def split_articles(html: str) -> list[Article]:
     return out
 
 
+class ArticleHead(NamedTuple):
+    number: int
+    label: str
+
+
+@functools.lru_cache(maxsize=32)
+def article_heads(html: str) -> tuple[ArticleHead, ...]:
+    """The draft's numbered articles without their text, for lists and choices on pages read often (the moderation
+    list): splitting sanitises every part, so the answer is kept per draft text (a changed draft is a new key)."""
+    return tuple(ArticleHead(a.number, a.label) for a in split_articles(html) if a.number > 0)
+
+
 def article_numbers(html: str) -> list[int]:
-    return [a.number for a in split_articles(html) if a.number > 0]
+    return [a.number for a in article_heads(html or "")]

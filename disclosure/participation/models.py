@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from disclosure.core.audit import Audited
 from disclosure.core.models import TimestampMixin, UTCDateTime
+from disclosure.core.textsearch import TextIndex, index_text
 from disclosure.extensions import db
 from workflows.consultation import States
 
@@ -238,6 +239,15 @@ class CommentGroup(Audited, db.Model):
     reason: Mapped[str] = mapped_column(Text, default="", nullable=False)
 
 
+UNANSWERED = "result = '' AND duplicate_of_id IS NULL"  # the partial index's condition, as the query writes it
+
+
+def _body_search_text(context) -> str:
+    """The column default of `Comment.search_text`, for rows inserted without the ORM's attribute event (bulk
+    inserts of a list of rows: the benchmark, a future import)."""
+    return index_text(context.get_current_parameters().get("body"))
+
+
 class Comment(Audited, db.Model):
     """One opinion, received online or entered by staff (post, email, fax, hearing)."""
 
@@ -257,6 +267,9 @@ class Comment(Audited, db.Model):
     article: Mapped[int] = mapped_column(Integer, default=0, nullable=False)  # 0: the whole draft
     paragraph: Mapped[str] = mapped_column(String(60), default="", nullable=False)  # e.g. 第二款
     body: Mapped[str] = mapped_column(Text, nullable=False)  # plain text, escaped wherever shown
+    # The body, one token per character (core.textsearch.index_text), searched through `SEARCH_INDEX`; set
+    # whenever the body is (`_index_body`), by the column default on bulk inserts.
+    search_text: Mapped[str] = mapped_column(Text, default=_body_search_text, server_default="", nullable=False)
     submitter_type: Mapped[str] = mapped_column(String(20), default=SubmitterType.CITIZEN.value, nullable=False)
     # Private: never on a public page, feed or public export.
     name: Mapped[str] = mapped_column(String(100), default="", nullable=False)
@@ -282,7 +295,22 @@ class Comment(Audited, db.Model):
         UniqueConstraint("consultation_id", "submission_key"),
         UniqueConstraint("agency_id", "number"),
         Index("ix_participation_comments_consultation_id", "consultation_id", "id"),
-        Index("ix_participation_comments_consultation_article", "consultation_id", "article"),
+        # The moderation list's filters, each read newest first along its index and counted from it.
+        Index("ix_participation_comments_article", "consultation_id", "article", "id"),
+        Index("ix_participation_comments_moderation", "consultation_id", "moderation", "id"),
+        Index("ix_participation_comments_channel", "consultation_id", "channel", "id"),
+        Index("ix_participation_comments_result", "consultation_id", "result", "id"),
+        # "Without an answer": the comments not answered themselves nor duplicates, counted and paged from the
+        # index alone (the group's answer is read from the few groups).
+        Index(
+            "ix_participation_comments_unanswered",
+            "consultation_id",
+            "id",
+            "group_id",
+            postgresql_where=text(UNANSWERED),
+            sqlite_where=text(UNANSWERED),
+        ),
+        Index("ix_participation_comments_duplicate_of", "duplicate_of_id"),
     )
 
     @property
@@ -291,3 +319,23 @@ class Comment(Audited, db.Model):
         if self.group is not None and self.group.result:
             return self.group.result, self.group.reason
         return self.result, self.reason
+
+
+@event.listens_for(Comment.body, "set")
+def _index_body(target: Comment, value, _old, _initiator) -> None:
+    target.search_text = index_text(value)
+
+
+# --- The moderation list's text search ---------------------------------------------------------------------------
+
+SEARCH_INDEX = TextIndex(
+    table="participation_comments",
+    column="search_text",
+    fts_table="participation_comments_fts",
+    pg_index="ix_participation_comments_search",
+)
+
+
+def declare_postgres_search_index() -> None:
+    """The GIN index of `SEARCH_INDEX` on the model, for a PostgreSQL database only (see TextIndex)."""
+    SEARCH_INDEX.declare_postgres_index(Comment.__table__)

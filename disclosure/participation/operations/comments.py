@@ -11,9 +11,9 @@ from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal_column, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer
 
 from disclosure.accounts.models import User
 from disclosure.core import audit, numbering
@@ -26,6 +26,7 @@ from disclosure.core.validators import ValidationError, validate_resident_id
 from disclosure.extensions import db
 from disclosure.participation.articles import article_numbers
 from disclosure.participation.models import (
+    SEARCH_INDEX,
     Channel,
     Comment,
     CommentGroup,
@@ -393,8 +394,11 @@ def answer_group(group: CommentGroup, result: str, reason: str, *, actor: User) 
 
 
 def moderation_query(c: Consultation, filters: Mapping[str, str]):
-    """The staff list: newest first, filtered by moderation, article, channel, answer, group or text."""
-    q = select(Comment).where(Comment.consultation_id == c.id)
+    """The staff list's comment ids, newest first, filtered by moderation, article, channel, answer or text (paged
+    and loaded by `moderation_page`). Each filter has an index beginning with the consultation (models.Comment),
+    so the ids are read and counted from it without the rows; the text is searched through the comments' search
+    index as a phrase of characters, or equals a comment's number."""
+    q = select(Comment.id).where(Comment.consultation_id == c.id)
     value = filters.get("moderation") or ""
     if value in {m.value for m in Moderation}:
         q = q.where(Comment.moderation == value)
@@ -406,8 +410,14 @@ def moderation_query(c: Consultation, filters: Mapping[str, str]):
         q = q.where(Comment.channel == value)
     value = filters.get("answer") or ""
     if value == "unanswered":
-        q = q.outerjoin(CommentGroup, CommentGroup.id == Comment.group_id).where(
-            Comment.duplicate_of_id.is_(None), Comment.result == "", func.coalesce(CommentGroup.result, "") == ""
+        # Not answered by itself nor by its group (a duplicate is answered by its original).
+        answered_groups = select(CommentGroup.id).where(CommentGroup.consultation_id == c.id, CommentGroup.result != "")
+        q = q.where(
+            # Written as the partial index's condition (models.UNANSWERED), the empty string inline, so that a
+            # prepared statement's generic plan still matches the index.
+            Comment.result == literal_column("''"),
+            Comment.duplicate_of_id.is_(None),
+            or_(Comment.group_id.is_(None), Comment.group_id.not_in(answered_groups)),
         )
     elif value in {r.value for r in Result}:
         q = q.where(Comment.result == value)
@@ -415,9 +425,42 @@ def moderation_query(c: Consultation, filters: Mapping[str, str]):
         q = q.where(Comment.duplicate_of_id.is_not(None))
     text = (filters.get("q") or "").strip()[:100]
     if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        q = q.where(or_(Comment.number == text, Comment.body.like(pattern, escape="\\")))
-    return q.order_by(Comment.id.desc()).options(selectinload(Comment.group))
+        # A phrase of the comments' text through the search index, or a comment's number. The number is looked up
+        # first (the agency's unique index): an OR of the two on every row would make the engine evaluate the
+        # search index's expression row by row instead of reading the index.
+        dialect = db.session.get_bind().dialect.name
+        condition = SEARCH_INDEX.condition(dialect, Comment.id, Comment.search_text, text)
+        numbered = db.session.execute(
+            select(Comment.id).where(
+                Comment.agency_id == c.agency_id, Comment.number == text, Comment.consultation_id == c.id
+            )
+        ).scalar_one_or_none()
+        q = q.where(or_(Comment.id == numbered, condition) if numbered is not None else condition)
+    return q.order_by(Comment.id.desc())
+
+
+PREVIEW = 306  # characters of a body the list reads: Jinja's truncate(300) keeps up to 305 whole
+
+
+def moderation_page(c: Consultation, filters: Mapping[str, str], *, page: int, per_page: int = 50):
+    """One page of the staff list in one statement: the ids that match are read once along the filters' indexes
+    (kept apart, MATERIALIZED), counted, and the page's are joined to their comments with the beginning of each body
+    (the list shows at most 300 characters; a body may have 10,000). Returns ([(comment, preview)], total); a page
+    past the end counts apart. Load the consultation's groups first (`groups_of`): each comment's group is then
+    found in the session."""
+    matching = moderation_query(c, filters).order_by(None).cte("matching").prefix_with("MATERIALIZED")
+    total = select(func.count()).select_from(matching).scalar_subquery()
+    ids = select(matching.c.id).order_by(matching.c.id.desc()).limit(per_page).offset((page - 1) * per_page).subquery()
+    rows = db.session.execute(
+        select(Comment, func.substr(Comment.body, 1, PREVIEW), total.label("total"))
+        .join(ids, ids.c.id == Comment.id)
+        .options(defer(Comment.body), defer(Comment.search_text))
+        .order_by(Comment.id.desc())
+    ).all()
+    if rows:
+        return [(cm, preview) for cm, preview, _total in rows], rows[0].total
+    matching = moderation_query(c, filters).order_by(None).subquery()
+    return [], db.session.execute(select(func.count()).select_from(matching)).scalar_one()
 
 
 def groups_of(c: Consultation) -> list[CommentGroup]:

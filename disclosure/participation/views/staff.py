@@ -16,10 +16,12 @@ from disclosure.core.storage import StoredFile
 from disclosure.core.timeutil import CHINA_TZ, as_utc, today_china
 from disclosure.core.validators import mask_resident_id
 from disclosure.extensions import db
-from disclosure.participation.articles import article_label, split_articles
+from disclosure.participation.articles import article_heads, article_label, split_articles
 from disclosure.participation.export import comments_xlsx
 from disclosure.participation.forms import (
+    CHANNEL_LABELS,
     RESULT_LABELS,
+    SUBMITTER_LABELS,
     ActionForm,
     ConsultationForm,
     EventForm,
@@ -41,7 +43,7 @@ from disclosure.participation.views.common import EDITORS, READERS, own_agency, 
 from disclosure.web.access import staff_required
 from disclosure.web.downloads import send_download
 from disclosure.web.forms import choices, show_errors
-from disclosure.web.paging import paginate
+from disclosure.web.paging import Page, page_number, paginate
 
 
 def _flash_loose(messages) -> None:
@@ -86,14 +88,16 @@ def _local(moment) -> str:
 def index():
     agency = own_agency()
     q = select(Consultation).where(Consultation.agency_id == agency.id).order_by(Consultation.id.desc())
+    page = paginate(q, per_page=50)
+    # The comments of the page's consultations only, counted along their index (not every comment of the agency).
     counts = dict(
         db.session.execute(
             select(Comment.consultation_id, func.count(Comment.id))
-            .where(Comment.agency_id == agency.id)
+            .where(Comment.consultation_id.in_([c.id for c in page.items]))
             .group_by(Comment.consultation_id)
         ).all()
     )
-    return render_template("participation/staff/index.html", page=paginate(q, per_page=50), counts=counts)
+    return render_template("participation/staff/index.html", page=page, counts=counts)
 
 
 @staff_bp.route("/new", methods=["GET", "POST"])
@@ -230,20 +234,41 @@ def _comment_view(cm: Comment) -> dict:
 @staff_bp.route("/<int:cid>/comments")
 @staff_required(*READERS)
 def comments(cid: int):
+    """The moderation list: one page of comments through the filters' indexes with the count, the beginning of
+    each body, the labels translated once for the page rather than once per row."""
     c = staff_consultation(cid)
     filters = {k: request.args.get(k, "")[:100] for k in ("moderation", "article", "channel", "answer", "q")}
-    page = paginate(cops.moderation_query(c, filters), per_page=50)
-    groups = cops.groups_of(c)
+    groups = cops.groups_of(c)  # before the rows: their groups are then in the session
+    number = page_number()
+    found, total = cops.moderation_page(c, filters, page=number, per_page=50)
+    page = Page([cm for cm, _preview in found], number, 50, total)
+    channels = {k: str(v) for k, v in CHANNEL_LABELS.items()}
+    submitters = {k: str(v) for k, v in SUBMITTER_LABELS.items()}
+    results = {k: str(v) for k, v in RESULT_LABELS.items()}
+    whole = _("Whole draft")
+    rows = [
+        {
+            "cm": cm,
+            "preview": preview,
+            "article": article_label(cm.article) or whole,
+            "id_masked": mask_resident_id(cm.id_number),
+            "channel": channels.get(cm.channel, cm.channel),
+            "submitter": submitters.get(cm.submitter_type, cm.submitter_type),
+            "result": results.get(cm.answer[0], ""),
+        }
+        for cm, preview in found
+    ]
     return render_template(
         "participation/staff/comments.html",
         c=c,
         page=page,
-        rows=[_comment_view(cm) for cm in page.items],
+        rows=rows,
         filters=filters,
         groups=groups,
         group_form=GroupForm(),
-        articles=[a for a in split_articles(c.draft_html) if a.number > 0],
-        result_labels=RESULT_LABELS,
+        articles=article_heads(c.draft_html or ""),
+        result_labels=results,
+        channel_labels=channels,
     )
 
 
@@ -343,7 +368,7 @@ def group(cid: int, group_id: int):
 def enter_comment(cid: int):
     c = staff_consultation(cid)
     form = StaffCommentForm()
-    articles = [a for a in split_articles(c.draft_html) if a.number > 0]
+    articles = article_heads(c.draft_html or "")
     form.article.choices = choices([("0", _("The whole draft")), *((str(a.number), a.label) for a in articles)])
     if not form.submission_key.data:
         form.submission_key.data = cops.new_submission_key()
