@@ -20,6 +20,7 @@ from disclosure.participation.forms import (
     ACTION_LABELS,
     CHANNEL_LABELS,
     EVENT_LABELS,
+    MODERATION_LABELS,
     RESULT_LABELS,
     STATE_LABELS,
     SUBMITTER_LABELS,
@@ -75,6 +76,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         participation_states=STATE_LABELS,
         participation_results=RESULT_LABELS,
+        participation_moderation=MODERATION_LABELS,
         participation_submitters=SUBMITTER_LABELS,
         participation_channels=CHANNEL_LABELS,
         participation_units=UNIT_LABELS,

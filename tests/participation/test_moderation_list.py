@@ -55,7 +55,7 @@ def _listed(client, c, query: str) -> tuple[list[str], int, str]:
     assert resp.status_code == 200, query
     page = resp.get_data(as_text=True)
     numbers = re.findall(rf'href="/staff/participation/{c.id}/comments/\d+">([^<]+)</a>', page)
-    total = int(re.search(r"<p>(\d+) comments</p>", page).group(1))
+    total = int(re.search(r"<p>(\d+) comments?</p>", page).group(1))  # "1 comment", "2 comments"
     return numbers, total, page
 
 

@@ -38,3 +38,12 @@ def test_the_staff_words_of_a_consultation(part, client, login, open_consultatio
     with client.application.test_request_context("/"):
         assert str(StaffCommentForm.channel.args[0]) == "收到方式"
         assert str(STATE_LABELS["feedback_drafted"]) == "采纳情况反馈已报送，待审批"
+
+
+def test_the_moderation_list_names_the_moderation_states(part, client, login, open_consultation):
+    login(client, part.head)
+    page = client.get(f"/staff/participation/{open_consultation.id}/comments").get_data(as_text=True)
+    assert "共0条意见" in page
+    options = dict(re.findall(r'<option value="(pending|published|hidden)"[^>]*>([^<]+)</option>', page))
+    assert options == {"pending": "待审核", "published": "公开显示", "hidden": options["hidden"]}
+    assert options["hidden"] != "hidden"
