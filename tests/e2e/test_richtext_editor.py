@@ -151,6 +151,29 @@ def test_existing_html_is_loaded_and_tab_leaves_the_editor(editor_server, strict
     assert page.violations == [] and page.errors == []
 
 
+def test_the_paragraph_style_picker_is_a_named_button(editor_server, page, axe_check):
+    """Quill's heading picker: the name sits on its button (in the page's language), not on the span around it;
+    the button says it opens a popup and whether it is open; axe finds nothing on the editor."""
+    url, _posted = editor_server
+    for lang, name in (("zh-CN", "段落样式"), ("en", "Paragraph style")):
+        page.goto(url + "/_test/richtext/" + lang)
+        page.locator(".ql-editor").wait_for()
+        assert page.locator(".ql-picker[aria-label]").count() == 0
+        opener = page.get_by_role("button", name=name, exact=True)
+        assert opener.count() == 1
+        assert opener.evaluate("b => b.classList.contains('ql-picker-label')")
+        assert opener.get_attribute("aria-haspopup") == "true"
+        assert opener.get_attribute("aria-expanded") == "false"
+        axe_check(page, f"editor ({lang})")
+        opener.focus()
+        page.keyboard.press("Enter")
+        assert opener.get_attribute("aria-expanded") == "true"
+        axe_check(page, f"editor with the picker open ({lang})")
+        page.locator(".ql-picker-options .ql-picker-item[data-value='2']").click()
+        assert opener.get_attribute("aria-expanded") == "false"
+        assert page.locator(".ql-editor h2").count() == 1
+
+
 def test_without_javascript_the_textarea_is_submitted(editor_server, browser):
     url, posted = editor_server
     context = browser.new_context(java_script_enabled=False)

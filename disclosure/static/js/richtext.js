@@ -47,7 +47,10 @@
   // Text of our own buttons that Quill has no icon for.
   var SYMBOLS = { undo: "↶", redo: "↷", table: "▦", row: "+行", column: "+列", deleteRow: "−行",
                   deleteColumn: "−列", deleteTable: "✕▦" };
-  if (!zh) { SYMBOLS.row = "+Row"; SYMBOLS.column = "+Col"; SYMBOLS.deleteRow = "−Row"; SYMBOLS.deleteColumn = "−Col"; }
+  // A button's visible text is part of its name (WCAG 2.5.3), so English says "Column" whole, not "Col".
+  if (!zh) {
+    SYMBOLS.row = "+Row"; SYMBOLS.column = "+Column"; SYMBOLS.deleteRow = "−Row"; SYMBOLS.deleteColumn = "−Column";
+  }
 
   function button(className, key, value) {
     var b = document.createElement("button");
@@ -101,6 +104,29 @@
     return bar;
   }
 
+  // Quill replaces the paragraph-style <select> with a picker: a <span class="ql-picker"> that receives every
+  // attribute of the select (aria-label included, which a span without a role may not carry), holding the button
+  // that opens it (.ql-picker-label, role=button, aria-expanded kept by Quill as it opens and closes) with no name,
+  // and one button per style whose text is only CSS generated content (no accessible name either). The name moves
+  // to the opening button, in the page's language like the other buttons, which also says it opens a popup; each
+  // style's button is named by its option's text (already in the page's language: headerSelect).
+  function namePickers(bar) {
+    Array.prototype.forEach.call(bar.querySelectorAll(".ql-picker"), function (picker) {
+      var name = picker.getAttribute("aria-label");
+      picker.removeAttribute("aria-label");
+      var opener = picker.querySelector(".ql-picker-label");
+      if (opener && name) {
+        opener.setAttribute("role", "button");
+        opener.setAttribute("aria-label", name);
+        opener.setAttribute("aria-haspopup", "true");
+        if (!opener.hasAttribute("aria-expanded")) opener.setAttribute("aria-expanded", "false");
+      }
+      Array.prototype.forEach.call(picker.querySelectorAll(".ql-picker-item[data-label]"), function (item) {
+        item.setAttribute("aria-label", item.getAttribute("data-label"));
+      });
+    });
+  }
+
   // Quill's own Tab bindings indent lists and insert tab characters: dropping them lets Tab move the focus on.
   var RELEASE_TAB = { tab: null, indent: null, outdent: null, "indent code-block": null,
                       "outdent code-block": null, "remove tab": null, "table tab": null };
@@ -142,6 +168,7 @@
       },
     });
     if (withTables) table = quill.getModule("table");
+    namePickers(toolbar);
     if (textarea.value.trim()) quill.clipboard.dangerouslyPasteHTML(textarea.value, "silent");
     quill.history.clear();
 
