@@ -115,3 +115,23 @@ def test_section_one_states_the_catalogue_facts(app_ctx, make_agency, make_staff
     )
     quiet = dict.fromkeys(figures, 0) | {"published": 4, "interpretations": 1}
     assert proactive_sentence(quiet).endswith("发布政策解读1篇，均在规定时限内发布。")
+
+
+def test_the_overview_names_public_participation_when_there_was_some():
+    from disclosure.reports.operations.reports import participation_sentence
+
+    none = {"consultations_held": 0, "comments_received": 0, "feedback_published": 0, "hearings_held": 0}
+    assert participation_sentence(none) == ""
+    some = {
+        **none,
+        "consultations_held": 3,
+        "comments_received": 41,
+        "feedback_published": 2,
+        "adopted": 5,
+        "partly_adopted": 4,
+        "hearings_held": 1,
+    }
+    assert participation_sentence(some) == (
+        "公众参与方面，本年度公开征集意见3次，收到意见建议41条，发布意见采纳情况反馈2次，其中采纳5条、部分采纳4条，"
+        "举行听证会、座谈会1场。"
+    )

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from disclosure import applications, catalog
+from disclosure import applications, catalog, participation
 from disclosure.accounts.models import Agency, User
 from disclosure.accounts.roles import Role
 from disclosure.core import audit, storage
@@ -154,6 +154,25 @@ def proactive_sentence(figures: dict) -> str:
     return sentence
 
 
+def participation_sentence(figures: dict) -> str:
+    """Section 一's sentence on public participation (意见征集), from `participation.participation_figures`; empty in
+    a year without consultations or comments."""
+    if not figures["consultations_held"] and not figures["comments_received"]:
+        return ""
+    sentence = (
+        f"公众参与方面，本年度公开征集意见{figures['consultations_held']}次，"
+        f"收到意见建议{figures['comments_received']}条"
+    )
+    if figures["feedback_published"]:
+        sentence += (
+            f"，发布意见采纳情况反馈{figures['feedback_published']}次，其中采纳{figures['adopted']}条、"
+            f"部分采纳{figures['partly_adopted']}条"
+        )
+    if figures["hearings_held"]:
+        sentence += f"，举行听证会、座谈会{figures['hearings_held']}场"
+    return sentence + "。"
+
+
 def prefill(agency: Agency, year: int) -> dict[str, str]:
     """Sections 一 and 六 pre-filled with facts the system knows; the office rewrites them."""
     numbers = compute(agency, year)
@@ -163,6 +182,7 @@ def prefill(agency: Agency, year: int) -> dict[str, str]:
     overview = (
         f"{year}年，{agency.full_name}认真贯彻落实《中华人民共和国政府信息公开条例》。"
         f"{proactive_sentence(catalog.yearly_figures(agency.id, year))}"
+        f"{participation_sentence(participation.participation_figures(agency.id, year))}"
         f"现行有效规章{t2['regulations']['valid']}件、行政规范性文件{t2['normative_documents']['valid']}件；"
         f"本年度作出行政许可决定{t2['licensing']['decisions']}件、行政处罚决定{t2['penalty']['decisions']}件。"
         f"依申请公开方面，本年度新收政府信息公开申请{t3['new']['total']}件，上年结转{t3['carried_in']['total']}件，"
