@@ -9,21 +9,11 @@ import datetime as dt
 
 import pytest
 
+from tests.e2e.conftest import browser_login, browser_logout
+
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "correct-horse-7battery"
 TITLE = "关于印发测试市政府信息公开规定的通知"
-
-
-def _login(page, live_server, user):
-    page.goto(live_server.url + "/login")
-    page.locator("#email").fill(user.email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-
-
-def _logout(page):
-    page.locator("form[action='/logout'] button").click()
 
 
 def _act(page, trigger, *, comment=None):
@@ -54,7 +44,7 @@ def test_normative_document_from_draft_to_publication(page, live_server, axe_che
     made_on = (dt.date.today() - dt.timedelta(days=3)).isoformat()
 
     # The editor drafts a normative document; its own fields appear once the type is chosen.
-    _login(page, live_server, editor)
+    browser_login(page, live_server, editor)
     page.goto(live_server.url + "/staff/catalog/new")
     assert not page.locator("fieldset[data-show-when='doc_kind']").is_visible()
     axe_check(page, "new entry")  # the rich-text editor's heading picker included
@@ -82,18 +72,18 @@ def test_normative_document_from_draft_to_publication(page, live_server, axe_che
     axe_check(page, "draft with its attachment")
     _act(page, "submit")
     assert page.locator("#entry-state").get_attribute("data-state") == "attribute_review"
-    _logout(page)
+    browser_logout(page)
 
     # The disclosure office confirms the attribute.
-    _login(page, live_server, registrar)
+    browser_login(page, live_server, registrar)
     page.goto(entry_url)
     axe_check(page, "attribute review")
     _act(page, "confirm_attribute")
     assert page.locator("#entry-state").get_attribute("data-state") == "secrecy_review"
-    _logout(page)
+    browser_logout(page)
 
     # The secrecy reviewer returns it once: without a comment it is refused beside the field.
-    _login(page, live_server, secrecy)
+    browser_login(page, live_server, secrecy)
     page.goto(entry_url)
     axe_check(page, "secrecy review")
     _act(page, "return_secrecy", comment="")
@@ -101,21 +91,21 @@ def test_normative_document_from_draft_to_publication(page, live_server, axe_che
     axe_check(page, "return refused")
     _act(page, "return_secrecy", comment="第三条涉及内部工作安排，请删除后再报。")
     assert page.locator("#entry-state").get_attribute("data-state") == "draft"
-    _logout(page)
+    browser_logout(page)
 
     # The editor resubmits; the office confirms; the secrecy review passes.
     for user, trigger in ((editor, "submit"), (registrar, "confirm_attribute"), (secrecy, "pass_secrecy")):
-        _login(page, live_server, user)
+        browser_login(page, live_server, user)
         page.goto(entry_url)
         _act(page, trigger)
-        _logout(page)
+        browser_logout(page)
 
     # The office head cannot approve before the legality review; the legal reviewer records it.
-    _login(page, live_server, head)
+    browser_login(page, live_server, head)
     page.goto(entry_url)
     assert page.locator("form[data-trigger='publish']").count() == 0
-    _logout(page)
-    _login(page, live_server, legal)
+    browser_logout(page)
+    browser_login(page, live_server, legal)
     page.goto(entry_url)
     axe_check(page, "legality review")
     page.locator("#reviewer_name").fill("法制科 王某")
@@ -123,9 +113,9 @@ def test_normative_document_from_draft_to_publication(page, live_server, axe_che
     page.locator("#opinion").fill("经审核，符合法律法规规定。")
     page.locator("#legality-form button[type=submit]").click()
     page.wait_for_selector("#legality-recorded")
-    _logout(page)
+    browser_logout(page)
 
-    _login(page, live_server, head)
+    browser_login(page, live_server, head)
     page.goto(entry_url)
     axe_check(page, "approval")
     _act(page, "publish", comment="同意发布")
@@ -137,7 +127,7 @@ def test_normative_document_from_draft_to_publication(page, live_server, axe_che
     page.goto(live_server.url + "/staff/catalog/")
     assert page.get_by_role("link", name=TITLE).is_visible()
     axe_check(page, "catalogue list")
-    _logout(page)
+    browser_logout(page)
 
     # The public finds it by a two-character search, opens it and downloads the attachment.
     page.goto(live_server.url + "/catalog/search")

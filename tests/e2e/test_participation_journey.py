@@ -6,20 +6,9 @@ import datetime as dt
 
 import pytest
 
+from tests.e2e.conftest import browser_login, browser_logout
+
 pytestmark = pytest.mark.e2e
-
-PASSWORD = "correct-horse-7battery"
-
-
-def _login(page, live_server, user):
-    page.goto(live_server.url + "/login")
-    page.locator("#email").fill(user.email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-
-
-def _logout(page):
-    page.locator("form[action='/logout'] button").click()
 
 
 def test_citizen_comments_staff_answer_citizen_sees_the_answer(page, live_server, axe_check, make_agency, make_staff):
@@ -57,7 +46,7 @@ def test_citizen_comments_staff_answer_citizen_sees_the_answer(page, live_server
     status_url = page.url.split("?")[0]
     assert "建议将室外排队区域" in page.content()
 
-    _login(page, live_server, editor)
+    browser_login(page, live_server, editor)
     page.goto(f"{live_server.url}/staff/participation/{c.id}/comments")
     axe_check(page, "moderation list")
     page.locator("table tbody a").first.click()
@@ -75,14 +64,14 @@ def test_citizen_comments_staff_answer_citizen_sees_the_answer(page, live_server
     page.goto(f"{live_server.url}/staff/participation/{c.id}")
     axe_check(page, "consultation staff page")
     page.locator("#action-draft_feedback button").click()
-    _logout(page)
+    browser_logout(page)
 
-    _login(page, live_server, head)
+    browser_login(page, live_server, head)
     page.goto(f"{live_server.url}/staff/participation/{c.id}")
     page.locator("#action-approve_feedback button").click()
     page.locator("#action-publish_feedback button").click()
     assert page.locator("#state").inner_text().strip() != ""
-    _logout(page)
+    browser_logout(page)
 
     page.goto(status_url)
     assert "室外排队区域纳入禁烟范围" in page.locator("#answer").inner_text()
