@@ -377,6 +377,37 @@ def classification_ids() -> tuple[list[int], list[int]]:
     return themes, genres
 
 
+def drop_gin_indexes() -> list[str]:
+    """PostgreSQL: drop the entries' GIN indexes before a bulk fill (built once afterwards, much faster than row
+    by row); returns their definitions."""
+    from disclosure.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        return []
+    rows = db.session.execute(
+        db.text(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'catalog_entries' AND indexdef LIKE '%gin%'"
+        )
+    ).all()
+    for name, _definition in rows:
+        db.session.execute(db.text(f"DROP INDEX {name}"))
+    db.session.commit()
+    return [definition for _name, definition in rows]
+
+
+def recreate_indexes(definitions: list[str]) -> None:
+    from disclosure.extensions import db
+
+    if not definitions:
+        return
+    t0 = time.perf_counter()
+    db.session.execute(db.text("SET maintenance_work_mem = '256MB'"))
+    for definition in definitions:
+        db.session.execute(db.text(definition))
+    db.session.commit()
+    print(f"  GIN indexes built in {time.perf_counter() - t0:.0f} s", flush=True)
+
+
 def analyse() -> None:
     from disclosure.extensions import db
 
@@ -414,6 +445,7 @@ def fill(rows: int, seed: int, *, on_batch=None, batch_size: int = 2000, insert:
         return sample
     agency_ids = make_agencies(10)
     themes, genres = classification_ids()
+    gin_indexes = drop_gin_indexes()
     now = utcnow()
     sample: list[Doc] = []
     batch: list[Doc] = []
@@ -435,6 +467,7 @@ def fill(rows: int, seed: int, *, on_batch=None, batch_size: int = 2000, insert:
         columns = insert_entries(batch, next_id, agency_ids, now)
         if on_batch:
             on_batch(batch, next_id, columns)
+    recreate_indexes(gin_indexes)
     analyse()
     print(f"  generated {rows:,} entries in {time.perf_counter() - t0:.0f} s", flush=True)
     return sample

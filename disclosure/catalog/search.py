@@ -11,7 +11,10 @@ a phrase of units: two characters are one unit (one posting list, no positions r
 phrase, and one character a prefix (发*: every character starts a unit). `search_title` holds the title and
 document number, `search_text` the summary, keywords, body and attachments' text; the FTS5 table indexes both
 columns under the entry's `search_key` (publication day and id), so the newest matches come first straight from
-the index; PostgreSQL has a GIN index per column.
+the index. PostgreSQL keeps each column's tsvector in a column of its own (`search_title_vector`,
+`search_text_vector`, written by a trigger with the text, catalog_0014) with a GIN index: the index gives the rows
+holding every unit of the query, and only those rows' stored vectors are read to confirm the phrase (`<->`), so no
+text is ever parsed again at query time.
 
 Relevance. Ranking every match of a common pair with BM25 reads every posting; instead the body text also carries,
 for each pair seen at least twice, one *tier* token (`zq` + a letter for how often + the pair). The most relevant
