@@ -67,9 +67,9 @@ def test_head_follows_a_figure_approves_publishes_public_reads(
 
     page.locator(f"form[action='/staff/reports/{report.id}/approve'] button").click()
     page.wait_for_selector(f"form[action='/staff/reports/{report.id}/publish']")
-    assert page.locator(".report-state").inner_text() == "approved"
+    assert page.locator(".report-state").inner_text() == "已批准"
     page.locator(f"form[action='/staff/reports/{report.id}/publish'] button").click()
-    page.wait_for_selector(".report-state:has-text('published')")
+    page.wait_for_selector(".report-state:has-text('已发布')")
     axe_check(page, "published report (staff)")
     page.locator("form[action='/logout'] button").click()
 
