@@ -400,6 +400,17 @@ def _matching(phrase: _Phrase | None, where: str, filters: list, *, tiers_from: 
             cond = phrase.pg("body", tiers_from=tiers_from)
         else:
             cond = or_(phrase.pg("title"), phrase.pg("body"))
+        if tiers_from is not None:
+            # A tier's documents are few, but PostgreSQL's statistics of a vector know only the commonest units: it
+            # would read every entry along `search_key` for them. The GIN index gives them all first (exact, no
+            # vector read for one unit), then they are ordered.
+            found = (
+                select(Entry.id, Entry.search_key)
+                .where(cond, Entry.search_key.is_not(None), *filters)
+                .cte("catalog_tier_matches")
+                .prefix_with("MATERIALIZED")
+            )
+            return select(found.c.id).order_by(found.c.search_key.desc())
         return select(Entry.id).where(cond, Entry.search_key.is_not(None), *filters).order_by(Entry.search_key.desc())
     if where == "title":
         expr = f"search_title : {phrase.fts()}"
