@@ -80,11 +80,13 @@ def title(content: dict) -> str:
     return f"{content.get('agency_name', '')}{content['year']}年政府信息公开工作年度报告"
 
 
-def report_pdf(content: dict) -> bytes:
+def report_pdf(content: dict, *, link: Link | None = None) -> bytes:
+    """The report in the official layout. A draft's PDF for staff passes `link`: each figure then links to the
+    cases or records it counts, as on the page; the published PDF links nowhere."""
     html = (
         letter_jinja_env()
         .get_template("annual_report/report.html")
-        .render(c=content, title=title(content), body=body_html(content))
+        .render(c=content, title=title(content), body=body_html(content, link=link))
     )
     return render_document_pdf(html, "annual_report")
 

@@ -188,3 +188,30 @@ def test_pdf_text_and_xlsx_grid(office, make_case, tmp_path, runner):
     ]
     text_cells = [c.value for row in wb["正文"].iter_rows() for c in row]
     assert "'=cmd|' /C calc'!A0" in text_cells  # neutralised
+
+
+def test_a_drafts_pdf_links_each_figure_to_its_cases_and_the_published_one_links_nowhere(
+    office, make_case, client, login
+):
+    agency, registrar, head = office
+    report = _ready(agency, registrar, make_case)
+    login(client, registrar)
+    draft = client.get(f"/staff/reports/{report.id}/report.pdf")
+    assert draft.status_code == 200
+    cell = f"/staff/reports/{report.id}/cells/table3/partial/research"
+    assert any(uri.endswith(cell) for uri in _link_targets(draft.data))  # the figure links to its cases
+    _publish(report, registrar, head)
+    published = client.get(f"/catalog/{agency.slug}/annual-reports/{report.id}/report.pdf").data
+    assert not [uri for uri in _link_targets(published) if "/staff/" in uri]
+
+
+def _link_targets(pdf: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    targets = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A") or {}
+            if action.get("/URI"):
+                targets.append(str(action["/URI"]))
+    return targets

@@ -39,15 +39,16 @@ def _version(form) -> int | None:
     return parse_int(form.version.data, min=0)
 
 
-def staff_link(report: AnnualReport):
-    """The drill-down URL of each figure of a working version (a frozen report's figures link nowhere)."""
+def staff_link(report: AnnualReport, *, external: bool = False):
+    """The drill-down URL of each figure of a working version (a frozen report's figures link nowhere); `external`
+    gives absolute addresses, for the draft's PDF."""
     if report.is_frozen:
         return None
 
     def link(table: str, row: str, col: str) -> str | None:
         if not drilldown.valid_cell(table, row, col):
             return None
-        return url_for("reports.cell", report_id=report.id, table=table, row=row, col=col)
+        return url_for("reports.cell", report_id=report.id, table=table, row=row, col=col, _external=external)
 
     return link
 
@@ -261,7 +262,7 @@ def pdf(report_id: int):
     else:
         content = {**operations.numbers_of(report), "agency_name": report.agency.full_name, "number": report.number}
         content["sections"] = {n: getattr(report, n) for n in ("overview", "problems", "other_matters")}
-        data = rendering.report_pdf(content)
+        data = rendering.report_pdf(content, link=staff_link(report, external=True))  # figures link to their cases
     name = f"{report.agency.slug}-{report.year}-v{report.number}.pdf"
     return send_pdf(data, name=name, ascii_name=name)
 
