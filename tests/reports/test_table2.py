@@ -55,3 +55,23 @@ def test_licensing_and_penalty_decisions_public_or_not_in_their_decision_year(pu
     assert t2["licensing"] == {"decisions": 2} and t2["penalty"] == {"decisions": 2}
     t2 = compute(pub.agency, 2026)["table2"]
     assert t2["licensing"] == {"decisions": 1} and t2["penalty"] == {"decisions": 0}
+
+
+def test_the_decisions_behind_a_figure_show_their_publicity_status_in_words(pub, client, login, make_staff):
+    from disclosure.accounts.roles import Role
+
+    save(pub, penalty_raw(pub, CF_WSH="杭市监罚〔2025〕1号", CF_JDRQ="2025-03-03"))
+    save(pub, penalty_raw(pub, CF_WSH="杭市监罚〔2025〕2号", CF_JDRQ="2025-04-04"), publish=False)
+    db.session.commit()
+    head = make_staff(pub.agency, [Role.OFFICE_HEAD])
+    report = operations.start_report(pub.agency, 2025, head)
+    db.session.commit()
+    login(client, head)
+    with client.session_transaction() as s:
+        s["lang"] = "en"
+    page = client.get(f"/staff/reports/{report.id}/cells/table2/penalty/decisions")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "杭市监罚〔2025〕1号" in text and "杭市监罚〔2025〕2号" in text
+    assert "<td>pending</td>" not in text and "<td>published</td>" not in text
+    assert "Not yet published" in text
