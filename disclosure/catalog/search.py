@@ -400,10 +400,11 @@ def _matching(phrase: _Phrase | None, where: str, filters: list, *, tiers_from: 
             cond = phrase.pg("body", tiers_from=tiers_from)
         else:
             cond = or_(phrase.pg("title"), phrase.pg("body"))
-        if tiers_from is not None:
+        if tiers_from is not None and len(phrase.units) == 1:
             # A tier's documents are few, but PostgreSQL's statistics of a vector know only the commonest units: it
             # would read every entry along `search_key` for them. The GIN index gives them all first (exact, no
-            # vector read for one unit), then they are ordered.
+            # vector read for one unit), then they are ordered. (A longer phrase reads each candidate's vector, so
+            # it keeps the walk that stops at the page.)
             found = (
                 select(Entry.id, Entry.search_key)
                 .where(cond, Entry.search_key.is_not(None), *filters)
