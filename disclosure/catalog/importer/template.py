@@ -4,22 +4,14 @@ validity; kept on a hidden sheet), and a sheet 填写说明 repeating the notes.
 
 from __future__ import annotations
 
-import io
-
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 
 from disclosure.catalog.classification import CATEGORY_ARTICLES
 from disclosure.catalog.importer.columns import ATTRIBUTES, COLUMNS, VALIDITIES
 from disclosure.catalog.models import Genre, Theme
+from disclosure.core.spreadsheet_templates import template_workbook as spreadsheet_template
 from disclosure.extensions import db
-
-LISTS_SHEET, NOTES_SHEET = "代码表", "填写说明"
-MAX_ROWS = 200_000
 
 
 def _notes() -> dict[str, str]:
@@ -65,36 +57,12 @@ def _lists() -> dict[str, list[str]]:
 
 
 def template_workbook() -> bytes:
-    notes_by_key, lists = _notes(), _lists()
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "目录"
-    values_sheet = wb.create_sheet(LISTS_SHEET)
-    notes = wb.create_sheet(NOTES_SHEET)
-    notes.append([_("Column"), _("How to fill it")])
-    ws.append([header for header, _key, _required in COLUMNS])
-    for i, (header, key, _required) in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(i)
-        note = notes_by_key[key]
-        ws.cell(row=1, column=i).comment = Comment(f"{header}\n{note}", "disclosure", width=320, height=120)
-        ws.column_dimensions[letter].width = 40 if key in ("title", "summary", "body_html") else 16
-        notes.append([header, note])
-        values = lists.get(key)
-        if values:
-            values_sheet.cell(row=1, column=i, value=header)
-            for n, value in enumerate(values, start=2):
-                values_sheet.cell(row=n, column=i, value=value)
-            source = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
-            # Themes may also be typed as the second level alone: the list suggests without refusing.
-            check = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=key != "theme_id")
-            check.error = _("Choose a value from the list.")
-            check.prompt = note
-            check.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
-            ws.add_data_validation(check)
-    ws.freeze_panes = "A2"
-    notes.column_dimensions["A"].width = 20
-    notes.column_dimensions["B"].width = 100
-    values_sheet.sheet_state = "hidden"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    # Themes may also be typed as the second level alone: the list suggests without refusing.
+    return spreadsheet_template(
+        "目录",
+        [(header, key) for header, key, _required in COLUMNS],
+        _notes(),
+        _lists(),
+        wide={"title", "summary", "body_html"},
+        suggest_only={"theme_id"},
+    )
