@@ -34,6 +34,7 @@ DOMAIN_PACKAGES = (
     "catalog",
     "participation",
     "reports",
+    "supervision",
     "api",
 )
 

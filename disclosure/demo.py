@@ -73,6 +73,7 @@ STAFF_NAMES = {
         Role.SECRECY_REVIEWER: "周涛",
         Role.PUBLICITY_CLERK: "吴静",
         Role.CREDIT_SUPERVISOR: "郑强",
+        Role.SUPERVISOR: "许文博",
         Role.AGENCY_ADMIN: "冯磊",
         Role.SYS_ADMIN: "何平",
     },
@@ -121,12 +122,15 @@ def load_demo() -> list[tuple[str, str, str]]:
     for spec in DEMO_AGENCIES:
         agency = db.session.execute(db.select(Agency).where(Agency.slug == spec["slug"])).scalar_one_or_none()
         if agency is None:
-            agency = ops.save_agency(None, spec)
+            # The city's bureaux sit under the government's general office, the competent department that
+            # supervises their disclosure work (条例 Art. 47; issue 14).
+            parent = objects["agencies"][0] if objects["agencies"] else None
+            agency = ops.save_agency(None, {**spec, "parent_id": parent.id if parent else None})
             for name, legal in DEPARTMENTS:
                 ops.add_department(agency, name, is_legal=legal)
         objects["agencies"].append(agency)
         for role in Role:
-            if role is Role.SYS_ADMIN and spec["slug"] != "demo-gov":
+            if role in (Role.SYS_ADMIN, Role.SUPERVISOR) and spec["slug"] != "demo-gov":
                 continue
             email = f"{role.value.replace('_', '-')}@{spec['slug']}.example.cn"
             if ops.find_user_by_email(email):

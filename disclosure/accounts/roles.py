@@ -16,6 +16,7 @@ class Role(enum.StrEnum):
     SECRECY_REVIEWER = "secrecy_reviewer"  # 保密审查
     PUBLICITY_CLERK = "publicity_clerk"  # 双公示录入
     CREDIT_SUPERVISOR = "credit_supervisor"  # 信用监管
+    SUPERVISOR = "supervisor"  # 政务公开监督 (the competent department's staff, 条例 Art. 47)
     AGENCY_ADMIN = "agency_admin"  # 机关管理员
     SYS_ADMIN = "sys_admin"  # 系统管理员
 
@@ -29,6 +30,7 @@ ROLE_LABELS = {
     Role.SECRECY_REVIEWER: _l("Secrecy reviewer"),
     Role.PUBLICITY_CLERK: _l("Publicity clerk"),
     Role.CREDIT_SUPERVISOR: _l("Credit supervisor"),
+    Role.SUPERVISOR: _l("Disclosure supervisor"),
     Role.AGENCY_ADMIN: _l("Agency administrator"),
     Role.SYS_ADMIN: _l("System administrator"),
 }

@@ -8,8 +8,8 @@ import datetime as dt
 from flask import Blueprint, abort, flash, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
+from disclosure.accounts import tree
 from disclosure.accounts.models import Agency
 from disclosure.accounts.roles import Role
 from disclosure.core.errors import DomainError
@@ -48,15 +48,7 @@ def own_agency() -> Agency:
 
 def visible_agency_ids() -> list[int] | None:
     """None = every agency (system administrator); otherwise the user's agency and the agencies below it."""
-    if current_user.is_sys_admin:
-        return None
-    ids = [current_user.agency_id]
-    frontier = list(ids)
-    while frontier:
-        children = list(db.session.execute(select(Agency.id).where(Agency.parent_id.in_(frontier))).scalars())
-        frontier = [c for c in children if c not in ids]
-        ids += frontier
-    return ids
+    return tree.visible_agency_ids(current_user)
 
 
 MAX_ID = 2**31 - 1  # an id or page number beyond a database integer is no page at all, not a server error
