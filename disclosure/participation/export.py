@@ -9,6 +9,7 @@ import io
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from disclosure.core.spreadsheets import cell_text
 from disclosure.extensions import db
 from disclosure.participation.articles import article_label
 from disclosure.participation.models import Comment, CommentGroup, Consultation
@@ -27,12 +28,6 @@ HEADER = [
     "处理结果",
     "理由",
 ]
-
-
-def cell(value) -> str:
-    """Text as a spreadsheet shows it, never a formula (CSV/XLSX injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def comments_xlsx(c: Consultation) -> bytes:
@@ -67,17 +62,17 @@ def comments_xlsx(c: Consultation) -> bytes:
             result, reason = group.result, group.reason
         ws.append(
             [
-                cell(number),
+                cell_text(number),
                 received.isoformat(),
-                cell(channel),
+                cell_text(channel),
                 article_label(article) or "全文",
-                cell(paragraph),
+                cell_text(paragraph),
                 SUBMITTER_ZH.get(submitter, submitter),
-                cell(body),
-                cell(numbers.get(dup, "")) if dup else "",
-                cell(group.title) if group else "",
+                cell_text(body),
+                cell_text(numbers.get(dup, "")) if dup else "",
+                cell_text(group.title) if group else "",
                 RESULT_ZH.get(result, ""),
-                cell(reason),
+                cell_text(reason),
             ]
         )
     out = io.BytesIO()

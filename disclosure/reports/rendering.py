@@ -13,6 +13,7 @@ from markupsafe import Markup
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from disclosure.core.spreadsheets import safe_cell
 from disclosure.correspondence import letter_jinja_env, render_document_pdf
 from disclosure.reports.grid import (
     COLUMN_LABELS,
@@ -98,19 +99,12 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def _text(value):
-    """Text a spreadsheet would run as a formula is neutralised (formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 class _Sheet:
     def __init__(self, ws):
         self.ws = ws
 
     def put(self, row: int, col: int, value, rowspan: int = 1, colspan: int = 1, bold: bool = False) -> None:
-        cell = self.ws.cell(row=row, column=col, value=_text(value))
+        cell = self.ws.cell(row=row, column=col, value=safe_cell(value))
         cell.alignment = _CENTER
         if bold:
             cell.font = Font(bold=True)
@@ -195,7 +189,7 @@ def report_xlsx(content: dict) -> bytes:
     for i, (key, heading) in enumerate(SECTION_TITLES, start=1):
         ws.cell(row=i, column=1, value=heading)
         if key in sections:
-            ws.cell(row=i, column=2, value=_text(sections[key])).alignment = Alignment(wrap_text=True)
+            ws.cell(row=i, column=2, value=safe_cell(sections[key])).alignment = Alignment(wrap_text=True)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
