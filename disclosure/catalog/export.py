@@ -29,10 +29,10 @@ from sqlalchemy import func, select, tuple_
 from disclosure.accounts.models import Agency, User
 from disclosure.catalog import platform
 from disclosure.catalog.classification import CATEGORY_ARTICLES
-from disclosure.catalog.importer.jobs import claim, run_when_visible
+from disclosure.catalog.importer.jobs import claim
 from disclosure.catalog.models import CatalogExport, Entry, EntryAttachment, EntryVersion, ImportStatus
 from disclosure.core.errors import DomainError
-from disclosure.core.jobs import huey, with_app
+from disclosure.core.jobs import huey, run_when_visible, with_app
 from disclosure.core.spreadsheets import cell_text
 from disclosure.core.storage import store_path
 from disclosure.core.timeutil import utcnow

@@ -64,3 +64,17 @@ def with_app(fn):
                 db.session.remove()
 
     return wrapper
+
+
+class JobNotVisibleYet(Exception):
+    """The request that created the job has not committed yet: huey retries the task."""
+
+
+def run_when_visible(process, job_id: int) -> str:
+    """Run a queued job's `process(job_id)` in the worker: its final status, or JobNotVisibleYet (so that a task
+    declared with `retries` runs again) while the job row the request created is not committed yet (`process`
+    returned None)."""
+    status = process(job_id)
+    if status is None:
+        raise JobNotVisibleYet(job_id)
+    return status

@@ -4,24 +4,17 @@ from __future__ import annotations
 
 from huey import crontab
 
-from disclosure.core.jobs import huey, with_app
+from disclosure.core.jobs import huey, run_when_visible, with_app
 from disclosure.core.timeutil import today_china
 from disclosure.extensions import db
 from disclosure.publicity import operations
 from disclosure.publicity.jobs import process_import
 
 
-class ImportNotVisibleYet(Exception):
-    """The request that created the job has not committed yet: huey retries."""
-
-
 @huey.task(retries=5, retry_delay=2)
 @with_app
 def run_import(job_id: int) -> str:
-    status = process_import(job_id)
-    if status is None:
-        raise ImportNotVisibleYet(job_id)
-    return status
+    return run_when_visible(process_import, job_id)
 
 
 @huey.periodic_task(crontab(hour="0", minute="20"))

@@ -15,7 +15,7 @@ from disclosure.applications.ledger.columns import ERROR_COLUMN, ROW_COLUMN
 from disclosure.applications.ledger.models import LedgerImport, LedgerImportStatus
 from disclosure.core import spreadsheets
 from disclosure.core.errors import DomainError
-from disclosure.core.jobs import huey, with_app
+from disclosure.core.jobs import huey, run_when_visible, with_app
 from disclosure.core.spreadsheets import safe_cell
 from disclosure.core.storage import StoredFile, store
 from disclosure.core.timeutil import utcnow
@@ -145,14 +145,7 @@ def process_import(job_id: int) -> str | None:
     return job.status
 
 
-class ImportNotVisibleYet(Exception):
-    """The request that created the job has not committed yet: huey retries."""
-
-
 @huey.task(retries=5, retry_delay=2)
 @with_app
 def run_ledger_import(job_id: int) -> str:
-    status = process_import(job_id)
-    if status is None:
-        raise ImportNotVisibleYet(job_id)
-    return status
+    return run_when_visible(process_import, job_id)

@@ -16,7 +16,7 @@ from disclosure.catalog.models import CatalogImport, Entry, EntryAttachment, Imp
 from disclosure.catalog.operations import attachments as attachment_ops
 from disclosure.core import spreadsheets
 from disclosure.core.errors import DomainError
-from disclosure.core.jobs import huey, with_app
+from disclosure.core.jobs import huey, run_when_visible, with_app
 from disclosure.core.storage import StoredFile, store
 from disclosure.core.timeutil import utcnow
 from disclosure.extensions import db
@@ -161,19 +161,6 @@ def extract_texts(job: CatalogImport) -> int:
     for attachment_id in ids:
         attachment_ops.extract_attachment_text(attachment_id)
     return len(ids)
-
-
-class JobNotVisibleYet(Exception):
-    """The request that created the job has not committed yet: huey retries."""
-
-
-def run_when_visible(process, job_id: int) -> str:
-    """Run a job's `process` in the worker: its final status, or JobNotVisibleYet (huey retries) while the job row
-    the request created is not committed yet (`process` returned None)."""
-    status = process(job_id)
-    if status is None:
-        raise JobNotVisibleYet(job_id)
-    return status
 
 
 @huey.task(retries=5, retry_delay=2)
