@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from disclosure.accounts.models import Department, User
@@ -37,6 +36,7 @@ from disclosure.applications.operations.case import (
     recompute_deadline,
 )
 from disclosure.applications.queries import applicant_items_this_month, settings_for
+from disclosure.applications.terms import fee_schedule
 from disclosure.core.errors import DomainError
 from disclosure.core.timeutil import today_china
 from disclosure.correspondence import Outcome
@@ -310,7 +310,7 @@ MAX_FEE_PAGES = 1_000_000
 
 def calculate_fee(app: Application, method: str, pages: int | None = None) -> tuple[int, list, dict]:
     """The fee for this case by one method (never both). Returns (yuan, band lines, basis)."""
-    schedule = current_app.config.get("APPLICATION_FEE_SCHEDULE") or fees.DEFAULT_SCHEDULE
+    schedule = fee_schedule()  # the same bands the disclosure guide states
     if method == fees.FeeMethod.PER_ITEM:
         earlier = applicant_items_this_month(app, app.received_date or today_china())
         total, lines = fees.fee_per_item(earlier, len(app.items), schedule)
