@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import random
-import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from harness import Targets, temp_dir
+from harness import Targets, report_from_child, run_child, temp_dir
 from publicity_common import bench_app
 
 HEADER = [  # the import's columns, in the template's order
@@ -141,9 +138,7 @@ def server_cpu():
 
 
 def child(path: str, engine: str) -> None:
-    result = phase(Path(path), engine)
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print("RESULT " + json.dumps(result))
+    report_from_child(phase(Path(path), engine))
 
 
 def main() -> int:
@@ -160,15 +155,10 @@ def main() -> int:
     t0 = time.perf_counter()
     make_file(path, args.rows)
     print(f"generated {args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB, in {time.perf_counter() - t0:.0f} s")
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", str(path), args.engine], capture_output=True, text=True, check=False
-    )
-    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("RESULT ")), None)
-    if line is None:
-        print(out.stdout[-3000:], out.stderr[-3000:])
+    result = run_child(__file__, str(path), args.engine)
+    if result is None:
         targets.check("the import ran", False)
         return targets.finish()
-    result = json.loads(line[7:])
     rate = result["rows"] / result["seconds"]
     print(
         f"  import (inspect, read, validate, write, error file): {result['seconds']:.1f} s, {rate:,.0f} rows/s, "

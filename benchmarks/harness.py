@@ -5,6 +5,9 @@ temporary directories and databases that are removed however the run ends.
     targets.check("daily run < 10 s", took < 10, f"{took:.2f} s")
     sys.exit(targets.finish())      # non-zero when a target was missed
 
+A phase whose peak memory counts runs in a child process (`run_child` / `report_from_child`), so the figure is
+that phase's own and not the data generator's.
+
 A figure measured on a loaded machine is not the figure of a quiet one: each check prints the 1-minute load
 average, and `finish()` prints it once more with the core count.
 """
@@ -12,8 +15,12 @@ average, and `finish()` prints it once more with the core count.
 from __future__ import annotations
 
 import atexit
+import json
 import os
+import resource
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -50,3 +57,24 @@ def temp_dir(prefix: str) -> Path:
     path = Path(tempfile.mkdtemp(prefix=prefix))
     atexit.register(shutil.rmtree, path, ignore_errors=True)
     return path
+
+
+CHILD_FLAG = "--child"
+_RESULT = "RESULT "
+
+
+def report_from_child(result: dict) -> None:
+    """In the child: add the process's peak resident memory (MB) to its result and hand it to the parent."""
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(_RESULT + json.dumps(result), flush=True)
+
+
+def run_child(script: str, *args: str) -> dict | None:
+    """Run `script --child ARGS…` in a fresh Python and return the dict it reported (with `peak_mb`), or None after
+    printing the tail of its output when it reported nothing."""
+    out = subprocess.run([sys.executable, script, CHILD_FLAG, *args], capture_output=True, text=True, check=False)
+    line = next((ln for ln in out.stdout.splitlines() if ln.startswith(_RESULT)), None)
+    if line is None:
+        print(out.stdout[-3000:], out.stderr[-3000:])
+        return None
+    return json.loads(line[len(_RESULT) :])
