@@ -6,6 +6,7 @@ from flask import Flask
 
 from disclosure.applications.fees import FeeSchedule
 from disclosure.applications.labels import remedy_kind_label, remedy_result_label, state_label
+from disclosure.applications.ratings import RatingCounts, RatingRef, rating_counts, ratings
 from disclosure.applications.requested import RequestedCase, requested_cases
 from disclosure.applications.terms import RequestTerms, fee_schedule, request_terms
 from disclosure.applications.yearly import (
@@ -22,11 +23,14 @@ from disclosure.applications.yearly import (
 from disclosure.core import signals
 
 # What other packages may import (the annual report reads its yearly facts and the words for a case's state and
-# a remedy here, issue 13; the disclosure guide its time limits and fees, issue 11).
+# a remedy here, issue 13; the disclosure guide its time limits and fees, issue 11; supervision the applicants'
+# ratings, issue 14).
 __all__ = [
     "CaseCounts",
     "CaseRef",
     "FeeSchedule",
+    "RatingCounts",
+    "RatingRef",
     "RemedyCounts",
     "RemedyRef",
     "RequestTerms",
@@ -34,6 +38,8 @@ __all__ = [
     "fee_schedule",
     "fees_collected",
     "init_app",
+    "rating_counts",
+    "ratings",
     "remedy_kind_label",
     "remedy_result_label",
     "request_terms",
