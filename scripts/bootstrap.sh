@@ -12,8 +12,8 @@ need_pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk f
 need_pkgs+=(graphviz)  # dot: the request flow chart of the disclosure guide (disclosure/web/flowchart.py)
 if [ "$mode" = test ]; then
   need_pkgs+=(chromium chromium-driver)
-  command -v npm >/dev/null 2>&1 || need_pkgs+=(nodejs npm)
 fi
+command -v npm >/dev/null 2>&1 || need_pkgs+=(nodejs npm)  # both modes: ECharts for the supervision charts
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 missing=()
 for p in "${need_pkgs[@]}"; do
@@ -60,10 +60,18 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-if [ "$mode" = test ] && [ ! -f node_modules/axe-core/axe.min.js ]; then
-  echo "==> installing axe-core for the accessibility checks"
+if [ "$mode" = test ] && { [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/echarts/dist/echarts.min.js ]; }; then
+  echo "==> installing axe-core for the accessibility checks and ECharts for the charts"
   npm ci --no-audit --no-fund --silent
+elif [ ! -f node_modules/echarts/dist/echarts.min.js ]; then
+  echo "==> installing ECharts for the supervision charts"
+  npm ci --omit=dev --no-audit --no-fund --silent
 fi
+# ECharts is served from the app's own static files (no CDN; the CSP allows only 'self'); the copy is git-ignored.
+echarts_dir=disclosure/static/vendor/echarts
+for f in dist/echarts.min.js LICENSE NOTICE; do
+  cmp -s "node_modules/echarts/$f" "$echarts_dir/$(basename "$f")" || install -D -m 644 "node_modules/echarts/$f" "$echarts_dir/$(basename "$f")"
+done
 
 .venv/bin/python scripts/i18n.py compile
 if [ "$mode" = run ]; then
