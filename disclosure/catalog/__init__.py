@@ -11,6 +11,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from disclosure.catalog import api, cli, demo, models, search, views
+from disclosure.catalog.column_activity import LastUpdate, last_updates
 from disclosure.catalog.operations import guide
 from disclosure.catalog.operations.entries import publish_generated
 from disclosure.catalog.operations.requests import (
@@ -51,12 +52,14 @@ def init_app(app: Flask) -> None:
 
 __all__ = [
     "DraftResult",
+    "LastUpdate",
     "LinkedEntry",
     "PublicEntry",
     "RequestRef",
     "create_draft_from_request",
     "find_public_entry",
     "init_app",
+    "last_updates",
     "link_answer",
     "linked_entries",
     "models",
