@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from disclosure.applications import oversight
 from disclosure.applications.fees import FeeSchedule
 from disclosure.applications.labels import remedy_kind_label, remedy_result_label, state_label
 from disclosure.applications.ratings import RatingCounts, RatingRef, rating_counts, ratings
@@ -24,7 +25,7 @@ from disclosure.core import signals
 
 # What other packages may import (the annual report reads its yearly facts and the words for a case's state and
 # a remedy here, issue 13; the disclosure guide its time limits and fees, issue 11; supervision the applicants'
-# ratings, issue 14).
+# ratings, and its per-agency figures and the cases behind them in `oversight`, issue 14).
 __all__ = [
     "CaseCounts",
     "CaseRef",
@@ -38,6 +39,7 @@ __all__ = [
     "fee_schedule",
     "fees_collected",
     "init_app",
+    "oversight",
     "rating_counts",
     "ratings",
     "remedy_kind_label",

@@ -13,12 +13,14 @@ from flask_babel import lazy_gettext as _l
 
 from disclosure.accounts.roles import Role
 from disclosure.core import signals
-from disclosure.reports import cli, demo, dues, labels, views
+from disclosure.reports import cli, demo, dues, labels, oversight, views
 from disclosure.reports.compute import compute
 from disclosure.web import nav
 from disclosure.web.templating import register_action_labels
 
-__all__ = ["compute", "init_app"]
+# What other packages may import: the report's numbers; the reports due and the grid's blocks for supervision
+# (`oversight`, issue 14).
+__all__ = ["compute", "init_app", "oversight"]
 
 
 def init_app(app: Flask) -> None:

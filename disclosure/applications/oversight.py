@@ -1,0 +1,308 @@
+"""Requests for disclosure as the competent department supervises them (条例 Art. 47; issue 14 §1): per-agency
+counts over a list of agencies and a range of days, each one grouped query (GROUP BY agency_id), and the ordered
+lists of the very cases and remedies a count counts, for the dashboard's drill-downs.
+
+The conditions are the annual report's (`yearly.py`, 国办公开办函〔2021〕30号 tables 3 and 4), so a year's figures
+equal the report's:
+- received: past `submitted`, with a received date (条例 Art. 31) within the range — table 3 row 一;
+- concluded: closed (issued, delivered, archived, abandoned, withdrawn) with its conclusion date (the closing date,
+  the issue date when only that is known) within the range — table 3 row (七);
+- answered, on time, late: the concluded cases whose reply was issued, judged as the case page's deadline badge
+  judges them (`templates/applications/_deadline.html`): late when issued after the due date (Art. 33), on time
+  otherwise (a reply without a due date, as a ledger import leaves it, reads as on time there too);
+- overdue now: an open case whose clock runs (not paused by a consultation, a fee notice or a supplementation
+  request) and whose due date has passed today — the workbench's overdue queue, recomputed for `today`;
+- remedies: filed within the range, with their result as it stood on the range's last day (table 4).
+
+Conclusion dates are compared as `closed_date`, or `issued_date` when no closing date is recorded: the same as the
+report's `coalesce(closed_date, issued_date)`, written so that the (agency, closing date) index serves it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from flask import url_for
+from sqlalchemy import and_, case, false, func, or_, select
+
+from disclosure.applications.models import Application, DeadlineStatus, Remedy, RemedyResult
+from disclosure.applications.yearly import CONCLUDED_STATES, NOT_RECEIVED_STATES
+from disclosure.extensions import db
+from workflows.application import OPEN_STATES, States
+
+CASE_MEASURES = ("received", "concluded", "answered", "on_time", "late", "overdue")
+_OPEN = tuple(s.value for s in OPEN_STATES)
+
+
+@dataclass(frozen=True)
+class ConcludedCounts:
+    """The cases of one agency concluded in the range with one (outcome, withdrawn) pair."""
+
+    agency_id: int
+    outcome: str | None
+    withdrawn: bool
+    concluded: int
+    answered: int  # a reply issued
+    on_time: int
+    late: int
+
+
+@dataclass(frozen=True)
+class RemedyCounts:
+    agency_id: int
+    kind: str
+    result: str  # as it stood on the range's last day
+    count: int
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    """One case behind a figure, with its staff page."""
+
+    id: int
+    agency_id: int
+    reference: str | None
+    applicant_name: str
+    state: str
+    outcome: str | None
+    received_date: dt.date | None
+    due_date: dt.date | None
+    issued_date: dt.date | None
+    concluded_on: dt.date | None
+    on: dt.date | None  # the date that put it in the count
+    url: str
+
+
+@dataclass(frozen=True)
+class RemedyLine:
+    id: int
+    agency_id: int
+    case_id: int
+    reference: str | None
+    kind: str
+    body: str
+    filed_date: dt.date
+    decided_date: dt.date | None
+    result: str  # as it stood on the range's last day
+    url: str  # the case's staff page
+
+
+# --- Conditions --------------------------------------------------------------------------------------------------
+
+
+def _concluded_in(start: dt.date, end: dt.date):
+    a = Application
+    return and_(
+        a.state.in_(CONCLUDED_STATES),
+        or_(
+            a.closed_date.between(start, end),
+            and_(a.closed_date.is_(None), a.issued_date.between(start, end)),
+        ),
+    )
+
+
+def _answered():
+    return Application.issued_date.is_not(None)
+
+
+def _late():
+    a = Application
+    return and_(a.issued_date.is_not(None), a.due_date.is_not(None), a.issued_date > a.due_date)
+
+
+def _on_time():
+    a = Application
+    return and_(a.issued_date.is_not(None), or_(a.due_date.is_(None), a.issued_date <= a.due_date))
+
+
+def _conditions(measure: str, start: dt.date, end: dt.date, today: dt.date):
+    a = Application
+    if measure == "received":
+        return and_(a.state.not_in(NOT_RECEIVED_STATES), a.received_date.between(start, end))
+    if measure == "overdue":
+        return and_(
+            a.state.in_(_OPEN),
+            a.deadline_status != DeadlineStatus.PAUSED.value,
+            a.due_date.is_not(None),
+            a.due_date < today,
+        )
+    concluded = _concluded_in(start, end)
+    extra = {"concluded": None, "answered": _answered(), "on_time": _on_time(), "late": _late()}
+    if measure not in extra:
+        raise ValueError(f"unknown measure {measure!r}")
+    return concluded if extra[measure] is None else and_(concluded, extra[measure])
+
+
+def _ids(agency_ids: Iterable[int]) -> list[int]:
+    return sorted({int(i) for i in agency_ids})
+
+
+def _sum(cond):
+    return func.sum(case((cond, 1), else_=0))
+
+
+# --- Counts ------------------------------------------------------------------------------------------------------
+
+
+def received_counts(agency_ids: Iterable[int], start: dt.date, end: dt.date) -> dict[int, int]:
+    """Requests received between `start` and `end` per agency: one grouped query."""
+    return _grouped_count(agency_ids, _conditions("received", start, end, end))
+
+
+def overdue_counts(agency_ids: Iterable[int], today: dt.date) -> dict[int, int]:
+    """Open requests past their due date today, per agency: one grouped query."""
+    return _grouped_count(agency_ids, _conditions("overdue", today, today, today))
+
+
+def _grouped_count(agency_ids: Iterable[int], cond) -> dict[int, int]:
+    ids = _ids(agency_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Application.agency_id, func.count())
+        .where(Application.agency_id.in_(ids), cond)
+        .group_by(Application.agency_id)
+    ).all()
+    return {int(a): int(n) for a, n in rows}
+
+
+def concluded_counts(agency_ids: Iterable[int], start: dt.date, end: dt.date) -> list[ConcludedCounts]:
+    """The cases concluded between `start` and `end`, grouped by agency, outcome and whether withdrawn, with how
+    many of them were answered, on time and late: one grouped query."""
+    ids = _ids(agency_ids)
+    if not ids:
+        return []
+    a = Application
+    withdrawn = case((a.state == States.WITHDRAWN.value, 1), else_=0).label("withdrawn")
+    rows = db.session.execute(
+        select(a.agency_id, a.outcome, withdrawn, func.count(), _sum(_answered()), _sum(_on_time()), _sum(_late()))
+        .where(a.agency_id.in_(ids), _concluded_in(start, end))
+        .group_by(a.agency_id, a.outcome, withdrawn)
+    ).all()
+    return [ConcludedCounts(int(r[0]), r[1], bool(r[2]), *(int(v or 0) for v in r[3:])) for r in rows]
+
+
+def _result_at(end: dt.date):
+    """A remedy decided after the range's end was still pending on its last day (as table 4 counts it)."""
+    decided = and_(Remedy.result != RemedyResult.PENDING.value, Remedy.decided_date <= end)
+    return case((decided, Remedy.result), else_=RemedyResult.PENDING.value)
+
+
+def remedy_counts(agency_ids: Iterable[int], start: dt.date, end: dt.date) -> list[RemedyCounts]:
+    """Reconsiderations and lawsuits filed between `start` and `end` about the agencies' cases, by agency, kind and
+    result on `end`: one grouped query."""
+    ids = _ids(agency_ids)
+    if not ids:
+        return []
+    result = _result_at(end).label("result")
+    rows = db.session.execute(
+        select(Remedy.agency_id, Remedy.kind, result, func.count())
+        .where(Remedy.agency_id.in_(ids), Remedy.filed_date.between(start, end))
+        .group_by(Remedy.agency_id, Remedy.kind, result)
+    ).all()
+    return [RemedyCounts(int(r[0]), r[1], r[2], int(r[3])) for r in rows]
+
+
+# --- The records behind a count ----------------------------------------------------------------------------------
+
+
+def _outcome_filter(outcomes: Sequence[str | None] | None, with_withdrawn: bool):
+    """Cases with one of these outcomes (not withdrawn), and the withdrawn ones too with `with_withdrawn` — as
+    table 3 counts a withdrawal under （六）其他处理."""
+    if outcomes is None:
+        return None
+    a = Application
+    known = [o for o in outcomes if o is not None]
+    by_outcome = [a.outcome.in_(known)] if known else []
+    if None in outcomes:
+        by_outcome.append(a.outcome.is_(None))
+    clauses = [and_(a.state != States.WITHDRAWN.value, or_(*by_outcome))] if by_outcome else []
+    if with_withdrawn:
+        clauses.append(a.state == States.WITHDRAWN.value)
+    return or_(*clauses) if clauses else false()
+
+
+def cases(
+    agency_ids: Iterable[int],
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+    *,
+    measure: str,
+    outcomes: Sequence[str | None] | None = None,
+    with_withdrawn: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[CaseLine]:
+    """The cases behind one count (`measure` of CASE_MEASURES; for concluded cases optionally one outcome group),
+    in the order of the date that put them in the count, then by id."""
+    if measure not in CASE_MEASURES:
+        raise ValueError(f"unknown measure {measure!r}")
+    ids = _ids(agency_ids)
+    if not ids:
+        return []
+    a = Application
+    concluded_on = func.coalesce(a.closed_date, a.issued_date)
+    on = {"received": a.received_date, "overdue": a.due_date}.get(measure, concluded_on)
+    q = select(
+        a.id,
+        a.agency_id,
+        a.reference,
+        a.applicant_name,
+        a.state,
+        a.outcome,
+        a.received_date,
+        a.due_date,
+        a.issued_date,
+        concluded_on,
+        on,
+    ).where(a.agency_id.in_(ids), _conditions(measure, start, end, today))
+    extra = _outcome_filter(outcomes, with_withdrawn)
+    if extra is not None:
+        q = q.where(extra)
+    q = q.order_by(on, a.id).offset(max(0, int(offset)))
+    if limit is not None:
+        q = q.limit(max(0, int(limit)))
+    return [CaseLine(*r, url=url_for("applications_staff.case", case_id=r[0])) for r in db.session.execute(q).all()]
+
+
+def remedies(
+    agency_ids: Iterable[int],
+    start: dt.date,
+    end: dt.date,
+    *,
+    kinds: Sequence[str] | None = None,
+    result: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[RemedyLine]:
+    """The remedies behind one count of `remedy_counts` (some kinds, one result on `end`), by filing date."""
+    ids = _ids(agency_ids)
+    if not ids:
+        return []
+    at_end = _result_at(end)
+    q = (
+        select(
+            Remedy.id,
+            Remedy.agency_id,
+            Remedy.application_id,
+            Application.reference,
+            Remedy.kind,
+            Remedy.body,
+            Remedy.filed_date,
+            Remedy.decided_date,
+            at_end,
+        )
+        .join(Application, Application.id == Remedy.application_id)
+        .where(Remedy.agency_id.in_(ids), Remedy.filed_date.between(start, end))
+    )
+    if kinds is not None:
+        q = q.where(Remedy.kind.in_(list(kinds)))
+    if result is not None:
+        q = q.where(at_end == result)
+    q = q.order_by(Remedy.filed_date, Remedy.id).offset(max(0, int(offset)))
+    if limit is not None:
+        q = q.limit(max(0, int(limit)))
+    return [RemedyLine(*r, url=url_for("applications_staff.case", case_id=r[2])) for r in db.session.execute(q).all()]
