@@ -246,6 +246,11 @@ class Entry(Audited, TimestampMixin, db.Model):
         Index("ix_catalog_entries_agency_state", "agency_id", "state"),
         Index("ix_catalog_entries_due", "state", "due_on"),
         UniqueConstraint("agency_id", "import_key"),
+        # Supervision's counts per agency and period (catalog.oversight; migration supervision_0007): first
+        # publications, current publications, and the policy documents of an agency.
+        Index("ix_catalog_entries_agency_first_published", "agency_id", "first_published_on"),
+        Index("ix_catalog_entries_agency_published", "agency_id", "published_on"),
+        Index("ix_catalog_entries_kind_agency", "doc_kind", "agency_id"),
     )
 
     @property
@@ -286,6 +291,9 @@ class EntryIssuer(db.Model):
 
     entry: Mapped[Entry] = relationship(back_populates="issuers")
 
+    # The joint issuers of an agency (supervision counts an entry for each issuer; migration supervision_0007).
+    __table_args__ = (Index("ix_catalog_entry_issuers_joint", "lead", "agency_id"),)
+
 
 class SearchIssuer(db.Model):
     """The issuing organs of an entry's published version, as the public search filters them (a joint document is
@@ -316,7 +324,11 @@ class EntryVersion(db.Model):
     change_note: Mapped[str] = mapped_column(Text, default="", nullable=False)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
-    __table_args__ = (UniqueConstraint("entry_id", "revision"),)
+    __table_args__ = (
+        UniqueConstraint("entry_id", "revision"),
+        # The changes published in a period (catalog.oversight; migration supervision_0007).
+        Index("ix_catalog_versions_published_on", "published_on"),
+    )
 
 
 class EntryAttachment(db.Model):

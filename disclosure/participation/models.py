@@ -311,6 +311,8 @@ class Comment(Audited, db.Model):
             sqlite_where=text(UNANSWERED),
         ),
         Index("ix_participation_comments_duplicate_of", "duplicate_of_id"),
+        # The comments an agency received in a period (participation.oversight; migration supervision_0007).
+        Index("ix_participation_comments_agency_received", "agency_id", "received_on"),
     )
 
     @property

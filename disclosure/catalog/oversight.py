@@ -1,0 +1,511 @@
+"""What supervision counts in the catalogue (条例 Art. 47; issue 14 §1, proactive disclosure): per issuing organ
+over a list of agencies and a period (or today, for states now), each figure as one grouped count and as the
+ordered list of the very records it counts, each with its staff page.
+
+An entry counts for every organ that issued it, as each sees it in its own catalogue: its lead issuer
+(`Entry.agency_id`) and each joint issuer of a joint document (联合发文, `EntryIssuer` rows not marked lead). The
+rules are the catalogue's own, read from what the catalogue keeps: the Art. 26 due date (`Entry.due_on`, kept by
+the entry operations and the daily sweep), "overdue" as the sweep means it (`sweep.timeliness_condition`), the
+interpretation rule of `operations.interpretations` (N working days after the document's first publication, the
+lead issuer's `interpretation_due_days`), and the evaluation window of `operations.validity`
+(`review_months_before_expiry` before `valid_until`).
+
+Counts are single statements grouped by agency over the whole list (a competent department's 500 agencies cost
+one statement, not 500); the indexes they read are declared on the models (migration supervision_0007). Two
+figures compare working days that SQL cannot count: interpretations on time and late are classified in Python over
+the period's interpretations (few); "missing" and "due for evaluation" turn the working-day or month rule into a
+cut-off date per setting value, so SQL compares dates only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import and_, exists, false, func, literal, or_, select, union_all
+from sqlalchemy.orm import aliased
+
+from disclosure.catalog import sweep
+from disclosure.catalog.models import (
+    CatalogSettings,
+    DocKind,
+    Entry,
+    EntryIssuer,
+    EntryLink,
+    EntryType,
+    EntryVersion,
+    LinkRelation,
+    Validity,
+)
+from disclosure.catalog.operations.validity import add_months
+from disclosure.extensions import db
+from disclosure.workdays import add_working_days, add_working_days_many
+from workflows.catalog import Attribute, States
+
+__all__ = [
+    "Record",
+    "changes_counts",
+    "changes_records",
+    "evaluation_due_counts",
+    "evaluation_due_records",
+    "interpretation_counts",
+    "interpretation_records",
+    "missing_interpretation_counts",
+    "missing_interpretation_records",
+    "overdue_counts",
+    "overdue_records",
+    "published_counts",
+    "published_records",
+    "timeliness_counts",
+    "timeliness_records",
+]
+
+POLICY_KINDS = (DocKind.REGULATION.value, DocKind.NORMATIVE.value)
+TIMELINESS = ("on_time", "late", "all")
+
+
+@dataclass(frozen=True)
+class Record:
+    """One record behind a count, for a drill-down: the organ it is counted for, its index number (or draft
+    number), title, the date that put it in the count, its staff page and a short note."""
+
+    agency_id: int
+    entry_id: int
+    reference: str
+    title: str
+    on: dt.date | None
+    url: str
+    note: str = ""
+
+
+# --- The issuing organs ------------------------------------------------------------------------------------------
+
+
+def _by_issuer(agency_ids: Sequence[int], columns: Iterable, conditions: Iterable, joins: Iterable = ()):
+    """The entries meeting `conditions`, once for each of their issuing organs in `agency_ids`: the lead issuer
+    (the entry's agency) and each joint issuer. `columns` are selected beside `agency_id`; `joins` are
+    (target, on clause[, outer]) the conditions or columns need."""
+    ids = list(agency_ids)
+    columns, conditions, joins = list(columns), list(conditions), list(joins)
+    lead = select(Entry.agency_id.label("agency_id"), *columns).select_from(Entry)
+    joint = (
+        select(EntryIssuer.agency_id.label("agency_id"), *columns)
+        .select_from(EntryIssuer)
+        .join(Entry, Entry.id == EntryIssuer.entry_id)
+    )
+    for target, on, *outer in joins:
+        isouter = bool(outer and outer[0])
+        lead, joint = lead.join(target, on, isouter=isouter), joint.join(target, on, isouter=isouter)
+    lead = lead.where(Entry.agency_id.in_(ids), *conditions)
+    joint = joint.where(
+        EntryIssuer.lead == false(), EntryIssuer.agency_id.in_(ids), EntryIssuer.agency_id != Entry.agency_id
+    ).where(*conditions)
+    return union_all(lead, joint).subquery("issued")
+
+
+def _count(agency_ids: Sequence[int], conditions: Iterable, joins: Iterable = ()) -> dict[int, int]:
+    if not agency_ids:
+        return {}
+    issued = _by_issuer(agency_ids, [Entry.id.label("entry_id")], conditions, joins)
+    rows = db.session.execute(select(issued.c.agency_id, func.count()).group_by(issued.c.agency_id)).all()
+    return {agency_id: n for agency_id, n in rows}
+
+
+def _rows(
+    agency_ids: Sequence[int],
+    on,
+    conditions: Iterable,
+    limit: int | None,
+    offset: int,
+    *,
+    extra: Iterable = (),
+    joins: Iterable = (),
+    order=None,
+) -> list:
+    """The rows behind `_count`, ordered by `order` (default: the date `on`), then entry and organ."""
+    if not agency_ids:
+        return []
+    columns = [
+        Entry.id.label("entry_id"),
+        Entry.index_number.label("index_number"),
+        Entry.title.label("title"),
+        on.label("on"),
+        *extra,
+    ]
+    issued = _by_issuer(agency_ids, columns, conditions, joins)
+    key = issued.c.on if order is None else issued.c[order]
+    query = select(issued).order_by(key, issued.c.entry_id, issued.c.agency_id).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return db.session.execute(query).all()
+
+
+def _reference(row) -> str:
+    return row.index_number or _("draft #%(id)d", id=row.entry_id)
+
+
+def _record(row, note: str = "", on: dt.date | None = None) -> Record:
+    return Record(
+        agency_id=row.agency_id,
+        entry_id=row.entry_id,
+        reference=_reference(row),
+        title=row.title,
+        on=row.on if on is None else on,
+        url=url_for("catalog.entry", entry_id=row.entry_id),
+        note=note,
+    )
+
+
+# --- Published in the period ------------------------------------------------------------------------------------
+
+
+def _first_published(start: dt.date, end: dt.date) -> list:
+    return [Entry.attribute == Attribute.PROACTIVE.value, Entry.first_published_on.between(start, end)]
+
+
+def published_counts(agency_ids: Sequence[int], start: dt.date, end: dt.date) -> dict[int, int]:
+    """Entries disclosed proactively (主动公开; documents and interpretations) first published from `start` to
+    `end`, both included — a later withdrawal does not undo a publication (as `reports.yearly_figures` counts)."""
+    return _count(agency_ids, _first_published(start, end))
+
+
+def published_records(
+    agency_ids: Sequence[int], start: dt.date, end: dt.date, limit: int | None = None, offset: int = 0
+) -> list[Record]:
+    return [
+        _record(r) for r in _rows(agency_ids, Entry.first_published_on, _first_published(start, end), limit, offset)
+    ]
+
+
+def _changes(start: dt.date, end: dt.date) -> tuple[list, list]:
+    conditions = [
+        EntryVersion.revision > 1,
+        EntryVersion.published_on.between(start, end),
+        EntryVersion.attribute == Attribute.PROACTIVE.value,
+    ]
+    return conditions, [(EntryVersion, EntryVersion.entry_id == Entry.id)]
+
+
+def changes_counts(agency_ids: Sequence[int], start: dt.date, end: dt.date) -> dict[int, int]:
+    """Changed versions (修改后重新发布: revision 2 onwards) of proactively disclosed entries published in the
+    period, each version once (条例 Art. 26: a change restarts the 20 working days)."""
+    conditions, joins = _changes(start, end)
+    return _count(agency_ids, conditions, joins)
+
+
+def changes_records(
+    agency_ids: Sequence[int], start: dt.date, end: dt.date, limit: int | None = None, offset: int = 0
+) -> list[Record]:
+    conditions, joins = _changes(start, end)
+    rows = _rows(
+        agency_ids,
+        EntryVersion.published_on,
+        conditions,
+        limit,
+        offset,
+        extra=[EntryVersion.revision.label("revision")],
+        joins=joins,
+    )
+    return [_record(r, _("Version %(n)d", n=r.revision)) for r in rows]
+
+
+# --- Art. 26 timeliness -----------------------------------------------------------------------------------------
+
+
+def _judged(start: dt.date, end: dt.date, which: str) -> list:
+    """Published entries (主动公开) whose current version was published in the period, judged as the catalogue
+    judges them (`timeliness.judge`): on time when published by the due date kept on the entry."""
+    if which not in TIMELINESS:
+        raise ValueError(which)
+    conditions = [
+        Entry.state == States.PUBLISHED.value,
+        Entry.attribute == Attribute.PROACTIVE.value,
+        Entry.due_on.is_not(None),
+        Entry.published_on.between(start, end),
+    ]
+    if which == "on_time":
+        conditions.append(Entry.published_on <= Entry.due_on)
+    elif which == "late":
+        conditions.append(Entry.published_on > Entry.due_on)
+    return conditions
+
+
+def timeliness_counts(agency_ids: Sequence[int], start: dt.date, end: dt.date, which: str) -> dict[int, int]:
+    """Publications judged against 条例 Art. 26 in the period: `on_time`, `late`, or `all` of them."""
+    return _count(agency_ids, _judged(start, end, which))
+
+
+def timeliness_records(
+    agency_ids: Sequence[int], start: dt.date, end: dt.date, which: str, limit: int | None = None, offset: int = 0
+) -> list[Record]:
+    rows = _rows(
+        agency_ids,
+        Entry.published_on,
+        _judged(start, end, which),
+        limit,
+        offset,
+        extra=[Entry.due_on.label("due_on")],
+    )
+    return [_record(r, _("Due %(day)s", day=r.due_on.isoformat())) for r in rows]
+
+
+def overdue_counts(agency_ids: Sequence[int], today: dt.date) -> dict[int, int]:
+    """Entries disclosed proactively still being prepared (or revised) past their Art. 26 due date today: the
+    sweep's and the catalogue list's "overdue"."""
+    return _count(agency_ids, [sweep.timeliness_condition("overdue", today)])
+
+
+def overdue_records(
+    agency_ids: Sequence[int], today: dt.date, limit: int | None = None, offset: int = 0
+) -> list[Record]:
+    rows = _rows(agency_ids, Entry.due_on, [sweep.timeliness_condition("overdue", today)], limit, offset)
+    return [_record(r, _("Due %(day)s", day=r.on.isoformat())) for r in rows]
+
+
+# --- Settings read without creating rows ------------------------------------------------------------------------
+
+
+def _setting(column, agency_ids: Iterable[int]) -> dict[int, int]:
+    """A catalogue setting of these agencies; agencies that never saved their settings have the column default."""
+    ids = list(set(agency_ids))
+    default = column.default.arg
+    found: dict[int, int] = {}
+    if ids:
+        found = dict(
+            db.session.execute(
+                select(CatalogSettings.agency_id, column).where(CatalogSettings.agency_id.in_(ids))
+            ).all()
+        )
+    return {a: found.get(a, default) for a in ids}
+
+
+def _setting_values(column) -> set[int]:
+    """Every value the setting has anywhere (and its default): the cut-offs to compute."""
+    return {column.default.arg, *db.session.execute(select(column).distinct()).scalars()}
+
+
+def _by_setting(column, condition: Callable[[int], object]):
+    """`condition(value)` for the value of the setting of the entry's lead issuer (its settings row, or the
+    default): one OR over the few values in use, joined to the settings by an outer join."""
+    value = func.coalesce(column, literal(column.default.arg))
+    return or_(*(and_(value == v, condition(v)) for v in sorted(_setting_values(column))))
+
+
+# The lead issuer's settings, kept for entries of agencies that never saved theirs (an outer join).
+SETTINGS_JOIN = (CatalogSettings, CatalogSettings.agency_id == Entry.agency_id, True)
+
+
+# --- Interpretations (政策解读) ----------------------------------------------------------------------------------
+
+Document = aliased(Entry, name="document")
+Interpretation = aliased(Entry, name="interpretation")
+InterpretationVersion = aliased(EntryVersion, name="interpretation_version")
+
+
+def _policy_document(document) -> list:
+    """A published policy document (规章 / 行政规范性文件 disclosed proactively, not withdrawn): the documents whose
+    interpretations the catalogue checks (`interpretations._published_policy_documents`)."""
+    return [
+        document.entry_type == EntryType.DOCUMENT.value,
+        document.doc_kind.in_(POLICY_KINDS),
+        document.attribute == Attribute.PROACTIVE.value,
+        document.published_version_id.is_not(None),
+        document.withdrawn_at.is_(None),
+        document.first_published_on.is_not(None),
+    ]
+
+
+def _public_interpretation(interpretation, version) -> list:
+    """A public interpretation (its published version 主动公开, not withdrawn), as the catalogue's
+    `interpretations._public_interpretations` reads it; `version` is joined on its published version."""
+    return [
+        interpretation.entry_type == EntryType.INTERPRETATION.value,
+        interpretation.withdrawn_at.is_(None),
+        version.attribute == Attribute.PROACTIVE.value,
+    ]
+
+
+@dataclass(frozen=True)
+class _Judged:
+    agency_id: int
+    entry_id: int
+    index_number: str | None
+    title: str
+    on: dt.date
+    late: bool
+    due_on: dt.date  # the earliest due date among its documents
+    documents: int
+
+
+def _interpretations(agency_ids: Sequence[int], start: dt.date, end: dt.date) -> list[_Judged]:
+    """Interpretations first published in the period that interpret at least one published policy document, per
+    issuing organ, each late when published after the due date of any document it interprets (counted once, as
+    `reports.yearly_figures` counts late interpretations)."""
+    if not agency_ids:
+        return []
+    issued = _by_issuer(
+        agency_ids,
+        [
+            Entry.id.label("entry_id"),
+            Entry.index_number.label("index_number"),
+            Entry.title.label("title"),
+            Entry.first_published_on.label("on"),
+            Document.first_published_on.label("document_on"),
+            Document.agency_id.label("document_agency_id"),
+        ],
+        [
+            *_public_interpretation(Entry, InterpretationVersion),
+            Entry.first_published_on.between(start, end),
+            EntryLink.relation == LinkRelation.INTERPRETS.value,
+            *_policy_document(Document),
+        ],
+        joins=[
+            (InterpretationVersion, InterpretationVersion.id == Entry.published_version_id),
+            (EntryLink, EntryLink.source_id == Entry.id),
+            (Document, Document.id == EntryLink.target_id),
+        ],
+    )
+    rows = db.session.execute(select(issued)).all()
+    days = _setting(CatalogSettings.interpretation_due_days, [r.document_agency_id for r in rows])
+    dues: dict[tuple[dt.date, int], dt.date] = {}
+    for n in set(days.values()):
+        starts = {r.document_on for r in rows if days[r.document_agency_id] == n}
+        dues.update({(d, n): deadline.due for d, deadline in add_working_days_many(starts, n).items()})
+    judged: dict[tuple[int, int], _Judged] = {}
+    for r in rows:
+        due = dues[(r.document_on, days[r.document_agency_id])]
+        key = (r.agency_id, r.entry_id)
+        before = judged.get(key)
+        judged[key] = _Judged(
+            agency_id=r.agency_id,
+            entry_id=r.entry_id,
+            index_number=r.index_number,
+            title=r.title,
+            on=r.on,
+            late=(before is not None and before.late) or r.on > due,
+            due_on=due if before is None else min(before.due_on, due),
+            documents=1 if before is None else before.documents + 1,
+        )
+    return sorted(judged.values(), key=lambda j: (j.on, j.entry_id, j.agency_id))
+
+
+def _pick(judged: list[_Judged], which: str) -> list[_Judged]:
+    if which not in TIMELINESS:
+        raise ValueError(which)
+    return [j for j in judged if which == "all" or j.late == (which == "late")]
+
+
+def interpretation_counts(agency_ids: Sequence[int], start: dt.date, end: dt.date, which: str) -> dict[int, int]:
+    """Interpretations of policy documents first published in the period: `on_time` (by the due date of every
+    document they interpret), `late`, or `all`."""
+    out: dict[int, int] = {}
+    for j in _pick(_interpretations(agency_ids, start, end), which):
+        out[j.agency_id] = out.get(j.agency_id, 0) + 1
+    return out
+
+
+def interpretation_records(
+    agency_ids: Sequence[int], start: dt.date, end: dt.date, which: str, limit: int | None = None, offset: int = 0
+) -> list[Record]:
+    picked = _pick(_interpretations(agency_ids, start, end), which)
+    picked = picked[offset:] if limit is None else picked[offset : offset + limit]
+    return [
+        Record(
+            agency_id=j.agency_id,
+            entry_id=j.entry_id,
+            reference=j.index_number or _("draft #%(id)d", id=j.entry_id),
+            title=j.title,
+            on=j.on,
+            url=url_for("catalog.entry", entry_id=j.entry_id),
+            note=_("Due %(day)s", day=j.due_on.isoformat()),
+        )
+        for j in picked
+    ]
+
+
+def interpretation_cutoff(days: int, today: dt.date) -> dt.date:
+    """The last publication day of a document whose interpretation, due `days` working days later, is past due
+    today: the due date grows with the publication day, so "due before today" holds up to this day and no later."""
+    day = today - dt.timedelta(days=1)
+    while add_working_days(day, days).due >= today:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def _missing(today: dt.date) -> list:
+    public = (
+        select(EntryLink.id)
+        .join(Interpretation, Interpretation.id == EntryLink.source_id)
+        .join(InterpretationVersion, InterpretationVersion.id == Interpretation.published_version_id)
+        .where(
+            EntryLink.target_id == Entry.id,
+            EntryLink.relation == LinkRelation.INTERPRETS.value,
+            *_public_interpretation(Interpretation, InterpretationVersion),
+        )
+    )
+    return [
+        *_policy_document(Entry),
+        _by_setting(
+            CatalogSettings.interpretation_due_days,
+            lambda n: Entry.first_published_on <= interpretation_cutoff(n, today),
+        ),
+        ~exists(public),
+    ]
+
+
+def missing_interpretation_counts(agency_ids: Sequence[int], today: dt.date) -> dict[int, int]:
+    """Published policy documents still without a public interpretation once their interpretation was due (N
+    working days after their first publication): the catalogue's `missing_interpretations`, today."""
+    return _count(agency_ids, _missing(today), [SETTINGS_JOIN])
+
+
+def missing_interpretation_records(
+    agency_ids: Sequence[int], today: dt.date, limit: int | None = None, offset: int = 0
+) -> list[Record]:
+    rows = _rows(agency_ids, Entry.first_published_on, _missing(today), limit, offset, joins=[SETTINGS_JOIN])
+    if not rows:
+        return []
+    lead = dict(
+        db.session.execute(select(Entry.id, Entry.agency_id).where(Entry.id.in_({r.entry_id for r in rows}))).all()
+    )
+    days = _setting(CatalogSettings.interpretation_due_days, lead.values())
+    out = []
+    for r in rows:
+        due = add_working_days(r.on, days[lead[r.entry_id]]).due
+        out.append(_record(r, _("Interpretation due %(day)s", day=due.isoformat()), on=due))
+    return out
+
+
+# --- Normative documents due for evaluation ---------------------------------------------------------------------
+
+
+def _evaluation_due(today: dt.date) -> list:
+    return [
+        Entry.entry_type == EntryType.DOCUMENT.value,
+        Entry.doc_kind.in_(POLICY_KINDS),
+        Entry.published_version_id.is_not(None),
+        Entry.withdrawn_at.is_(None),
+        Entry.validity == Validity.VALID.value,
+        Entry.valid_until.is_not(None),
+        _by_setting(
+            CatalogSettings.review_months_before_expiry,
+            lambda months: Entry.valid_until <= add_months(today, months),
+        ),
+    ]
+
+
+def evaluation_due_counts(agency_ids: Sequence[int], today: dt.date) -> dict[int, int]:
+    """Valid normative documents whose validity period ends within the lead issuer's
+    `review_months_before_expiry` (有效期届满前评估; ended ones not yet marked expired included): the catalogue's
+    `validity.due_for_evaluation`, today."""
+    return _count(agency_ids, _evaluation_due(today), [SETTINGS_JOIN])
+
+
+def evaluation_due_records(
+    agency_ids: Sequence[int], today: dt.date, limit: int | None = None, offset: int = 0
+) -> list[Record]:
+    rows = _rows(agency_ids, Entry.valid_until, _evaluation_due(today), limit, offset, joins=[SETTINGS_JOIN])
+    return [_record(r, _("Valid until %(day)s", day=r.on.isoformat())) for r in rows]
