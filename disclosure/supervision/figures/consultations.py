@@ -1,0 +1,102 @@
+"""The public-consultation figures (意见征集; issue 14 §1): consultations held, comments received, adoption
+feedback published on time and late, and feedback overdue now. Counted by the participation package
+(`disclosure.participation.oversight`), each consultation for the agency that holds it."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from disclosure.participation import oversight
+from disclosure.supervision.measures import Item, Measure, Ratio, register
+
+AREA = "consultations"
+
+
+def _items(records) -> list[Item]:
+    return [Item(r.agency_id, r.reference, r.title, r.on, r.url, r.note) for r in records]
+
+
+def _in_period(count, records, *args):
+    """A measure of events in the period: (count, items) over the scope's agencies and dates."""
+    return (
+        lambda s: count(s.agency_ids, s.period.start, s.period.end, *args),
+        lambda s, limit, offset: _items(records(s.agency_ids, s.period.start, s.period.end, *args, limit, offset)),
+    )
+
+
+def _today(count, records):
+    """A measure of a state today: (count, items) over the scope's agencies."""
+    return (
+        lambda s: count(s.agency_ids, s.today),
+        lambda s, limit, offset: _items(records(s.agency_ids, s.today, limit, offset)),
+    )
+
+
+def _measure(key: str, label, pair, definition, **flags) -> Measure:
+    count, items = pair
+    return Measure(f"{AREA}.{key}", AREA, label, count, items, definition, **flags)
+
+
+register(
+    _measure(
+        "held",
+        _l("Consultations held"),
+        _in_period(oversight.held_counts, oversight.held_records),
+        _l("Public consultations on drafts opened in the period (Beijing time), whatever became of them since."),
+    ),
+    _measure(
+        "comments",
+        _l("Comments received"),
+        _in_period(oversight.comment_counts, oversight.comment_records),
+        _l(
+            "Comments received in the period by every channel (online, email, post, fax, at hearings), duplicates "
+            "included."
+        ),
+    ),
+    _measure(
+        "feedback_published",
+        _l("Feedback published"),
+        _in_period(oversight.feedback_counts, oversight.feedback_records, "all"),
+        _l("Consultations whose adoption feedback (采纳情况), with every answer, was published in the period."),
+    ),
+    _measure(
+        "feedback_on_time",
+        _l("Feedback published on time"),
+        _in_period(oversight.feedback_counts, oversight.feedback_records, "on_time"),
+        _l(
+            "Of that feedback, the ones published within %(n)d working days of the close of comments (Regulations "
+            "Art. 26 applied to the adoption status; no national rule fixes another period).",
+            n=oversight.FEEDBACK_DUE_WORKING_DAYS,
+        ),
+    ),
+    _measure(
+        "feedback_late",
+        _l("Feedback published late"),
+        _in_period(oversight.feedback_counts, oversight.feedback_records, "late"),
+        _l(
+            "Of that feedback, the ones published more than %(n)d working days after the close of comments.",
+            n=oversight.FEEDBACK_DUE_WORKING_DAYS,
+        ),
+        lower_is_better=True,
+    ),
+    Ratio(
+        f"{AREA}.feedback_on_time_rate",
+        AREA,
+        _l("Feedback on time (share)"),
+        numerator=f"{AREA}.feedback_on_time",
+        denominator=f"{AREA}.feedback_published",
+        definition=_l("Feedback published on time as a share of the feedback published in the period."),
+    ),
+    _measure(
+        "feedback_overdue",
+        _l("Feedback overdue now"),
+        _today(oversight.feedback_overdue_counts, oversight.feedback_overdue_records),
+        _l(
+            "Closed consultations, not withdrawn, whose adoption feedback is still unpublished more than %(n)d "
+            "working days after the close of comments, today.",
+            n=oversight.FEEDBACK_DUE_WORKING_DAYS,
+        ),
+        now=True,
+        lower_is_better=True,
+    ),
+)
