@@ -16,8 +16,9 @@ import pkgutil
 from flask import Flask
 
 from disclosure.supervision import blueprints, figures
+from disclosure.supervision.appraisal.aggregate import appraisal_figures
 
-__all__ = ["init_app"]
+__all__ = ["appraisal_figures", "init_app"]
 
 # The parts, wired in this order.
 PARTS = ("dashboard", "columns", "standing_book", "notices", "assessment", "appraisal")

@@ -8,12 +8,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from disclosure import supervision
 from disclosure.accounts.roles import Role
 from disclosure.core.errors import DomainError
 from disclosure.extensions import db
 from disclosure.reports import drilldown, dues, forms, labels, operations, rendering
 from disclosure.reports.checks import blocking
 from disclosure.reports.models import AnnualReport
+from disclosure.reports.operations.reports import appraisal_sentence
 from disclosure.web.access import staff_object, staff_required
 from disclosure.web.downloads import send_download, send_pdf
 from disclosure.web.forms import show_errors
@@ -131,6 +133,10 @@ def _page(report: AnnualReport, *, sections=None, figures=None, returning=None, 
         returning=returning or forms.ReturnForm(data={"version": report.version}),
         correcting=correcting or forms.CorrectForm(),
         others=operations.versions(report.agency_id, report.year),
+        # 条例 Art. 50(4): public appraisal's figures, offered to the writer as a sentence to use (issue 14 §4).
+        appraisal=appraisal_sentence(supervision.appraisal_figures(report.agency_id, report.year))
+        if report.state == States.DRAFT
+        else "",
     ), status
 
 
