@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from disclosure.applications import oversight
+from disclosure.applications import oversight, standing_rows
 from disclosure.applications.fees import FeeSchedule
 from disclosure.applications.labels import remedy_kind_label, remedy_result_label, state_label
 from disclosure.applications.ratings import RatingCounts, RatingRef, rating_counts, ratings
@@ -46,6 +46,7 @@ __all__ = [
     "remedy_result_label",
     "request_terms",
     "requested_cases",
+    "standing_rows",
     "state_label",
     "yearly_case_counts",
     "yearly_cases",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from disclosure.catalog import api, cli, demo, models, oversight, search, views
+from disclosure.catalog import api, cli, demo, models, oversight, search, standing_rows, views
 from disclosure.catalog.column_activity import LastUpdate, last_updates
 from disclosure.catalog.operations import guide
 from disclosure.catalog.operations.entries import publish_generated
@@ -66,5 +66,6 @@ __all__ = [
     "normative_counts",
     "oversight",
     "publish_generated",
+    "standing_rows",
     "yearly_figures",
 ]

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from disclosure.accounts.roles import Role
 from disclosure.core import signals
-from disclosure.participation import cli, demo, display, models, oversight, views
+from disclosure.participation import cli, demo, display, models, oversight, standing_rows, views
 from disclosure.participation.figures import participation_figures
 from disclosure.participation.forms import (
     ACTION_LABELS,
@@ -29,7 +29,7 @@ from disclosure.participation.forms import (
 from disclosure.web import nav
 from disclosure.web.templating import register_action_labels
 
-__all__ = ["init_app", "oversight", "participation_figures"]
+__all__ = ["init_app", "oversight", "participation_figures", "standing_rows"]
 
 ACTION_WORDS = {
     "participation.create": _l("Consultation drafted"),

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from disclosure.accounts.roles import Role
 from disclosure.core import signals
-from disclosure.publicity import api, cli, demo, models, oversight, views
+from disclosure.publicity import api, cli, demo, models, oversight, standing_rows, views
 from disclosure.publicity.operations import recompute_due_dates
 from disclosure.publicity.rules import code_text, display_date, long_term_date
 from disclosure.publicity.yearly import DecisionRef, decision_records, decisions_by_kind
@@ -19,7 +19,7 @@ from disclosure.web import nav
 
 # What other packages may import: the decisions of a year for the annual report's table 2 (issue 13); the
 # per-agency figures of the 双公示 dashboard and the records behind them for supervision (`oversight`, issue 14).
-__all__ = ["DecisionRef", "decision_records", "decisions_by_kind", "init_app", "oversight"]
+__all__ = ["DecisionRef", "decision_records", "decisions_by_kind", "init_app", "oversight", "standing_rows"]
 
 
 def init_app(app: Flask) -> None:
