@@ -23,6 +23,7 @@ from flask import url_for
 from sqlalchemy import and_, case, func, select
 
 from disclosure.extensions import db
+from disclosure.reports import labels
 from disclosure.reports.dues import DUE, due_date
 from disclosure.reports.grid import OUTCOMES_BY_ROW, REMEDY_BLOCKS, TABLE3_ROWS, WITHDRAWN_ROW
 from disclosure.reports.models import AgencyKind, AnnualReport, ReportSettings
@@ -53,6 +54,11 @@ class DueReport:
     report_id: int | None  # the latest version
     standing: Standing
     url: str  # the latest version's staff page, or the annual reports page when none was started
+
+    @property
+    def state_label(self):
+        """The latest version's state in words (None when no version was started)."""
+        return None if self.state is None else labels.state_label(self.state)
 
 
 def _ids(agency_ids: Iterable[int]) -> list[int]:
