@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import select
 
 from disclosure.accounts.models import User
@@ -44,6 +45,12 @@ def load(objects: dict, today: dt.date | None = None) -> None:
     period = periods.year(today.year - 1)
     if operations.existing(office.id, period) is not None:
         return
+    # Computed as from the supervisor's page: inside a request, where every figure can build its records' links.
+    with current_app.test_request_context("/"):
+        _assess(office, supervisor, period, today)
+
+
+def _assess(office, supervisor: User, period: periods.Period, today: dt.date) -> None:
     assessment = operations.start(office, supervisor, period=period, include_own=True, today=today)
     bureau = next((e for e in assessment.entries if e.agency_id != office.id), None)
     if bureau is not None:
