@@ -45,7 +45,7 @@
         : { type: "value", minInterval: 1 },
       dataZoom: many ? [{ type: "slider", bottom: 8, endValue: 11 }, { type: "inside" }] : [],
       series: chart.series.map(function (s) {
-        return { type: "bar", name: s.name, data: s.data };
+        return { type: "bar", name: s.name, data: items(s) };
       })
     };
   }
@@ -58,7 +58,7 @@
       xAxis: { type: "category", data: chart.categories, boundaryGap: false },
       yAxis: { type: "value", minInterval: 1 },
       series: chart.series.map(function (s) {
-        return { type: "line", name: s.name, data: s.data, symbolSize: 7 };
+        return { type: "line", name: s.name, data: items(s), symbolSize: 7 };
       })
     };
   }
@@ -74,11 +74,19 @@
         radius: ["35%", "62%"],
         center: ["50%", "45%"],
         label: { formatter: "{b}: {c}" },
+        // Empty outcomes are left out of the pie (their labels would pile up at one point); the table lists them.
         data: chart.categories.map(function (name, i) {
-          return { name: name, value: s.data[i] };
-        })
+          return { name: name, value: s.data[i], link: s.links[i] };
+        }).filter(function (item) { return item.value; })
       }]
     };
+  }
+
+  // Each value as a data item that carries the address of its records.
+  function items(series) {
+    return series.data.map(function (value, i) {
+      return { value: value, link: series.links[i] };
+    });
   }
 
   var builders = { bar: barOption, line: lineOption, pie: pieOption };
@@ -97,10 +105,8 @@
     option.animation = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     instance.setOption(option);
     instance.on("click", function (params) {
-      var series = chart.kind === "pie" ? chart.series[0] : chart.series[params.seriesIndex];
-      var link = series && series.links ? series.links[params.dataIndex] : null;
-      if (link) {
-        window.location.assign(link);
+      if (params.data && params.data.link) {
+        window.location.assign(params.data.link);
       }
     });
     drawn.push(instance);
