@@ -96,6 +96,12 @@ def test_a_closed_survey_takes_no_answer(tree, en):
     assert en.get("/supervision/appraisal/no-such-agency").status_code == 404
 
 
+def test_a_form_without_its_csrf_token_is_refused(opened, en, csrf_enabled):
+    resp = _post(en, opened)
+    assert resp.status_code == 400 and "The form has expired" in resp.get_data(as_text=True)
+    assert _responses() == []
+
+
 def test_a_form_sent_twice_is_one_response(opened, en):
     key = operations.new_submission_key()
     assert _post(en, opened, submission_key=key).status_code == 302
@@ -262,6 +268,32 @@ def test_the_measures_count_what_they_list(answered):
     assert ratio.value(3, 5) == 60.0
 
 
+def test_the_builder_gives_every_measure_its_records(tree, request_ctx):
+    from disclosure.supervision.measures import REGISTRY, Measure, Scope
+    from tests.supervision.builders.appraisal import build
+
+    build(tree, TODAY)
+    ids = (tree.office.id, tree.bureau.id, tree.bureau2.id, tree.outsider.id)
+    for period in (
+        periods.month(2026, 11),
+        periods.quarter(2026, 4),
+        periods.year(2026),
+        periods.custom(dt.date(2025, 10, 1), TODAY),
+    ):
+        scope = Scope(ids, period, TODAY)
+        for measure in REGISTRY.in_area("appraisal"):
+            if not isinstance(measure, Measure):
+                continue
+            per_agency = measure.count(scope)
+            assert len(measure.items(scope, None, 0)) == sum(per_agency.values()), (measure.key, period)
+            for agency_id in ids:
+                assert len(measure.items(scope.only(agency_id), None, 0)) == per_agency.get(agency_id, 0)
+    year = REGISTRY.measures["appraisal.responses"].count(Scope(ids, periods.year(2026), TODAY))
+    assert year == {a: 6 for a in ids}  # the answer 380 days back is in 2025
+    ratings = REGISTRY.measures["appraisal.ratings"].count(Scope(ids, periods.year(2026), TODAY))
+    assert ratings == {tree.bureau.id: 2, tree.outsider.id: 1}
+
+
 # --- the staff pages ----------------------------------------------------------------------------------------------
 
 
@@ -319,9 +351,10 @@ def test_a_period_out_of_order_is_a_message_beside_its_field(tree, use):
     assert resp.status_code == 400 and "Choose a month from 1 to 12." in resp.get_data(as_text=True)
 
 
-def test_comments_are_never_public(answered, client):
-    t = answered
-    for url in (f"/supervision/appraisal/{t.bureau.slug}", f"/supervision/appraisal/{t.bureau.slug}/thanks"):
+def test_comments_are_never_public(opened, client, request_ctx):
+    answer(opened, TODAY, overall=5, comment="很方便")
+    db.session.commit()
+    for url in (f"/supervision/appraisal/{opened.slug}", f"/supervision/appraisal/{opened.slug}/thanks"):
         assert "很方便" not in client.get(url).get_data(as_text=True)
     assert client.get("/staff/supervision/appraisal/responses").status_code == 302  # to the login
 
