@@ -381,6 +381,7 @@ def test_the_agency_administrator_opens_the_survey_and_the_platform_links_it(tre
 
 def test_the_annual_report_offers_the_years_figures_as_a_suggestion(answered, use):
     from disclosure.reports import operations as reports
+    from disclosure.reports.operations import settings as settings_ops
     from disclosure.reports.operations.reports import appraisal_sentence
     from disclosure.supervision import appraisal_figures
 
@@ -399,7 +400,12 @@ def test_the_annual_report_offers_the_years_figures_as_a_suggestion(answered, us
     report = reports.start_report(t.bureau, 2026, t.head, today=TODAY)
     db.session.commit()
     assert sentence not in report.overview + report.problems + report.other_matters  # a suggestion only
-    html = use(t.head).get(f"/staff/reports/{report.id}").get_data(as_text=True)
+    page = f"/staff/reports/{report.id}"
+    # Art. 50(4) speaks of people's governments: a department's report is not offered the sentence.
+    assert 'id="appraisal-suggestion"' not in use(t.head).get(page).get_data(as_text=True)
+    settings_ops.save_settings(t.bureau.id, t.admin, agency_kind="government")
+    db.session.commit()
+    html = use(t.head).get(page).get_data(as_text=True)
     aside = html[html.index('id="appraisal-suggestion"') :]
     assert sentence in aside[: aside.index("</div>")]
 

@@ -14,7 +14,7 @@ from disclosure.core.errors import DomainError
 from disclosure.extensions import db
 from disclosure.reports import drilldown, dues, forms, labels, operations, rendering
 from disclosure.reports.checks import blocking
-from disclosure.reports.models import AnnualReport
+from disclosure.reports.models import AgencyKind, AnnualReport
 from disclosure.reports.operations.reports import appraisal_sentence
 from disclosure.web.access import staff_object, staff_required
 from disclosure.web.downloads import send_download, send_pdf
@@ -133,11 +133,16 @@ def _page(report: AnnualReport, *, sections=None, figures=None, returning=None, 
         returning=returning or forms.ReturnForm(data={"version": report.version}),
         correcting=correcting or forms.CorrectForm(),
         others=operations.versions(report.agency_id, report.year),
-        # 条例 Art. 50(4): public appraisal's figures, offered to the writer as a sentence to use (issue 14 §4).
+        # 条例 Art. 50(4): a people's government's report includes public appraisal's results; its figures are
+        # offered to the writer as a sentence to use (issue 14 §4). None: not a government, or not a draft.
         appraisal=appraisal_sentence(supervision.appraisal_figures(report.agency_id, report.year))
-        if report.state == States.DRAFT
-        else "",
+        if report.state == States.DRAFT and _is_government(report.agency_id)
+        else None,
     ), status
+
+
+def _is_government(agency_id: int) -> bool:
+    return operations.settings_for(agency_id).agency_kind == AgencyKind.GOVERNMENT
 
 
 @bp.route("/<int:report_id>")
