@@ -103,7 +103,8 @@ def fake(monkeypatch):
             "proactive.interpretations_due",
         ),
         f.measure("columns.veto_flags", "columns", lower=True),
-        f.measure("reports.late_or_missing", "reports", lower=True),
+        f.measure("reports.late", "reports", lower=True),
+        f.measure("reports.overdue", "reports", lower=True),
     )
     monkeypatch.setattr(measures, "REGISTRY", r)
     return f
@@ -246,7 +247,8 @@ def test_defaults_built_from_the_registry_sum_to_100(fake, app_ctx):
         "proactive.interpretations_on_time_rate",
         "columns.veto_flags",
         "requests.corrected_rate",
-        "reports.late_or_missing",
+        "reports.late",
+        "reports.overdue",
     ]
     assert sum(D(i["weight"]) for i in items) == 100
     corrected = next(i for i in items if i["figure"] == "requests.corrected_rate")
@@ -764,3 +766,29 @@ def test_demo_through_the_operations_once(fake, app_ctx, make_agency, make_staff
     assert db.session.execute(select(func.count(Assessment.id))).scalar_one() == 1
     assert db.session.execute(select(func.count(AuditEvent.id))).scalar_one() == events
     assert db.session.execute(select(func.count(IndicatorScheme.id))).scalar_one() == 1
+
+
+def test_the_whole_demo_publishes_last_years_assessment_once(app_ctx, client):
+    """`disclosure demo`: demo-gov's supervisor keeps the default indicators, and last year's assessment over the
+    finance bureau and the office itself is published with one adjustment; loading again changes nothing."""
+    from disclosure.accounts.models import Agency
+    from disclosure.core.timeutil import today_china
+    from disclosure.demo import load_demo
+
+    if not rules.default_indicators():
+        pytest.skip("no figure is registered yet")
+    load_demo()
+    db.session.commit()
+    gov = db.session.execute(select(Agency).where(Agency.slug == "demo-gov")).scalar_one()
+    finance = db.session.execute(select(Agency).where(Agency.slug == "demo-finance")).scalar_one()
+    a = db.session.execute(select(Assessment)).scalar_one()
+    assert (a.agency_id, a.state, a.period_start.year) == (gov.id, "published", today_china().year - 1)
+    assert {e.agency_id for e in a.entries} == {gov.id, finance.id}
+    assert [s.adjust_reason for e in a.entries for s in e.scores if s.adjusted] == [
+        "经年度抽查，该局2件依申请公开答复书未完整告知救济途径，按考核细则酌情扣2分。"
+    ]
+    page = client.get(f"/supervision/assessments/{a.id}").get_data(as_text=True)
+    assert "示例市财政局" in page and "调整说明" in page
+    load_demo()
+    db.session.commit()
+    assert db.session.execute(select(func.count(Assessment.id))).scalar_one() == 1

@@ -103,14 +103,8 @@ DEFAULTS: tuple[Default, ...] = (
     Default("政策解读及时率", 10, RATIO, "proactive", _words("interpret", "on_time"), RATE, "100", "80"),
     Default("政府网站栏目更新（单项否决）", 10, MEASURE, "columns", _words(any_of=("veto", "flag"), lower=True), FLAG),
     Default("行政复议、行政诉讼纠错率", 10, RATIO, "requests", _words("correct", lower=True), RATE, "0", "20"),
-    Default(
-        "政府信息公开工作年度报告按时发布",
-        10,
-        MEASURE,
-        "reports",
-        _words(any_of=("late", "overdue", "not_published", "missing"), lower=True),
-        FLAG,
-    ),
+    Default("年度报告逾期发布", 5, MEASURE, "reports", _words("late", lower=True), FLAG),
+    Default("年度报告逾期未发布", 5, MEASURE, "reports", _words(any_of=("overdue", "missing"), lower=True), FLAG),
 )
 
 # When the registry has no ratio of timely interpretations, their late or missing count is scored by deduction.
