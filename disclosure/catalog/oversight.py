@@ -11,10 +11,13 @@ lead issuer's `interpretation_due_days`), and the evaluation window of `operatio
 (`review_months_before_expiry` before `valid_until`).
 
 Counts are single statements grouped by agency over the whole list (a competent department's 500 agencies cost
-one statement, not 500); the indexes they read are declared on the models (migration supervision_0007). Two
-figures compare working days that SQL cannot count: interpretations on time and late are classified in Python over
-the period's interpretations (few); "missing" and "due for evaluation" turn the working-day or month rule into a
-cut-off date per setting value, so SQL compares dates only.
+one statement, not 500), read from indexes declared on the models (migration supervision_0007): the period counts
+from covering indexes; the policy documents and the interpretations from partial indexes, whose conditions the
+queries write as literals (`is_policy`, `is_interpretation`: a database matches a partial index only so); the
+joint issuers from a partial index of the rows not marked lead. Two figures compare working days that SQL cannot
+count: interpretations on time and late are classified in Python over the period's interpretations (few);
+"missing" and "due for evaluation" turn the working-day or month rule into a cut-off date per setting value, so
+SQL compares dates only.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from dataclasses import dataclass
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, false, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, exists, false, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from disclosure.catalog import sweep
@@ -67,6 +70,21 @@ POLICY_KINDS = (DocKind.REGULATION.value, DocKind.NORMATIVE.value)
 TIMELINESS = ("on_time", "late", "all")
 
 
+def _literal(value):
+    """A value written into the statement (the partial indexes' conditions must be literals to be matched)."""
+    return literal(value, literal_execute=True)
+
+
+def is_policy(entity=Entry):
+    """规章 / 行政规范性文件: the condition of the partial index `ix_catalog_entries_policy`."""
+    return entity.doc_kind.in_([_literal(k) for k in POLICY_KINDS])
+
+
+def is_interpretation(entity=Entry):
+    """The condition of the partial index `ix_catalog_entries_interpretations`."""
+    return entity.entry_type == _literal(EntryType.INTERPRETATION.value)
+
+
 @dataclass(frozen=True)
 class Record:
     """One record behind a count, for a drill-down: the organ it is counted for, its index number (or draft
@@ -84,10 +102,10 @@ class Record:
 # --- The issuing organs ------------------------------------------------------------------------------------------
 
 
-def _by_issuer(agency_ids: Sequence[int], columns: Iterable, conditions: Iterable, joins: Iterable = ()):
-    """The entries meeting `conditions`, once for each of their issuing organs in `agency_ids`: the lead issuer
-    (the entry's agency) and each joint issuer. `columns` are selected beside `agency_id`; `joins` are
-    (target, on clause[, outer]) the conditions or columns need."""
+def _branches(agency_ids: Sequence[int], columns: Iterable, conditions: Iterable, joins: Iterable = ()):
+    """The two selects behind every figure: the entries meeting `conditions` whose lead issuer (the entry's agency)
+    is in `agency_ids`, and those with a joint issuer in `agency_ids` (one row per such issuer). `columns` are
+    selected beside `agency_id`; `joins` are (target, on clause[, outer]) the conditions or columns need."""
     ids = list(agency_ids)
     columns, conditions, joins = list(columns), list(conditions), list(joins)
     lead = select(Entry.agency_id.label("agency_id"), *columns).select_from(Entry)
@@ -103,15 +121,29 @@ def _by_issuer(agency_ids: Sequence[int], columns: Iterable, conditions: Iterabl
     joint = joint.where(
         EntryIssuer.lead == false(), EntryIssuer.agency_id.in_(ids), EntryIssuer.agency_id != Entry.agency_id
     ).where(*conditions)
-    return union_all(lead, joint).subquery("issued")
+    return lead, joint
+
+
+def _by_issuer(agency_ids: Sequence[int], columns: Iterable, conditions: Iterable, joins: Iterable = ()):
+    """The entries meeting `conditions`, once for each of their issuing organs in `agency_ids` (`_branches`)."""
+    return union_all(*_branches(agency_ids, columns, conditions, joins)).subquery("issued")
+
+
+def _grouped(agency_ids: Sequence[int], sums: Iterable, conditions: Iterable, joins: Iterable = ()) -> list:
+    """Per issuing organ: the number of entries meeting `conditions` and the sum of each of `sums` over them; each
+    branch grouped on its own (the lead one along its index), then added up."""
+    sums = list(sums)
+    columns = [func.count().label("n"), *(func.sum(e).label(f"s{i}") for i, e in enumerate(sums))]
+    lead, joint = _branches(agency_ids, columns, conditions, joins)
+    issued = union_all(lead.group_by(Entry.agency_id), joint.group_by(EntryIssuer.agency_id)).subquery("issued")
+    totals = [func.sum(issued.c.n), *(func.sum(issued.c[f"s{i}"]) for i in range(len(sums)))]
+    return db.session.execute(select(issued.c.agency_id, *totals).group_by(issued.c.agency_id)).all()
 
 
 def _count(agency_ids: Sequence[int], conditions: Iterable, joins: Iterable = ()) -> dict[int, int]:
     if not agency_ids:
         return {}
-    issued = _by_issuer(agency_ids, [Entry.id.label("entry_id")], conditions, joins)
-    rows = db.session.execute(select(issued.c.agency_id, func.count()).group_by(issued.c.agency_id)).all()
-    return {agency_id: n for agency_id, n in rows}
+    return {row[0]: int(row[1]) for row in _grouped(agency_ids, [], conditions, joins)}
 
 
 def _rows(
@@ -215,7 +247,7 @@ def changes_records(
 # --- Art. 26 timeliness -----------------------------------------------------------------------------------------
 
 
-def _judged(start: dt.date, end: dt.date, which: str) -> list:
+def _judged(start: dt.date, end: dt.date, which: str = "all") -> list:
     """Published entries (主动公开) whose current version was published in the period, judged as the catalogue
     judges them (`timeliness.judge`): on time when published by the due date kept on the entry."""
     if which not in TIMELINESS:
@@ -233,9 +265,21 @@ def _judged(start: dt.date, end: dt.date, which: str) -> list:
     return conditions
 
 
-def timeliness_counts(agency_ids: Sequence[int], start: dt.date, end: dt.date, which: str) -> dict[int, int]:
-    """Publications judged against 条例 Art. 26 in the period: `on_time`, `late`, or `all` of them."""
-    return _count(agency_ids, _judged(start, end, which))
+def timeliness_counts(agency_ids: Sequence[int], start: dt.date, end: dt.date) -> dict[str, dict[int, int]]:
+    """Publications judged against 条例 Art. 26 in the period, in one statement: `{"all", "on_time", "late"}`, each
+    `{agency: n}`."""
+    out: dict[str, dict[int, int]] = {which: {} for which in TIMELINESS}
+    if not agency_ids:
+        return out
+    on_time = case((Entry.published_on <= Entry.due_on, 1), else_=0)
+    for agency_id, n, timely in _grouped(agency_ids, [on_time], _judged(start, end)):
+        n, timely = int(n), int(timely or 0)
+        out["all"][agency_id] = n
+        if timely:
+            out["on_time"][agency_id] = timely
+        if n - timely:
+            out["late"][agency_id] = n - timely
+    return out
 
 
 def timeliness_records(
@@ -282,20 +326,23 @@ def _setting(column, agency_ids: Iterable[int]) -> dict[int, int]:
     return {a: found.get(a, default) for a in ids}
 
 
-def _setting_values(column) -> set[int]:
-    """Every value the setting has anywhere (and its default): the cut-offs to compute."""
-    return {column.default.arg, *db.session.execute(select(column).distinct()).scalars()}
-
-
 def _by_setting(column, condition: Callable[[int], object]):
-    """`condition(value)` for the value of the setting of the entry's lead issuer (its settings row, or the
-    default): one OR over the few values in use, joined to the settings by an outer join."""
-    value = func.coalesce(column, literal(column.default.arg))
-    return or_(*(and_(value == v, condition(v)) for v in sorted(_setting_values(column))))
-
-
-# The lead issuer's settings, kept for entries of agencies that never saved theirs (an outer join).
-SETTINGS_JOIN = (CatalogSettings, CatalogSettings.agency_id == Entry.agency_id, True)
+    """`condition(value)` for the value of the setting of the entry's lead issuer: the default for every agency
+    but the few that set another value (read first, one small statement), so the common case is a plain date
+    comparison an index can range over."""
+    default = column.default.arg
+    others: dict[int, list[int]] = {}
+    for agency_id, value in db.session.execute(
+        select(CatalogSettings.agency_id, column).where(column != default).order_by(CatalogSettings.agency_id)
+    ).all():
+        others.setdefault(value, []).append(agency_id)
+    if not others:
+        return condition(default)
+    special = [a for ids in others.values() for a in ids]
+    return or_(
+        and_(Entry.agency_id.not_in(special), condition(default)),
+        *(and_(Entry.agency_id.in_(ids), condition(value)) for value, ids in sorted(others.items())),
+    )
 
 
 # --- Interpretations (政策解读) ----------------------------------------------------------------------------------
@@ -310,7 +357,7 @@ def _policy_document(document) -> list:
     interpretations the catalogue checks (`interpretations._published_policy_documents`)."""
     return [
         document.entry_type == EntryType.DOCUMENT.value,
-        document.doc_kind.in_(POLICY_KINDS),
+        is_policy(document),
         document.attribute == Attribute.PROACTIVE.value,
         document.published_version_id.is_not(None),
         document.withdrawn_at.is_(None),
@@ -322,7 +369,7 @@ def _public_interpretation(interpretation, version) -> list:
     """A public interpretation (its published version 主动公开, not withdrawn), as the catalogue's
     `interpretations._public_interpretations` reads it; `version` is joined on its published version."""
     return [
-        interpretation.entry_type == EntryType.INTERPRETATION.value,
+        is_interpretation(interpretation),
         interpretation.withdrawn_at.is_(None),
         version.attribute == Attribute.PROACTIVE.value,
     ]
@@ -398,12 +445,13 @@ def _pick(judged: list[_Judged], which: str) -> list[_Judged]:
     return [j for j in judged if which == "all" or j.late == (which == "late")]
 
 
-def interpretation_counts(agency_ids: Sequence[int], start: dt.date, end: dt.date, which: str) -> dict[int, int]:
-    """Interpretations of policy documents first published in the period: `on_time` (by the due date of every
-    document they interpret), `late`, or `all`."""
-    out: dict[int, int] = {}
-    for j in _pick(_interpretations(agency_ids, start, end), which):
-        out[j.agency_id] = out.get(j.agency_id, 0) + 1
+def interpretation_counts(agency_ids: Sequence[int], start: dt.date, end: dt.date) -> dict[str, dict[int, int]]:
+    """Interpretations of policy documents first published in the period: `{"all", "on_time", "late"}`, each
+    `{agency: n}` — on time when published by the due date of every document they interpret."""
+    out: dict[str, dict[int, int]] = {which: {} for which in TIMELINESS}
+    for j in _interpretations(agency_ids, start, end):
+        for which in ("all", "late" if j.late else "on_time"):
+            out[which][j.agency_id] = out[which].get(j.agency_id, 0) + 1
     return out
 
 
@@ -459,13 +507,13 @@ def _missing(today: dt.date) -> list:
 def missing_interpretation_counts(agency_ids: Sequence[int], today: dt.date) -> dict[int, int]:
     """Published policy documents still without a public interpretation once their interpretation was due (N
     working days after their first publication): the catalogue's `missing_interpretations`, today."""
-    return _count(agency_ids, _missing(today), [SETTINGS_JOIN])
+    return _count(agency_ids, _missing(today))
 
 
 def missing_interpretation_records(
     agency_ids: Sequence[int], today: dt.date, limit: int | None = None, offset: int = 0
 ) -> list[Record]:
-    rows = _rows(agency_ids, Entry.first_published_on, _missing(today), limit, offset, joins=[SETTINGS_JOIN])
+    rows = _rows(agency_ids, Entry.first_published_on, _missing(today), limit, offset)
     if not rows:
         return []
     lead = dict(
@@ -485,7 +533,7 @@ def missing_interpretation_records(
 def _evaluation_due(today: dt.date) -> list:
     return [
         Entry.entry_type == EntryType.DOCUMENT.value,
-        Entry.doc_kind.in_(POLICY_KINDS),
+        is_policy(Entry),
         Entry.published_version_id.is_not(None),
         Entry.withdrawn_at.is_(None),
         Entry.validity == Validity.VALID.value,
@@ -501,11 +549,11 @@ def evaluation_due_counts(agency_ids: Sequence[int], today: dt.date) -> dict[int
     """Valid normative documents whose validity period ends within the lead issuer's
     `review_months_before_expiry` (有效期届满前评估; ended ones not yet marked expired included): the catalogue's
     `validity.due_for_evaluation`, today."""
-    return _count(agency_ids, _evaluation_due(today), [SETTINGS_JOIN])
+    return _count(agency_ids, _evaluation_due(today))
 
 
 def evaluation_due_records(
     agency_ids: Sequence[int], today: dt.date, limit: int | None = None, offset: int = 0
 ) -> list[Record]:
-    rows = _rows(agency_ids, Entry.valid_until, _evaluation_due(today), limit, offset, joins=[SETTINGS_JOIN])
+    rows = _rows(agency_ids, Entry.valid_until, _evaluation_due(today), limit, offset)
     return [_record(r, _("Valid until %(day)s", day=r.on.isoformat())) for r in rows]

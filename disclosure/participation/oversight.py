@@ -232,11 +232,13 @@ def _pick(rows: list[_Published], which: str) -> list[_Published]:
     return [r for r in rows if which == "all" or r.late == (which == "late")]
 
 
-def feedback_counts(agency_ids: Sequence[int], start: dt.date, end: dt.date, which: str) -> dict[int, int]:
-    """Feedback published in the period: `on_time` (by `feedback_due` of the closing day), `late`, or `all`."""
-    out: dict[int, int] = {}
-    for r in _pick(_published(agency_ids, start, end), which):
-        out[r.agency_id] = out.get(r.agency_id, 0) + 1
+def feedback_counts(agency_ids: Sequence[int], start: dt.date, end: dt.date) -> dict[str, dict[int, int]]:
+    """Feedback published in the period: `{"all", "on_time", "late"}`, each `{agency: n}` — on time when published
+    by `feedback_due` of the closing day."""
+    out: dict[str, dict[int, int]] = {which: {} for which in TIMELINESS}
+    for r in _published(agency_ids, start, end):
+        for which in ("all", "late" if r.late else "on_time"):
+            out[which][r.agency_id] = out[which].get(r.agency_id, 0) + 1
     return out
 
 

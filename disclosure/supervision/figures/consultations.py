@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from disclosure.participation import oversight
+from disclosure.supervision.figures._memo import memo
 from disclosure.supervision.measures import Item, Measure, Ratio, register
 
 AREA = "consultations"
@@ -16,11 +17,27 @@ def _items(records) -> list[Item]:
     return [Item(r.agency_id, r.reference, r.title, r.on, r.url, r.note) for r in records]
 
 
-def _in_period(count, records, *args):
+def _in_period(count, records):
     """A measure of events in the period: (count, items) over the scope's agencies and dates."""
     return (
-        lambda s: count(s.agency_ids, s.period.start, s.period.end, *args),
-        lambda s, limit, offset: _items(records(s.agency_ids, s.period.start, s.period.end, *args, limit, offset)),
+        lambda s: count(s.agency_ids, s.period.start, s.period.end),
+        lambda s, limit, offset: _items(records(s.agency_ids, s.period.start, s.period.end, limit, offset)),
+    )
+
+
+def _feedback(which: str):
+    """The period's published feedback judged once for the three measures (shared per scope: `_memo`)."""
+
+    def count(s):
+        p = s.period
+        key = ("consultations.feedback", s)
+        return memo(key, lambda: oversight.feedback_counts(s.agency_ids, p.start, p.end))[which]
+
+    return (
+        count,
+        lambda s, limit, offset: _items(
+            oversight.feedback_records(s.agency_ids, s.period.start, s.period.end, which, limit, offset)
+        ),
     )
 
 
@@ -56,13 +73,13 @@ register(
     _measure(
         "feedback_published",
         _l("Feedback published"),
-        _in_period(oversight.feedback_counts, oversight.feedback_records, "all"),
+        _feedback("all"),
         _l("Consultations whose adoption feedback (采纳情况), with every answer, was published in the period."),
     ),
     _measure(
         "feedback_on_time",
         _l("Feedback published on time"),
-        _in_period(oversight.feedback_counts, oversight.feedback_records, "on_time"),
+        _feedback("on_time"),
         _l(
             "Of that feedback, the ones published within %(n)d working days of the close of comments (Regulations "
             "Art. 26 applied to the adoption status; no national rule fixes another period).",
@@ -72,7 +89,7 @@ register(
     _measure(
         "feedback_late",
         _l("Feedback published late"),
-        _in_period(oversight.feedback_counts, oversight.feedback_records, "late"),
+        _feedback("late"),
         _l(
             "Of that feedback, the ones published more than %(n)d working days after the close of comments.",
             n=oversight.FEEDBACK_DUE_WORKING_DAYS,

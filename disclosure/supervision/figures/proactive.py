@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from disclosure.catalog import oversight
+from disclosure.supervision.figures._memo import memo
 from disclosure.supervision.measures import Item, Measure, Ratio, register
 
 AREA = "proactive"
@@ -18,11 +19,43 @@ def _items(records) -> list[Item]:
     return [Item(r.agency_id, r.reference, r.title, r.on, r.url, r.note) for r in records]
 
 
-def _in_period(count, records, *args):
+def _in_period(count, records):
     """A measure of events in the period: (count, items) over the scope's agencies and dates."""
     return (
-        lambda s: count(s.agency_ids, s.period.start, s.period.end, *args),
-        lambda s, limit, offset: _items(records(s.agency_ids, s.period.start, s.period.end, *args, limit, offset)),
+        lambda s: count(s.agency_ids, s.period.start, s.period.end),
+        lambda s, limit, offset: _items(records(s.agency_ids, s.period.start, s.period.end, limit, offset)),
+    )
+
+
+def _timeliness(which: str):
+    """One grouped statement for the publications judged, on time and late (shared per scope: `_memo`)."""
+
+    def count(s):
+        p = s.period
+        key = ("proactive.timeliness", s)
+        return memo(key, lambda: oversight.timeliness_counts(s.agency_ids, p.start, p.end))[which]
+
+    return (
+        count,
+        lambda s, limit, offset: _items(
+            oversight.timeliness_records(s.agency_ids, s.period.start, s.period.end, which, limit, offset)
+        ),
+    )
+
+
+def _interpretations(which: str):
+    """The period's interpretations judged once for the three measures (shared per scope: `_memo`)."""
+
+    def count(s):
+        p = s.period
+        key = ("proactive.interpretations", s)
+        return memo(key, lambda: oversight.interpretation_counts(s.agency_ids, p.start, p.end))[which]
+
+    return (
+        count,
+        lambda s, limit, offset: _items(
+            oversight.interpretation_records(s.agency_ids, s.period.start, s.period.end, which, limit, offset)
+        ),
     )
 
 
@@ -69,7 +102,7 @@ register(
     _measure(
         "judged",
         _l("Publications judged for timeliness"),
-        _in_period(oversight.timeliness_counts, oversight.timeliness_records, "all"),
+        _timeliness("all"),
         _definition(
             _l(
                 "Published entries disclosed proactively whose current version was published in the period, "
@@ -81,13 +114,13 @@ register(
     _measure(
         "on_time",
         _l("Published on time"),
-        _in_period(oversight.timeliness_counts, oversight.timeliness_records, "on_time"),
+        _timeliness("on_time"),
         _definition(_l("Of the publications judged, those published by their due date (Regulations Art. 26).")),
     ),
     _measure(
         "late",
         _l("Published late"),
-        _in_period(oversight.timeliness_counts, oversight.timeliness_records, "late"),
+        _timeliness("late"),
         _definition(_l("Of the publications judged, those published after their due date (Regulations Art. 26).")),
         lower_is_better=True,
     ),
@@ -115,7 +148,7 @@ register(
     _measure(
         "interpretations",
         _l("Interpretations published"),
-        _in_period(oversight.interpretation_counts, oversight.interpretation_records, "all"),
+        _interpretations("all"),
         _definition(
             _l(
                 "Public policy interpretations first published in the period that interpret a published rule or "
@@ -126,7 +159,7 @@ register(
     _measure(
         "interpretations_on_time",
         _l("Interpretations on time"),
-        _in_period(oversight.interpretation_counts, oversight.interpretation_records, "on_time"),
+        _interpretations("on_time"),
         _definition(
             _l(
                 "Of those interpretations, the ones published within the agency's number of working days (3 unless "
@@ -137,7 +170,7 @@ register(
     _measure(
         "interpretations_late",
         _l("Interpretations late"),
-        _in_period(oversight.interpretation_counts, oversight.interpretation_records, "late"),
+        _interpretations("late"),
         _definition(
             _l(
                 "Of those interpretations, the ones published after the due date of a document they interpret; "
