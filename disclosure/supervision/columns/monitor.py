@@ -20,7 +20,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from flask import has_request_context, request
 from sqlalchemy import select
 
 from disclosure.accounts.models import Agency
@@ -38,6 +37,7 @@ from disclosure.supervision.columns.rules import (
     UpdateClass,
     applies_by_default,
 )
+from disclosure.supervision.figures._memo import memo
 
 CHUNK = 900  # ids per IN list (SQLite's bound-parameter limit)
 
@@ -211,17 +211,16 @@ def _agencies(agency_ids: list[int]) -> list[Agency]:
 
 def monitor(agency_ids: Iterable[int], today: dt.date, *, entries: bool = True) -> dict[int, AgencyColumns]:
     """{agency_id: AgencyColumns} of these agencies on `today`, in id order (unknown ids are left out). Without
-    `entries`, the last updates carry no entry titles (counting needs only the days). Within one request the result
-    is kept, so the dashboard's several column figures read the catalogue once."""
-    ids = sorted(set(agency_ids))
-    memo = _memo()
-    key = (tuple(ids), today, entries)
-    if memo is not None and key in memo:
-        return memo[key]
-    if memo is not None and (tuple(ids), today, True) in memo:
-        return memo[(tuple(ids), today, True)]
+    `entries`, the last updates carry no entry titles (counting needs only the days). The result is kept until the
+    next write or the end of the transaction (`figures._memo`), so the dashboard's several column figures read the
+    catalogue once."""
+    ids = tuple(sorted(set(agency_ids)))
+    return memo(("columns.monitor", ids, today, entries), lambda: _monitor(ids, today, entries))
+
+
+def _monitor(ids: tuple[int, ...], today: dt.date, entries: bool) -> dict[int, AgencyColumns]:
     limits = thresholds()
-    columns_of = setups(_agencies(ids))
+    columns_of = setups(_agencies(list(ids)))
     latest = last_updates(list(columns_of), today, entries=entries)
     last_any: dict[int, dt.date] = {}
     for (agency_id, _category), update in latest.items():
@@ -233,23 +232,8 @@ def monitor(agency_ids: Iterable[int], today: dt.date, *, entries: bool = True) 
         result = AgencyColumns(agency_id, today, states, last_any.get(agency_id), limits)
         result.flags.extend(site_flags(result))
         out[agency_id] = result
-    if memo is not None:
-        memo[key] = out
     return out
 
 
 def for_agency(agency_id: int, today: dt.date) -> AgencyColumns | None:
     return monitor([agency_id], today).get(agency_id)
-
-
-def _memo() -> dict | None:
-    """The request's store of monitor results (None outside a request: a command or a test sees fresh data)."""
-    if not has_request_context():
-        return None
-    return request.environ.setdefault("disclosure.supervision.columns", {})
-
-
-def forget() -> None:
-    """Drop the request's stored results (after a change of settings in the same request)."""
-    if has_request_context():
-        request.environ.pop("disclosure.supervision.columns", None)

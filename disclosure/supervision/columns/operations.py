@@ -159,7 +159,6 @@ def save_agency_columns(agency: Agency, data: Mapping[str, Any], *, actor: User 
             after={k: v[1] for k, v in changes.items()},
             actor=actor,
         )
-        monitor.forget()
     return changes
 
 
@@ -235,7 +234,6 @@ def save_defaults(data: Mapping[str, Any], *, actor: User | None) -> dict:
             after={k: v[1] for k, v in changes.items()},
             actor=actor,
         )
-        monitor.forget()
     return changes
 
 
