@@ -284,3 +284,31 @@ def test_the_measures_are_registered_with_definitions_and_ratios(app_ctx):
     share = REGISTRY.ratios["proactive.interpretation_on_time_rate"]
     assert (share.numerator, share.denominator) == ("proactive.interpretations_on_time", "proactive.interpretations")
     assert in_english(REGISTRY.measures["proactive.overdue"].label) == "Overdue now"
+
+
+def test_the_statements_write_the_partial_indexes_conditions(world):
+    """A database uses a partial index only for a query that writes its condition: the policy documents', the
+    interpretations' and the joint issuers' conditions are written as the indexes declare them."""
+    from sqlalchemy import event
+
+    from disclosure.catalog import oversight
+    from disclosure.catalog.models import INTERPRETATION_INDEX_WHERE, JOINT_INDEX_WHERE, POLICY_INDEX_WHERE
+    from disclosure.extensions import db
+
+    tree = world
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()))
+
+    ids = (tree.office.id, tree.bureau.id, tree.bureau2.id)
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        oversight.missing_interpretation_counts(ids, TODAY)
+        oversight.interpretation_counts(ids, TODAY - dt.timedelta(days=400), TODAY)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    text = " ".join(seen)
+    assert f"catalog_entries.{POLICY_INDEX_WHERE}" in text
+    assert f"catalog_entries.{INTERPRETATION_INDEX_WHERE}" in text
+    assert f"catalog_entry_issuers.{JOINT_INDEX_WHERE[db.engine.dialect.name]}" in text
