@@ -4,8 +4,8 @@
  * JavaScript source and the strict CSP holds). Each chart's container is hidden until it is drawn: without this
  * script or without ECharts the page shows the tables beside the charts, which hold the same figures. Tooltips use
  * ECharts' rich-text mode (drawn on the canvas), because its HTML tooltips carry inline style attributes that the
- * CSP refuses. A click on a bar, a point or a slice opens the records that number counts, as its link in the table
- * does.
+ * CSP refuses. A click on a bar, a point or a slice opens the records that number counts: it follows the link of the
+ * same number in the table.
  */
 (function () {
   "use strict";
@@ -45,7 +45,7 @@
         : { type: "value", minInterval: 1 },
       dataZoom: many ? [{ type: "slider", bottom: 8, endValue: 11 }, { type: "inside" }] : [],
       series: chart.series.map(function (s) {
-        return { type: "bar", name: s.name, data: items(s) };
+        return { type: "bar", name: s.name, data: s.data };
       })
     };
   }
@@ -58,7 +58,7 @@
       xAxis: { type: "category", data: chart.categories, boundaryGap: false },
       yAxis: { type: "value", minInterval: 1 },
       series: chart.series.map(function (s) {
-        return { type: "line", name: s.name, data: items(s), symbolSize: 7 };
+        return { type: "line", name: s.name, data: s.data, symbolSize: 7 };
       })
     };
   }
@@ -76,17 +76,20 @@
         label: { formatter: "{b}: {c}" },
         // Empty outcomes are left out of the pie (their labels would pile up at one point); the table lists them.
         data: chart.categories.map(function (name, i) {
-          return { name: name, value: s.data[i], link: s.links[i] };
+          return { name: name, value: s.data[i], row: i };
         }).filter(function (item) { return item.value; })
       }]
     };
   }
 
-  // Each value as a data item that carries the address of its records.
-  function items(series) {
-    return series.data.map(function (value, i) {
-      return { value: value, link: series.links[i] };
-    });
+
+  // The link of a value in the chart's table (row: a category, column: a series): the table is the one source of
+  // the records' addresses.
+  function linkOf(chart, row, column) {
+    var table = document.getElementById("chart-" + chart.id + "-table");
+    var tr = table && table.tBodies[0] ? table.tBodies[0].rows[row] : null;
+    var cell = tr ? tr.cells[column + 1] : null;
+    return cell ? cell.querySelector("a[href]") : null;
   }
 
   var builders = { bar: barOption, line: lineOption, pie: pieOption };
@@ -105,8 +108,11 @@
     option.animation = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     instance.setOption(option);
     instance.on("click", function (params) {
-      if (params.data && params.data.link) {
-        window.location.assign(params.data.link);
+      var row = chart.kind === "pie" ? params.data.row : params.dataIndex;
+      var column = chart.kind === "pie" ? 0 : params.seriesIndex;
+      var link = linkOf(chart, row, column);
+      if (link) {
+        window.location.assign(link.href);
       }
     });
     drawn.push(instance);

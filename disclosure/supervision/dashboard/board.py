@@ -102,7 +102,8 @@ class Series:
 @dataclass
 class Chart:
     """A chart and its accessible table: `categories` are the table's rows (and the chart's axis or slices),
-    `series` its columns. The same object gives the JSON the script draws from and the table the page shows."""
+    `series` its columns. The same object gives the JSON the script draws from and the table the page shows; the
+    records' addresses are only in the table's links (the script follows them from there)."""
 
     id: str
     kind: str  # "bar" | "pie" | "line"
@@ -120,7 +121,7 @@ class Chart:
             "title": str(self.title),
             "unit": self.unit,
             "categories": self.categories,
-            "series": [{"name": s.name, "key": s.key, "data": s.values, "links": s.links} for s in self.series],
+            "series": [{"name": s.name, "key": s.key, "data": s.values} for s in self.series],
         }
 
 

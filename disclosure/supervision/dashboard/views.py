@@ -17,6 +17,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from disclosure.core.timeutil import today_china
 from disclosure.supervision import measures, periods, scope
@@ -35,18 +36,49 @@ ECHARTS = Path("vendor") / "echarts" / "echarts.min.js"
 
 
 class Linker:
-    """Drill-down addresses (`/staff/supervision/records?figure=…&agency=…&<period>`), joined as strings: the
-    competent department's page links thousands of numbers, and `url_for` for each would cost more than the
-    figures."""
+    """Drill-down addresses (`/staff/supervision/records?figure=…&agency=…&<period>`) and the linked numbers of the
+    tables, joined as strings: the competent department's page links thousands of numbers (500 agencies × the key
+    figures), and `url_for` or a template macro for each would cost more than counting the figures."""
 
     def __init__(self, period: periods.Period):
         self.base = url_for("supervision.records")
         self.period_qs = urlencode(period.as_args())
+        self._href_base = str(escape(self.base))
+        self._href_tail = str(escape(f"&{self.period_qs}"))
+        self._keys: dict[str, str] = {}
+        # An empty rate (nothing to rate), translated once per page.
+        self.nil = Markup('<span aria-hidden="true">—</span><span class="visually-hidden">{}</span>').format(
+            _("nothing to rate")
+        )
 
     def __call__(self, key: str, agency_id: int | None = None, period: periods.Period | None = None) -> str:
         qs = self.period_qs if period is None else urlencode(period.as_args())
         agency = "" if agency_id is None else str(int(agency_id))
         return f"{self.base}?figure={quote(key, safe='.')}&agency={agency}&{qs}"
+
+    def _key(self, key: str) -> str:
+        if key not in self._keys:
+            self._keys[key] = str(escape(quote(key, safe=".")))
+        return self._keys[key]
+
+    def number(self, figure: boards.Figure, value: boards.Value, agency_id: int | None = None) -> Markup:
+        """A figure's value as a link to its records (a rate to its numerator's records), or `nil`."""
+        if value.number is None:
+            return self.nil
+        shown = f"{value.number:.1f}%" if figure.is_ratio else str(int(value.number))
+        agency = "" if agency_id is None else str(int(agency_id))
+        # Every part is escaped or a number: the base from url_for, the key escaped once, the period escaped once.
+        href = f"{self._href_base}?figure={self._key(figure.key)}&amp;agency={agency}{self._href_tail}"
+        return Markup(f'<a href="{href}">{shown}</a>')  # noqa: S704 - escaped above (Markup.format costs too much here)
+
+    def cell(self, chart: boards.Chart, series: boards.Series, row: int) -> Markup:
+        """One value of a chart's table, linked to its records where it has any address."""
+        number = series.values[row]
+        if number is None:
+            return self.nil
+        shown = f"{number:.1f}%" if chart.unit == "%" else str(number)
+        href = series.links[row]
+        return Markup('<a href="{}">{}</a>').format(href, shown) if href else escape(shown)
 
 
 def _last_good(today) -> periods.Period:
@@ -129,7 +161,10 @@ def dashboard():
     agencies = scope.agencies(ids)
     link = Linker(period)
     board = boards.build(Scope(tuple(a.id for a in agencies), period, today), agencies, link=link)
-    agency_urls = {a.id: url_for("supervision.dashboard_agency", agency_id=a.id, **period.as_args()) for a in agencies}
+    # One url_for, then the ids joined in (the rule is /agencies/<int:agency_id>): 500 agencies, 500 links.
+    first, marker = url_for("supervision.dashboard_agency", agency_id=1, **period.as_args()), "/agencies/1?"
+    head, tail = first.split(marker, 1)
+    agency_urls = {a.id: f"{head}/agencies/{a.id}?{tail}" for a in agencies}
     return _render("supervision/dashboard/index.html", board, period, errors, today, link=link, agency_urls=agency_urls)
 
 
