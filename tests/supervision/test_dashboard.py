@@ -268,6 +268,7 @@ PERIOD_ERRORS = [
     ("period=week", "period", "Choose a month, a quarter, a year or a custom range."),
     ("period=custom&from=2025-02-30&to=2025-03-01", "from", "Enter a date as YYYY-MM-DD."),
     ("period=quarter&year=1999&quarter=2", "year", "Choose a year from 2008 to next year."),
+    ("period=month&year=2025&month=%C2%B2", "month", "Choose a month from 1 to 12."),  # '²': isdigit, not int
 ]
 
 

@@ -81,6 +81,17 @@ class Linker:
         return Markup('<a href="{}">{}</a>').format(href, shown) if href else escape(shown)
 
 
+def period_args() -> dict[str, str]:
+    """The query string's period arguments for `periods.parse`, a number that is not ASCII made plainly invalid:
+    `parse` checks numbers with `str.isdigit`, which also accepts '²', and `int('²')` then raises a ValueError (a
+    500) instead of the field's message."""
+    args = {name: request.args.get(name, "") for name in PERIOD_FIELDS if name in request.args}
+    for name in ("year", "month", "quarter"):
+        if not args.get(name, "").isascii():
+            args[name] = "?"
+    return args
+
+
 def _last_good(today) -> periods.Period:
     saved = session.get(PERIOD_SESSION_KEY)
     if isinstance(saved, dict):
@@ -94,7 +105,7 @@ def _last_good(today) -> periods.Period:
 def current_period(today) -> tuple[periods.Period, dict[str, str]]:
     """The period the query string names, or — with every problem by field — the last good one."""
     try:
-        period = periods.parse(request.args, today)
+        period = periods.parse(period_args(), today)
     except periods.PeriodError as exc:
         return _last_good(today), exc.errors
     args = period.as_args()
@@ -236,7 +247,7 @@ def records():
             problem = _("Choose a figure: follow a number on the dashboard.")
         return render_template("supervision/dashboard/records.html", problem=problem, **context), 404
     try:
-        period = periods.parse(request.args, today)
+        period = periods.parse(period_args(), today)
     except periods.PeriodError as exc:
         problems = [(FIELD_LABELS.get(name, name), message) for name, message in exc.errors.items()]
         return render_template("supervision/dashboard/records.html", period_problems=problems, **context), 400
