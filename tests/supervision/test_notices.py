@@ -687,3 +687,72 @@ def test_demo_notices_are_entered_once(make_agency, make_staff, app_ctx):
     demo.load(objects, today=D(2026, 3, 2))
     db.session.commit()
     assert len(notices()) == 2
+
+
+# --- Hostile input on real notices -----------------------------------------------------------------------------------
+
+# Percent-encoded as a browser or an attacker sends them (tests/test_no_server_errors.py walks placeholders; this
+# walks real notices in every state, and the forms on their pages, one field at a time).
+HOSTILE = ["9223372036854775808", "%09", "1e309", "%ED%A0%80", "%25_%25", "-1", "x" * 300, ""]
+
+
+def test_real_notices_and_their_forms_answer_hostile_input_without_a_server_error(tree, figures, use):
+    from urllib.parse import quote_plus
+
+    from tests.test_no_server_errors import _Forms
+
+    figures.records = {tree.bureau.id: [("2026-0007", "关于道路维修资金的申请")]}
+    issued = issue(tree, matters=[figures.token("2026-0007")])
+    answered = issue(tree)
+    from disclosure.supervision.notices import operations as ops
+
+    ops.answer_notice(answered, tree.head, {"answer": "已整改。"})
+    late = issue(tree, on=today() - dt.timedelta(days=30), due=today() - dt.timedelta(days=3))
+    problems = []
+
+    def check(client, method, target, body=None):
+        kw = {"data": body, "content_type": "application/x-www-form-urlencoded"} if body is not None else {}
+        with client.open(target, method=method, **kw) as resp:
+            if resp.status_code >= 500:
+                problems.append(f"{method} {target} {body}: {resp.status_code}")
+
+    for who in (tree.supervisor, tree.head):
+        client = use(who)
+        pages = [url(n) for n in (issued, answered, late)] + [
+            f"{NEW}?agency={tree.bureau.id}",
+            "/staff/supervision/notices/",
+            "/staff/supervision/notices/received",
+        ]
+        for page in pages:
+            with client.open(page) as resp:
+                if resp.status_code != 200:
+                    continue
+                parser = _Forms()
+                parser.feed(resp.get_data(as_text=True))
+            for action, fields in parser.forms:
+                for name, _value in fields:
+                    for value in HOSTILE:
+                        body = "&".join(f"{quote_plus(n)}={value if n == name else quote_plus(v)}" for n, v in fields)
+                        check(client, "POST", action, body)
+            for value in HOSTILE:
+                for param in ("agency", "state", "late", "page"):
+                    check(client, "GET", f"{page}{'&' if '?' in page else '?'}{param}={value}")
+        for value in ("9223372036854775807", "2147483648", "0"):
+            check(client, "GET", f"/staff/supervision/notices/{value}")
+            check(client, "GET", f"/staff/supervision/notices/{issued.id}/rounds/{value}/attachment")
+            check(client, "POST", f"/staff/supervision/notices/{value}/answer", "answer=x")
+    assert not problems, "\n".join(problems[:50])
+
+
+def test_the_daily_job_runs_the_sweep_and_commits(tree, figures, app_ctx, smtp_server):
+    from disclosure.supervision.notices import tasks
+
+    english(tree.head)
+    notice = issue(tree, due=today() + dt.timedelta(days=1))
+    delivered()
+    smtp_server.clear()
+    stats = tasks.daily_notice_sweep.call_local()
+    assert stats == {"reminded": 1, "marked_late": 0, "emails": 1}
+    assert reload(notice).rounds[0].reminded
+    delivered()
+    assert [m["To"] for m in smtp_server.messages] == [tree.head.email]

@@ -76,7 +76,7 @@ def _filtered(condition, *, agency_ids: list[int] | None):
     late = (request.args.get("late") or "").strip() == "1"
     if late:
         q = q.where(Notice.state == States.ISSUED.value, Notice.due_on < today)
-    q = q.options(joinedload(Notice.agency)).order_by(Notice.id.desc())
+    q = q.options(joinedload(Notice.agency), joinedload(Notice.issuer_agency)).order_by(Notice.id.desc())
     return q, errors, {"agency": raw_agency, "state": state, "late": late}, today
 
 
