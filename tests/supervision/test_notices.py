@@ -62,7 +62,10 @@ class Problems:
         return {a: len(self.records[a]) for a in scope.agency_ids if self.records.get(a)}
 
     def token(self, ref: str) -> str:
-        return f"{self.key}|{ref}"
+        from disclosure.supervision.notices.problems import token
+
+        title = next(t for records in self.records.values() for r, t in records if r == ref)
+        return token(self.key, ref, title)
 
 
 @pytest.fixture
@@ -203,6 +206,17 @@ def test_the_form_lists_the_agencys_current_problems_and_issues_a_numbered_notic
     assert f"http://localhost/staff/supervision/notices/{notice.id}" in body
 
 
+def test_records_that_share_a_reference_stay_apart(tree, figures, app_ctx):
+    from disclosure.supervision.notices import problems
+
+    figures.records = {tree.bureau.id: [("", "首页两周未更新"), ("", "新媒体两周未更新")]}
+    (group,) = problems.current_problems(tree.bureau.id, D(2026, 3, 2))
+    tokens = [p.token for p in group.problems]
+    assert len(set(tokens)) == 2 and tokens[0] == problems.token("test.overdue", "", "首页两周未更新")
+    notice = issue(tree, on=D(2026, 3, 2), matters=[tokens[1]], other="")
+    assert [i.title for i in notice.items] == ["新媒体两周未更新"]
+
+
 def test_numbers_run_per_issuing_agency_and_year_without_gaps(tree, figures, make_staff, app_ctx):
     from disclosure.accounts.roles import Role
     from disclosure.core.errors import DomainError
@@ -308,8 +322,11 @@ def test_the_real_registry_feeds_the_form(tree, use):
     with current_app.test_request_context("/"):  # as the form's page lists them
         groups = problems.current_problems(tree.bureau.id, today())
     assert all(g.measure.now and g.measure.lower_is_better and g.measure.area != "notices" for g in groups)
-    tokens = [p.token for g in groups for p in g.problems][:2]
-    resp = use(tree.supervisor).post(NEW, data=issue_form(tree.bureau, tokens, other="" if tokens else "其他事项"))
+    client = use(tree.supervisor)  # reading English: the records are listed, and kept, in Chinese all the same
+    page = client.get(f"{NEW}?agency={tree.bureau.id}").get_data(as_text=True)
+    tokens = re.findall(r'name="matters" id="[^"]+" value="([^"]+)"', page)[:2]
+    assert tokens == [p.token for g in groups for p in g.problems][:2]
+    resp = client.post(NEW, data=issue_form(tree.bureau, tokens, other="" if tokens else "其他事项"))
     assert resp.status_code == 302, resp.get_data(as_text=True)
     (notice,) = notices()
     assert len(notice.items) == (len(tokens) or 1)

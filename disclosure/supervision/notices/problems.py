@@ -11,7 +11,11 @@ the registry says now, never what the browser sent.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
+
+from flask import current_app
+from flask_babel import force_locale
 
 from disclosure.supervision import periods
 from disclosure.supervision.measures import REGISTRY, Item, Measure, Scope
@@ -21,6 +25,11 @@ PICK_LIMIT = 100
 SEPARATOR = "|"
 
 
+def token(key: str, reference: str, title: str) -> str:
+    digest = hashlib.sha256(str(title).encode("utf-8")).hexdigest()[:8]
+    return SEPARATOR.join((key, str(reference), digest))
+
+
 @dataclass(frozen=True)
 class Problem:
     measure: Measure
@@ -28,7 +37,7 @@ class Problem:
 
     @property
     def token(self) -> str:
-        return f"{self.measure.key}{SEPARATOR}{self.item.reference}"
+        return token(self.measure.key, self.item.reference, self.item.title)
 
 
 @dataclass(frozen=True)
@@ -48,17 +57,25 @@ def pickable_measures() -> list[Measure]:
     return [m for m in REGISTRY.measures.values() if m.now and m.lower_is_better and m.area != "notices"]
 
 
+def _frozen(item: Item) -> Item:
+    """The record with its words as text now (a lazily translated title would change with the reader)."""
+    return replace(item, reference=str(item.reference), title=str(item.title), note=str(item.note or ""))
+
+
 def current_problems(agency_id: int, today: dt.date) -> list[ProblemGroup]:
-    """The agency's current problems, one group per figure that counts any, in the registry's order."""
+    """The agency's current problems, one group per figure that counts any, in the registry's order. The records
+    are read in the platform's language (Chinese): a notice is an official document, and its items are kept in the
+    words the agency reads, whatever the supervisor's interface language."""
     scope = Scope((agency_id,), periods.year(today.year), today)
     groups = []
-    for measure in pickable_measures():
-        total = measure.count(scope).get(agency_id, 0)
-        if not total:
-            continue
-        items = measure.items(scope, PICK_LIMIT, 0)
-        problems = tuple(Problem(measure, item) for item in items if item.agency_id == agency_id)
-        groups.append(ProblemGroup(measure, total, problems))
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        for measure in pickable_measures():
+            total = measure.count(scope).get(agency_id, 0)
+            if not total:
+                continue
+            items = measure.items(scope, PICK_LIMIT, 0)
+            problems = tuple(Problem(measure, _frozen(item)) for item in items if item.agency_id == agency_id)
+            groups.append(ProblemGroup(measure, total, problems))
     return groups
 
 
