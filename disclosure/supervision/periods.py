@@ -121,7 +121,7 @@ def _int(args: Mapping, name: str, lo: int, hi: int, errors: dict, message) -> i
     text = (args.get(name) or "").strip()
     if not text:
         return None
-    if not text.isdigit() or not lo <= int(text) <= hi:
+    if not (text.isascii() and text.isdigit()) or not lo <= int(text) <= hi:
         errors[name] = str(message)
         return None
     return int(text)
