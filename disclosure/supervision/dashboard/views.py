@@ -8,6 +8,7 @@ remembers it), so nothing the user was reading disappears.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -224,6 +225,26 @@ FIELD_LABELS = {
 }
 
 
+# Pages a supervisor opens for any agency it sees; another agency's own staff pages (a case, a catalogue entry)
+# admit that agency's staff only, so a record there is listed with its facts and without a link that would 404.
+SHARED_PAGES = ("/staff/supervision/",)
+
+
+def openable(item):
+    """The record as this user may follow it: its link kept when the user works for the record's agency (or runs
+    the system) or when the link is a public page or a supervision page; otherwise listed without a link."""
+    url = item.url or ""
+    if (
+        not url
+        or current_user.is_sys_admin
+        or item.agency_id == current_user.agency_id
+        or not url.startswith("/staff/")
+        or url.startswith(SHARED_PAGES)
+    ):
+        return item
+    return dataclasses.replace(item, url="")
+
+
 @staff_bp.route("/records")
 @staff_required(*scope.DASHBOARD_ROLES)
 def records():
@@ -255,7 +276,7 @@ def records():
     measure: Measure = spec if isinstance(spec, Measure) else REGISTRY.measures[spec.numerator]
     total = measures.total(measure.count(the_scope), set(ids))
     number = page_number()
-    items = measure.items(the_scope, PER_PAGE, (number - 1) * PER_PAGE) if total else []
+    items = [openable(i) for i in measure.items(the_scope, PER_PAGE, (number - 1) * PER_PAGE)] if total else []
     ratio = None
     if isinstance(spec, Ratio):
         denominator = measures.total(REGISTRY.measures[spec.denominator].count(the_scope), set(ids))
