@@ -9,8 +9,14 @@ public counts: an entry withdrawn or recorded as not disclosed proactively updat
 
 The public search keeps exactly these facts on each public entry (`search.refresh_search_text`): the published
 version's category (`public_category`), its issuers (`SearchIssuer`) and its order key (`search_key`: the
-publication day and the id). So the latest update per agency and column is one grouped maximum of `search_key`
-over the index of `SearchIssuer.agency_id`, and the key names both the day and the entry that made it.
+publication day and the id, NULL while the entry is not public). The latest key names both the day and the entry
+that made it, and is read in two branches, each from an index that holds it:
+
+- the lead issuer (`Entry.agency_id`, always among the published issuers): one seek per agency and column in
+  `COLUMN_INDEX` (agency, category, key), whatever the size of the catalogue;
+- the joint issuers: the entry's issuers not marked lead (`EntryIssuer`, its partial index of the few joint rows)
+  that the published version also names (`SearchIssuer`). An issuer taken off a joint document in a revision not
+  yet published is therefore no longer counted for it, as the proactive figures (`oversight`) count the issuers.
 
 The catalogue as it stands now is read: on a past `today`, an entry whose current version was published after that
 day does not count, even if an earlier version of it was public then (the platform no longer shows that version).
@@ -22,13 +28,18 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Index, String, column, false, func, select, true, values
 
-from disclosure.catalog.models import Entry, EntryVersion, SearchIssuer
+from disclosure.accounts.models import Agency
+from disclosure.catalog.classification import CATEGORIES
+from disclosure.catalog.models import Entry, EntryIssuer, EntryVersion, SearchIssuer
 from disclosure.catalog.search import KEY_SHIFT, search_key
 from disclosure.extensions import db
 
-__all__ = ["LastUpdate", "last_updates"]
+__all__ = ["COLUMN_INDEX", "LastUpdate", "last_updates"]
+
+# The lead issuer's latest publication per column in one seek (made by migration supervision_0002).
+COLUMN_INDEX = Index("ix_catalog_entries_agency_column", Entry.agency_id, Entry.public_category, Entry.search_key)
 
 # An IN list longer than this is split: SQLite refuses more than 32,766 bound parameters, and long lists plan badly.
 CHUNK = 900
@@ -54,23 +65,58 @@ def _decode(key: int) -> tuple[dt.date, int]:
 def last_updates(
     agency_ids: Iterable[int], today: dt.date, *, entries: bool = True
 ) -> dict[tuple[int, str], LastUpdate]:
-    """{(agency_id, category): LastUpdate} of these agencies on `today` (publications after it are left out). A
-    column without any public entry of the agency is missing from the result (a blank column). Without `entries`,
-    the entries' index numbers and titles are not read (left empty): counting needs only the days."""
+    """{(agency_id, category): LastUpdate} of these agencies on `today` (publications after it are left out), for
+    the statutory categories and "" (entries without one, such as interpretations). A column without any public
+    entry of the agency is missing from the result (a blank column). Without `entries`, the entries' index numbers
+    and titles are not read (left empty): counting needs only the days."""
     ids = sorted(set(agency_ids))
     if not ids:
         return {}
     bound = search_key(today + dt.timedelta(days=1), 0)  # every key of a day up to `today` is below it
     latest: dict[tuple[int, str], int] = {}
-    for start in range(0, len(ids), CHUNK):
-        rows = db.session.execute(
-            select(SearchIssuer.agency_id, Entry.public_category, func.max(Entry.search_key))
-            .join(Entry, Entry.id == SearchIssuer.entry_id)
-            .where(SearchIssuer.agency_id.in_(ids[start : start + CHUNK]), Entry.search_key < bound)
-            .group_by(SearchIssuer.agency_id, Entry.public_category)
-        ).all()
-        for agency_id, category, key in rows:
+
+    def keep(agency_id: int, category: str | None, key: int | None) -> None:
+        if key is not None and key > latest.get((agency_id, category or ""), -1):
             latest[(agency_id, category or "")] = key
+
+    columns = (
+        values(column("category", String(20)), name="columns").data([(c,) for c in (*CATEGORIES, "")]).cte("columns")
+    )
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        newest = (
+            select(func.max(Entry.search_key))
+            .where(
+                Entry.agency_id == Agency.id,
+                Entry.public_category == columns.c.category,
+                Entry.search_key < bound,
+            )
+            .scalar_subquery()
+        )
+        each = select(Agency.id, columns.c.category, newest).join(columns, true()).where(Agency.id.in_(chunk))
+        for row in db.session.execute(each):
+            keep(*row)
+        # Whether the published version names the joint issuer: a lookup of SearchIssuer's key per joint row, written
+        # as a scalar subquery on purpose (as EXISTS, PostgreSQL estimates the two-column semi-join at a handful of
+        # rows and hashes the whole of SearchIssuer instead).
+        published = (
+            select(SearchIssuer.agency_id)
+            .where(SearchIssuer.entry_id == EntryIssuer.entry_id, SearchIssuer.agency_id == EntryIssuer.agency_id)
+            .scalar_subquery()
+        )
+        joint = (
+            select(EntryIssuer.agency_id, Entry.public_category, func.max(Entry.search_key))
+            .join(Entry, Entry.id == EntryIssuer.entry_id)
+            .where(
+                EntryIssuer.lead == false(),
+                EntryIssuer.agency_id.in_(chunk),
+                Entry.search_key < bound,
+                published.is_not(None),
+            )
+            .group_by(EntryIssuer.agency_id, Entry.public_category)
+        )
+        for row in db.session.execute(joint):
+            keep(*row)
     facts = _entry_facts(sorted({_decode(key)[1] for key in latest.values()})) if entries else {}
     out: dict[tuple[int, str], LastUpdate] = {}
     for (agency_id, category), key in latest.items():

@@ -40,6 +40,7 @@ from disclosure.supervision.columns.rules import (
 from disclosure.supervision.figures._memo import memo
 
 CHUNK = 900  # ids per IN list (SQLite's bound-parameter limit)
+TOWNSHIP, CITY = "art21_township", "art21_city"  # the columns that apply by the agency's level (rules)
 
 
 def default_rules() -> dict[str, ColumnRule]:
@@ -60,7 +61,7 @@ def thresholds() -> dict[Threshold, int]:
     return values
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ColumnSetup:
     """A column as it applies to one agency: its rule, whether it applies, and whether the agency's supervisor set
     it (rather than the defaults)."""
@@ -99,7 +100,7 @@ def setups(agencies: Iterable[Agency], defaults: dict[str, ColumnRule] | None = 
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ColumnState:
     """One column of one agency on one day."""
 
