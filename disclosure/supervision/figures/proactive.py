@@ -6,6 +6,7 @@ evaluation. Counted by the catalogue (`disclosure.catalog.oversight`), each entr
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from disclosure.catalog import oversight
 from disclosure.supervision.figures._memo import memo
@@ -113,13 +114,13 @@ register(
     ),
     _measure(
         "on_time",
-        _l("Published on time"),
+        lazy_pgettext("catalog", "Published on time"),
         _timeliness("on_time"),
         _definition(_l("Of the publications judged, those published by their due date (Regulations Art. 26).")),
     ),
     _measure(
         "late",
-        _l("Published late"),
+        lazy_pgettext("catalog", "Published late"),
         _timeliness("late"),
         _definition(_l("Of the publications judged, those published after their due date (Regulations Art. 26).")),
         lower_is_better=True,

@@ -5,6 +5,7 @@ field). Select fields therefore do not judge their own choices (`validate_choice
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -15,7 +16,7 @@ STATE_LABELS = {
     States.ISSUED.value: _l("Waiting for the agency's answer"),
     States.ANSWERED.value: _l("Answered, waiting for the supervisor"),
     States.CLOSED.value: _l("Closed"),
-    States.WITHDRAWN.value: _l("Withdrawn"),
+    States.WITHDRAWN.value: lazy_pgettext("supervision", "Withdrawn"),
 }
 ACTION_WORDS = {
     "supervision_notice.issued": _l("Supervision notice issued"),
