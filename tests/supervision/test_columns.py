@@ -189,6 +189,27 @@ def test_a_joint_document_updates_the_column_of_each_issuer(tree):
         assert by_category(states(agency, D(2025, 5, 10)))["art20_1"].status is Status.BLANK
 
 
+def test_a_joint_issuer_counts_once_the_published_version_names_it(tree):
+    from disclosure.catalog.operations import entries as ops
+    from disclosure.supervision.columns.rules import Status
+
+    entry = publish(tree.bureau, "art20_5", D(2025, 5, 6), issuers=[tree.bureau2])
+    ops.act(entry, "revise", actor=None, today=D(2025, 5, 7))
+    data = {
+        "title": entry.title,
+        "made_on": "2025-05-06",
+        "category": "art20_5",
+        "attribute": "proactive",
+        "issuer_ids": [tree.bureau2.id, tree.office.id],
+    }
+    ops.update_entry(entry, data, actor=None, expected_version=None)  # a third issuer, not yet published
+    assert by_category(states(tree.office, D(2025, 5, 8)))["art20_5"].status is Status.BLANK
+    assert by_category(states(tree.bureau2, D(2025, 5, 8)))["art20_5"].last_on == D(2025, 5, 6)
+    ops.act(entry, "publish_generated", actor=None, today=D(2025, 5, 8))
+    for agency in (tree.bureau, tree.bureau2, tree.office):
+        assert by_category(states(agency, D(2025, 5, 8)))["art20_5"].last_on == D(2025, 5, 8)
+
+
 def test_the_latest_entry_and_a_new_version_update_the_column(tree):
     from disclosure.catalog.operations import entries as ops
 

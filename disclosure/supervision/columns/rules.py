@@ -20,6 +20,12 @@ import enum
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+
+
+def _p(message: str):
+    """A short word of these pages in its own context: other packages translate "Overdue" or "Monthly" their way."""
+    return lazy_pgettext("columns", message)
 
 
 class UpdateClass(enum.StrEnum):
@@ -42,15 +48,15 @@ class ClassInfo:
 
 
 UPDATE_CLASSES: dict[UpdateClass, ClassInfo] = {
-    UpdateClass.REALTIME: ClassInfo(_l("Real time"), "实时", 1),
-    UpdateClass.DAILY: ClassInfo(_l("Daily"), "每日", 1),
-    UpdateClass.WEEKLY: ClassInfo(_l("Weekly"), "每周", 7),
-    UpdateClass.TEN_DAYS: ClassInfo(_l("Every ten days"), "每旬", 10),
-    UpdateClass.MONTHLY: ClassInfo(_l("Monthly"), "每月", 31),
-    UpdateClass.QUARTERLY: ClassInfo(_l("Quarterly"), "每季", 92),
-    UpdateClass.YEARLY: ClassInfo(_l("Yearly"), "每年", 366),
-    UpdateClass.IRREGULAR: ClassInfo(_l("Irregular"), "不定期", None),
-    UpdateClass.STATIC: ClassInfo(_l("Static"), "静态", None),
+    UpdateClass.REALTIME: ClassInfo(_p("Real time"), "实时", 1),
+    UpdateClass.DAILY: ClassInfo(_p("Daily"), "每日", 1),
+    UpdateClass.WEEKLY: ClassInfo(_p("Weekly"), "每周", 7),
+    UpdateClass.TEN_DAYS: ClassInfo(_p("Every ten days"), "每旬", 10),
+    UpdateClass.MONTHLY: ClassInfo(_p("Monthly"), "每月", 31),
+    UpdateClass.QUARTERLY: ClassInfo(_p("Quarterly"), "每季", 92),
+    UpdateClass.YEARLY: ClassInfo(_p("Yearly"), "每年", 366),
+    UpdateClass.IRREGULAR: ClassInfo(_p("Irregular"), "不定期", None),
+    UpdateClass.STATIC: ClassInfo(_p("Static"), "静态", None),
 }
 
 # 19号: 动态/要闻 columns not updated in the last 2 weeks, 通知公告/政策文件 first-level columns in the last 6 months.
@@ -181,11 +187,11 @@ class Status(enum.StrEnum):
 
 
 STATUS_LABELS = {
-    Status.OK: _l("Up to date"),
-    Status.WARNING: _l("Due soon"),
-    Status.OVERDUE: _l("Overdue"),
-    Status.BLANK: _l("Blank"),
-    Status.NOT_APPLICABLE: _l("Does not apply"),
+    Status.OK: _p("Up to date"),
+    Status.WARNING: _p("Due soon"),
+    Status.OVERDUE: _p("Overdue"),
+    Status.BLANK: _p("Blank"),
+    Status.NOT_APPLICABLE: _p("Does not apply"),
 }
 
 
