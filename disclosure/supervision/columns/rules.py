@@ -22,10 +22,8 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
-
-def _p(message: str):
-    """A short word of these pages in its own context: other packages translate "Overdue" or "Monthly" their way."""
-    return lazy_pgettext("columns", message)
+# The short words of these pages (classes, statuses) take the context "columns": other packages translate "Overdue"
+# or "Monthly" their way. Each is a literal lazy_pgettext call, as the message extractor finds only those.
 
 
 class UpdateClass(enum.StrEnum):
@@ -48,15 +46,15 @@ class ClassInfo:
 
 
 UPDATE_CLASSES: dict[UpdateClass, ClassInfo] = {
-    UpdateClass.REALTIME: ClassInfo(_p("Real time"), "实时", 1),
-    UpdateClass.DAILY: ClassInfo(_p("Daily"), "每日", 1),
-    UpdateClass.WEEKLY: ClassInfo(_p("Weekly"), "每周", 7),
-    UpdateClass.TEN_DAYS: ClassInfo(_p("Every ten days"), "每旬", 10),
-    UpdateClass.MONTHLY: ClassInfo(_p("Monthly"), "每月", 31),
-    UpdateClass.QUARTERLY: ClassInfo(_p("Quarterly"), "每季", 92),
-    UpdateClass.YEARLY: ClassInfo(_p("Yearly"), "每年", 366),
-    UpdateClass.IRREGULAR: ClassInfo(_p("Irregular"), "不定期", None),
-    UpdateClass.STATIC: ClassInfo(_p("Static"), "静态", None),
+    UpdateClass.REALTIME: ClassInfo(lazy_pgettext("columns", "Real time"), "实时", 1),
+    UpdateClass.DAILY: ClassInfo(lazy_pgettext("columns", "Daily"), "每日", 1),
+    UpdateClass.WEEKLY: ClassInfo(lazy_pgettext("columns", "Weekly"), "每周", 7),
+    UpdateClass.TEN_DAYS: ClassInfo(lazy_pgettext("columns", "Every ten days"), "每旬", 10),
+    UpdateClass.MONTHLY: ClassInfo(lazy_pgettext("columns", "Monthly"), "每月", 31),
+    UpdateClass.QUARTERLY: ClassInfo(lazy_pgettext("columns", "Quarterly"), "每季", 92),
+    UpdateClass.YEARLY: ClassInfo(lazy_pgettext("columns", "Yearly"), "每年", 366),
+    UpdateClass.IRREGULAR: ClassInfo(lazy_pgettext("columns", "Irregular"), "不定期", None),
+    UpdateClass.STATIC: ClassInfo(lazy_pgettext("columns", "Static"), "静态", None),
 }
 
 # 19号: 动态/要闻 columns not updated in the last 2 weeks, 通知公告/政策文件 first-level columns in the last 6 months.
@@ -187,11 +185,11 @@ class Status(enum.StrEnum):
 
 
 STATUS_LABELS = {
-    Status.OK: _p("Up to date"),
-    Status.WARNING: _p("Due soon"),
-    Status.OVERDUE: _p("Overdue"),
-    Status.BLANK: _p("Blank"),
-    Status.NOT_APPLICABLE: _p("Does not apply"),
+    Status.OK: lazy_pgettext("columns", "Up to date"),
+    Status.WARNING: lazy_pgettext("columns", "Due soon"),
+    Status.OVERDUE: lazy_pgettext("columns", "Overdue"),
+    Status.BLANK: lazy_pgettext("columns", "Blank"),
+    Status.NOT_APPLICABLE: lazy_pgettext("columns", "Does not apply"),
 }
 
 
