@@ -183,7 +183,8 @@ def test_the_scenarios_own_rows(world, app_ctx):
     assert [r["处理结果"] for r in late] == ["不予公开：属于国家秘密"]
     assert late[0]["答复日期"] > late[0]["答复期限"]
     assert "行政复议（2025-05-10申请）：结果纠正" in late[0]["复议/诉讼"]
-    assert [r["是否按时"] for r in requests if r["收到日期"] == D(2025, 11, 3)] == ["逾期未办结"]
+    (open_case,) = [r for r in requests if r["收到日期"] == D(2025, 11, 3)]
+    assert (open_case["是否按时"], open_case["处理结果"], open_case["办结日期"]) == ("逾期未办结", "办理中", None)
     _total, records = _publicity(wb["双公示"])
     assert sorted(r["状态"] for r in records) == ["超期公示", "逾期未公示"]
     assert all(r["超期(工作日)"] > 0 for r in records)
@@ -210,7 +211,31 @@ def small(tree, app_ctx):
     return entry, case
 
 
-def test_title_headers_dates_and_formulas(small, tree, app_ctx):
+@pytest.fixture
+def drafted(small, tree, app_ctx):
+    """A second case of the bureau, its reply drafted (an outcome derived, nothing concluded)."""
+    from disclosure.applications import operations as ops
+    from disclosure.extensions import db
+    from tests.supervision.builders import on_day
+    from tests.supervision.builders.requests import handle, receive, staff_of
+
+    with app_ctx.test_request_context("/"):
+        w = staff_of(tree.bureau)
+        case = receive(w, D(2025, 5, 6), "申请人乙")
+        handle(w, case, D(2025, 5, 7))
+        with on_day(D(2025, 5, 8)):
+            (item,) = case.items
+            ops.decide_item(item, w.handler, outcome="not_exist", reasons="经检索，本机关未制作该信息。")
+            ops.draft_reply(case, w.handler)
+        db.session.commit()
+        assert case.state == "reply_drafted" and case.outcome == "not_exist"
+    return case
+
+
+def test_title_headers_dates_and_formulas(small, drafted, tree, app_ctx):
+    from flask_babel import force_locale
+
+    from disclosure.applications import state_label
     from disclosure.supervision.standing_book import book
 
     with app_ctx.test_request_context("/"):
@@ -232,8 +257,12 @@ def test_title_headers_dates_and_formulas(small, tree, app_ctx):
     assert row["公开属性"] == "主动公开" and row["有效性"] == "有效"
     assert row["是否按时"] == "是" and row["发布日期"] == D(2025, 3, 10)
     assert wb["主动公开"]["G3"].is_date and wb["依申请公开"]["B3"].is_date
-    (case,) = _rows(wb["依申请公开"])
+    case, open_case = _rows(wb["依申请公开"])
     assert case["收到日期"] == D(2025, 4, 1) and isinstance(case["答复期限"], dt.date)
+    with app_ctx.test_request_context("/"), force_locale("zh_CN"):
+        drafting = str(state_label("reply_drafted"))
+    # an open case's derived outcome is not a result yet: its state is shown
+    assert (open_case["收到日期"], open_case["处理结果"], open_case["办结日期"]) == (D(2025, 5, 6), drafting, None)
     for ws in wb.worksheets:  # no formula anywhere
         for cells in ws.iter_rows():
             assert all(c.data_type != "f" for c in cells)

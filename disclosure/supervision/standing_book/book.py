@@ -284,7 +284,8 @@ def request_row(r, words: Words) -> list:
         timely = "逾期未办结"
     else:
         timely = ""
-    result = words.outcomes.get(r.outcome) if r.outcome else None
+    # An open case may carry the outcome its draft reply would have: only a concluded case has a result.
+    result = words.outcomes.get(r.outcome) if r.outcome and r.concluded_on is not None else None
     return [
         r.reference or "",
         r.received_date,
