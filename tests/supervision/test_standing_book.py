@@ -411,3 +411,30 @@ def test_the_dashboard_links_to_the_book_of_its_period(tree, use):
     assert unquote(resp.headers["Content-Disposition"].split("filename*=UTF-8''")[1]) == (
         "台账-测试市教育局-2025年第三季度.xlsx"
     )
+
+
+def test_a_job_that_fails_says_so_and_is_not_run_twice(tree, app_ctx, monkeypatch):
+    from flask_babel import force_locale, gettext
+
+    from disclosure.core.audit import events_for
+    from disclosure.extensions import db
+    from disclosure.supervision.standing_book import book, jobs
+    from disclosure.supervision.standing_book.models import StandingBookJob
+
+    job = StandingBookJob(agency_id=tree.bureau.id, period_kind="year", start=D(2025, 1, 1), end=D(2025, 12, 31))
+    db.session.add(job)
+    db.session.commit()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(book, "write_book", broken)
+    with app_ctx.test_request_context("/"), pytest.raises(RuntimeError):
+        jobs.process_book(job.id)
+    job = db.session.get(StandingBookJob, job.id)
+    assert job.status == "failed" and job.finished and job.file_id is None
+    with app_ctx.test_request_context("/"), force_locale(app_ctx.config["BABEL_DEFAULT_LOCALE"]):
+        assert job.failure == gettext("The standing book stopped on an internal error. Start it again.")
+    assert [e.action for e in events_for("supervision_standing_book", job.id)] == ["supervision.standing_book.failed"]
+    assert jobs.process_book(job.id) == "failed"  # a job already run is not run again
+    assert jobs.process_book(2**40) is None  # not visible yet: the task retries
