@@ -375,6 +375,8 @@ def test_a_large_book_is_a_job_with_progress_and_download(small, tree, use, app)
     other = use(tree.head2)
     for suffix in ("", "/status.json", "/download"):
         assert other.get(f"{job_url}{suffix}").status_code == 404
+        for hostile in ("2147483648", "9223372036854775807", "0"):
+            assert other.get(f"/staff/supervision/standing-book/jobs/{hostile}{suffix}").status_code == 404
     resp = use(tree.head).get(f"{job_url}/download")
     resp.close()
     assert resp.status_code == 200

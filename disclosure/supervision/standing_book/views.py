@@ -30,6 +30,8 @@ from disclosure.web.downloads import content_disposition, send_download
 from disclosure.web.params import parse_id
 
 PERIOD_FIELDS = ("period", "year", "month", "quarter", "from", "to")
+# The job routes take ids a database integer holds (`<int(max=…)>`): PostgreSQL refuses a larger one as a value of
+# the column's type, so a larger number names no job (404) instead of a database error.
 RECENT = 10
 STATUS_LABELS = {
     JobStatus.QUEUED.value: lazy_pgettext("catalog", "Waiting"),
@@ -188,7 +190,7 @@ def _job(job_id: int) -> StandingBookJob:
     return job
 
 
-@staff_bp.route("/standing-book/jobs/<int:job_id>")
+@staff_bp.route("/standing-book/jobs/<int(max=2147483647):job_id>")
 @staff_required(*scope.DASHBOARD_ROLES)
 def standing_book_job(job_id: int):
     job = _job(job_id)
@@ -196,7 +198,7 @@ def standing_book_job(job_id: int):
     return render_template("supervision/standing_book/job.html", job=job, agency=agency, labels=STATUS_LABELS)
 
 
-@staff_bp.route("/standing-book/jobs/<int:job_id>/status.json")
+@staff_bp.route("/standing-book/jobs/<int(max=2147483647):job_id>/status.json")
 @staff_required(*scope.DASHBOARD_ROLES)
 def standing_book_status(job_id: int):
     job = _job(job_id)
@@ -213,7 +215,7 @@ def standing_book_status(job_id: int):
     )
 
 
-@staff_bp.route("/standing-book/jobs/<int:job_id>/download")
+@staff_bp.route("/standing-book/jobs/<int(max=2147483647):job_id>/download")
 @staff_required(*scope.DASHBOARD_ROLES)
 def standing_book_download(job_id: int):
     job = _job(job_id)
