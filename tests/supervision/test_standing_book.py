@@ -440,3 +440,23 @@ def test_a_job_that_fails_says_so_and_is_not_run_twice(tree, app_ctx, monkeypatc
     assert [e.action for e in events_for("supervision_standing_book", job.id)] == ["supervision.standing_book.failed"]
     assert jobs.process_book(job.id) == "failed"  # a job already run is not run again
     assert jobs.process_book(job.id + 1000) is None  # not visible yet: the task retries
+
+
+def test_starting_a_job_needs_the_forms_csrf_token(small, tree, use, app):
+    from disclosure.extensions import db
+    from disclosure.supervision.standing_book.models import StandingBookJob
+
+    client = use(tree.supervisor)
+    data = {"agency": str(tree.bureau.id), "period": "year", "year": "2025"}
+    app.config.update(WTF_CSRF_ENABLED=True, STANDING_BOOK_SYNC_ROWS=1)
+    try:
+        assert client.post("/staff/supervision/standing-book/jobs", data=data).status_code == 400
+        assert db.session.execute(db.select(StandingBookJob)).first() is None
+        page = client.get(f"/staff/supervision/standing-book?agency={tree.bureau.id}&period=year&year=2025")
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+        resp = client.post("/staff/supervision/standing-book/jobs", data={**data, "csrf_token": token})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+        app.config.pop("STANDING_BOOK_SYNC_ROWS")
+    assert resp.status_code == 303
+    assert db.session.execute(db.select(StandingBookJob)).scalar_one().status == "done"

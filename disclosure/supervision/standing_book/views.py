@@ -170,7 +170,8 @@ def standing_book_start():
     form = StartForm()
     agency, period, errors = _chosen(values, today)
     if not errors and not form.validate_on_submit():
-        errors["form"] = " ".join(str(e) for e in form.csrf_token.errors) or _("The form has expired. Try again.")
+        token = getattr(form, "csrf_token", None)
+        errors["form"] = " ".join(str(e) for e in getattr(token, "errors", ())) or _("The form has expired. Try again.")
     if not errors:
         try:
             job = operations.start_book(agency, period, current_user, today=today)
