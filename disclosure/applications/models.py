@@ -270,6 +270,13 @@ class Application(Audited, TimestampMixin, db.Model):
         Index("ix_applications_state_due", "state", "due_date"),
         Index("ix_applications_agency_status_due", "agency_id", "deadline_status", "due_date"),
         Index("ix_applications_reference", "reference"),  # a reference typed in the search (any agency)
+        # Supervision's per-agency figures (applications.oversight, issue 14): received in a period, and concluded
+        # in a period by closing date, or by issue date when no closing date is recorded (two ranges of one index);
+        # both covering, so the grouped counts read the index alone.
+        Index("ix_applications_agency_received", "agency_id", "received_date", "state"),
+        Index(
+            "ix_applications_agency_closed", "agency_id", "closed_date", "issued_date", "state", "outcome", "due_date"
+        ),
     )
 
     @property

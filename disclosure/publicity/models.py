@@ -297,6 +297,10 @@ class PublicityRecord(Audited, TimestampMixin, db.Model):
         Index("ix_publicity_records_decision_key", "decision_key"),
         Index("ix_publicity_records_agency_decided", "agency_id", "decision_date"),
         Index("ix_publicity_records_updated", "updated_at"),
+        # Supervision's per-agency figures (publicity.oversight, issue 14): the dashboard's sums by agency over
+        # decision dates read from the index alone, and the records still pending past their due date.
+        Index("ix_publicity_records_agency_decided_timeliness", "agency_id", "decision_date", "timeliness", "status"),
+        Index("ix_publicity_records_agency_status_due", "agency_id", "status", "due_date"),
     )
 
     @validates("decision_no")

@@ -164,6 +164,7 @@ def test_the_scenario_in_numbers(world):
     scope = Scope(ids, periods.year(2025), TODAY)
     late = REGISTRY.measures["requests.late"].items(scope.only(b), None, 0)
     assert [(it.reference, it.on) for it in late] == [(c.c2.reference, D(2025, 4, 30))]
+    assert late[0].title == "2025年道路维修资金使用情况"  # what was asked, not who asked
     assert late[0].note == "Replied on 2025-04-30, due 2025-04-02"
     assert late[0].url == f"/staff/applications/{c.c2.id}"
     overdue = REGISTRY.measures["requests.overdue"].items(scope, None, 0)

@@ -145,7 +145,7 @@ def _cases(measure: str, group=None):
             Item(
                 agency_id=c.agency_id,
                 reference=c.reference or "",
-                title=c.applicant_name,
+                title=c.subject,
                 on=c.on,
                 url=c.url,
                 note=_case_note(c, measure),
