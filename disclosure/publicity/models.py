@@ -298,8 +298,11 @@ class PublicityRecord(Audited, TimestampMixin, db.Model):
         Index("ix_publicity_records_agency_decided", "agency_id", "decision_date"),
         Index("ix_publicity_records_updated", "updated_at"),
         # Supervision's per-agency figures (publicity.oversight, issue 14): the dashboard's sums by agency over
-        # decision dates read from the index alone, and the records still pending past their due date.
-        Index("ix_publicity_records_agency_decided_timeliness", "agency_id", "decision_date", "timeliness", "status"),
+        # decision dates read from the index alone (with the id they count), and the records still pending past
+        # their due date.
+        Index(
+            "ix_publicity_records_agency_decided_timeliness", "agency_id", "decision_date", "timeliness", "status", "id"
+        ),
         Index("ix_publicity_records_agency_status_due", "agency_id", "status", "due_date"),
     )
 

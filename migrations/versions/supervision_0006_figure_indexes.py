@@ -3,8 +3,9 @@
 The figures count per agency over a period in one grouped statement for a whole agency tree
 (`applications.oversight`, `publicity.oversight`): requests received in a period (covering: agency, received date,
 state), requests concluded in a period (by closing date, or by issue date where no closing date is recorded: both
-ranges of one index, covering the state, outcome and due date the counts read), 双公示 records decided in a period with their timeliness and status (covering, so the
-dashboard's sums read the index alone), and records still pending past their due date.
+ranges of one index, covering the state, outcome and due date the counts read), 双公示 records decided in a period
+with their timeliness and status (covering, with the id the dashboard's sums count, so they read the index alone),
+and records still pending past their due date.
 
 Revision ID: supervision_0006
 Revises: supervision_0001
@@ -30,7 +31,7 @@ INDEXES = (
     (
         "ix_publicity_records_agency_decided_timeliness",
         "publicity_records",
-        ["agency_id", "decision_date", "timeliness", "status"],
+        ["agency_id", "decision_date", "timeliness", "status", "id"],
     ),
     ("ix_publicity_records_agency_status_due", "publicity_records", ["agency_id", "status", "due_date"]),
 )
