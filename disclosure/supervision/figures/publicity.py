@@ -36,7 +36,7 @@ def _judged(scope: Scope) -> dict[int, int]:
 
 
 def _overdue(scope: Scope) -> dict[int, int]:
-    return memo(("publicity.overdue", scope), lambda: oversight.overdue_counts(scope.agency_ids, scope.today))
+    return dict(memo(("publicity.overdue", scope), lambda: oversight.overdue_counts(scope.agency_ids, scope.today)))
 
 
 def _note(line, measure: str) -> str:

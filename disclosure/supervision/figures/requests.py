@@ -57,7 +57,7 @@ GROUP_DEFINITIONS = {
 
 def _received(scope: Scope) -> dict[int, int]:
     p = scope.period
-    return memo(("requests.received", scope), lambda: oversight.received_counts(scope.agency_ids, p.start, p.end))
+    return dict(memo(("requests.received", scope), lambda: oversight.received_counts(scope.agency_ids, p.start, p.end)))
 
 
 def _concluded(scope: Scope) -> dict[str, dict[int, int]]:
@@ -80,7 +80,7 @@ def _concluded(scope: Scope) -> dict[str, dict[int, int]]:
 
 
 def _overdue(scope: Scope) -> dict[int, int]:
-    return memo(("requests.overdue", scope), lambda: oversight.overdue_counts(scope.agency_ids, scope.today))
+    return dict(memo(("requests.overdue", scope), lambda: oversight.overdue_counts(scope.agency_ids, scope.today)))
 
 
 def _remedies(scope: Scope) -> dict[str, dict[int, int]]:
@@ -104,7 +104,8 @@ def _remedies(scope: Scope) -> dict[str, dict[int, int]]:
 
 
 def _part(source, name: str):
-    return lambda scope: source(scope).get(name, {})
+    """One field of a shared grouped count, as a dict of the caller's own (the memo's stays as it was)."""
+    return lambda scope: dict(source(scope).get(name, {}))
 
 
 # --- The records behind them --------------------------------------------------------------------------------------
