@@ -25,9 +25,9 @@ PERIODS = (
 
 @pytest.fixture
 def world(tree, app_ctx):
-    from tests.supervision.builders import publicity as builder
-
     from flask_babel import force_locale
+
+    from tests.supervision.builders import publicity as builder
 
     with app_ctx.test_request_context("/"), force_locale("en"):
         records = builder.build(tree, TODAY)

@@ -33,9 +33,9 @@ STANDING_KEYS = {
 
 @pytest.fixture
 def world(tree, app_ctx):
-    from tests.supervision.builders import reports as builder
-
     from flask_babel import force_locale
+
+    from tests.supervision.builders import reports as builder
 
     with app_ctx.test_request_context("/"), force_locale("en"):
         made = builder.build(tree, TODAY)

@@ -38,9 +38,9 @@ OPEN = (
 
 @pytest.fixture
 def world(tree, app_ctx):
-    from tests.supervision.builders import requests as builder
-
     from flask_babel import force_locale
+
+    from tests.supervision.builders import requests as builder
 
     with app_ctx.test_request_context("/"), force_locale("en"):
         cases = builder.build(tree, TODAY)
