@@ -53,7 +53,12 @@ class DueReport:
     state: str | None  # the latest version's state; None when no version was started
     report_id: int | None  # the latest version
     standing: Standing
-    url: str  # the latest version's staff page, or the annual reports page when none was started
+
+    @property
+    def url(self) -> str:
+        """The latest version's staff page, or the annual reports page when none was started. Built when asked
+        (a drill-down, in a request), so counting works anywhere: a command, a job, the demo."""
+        return url_for("reports.show", report_id=self.report_id) if self.report_id else url_for("reports.index")
 
     @property
     def state_label(self):
@@ -121,7 +126,6 @@ def due_reports(agency_ids: Iterable[int], start: dt.date, end: dt.date, today: 
                     state=state,
                     report_id=report_id,
                     standing=standing(due, published, today),
-                    url=url_for("reports.show", report_id=report_id) if report_id else url_for("reports.index"),
                 )
             )
     out.sort(key=lambda d: (d.due, d.agency_id, d.year))

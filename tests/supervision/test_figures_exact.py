@@ -93,3 +93,19 @@ def test_every_measure_counts_exactly_the_records_it_lists(world):
         if m.area in ("requests", "publicity", "reports"):
             found = [sum(m.count(Scope(ids, p, TODAY)).values()) for p in (*PERIODS, periods.year(2026))]
             assert any(found), key
+
+
+def test_every_measure_counts_outside_a_request(tree, app_ctx):
+    """Counting needs no request (a command, a job, the demo, an assessment computed by the worker): only the
+    drill-down builds addresses."""
+    from flask import has_request_context
+    from flask_babel import force_locale
+
+    with app_ctx.test_request_context("/"), force_locale("en"):
+        for module in builder_modules():
+            module.build(tree, TODAY)
+    assert not has_request_context()
+    ids = (tree.office.id, tree.bureau.id, tree.bureau2.id, tree.outsider.id)
+    for measure in REGISTRY.measures.values():
+        for period in PERIODS:
+            measure.count(Scope(ids, period, TODAY))  # raises if it needs a request
