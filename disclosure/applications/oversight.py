@@ -17,6 +17,10 @@ equal the report's:
 Conclusion dates are compared as `closed_date`, or `issued_date` when no closing date is recorded: the same as the
 report's `coalesce(closed_date, issued_date)`, written as two ranges of the (agency, closing date, issue date, …)
 index (`ix_applications_agency_closed`) so that the counts read the index alone.
+
+Received and concluded are also kept per agency and month by the database (`core.rollups`, `ROLLUPS` below: the
+same conditions in SQL): a period's whole months are read from there, its partial months from the cases, so a
+year over five hundred agencies and a million cases costs a few milliseconds and stays exact at every commit.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from sqlalchemy import and_, case, false, func, or_, select, union_all
 
 from disclosure.applications.models import Application, DeadlineStatus, Remedy, RemedyResult, RequestedItem
 from disclosure.applications.yearly import CONCLUDED_STATES, NOT_RECEIVED_STATES
+from disclosure.core import rollups
 from disclosure.extensions import db
 from workflows.application import OPEN_STATES, States
 
@@ -146,9 +151,17 @@ def _sum(cond):
 # --- Counts ------------------------------------------------------------------------------------------------------
 
 
-def received_counts(agency_ids: Iterable[int], start: dt.date, end: dt.date) -> dict[int, int]:
-    """Requests received between `start` and `end` per agency: one grouped query."""
-    return _grouped_count(agency_ids, _conditions("received", start, end, end))
+def received_counts(agency_ids: Iterable[int], start: dt.date, end: dt.date, *, live: bool = False) -> dict[int, int]:
+    """Requests received between `start` and `end` per agency: the whole months from the rollup, the rest from the
+    cases (`live`: all from the cases, one grouped query)."""
+    if live:
+        return _grouped_count(agency_ids, _conditions("received", start, end, end))
+
+    def from_cases(a: dt.date, b: dt.date) -> rollups.Counts:
+        return {(agency, "", ""): [n] for agency, n in received_counts(agency_ids, a, b, live=True).items()}
+
+    counts = rollups.gather(ROLLUP_RECEIVED, _ids(agency_ids), start, end, from_cases)
+    return {agency: values[0] for (agency, _k1, _k2), values in counts.items() if values[0]}
 
 
 def overdue_counts(agency_ids: Iterable[int], today: dt.date) -> dict[int, int]:
@@ -168,12 +181,32 @@ def _grouped_count(agency_ids: Iterable[int], cond) -> dict[int, int]:
     return {int(a): int(n) for a, n in rows}
 
 
-def concluded_counts(agency_ids: Iterable[int], start: dt.date, end: dt.date) -> list[ConcludedCounts]:
+def concluded_counts(
+    agency_ids: Iterable[int], start: dt.date, end: dt.date, *, live: bool = False
+) -> list[ConcludedCounts]:
     """The cases concluded between `start` and `end`, grouped by agency, outcome and whether withdrawn, with how
-    many of them were answered, on time and late: one grouped query. The cases closed in the range and those with
-    only an issue date in it are read as two disjoint ranges of the (agency, closing date, issue date, …) index,
-    each from the index alone."""
-    ids = _ids(agency_ids)
+    many of them were answered, on time and late: the whole months from the rollup, the rest from the cases
+    (`live`: all from the cases)."""
+    if live:
+        return _concluded_from_cases(_ids(agency_ids), start, end)
+
+    def from_cases(a: dt.date, b: dt.date) -> rollups.Counts:
+        return {
+            (c.agency_id, c.outcome or "", "1" if c.withdrawn else "0"): [c.concluded, c.answered, c.on_time, c.late]
+            for c in _concluded_from_cases(_ids(agency_ids), a, b)
+        }
+
+    counts = rollups.gather(ROLLUP_CONCLUDED, _ids(agency_ids), start, end, from_cases)
+    return [
+        ConcludedCounts(agency, outcome or None, withdrawn == "1", *values[:4])
+        for (agency, outcome, withdrawn), values in sorted(counts.items())
+        if values[0]
+    ]
+
+
+def _concluded_from_cases(ids: list[int], start: dt.date, end: dt.date) -> list[ConcludedCounts]:
+    """One grouped query: the cases closed in the range and those with only an issue date in it are read as two
+    disjoint ranges of the (agency, closing date, issue date, …) index, each from the index alone."""
     if not ids:
         return []
     a = Application
@@ -191,6 +224,45 @@ def concluded_counts(agency_ids: Iterable[int], start: dt.date, end: dt.date) ->
         ).group_by(c.agency_id, c.outcome, withdrawn)
     ).all()
     return [ConcludedCounts(int(r[0]), r[1], bool(r[2]), *(int(v or 0) for v in r[3:])) for r in rows]
+
+
+# --- The rollups (core.rollups): received and concluded per agency and month, as the conditions above read ---------
+
+ROLLUP_RECEIVED = "requests.received"
+ROLLUP_CONCLUDED = "requests.concluded"
+
+
+def _sql_list(values) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+ROLLUPS = rollups.Source(
+    "applications",
+    (
+        rollups.Part(
+            ROLLUP_RECEIVED,
+            "{r}.agency_id",
+            "{r}.received_date",
+            f"{{r}}.state NOT IN ({_sql_list(NOT_RECEIVED_STATES)})",
+        ),
+        rollups.Part(
+            ROLLUP_CONCLUDED,
+            "{r}.agency_id",
+            "coalesce({r}.closed_date, {r}.issued_date)",
+            f"{{r}}.state IN ({_sql_list(CONCLUDED_STATES)})",
+            sums=(
+                "CASE WHEN {r}.issued_date IS NOT NULL THEN 1 ELSE 0 END",  # answered
+                "CASE WHEN {r}.issued_date IS NOT NULL AND ({r}.due_date IS NULL OR {r}.issued_date <= {r}.due_date) "
+                "THEN 1 ELSE 0 END",  # on time
+                "CASE WHEN {r}.issued_date > {r}.due_date THEN 1 ELSE 0 END",  # late
+            ),
+            k1="coalesce({r}.outcome, '')",
+            k2=f"CASE WHEN {{r}}.state = '{States.WITHDRAWN.value}' THEN '1' ELSE '0' END",
+        ),
+    ),
+    columns=("agency_id", "state", "received_date", "closed_date", "issued_date", "due_date", "outcome"),
+)
+rollups.register(ROLLUPS)
 
 
 def _result_at(end: dt.date):

@@ -18,10 +18,15 @@ joint issuers from a partial index of the rows not marked lead. Two figures comp
 count: interpretations on time and late are classified in Python over the period's interpretations (few);
 "missing" and "due for evaluation" turn the working-day or month rule into a cut-off date per setting value, so
 SQL compares dates only.
+
+First publications, changed versions and the Art. 26 judgement are also kept per issuing organ and month by the
+database (`core.rollups`, `ROLLUPS` at the end: the same conditions in SQL, a joint document for each issuer): a
+period's whole months are read from there, its partial months from the entries, exact at every commit.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -44,6 +49,7 @@ from disclosure.catalog.models import (
     Validity,
 )
 from disclosure.catalog.operations.validity import add_months
+from disclosure.core import rollups
 from disclosure.extensions import db
 from disclosure.workdays import add_working_days, add_working_days_many
 from workflows.catalog import Attribute, States
@@ -198,10 +204,30 @@ def _first_published(start: dt.date, end: dt.date) -> list:
     return [Entry.attribute == Attribute.PROACTIVE.value, Entry.first_published_on.between(start, end)]
 
 
-def published_counts(agency_ids: Sequence[int], start: dt.date, end: dt.date) -> dict[int, int]:
+def _kept(rollup: str, agency_ids: Sequence[int], start: dt.date, end: dt.date, live) -> rollups.Counts:
+    """A rollup's counts over the period: its whole months kept by the database, its partial months from the entries
+    (`live(ids, a, b)`: {agency: [n, …]})."""
+
+    def from_entries(a: dt.date, b: dt.date) -> rollups.Counts:
+        return {(agency, "", ""): values for agency, values in live(agency_ids, a, b).items()}
+
+    return rollups.gather(rollup, agency_ids, start, end, from_entries)
+
+
+def published_counts(agency_ids: Sequence[int], start: dt.date, end: dt.date, *, live: bool = False) -> dict[int, int]:
     """Entries disclosed proactively (主动公开; documents and interpretations) first published from `start` to
-    `end`, both included — a later withdrawal does not undo a publication (as `reports.yearly_figures` counts)."""
-    return _count(agency_ids, _first_published(start, end))
+    `end`, both included — a later withdrawal does not undo a publication (as `reports.yearly_figures` counts).
+    `live`: counted from the entries only (the whole months otherwise come from the rollup)."""
+    if live:
+        return _count(agency_ids, _first_published(start, end))
+    if not agency_ids:
+        return {}
+
+    def from_entries(ids, a, b):
+        return {agency: [n] for agency, n in published_counts(ids, a, b, live=True).items()}
+
+    counts = _kept(ROLLUP_PUBLISHED, agency_ids, start, end, from_entries)
+    return {agency: values[0] for (agency, _k1, _k2), values in counts.items() if values[0]}
 
 
 def published_records(
@@ -221,11 +247,21 @@ def _changes(start: dt.date, end: dt.date) -> tuple[list, list]:
     return conditions, [(EntryVersion, EntryVersion.entry_id == Entry.id)]
 
 
-def changes_counts(agency_ids: Sequence[int], start: dt.date, end: dt.date) -> dict[int, int]:
+def changes_counts(agency_ids: Sequence[int], start: dt.date, end: dt.date, *, live: bool = False) -> dict[int, int]:
     """Changed versions (修改后重新发布: revision 2 onwards) of proactively disclosed entries published in the
-    period, each version once (条例 Art. 26: a change restarts the 20 working days)."""
-    conditions, joins = _changes(start, end)
-    return _count(agency_ids, conditions, joins)
+    period, each version once (条例 Art. 26: a change restarts the 20 working days). `live`: counted from the
+    versions only."""
+    if live:
+        conditions, joins = _changes(start, end)
+        return _count(agency_ids, conditions, joins)
+    if not agency_ids:
+        return {}
+
+    def from_versions(ids, a, b):
+        return {agency: [n] for agency, n in changes_counts(ids, a, b, live=True).items()}
+
+    counts = _kept(ROLLUP_CHANGES, agency_ids, start, end, from_versions)
+    return {agency: values[0] for (agency, _k1, _k2), values in counts.items() if values[0]}
 
 
 def changes_records(
@@ -265,15 +301,29 @@ def _judged(start: dt.date, end: dt.date, which: str = "all") -> list:
     return conditions
 
 
-def timeliness_counts(agency_ids: Sequence[int], start: dt.date, end: dt.date) -> dict[str, dict[int, int]]:
-    """Publications judged against 条例 Art. 26 in the period, in one statement: `{"all", "on_time", "late"}`, each
-    `{agency: n}`."""
+def timeliness_counts(
+    agency_ids: Sequence[int], start: dt.date, end: dt.date, *, live: bool = False
+) -> dict[str, dict[int, int]]:
+    """Publications judged against 条例 Art. 26 in the period: `{"all", "on_time", "late"}`, each `{agency: n}`.
+    `live`: counted from the entries only, in one statement (the whole months otherwise come from the rollup)."""
     out: dict[str, dict[int, int]] = {which: {} for which in TIMELINESS}
     if not agency_ids:
         return out
-    on_time = case((Entry.published_on <= Entry.due_on, 1), else_=0)
-    for agency_id, n, timely in _grouped(agency_ids, [on_time], _judged(start, end)):
+    if live:
+        on_time = case((Entry.published_on <= Entry.due_on, 1), else_=0)
+        judged = [(a, n, t) for a, n, t in _grouped(agency_ids, [on_time], _judged(start, end))]
+    else:
+
+        def from_entries(ids, a, b):
+            counted = timeliness_counts(ids, a, b, live=True)
+            return {agency: [n, counted["on_time"].get(agency, 0)] for agency, n in counted["all"].items()}
+
+        counts = _kept(ROLLUP_JUDGED, agency_ids, start, end, from_entries)
+        judged = [(agency, values[0], values[1]) for (agency, _k1, _k2), values in counts.items()]
+    for agency_id, n, timely in judged:
         n, timely = int(n), int(timely or 0)
+        if not n:
+            continue
         out["all"][agency_id] = n
         if timely:
             out["on_time"][agency_id] = timely
@@ -557,3 +607,107 @@ def evaluation_due_records(
 ) -> list[Record]:
     rows = _rows(agency_ids, Entry.valid_until, _evaluation_due(today), limit, offset)
     return [_record(r, _("Valid until %(day)s", day=r.on.isoformat())) for r in rows]
+
+
+# --- The rollups (core.rollups) ---------------------------------------------------------------------------------
+# First publications, changed versions and the Art. 26 judgement per issuing organ and month, kept by the database
+# under the conditions of `_first_published`, `_changes` and `_judged`: for the lead issuer and for each joint
+# issuer (an issuer row not marked lead, of another agency), as `_branches` counts them. Each table's triggers
+# write what a change of its rows does to the counts: a change of an entry (for its lead and joint issuers), of a
+# version (for its entry's issuers), of an issuer row (the entry's counts for that issuer).
+
+ROLLUP_PUBLISHED = "catalog.published"
+ROLLUP_CHANGES = "catalog.changes"
+ROLLUP_JUDGED = "catalog.judged"
+
+_PROACTIVE = f"'{Attribute.PROACTIVE.value}'"
+_JOINT = "NOT {i}.lead AND {i}.agency_id <> {e}.agency_id"
+
+
+def _entry_parts(e: str, i: str | None, *, rebuild: bool) -> tuple[rollups.Part, ...]:
+    """First publication and judgement of entry `e`, for its lead (`i` None) or for the joint issuer rows `i`."""
+    agency = f"{e}.agency_id" if i is None else f"{i}.agency_id"
+    joint = "" if i is None else f" AND {_JOINT.format(i=i, e=e)}"
+    return (
+        rollups.Part(
+            ROLLUP_PUBLISHED,
+            agency,
+            f"{e}.first_published_on",
+            f"{e}.attribute = {_PROACTIVE}{joint}",
+            rebuild=rebuild,
+        ),
+        rollups.Part(
+            ROLLUP_JUDGED,
+            agency,
+            f"{e}.published_on",
+            f"{e}.state = '{States.PUBLISHED.value}' AND {e}.attribute = {_PROACTIVE} AND {e}.due_on IS NOT NULL"
+            + joint,
+            sums=(f"CASE WHEN {e}.published_on <= {e}.due_on THEN 1 ELSE 0 END",),
+            rebuild=rebuild,
+        ),
+    )
+
+
+def _change_part(e: str, v: str, i: str | None, *, rebuild: bool) -> rollups.Part:
+    """A changed version `v` of entry `e`, for its lead (`i` None) or for the joint issuer rows `i`."""
+    agency = f"{e}.agency_id" if i is None else f"{i}.agency_id"
+    joint = "" if i is None else f" AND {_JOINT.format(i=i, e=e)}"
+    return rollups.Part(
+        ROLLUP_CHANGES,
+        agency,
+        f"{v}.published_on",
+        f"{v}.entry_id = {e}.id AND {v}.revision > 1 AND {v}.attribute = {_PROACTIVE}{joint}",
+        rebuild=rebuild,
+    )
+
+
+def _reading(part: rollups.Part, tables: str, join: str = "") -> rollups.Part:
+    """`part` reading `tables` (FROM items), joined to the changed row by `join`."""
+    return dataclasses.replace(part, tables=tables, where=f"{join} AND {part.where}" if join else part.where)
+
+
+ROLLUPS = (
+    rollups.Source(
+        "catalog_entries",
+        (
+            *_entry_parts("{r}", None, rebuild=True),
+            *(
+                _reading(p, "catalog_entry_issuers i", "i.entry_id = {r}.id")
+                for p in _entry_parts("{r}", "i", rebuild=True)
+            ),
+            # A change of an entry's lead issuer moves its versions' counts (never done, but counted right).
+            _reading(_change_part("{r}", "v", None, rebuild=False), "catalog_versions v"),
+            _reading(
+                _change_part("{r}", "v", "i", rebuild=False),
+                "catalog_versions v, catalog_entry_issuers i",
+                "i.entry_id = {r}.id",
+            ),
+        ),
+        columns=("agency_id", "attribute", "first_published_on", "state", "due_on", "published_on"),
+    ),
+    rollups.Source(
+        "catalog_versions",
+        (
+            _reading(_change_part("e", "{r}", None, rebuild=True), "catalog_entries e"),
+            _reading(
+                _change_part("e", "{r}", "i", rebuild=True),
+                "catalog_entries e, catalog_entry_issuers i",
+                "i.entry_id = e.id",
+            ),
+        ),
+        columns=("entry_id", "revision", "attribute", "published_on"),
+    ),
+    rollups.Source(
+        "catalog_entry_issuers",
+        (
+            *(_reading(p, "catalog_entries e", "e.id = {r}.entry_id") for p in _entry_parts("e", "{r}", rebuild=False)),
+            _reading(
+                _change_part("e", "v", "{r}", rebuild=False),
+                "catalog_entries e, catalog_versions v",
+                "e.id = {r}.entry_id",
+            ),
+        ),
+        columns=("entry_id", "agency_id", "lead"),
+    ),
+)
+rollups.register(*ROLLUPS)

@@ -1,4 +1,5 @@
-"""Core background jobs: outbox delivery (on demand after commit, and a sweep every minute).
+"""Core background jobs: outbox delivery (on demand after commit, and a sweep every minute); the rollups'
+compaction every ten minutes.
 
 This module depends on the outbox, never the other way: `outbox.kick()` announces `signals.outbox_committed`
 and the receiver here enqueues the delivery task.
@@ -16,9 +17,10 @@ from __future__ import annotations
 from huey import crontab
 from huey.constants import EmptyData
 
-from disclosure.core import signals
+from disclosure.core import rollups, signals
 from disclosure.core.jobs import huey, with_app
 from disclosure.core.outbox import deliver_due
+from disclosure.extensions import db
 
 DELIVERY_QUEUED = "outbox-delivery-queued"
 
@@ -35,6 +37,16 @@ def deliver_outbox():
 def sweep_outbox():
     huey.storage.pop_data(DELIVERY_QUEUED)
     return deliver_due()
+
+
+@huey.periodic_task(crontab(minute="*/10"))
+@with_app
+def compact_rollups() -> int:
+    """The counts the database keeps per agency and month (`core.rollups`): the changes appended since the last run
+    moved into the months, so the dashboards read few rows."""
+    moved = rollups.compact()
+    db.session.commit()
+    return moved
 
 
 def _deliver_after_commit(_app, **_kwargs) -> None:
