@@ -9,7 +9,7 @@ same transaction, the change it makes to the counts: the new rows' contributions
 (`gather`) sums `rollup_months` and the deltas not yet compacted in one statement, so it reads exactly what a
 GROUP BY over the source rows gives in the same snapshot. `compact` moves the deltas into `rollup_months` (the
 worker does every ten minutes; `disclosure.core.tasks`); `rebuild` counts everything again from the sources
-(`flask rollups rebuild`, after restoring a backup); `verify` compares the two.
+(after restoring part of a backup); `verify` compares the two.
 
 Writers only ever append deltas: two writing transactions never share a row, so the rollups add no lock waits and
 no deadlocks. PostgreSQL runs one statement-level trigger per statement with its transition tables (one grouped
@@ -19,8 +19,8 @@ A period is read as its whole months from the rollup and its partial months at e
 (`split`), by the very conditions of the live count, which the tests hold the rollups to.
 
 Limits: a TRUNCATE of a source table is not seen (the application never truncates; run `rebuild` after one);
-rebuilding an SQLite table in a migration (a "batch" recreate) drops its triggers — `tests/supervision/test_rollups.py` checks
-that every trigger is in place after the migrations.
+rebuilding an SQLite table in a migration (a "batch" recreate) drops its triggers — `tests/supervision/
+test_rollups.py` checks that every trigger is in place after the migrations, then `install` writes them again.
 """
 
 from __future__ import annotations
