@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SKIP = {"static", "openapi.spec", "accounts.logout"}
 # Percent-encoded as a browser or an attacker sends them.
 HOSTILE = [
+    "2147483648",  # 2^31: one past the largest id (INTEGER columns; PostgreSQL refuses it)
     "9223372036854775808",  # 2^63: one past the largest 64-bit integer
     "99999999999999999999999999",
     "-9223372036854775809",
@@ -57,14 +58,14 @@ HOSTILE = [
     "",
 ]
 PATH_VALUES = {
-    "int": ["9223372036854775808", "99999999999999999999999999", "0"],
+    "int": ["2147483648", "9223372036854775808", "99999999999999999999999999", "0"],
     "default": ["%09", "%25_%25", "..%2F..%2Fetc", "%ED%A0%80", "%00", "x" * 300],
     "path": ["a/%09/b", "x" * 300],
 }
 # One at a time in each field of the route's own page, the values that pass one parser and break the next: a number
 # beyond 64 bits (int), blanks (a required field satisfied by a tab, then int("\t") or a date of None), a number that
 # overflows a float or a database numeric.
-FIELD_VALUES = ["9223372036854775808", "%09", "1e309"]
+FIELD_VALUES = ["2147483648", "9223372036854775808", "%09", "1e309"]
 JSON_BODIES = [
     b'{"records": [{"a": NaN}], "items": [{"description": Infinity}]}',
     b'{"applicant": {"name": "\\ud800"}, "records": [{"a": "\\udfff"}]}',

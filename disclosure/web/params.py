@@ -4,8 +4,9 @@ Every database stores a signed 64-bit integer at most; a larger number sent to t
 500), and a malformed one handed to `int()` is a ValueError. So numbers are parsed here, once, and a number that is
 malformed or out of range is no number at all:
 
-- `<int:…>` in a route (the app's `int` converter, installed by `init_app`) matches only 0…2^63-1 (or the narrower
-  `min`/`max` given in the rule); a larger number does not match the route, which answers 404.
+- `<int:…>` in a route (the app's `int` converter, installed by `init_app`) matches only 0…2^31-1, the range of the
+  database's id columns (INTEGER: PostgreSQL refuses a larger value with a DataError, a 500), or the narrower
+  `min`/`max` given in the rule; a larger number does not match the route, which answers 404.
 - `arg_int(name, default, min=, max=)` reads an integer from the query string (or a form): the default when it is
   absent, malformed or outside the bounds.
 - `parse_int(text, min=, max=)` the same for a value already in hand (a select field's data, say).
@@ -26,15 +27,17 @@ from werkzeug.routing import IntegerConverter
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
+ID_MAX = 2**31 - 1  # the id columns are INTEGER: beyond this no row exists, and PostgreSQL refuses the value
 _DIGITS = re.compile(r"[+-]?[0-9]{1,19}")  # ASCII digits only: int() also takes "1_000", " 7 " and "٣"
 
 
 class BoundedIntegerConverter(IntegerConverter):
-    """`<int:…>` bounded to the signed 64-bit range (narrowed further by the rule's own `min` / `max`)."""
+    """`<int:…>` bounded to the ids a database row can have, 0…2^31-1 (narrowed further by the rule's own `min` /
+    `max`; a rule may widen it up to the signed 64-bit range with an explicit `max`)."""
 
     def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None, signed=False):
-        low = INT64_MIN if min is None else _clamp(min, INT64_MIN, INT64_MAX)
-        high = INT64_MAX if max is None else _clamp(max, INT64_MIN, INT64_MAX)
+        low = 0 if min is None else _clamp(min, INT64_MIN, INT64_MAX)
+        high = ID_MAX if max is None else _clamp(max, INT64_MIN, INT64_MAX)
         super().__init__(map, fixed_digits, min=low, max=high, signed=signed)
 
 
@@ -54,8 +57,8 @@ def parse_int(text: object, *, min: int = INT64_MIN, max: int = INT64_MAX) -> in
 
 
 def parse_id(text: object) -> int | None:
-    """A database id (1…2^63-1) from a query string, a form or a select field; None when it cannot be one."""
-    return parse_int(text, min=1)
+    """A database id (1…2^31-1) from a query string, a form or a select field; None when it cannot be one."""
+    return parse_int(text, min=1, max=ID_MAX)
 
 
 def arg_int(
@@ -74,7 +77,7 @@ def arg_int(
 
 def arg_id(name: str, *, source: MultiDict | None = None) -> int | None:
     """A database id from the query string (or `source`): None when absent, malformed or out of range."""
-    return arg_int(name, None, min=1, source=source)
+    return arg_int(name, None, min=1, max=ID_MAX, source=source)
 
 
 def refuse_nul() -> None:
