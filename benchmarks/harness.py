@@ -63,9 +63,22 @@ CHILD_FLAG = "--child"
 _RESULT = "RESULT "
 
 
+def peak_mb() -> float:
+    """This process's own peak resident memory in MB: VmHWM, which starts afresh with the new address space of an
+    exec (ru_maxrss keeps the high-water mark across exec on Linux, so a child started by a large parent would
+    report the parent's peak)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def report_from_child(result: dict) -> None:
     """In the child: add the process's peak resident memory (MB) to its result and hand it to the parent."""
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["peak_mb"] = peak_mb()
     print(_RESULT + json.dumps(result), flush=True)
 
 
