@@ -35,6 +35,7 @@ from sqlalchemy import and_, case, false, func, or_, select, union_all
 from disclosure.applications.models import Application, DeadlineStatus, Remedy, RemedyResult, RequestedItem
 from disclosure.applications.yearly import CONCLUDED_STATES, NOT_RECEIVED_STATES
 from disclosure.core import rollups
+from disclosure.core.idlists import in_ids
 from disclosure.extensions import db
 from workflows.application import OPEN_STATES, States
 
@@ -175,7 +176,7 @@ def _grouped_count(agency_ids: Iterable[int], cond) -> dict[int, int]:
         return {}
     rows = db.session.execute(
         select(Application.agency_id, func.count())
-        .where(Application.agency_id.in_(ids), cond)
+        .where(in_ids(Application.agency_id, ids), cond)
         .group_by(Application.agency_id)
     ).all()
     return {int(a): int(n) for a, n in rows}
@@ -211,7 +212,7 @@ def _concluded_from_cases(ids: list[int], start: dt.date, end: dt.date) -> list[
         return []
     a = Application
     columns = (a.agency_id, a.outcome, a.state, a.issued_date, a.due_date)
-    common = (a.agency_id.in_(ids), a.state.in_(CONCLUDED_STATES))
+    common = (in_ids(a.agency_id, ids), a.state.in_(CONCLUDED_STATES))
     rows_ = union_all(
         select(*columns).where(*common, a.closed_date.between(start, end)),
         select(*columns).where(*common, a.closed_date.is_(None), a.issued_date.between(start, end)),
@@ -280,7 +281,7 @@ def remedy_counts(agency_ids: Iterable[int], start: dt.date, end: dt.date) -> li
     result = _result_at(end).label("result")
     rows = db.session.execute(
         select(Remedy.agency_id, Remedy.kind, result, func.count())
-        .where(Remedy.agency_id.in_(ids), Remedy.filed_date.between(start, end))
+        .where(in_ids(Remedy.agency_id, ids), Remedy.filed_date.between(start, end))
         .group_by(Remedy.agency_id, Remedy.kind, result)
     ).all()
     return [RemedyCounts(int(r[0]), r[1], r[2], int(r[3])) for r in rows]
@@ -351,7 +352,7 @@ def cases(
         a.issued_date,
         concluded_on,
         on,
-    ).where(a.agency_id.in_(ids), _conditions(measure, start, end, today))
+    ).where(in_ids(a.agency_id, ids), _conditions(measure, start, end, today))
     extra = _outcome_filter(outcomes, with_withdrawn)
     if extra is not None:
         q = q.where(extra)
@@ -389,7 +390,7 @@ def remedies(
             at_end,
         )
         .join(Application, Application.id == Remedy.application_id)
-        .where(Remedy.agency_id.in_(ids), Remedy.filed_date.between(start, end))
+        .where(in_ids(Remedy.agency_id, ids), Remedy.filed_date.between(start, end))
     )
     if kinds is not None:
         q = q.where(Remedy.kind.in_(list(kinds)))

@@ -17,6 +17,7 @@ from flask import url_for
 from sqlalchemy import case, func, select
 
 from disclosure.applications.models import Application, Rating
+from disclosure.core.idlists import in_ids
 from disclosure.core.timeutil import CHINA_TZ, as_utc
 from disclosure.extensions import db
 
@@ -58,7 +59,7 @@ def utc_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def _where(agency_ids: Iterable[int], start: dt.date, end: dt.date, satisfied: bool | None):
     low, high = utc_bounds(start, end)
     conditions = [
-        Application.agency_id.in_(list(agency_ids)),
+        in_ids(Application.agency_id, agency_ids),
         Rating.created_at >= low,
         Rating.created_at < high,
     ]

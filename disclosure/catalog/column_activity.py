@@ -34,6 +34,7 @@ from disclosure.accounts.models import Agency
 from disclosure.catalog.classification import CATEGORIES
 from disclosure.catalog.models import Entry, EntryIssuer, EntryVersion, SearchIssuer
 from disclosure.catalog.search import KEY_SHIFT, search_key
+from disclosure.core.idlists import in_ids
 from disclosure.extensions import db
 
 __all__ = ["COLUMN_INDEX", "LastUpdate", "last_updates"]
@@ -93,7 +94,7 @@ def last_updates(
             )
             .scalar_subquery()
         )
-        each = select(Agency.id, columns.c.category, newest).join(columns, true()).where(Agency.id.in_(chunk))
+        each = select(Agency.id, columns.c.category, newest).join(columns, true()).where(in_ids(Agency.id, chunk))
         for row in db.session.execute(each):
             keep(*row)
         # Whether the published version names the joint issuer: a lookup of SearchIssuer's key per joint row, written
@@ -109,7 +110,7 @@ def last_updates(
             .join(Entry, Entry.id == EntryIssuer.entry_id)
             .where(
                 EntryIssuer.lead == false(),
-                EntryIssuer.agency_id.in_(chunk),
+                in_ids(EntryIssuer.agency_id, chunk),
                 Entry.search_key < bound,
                 published.is_not(None),
             )

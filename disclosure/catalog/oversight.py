@@ -50,6 +50,7 @@ from disclosure.catalog.models import (
 )
 from disclosure.catalog.operations.validity import add_months
 from disclosure.core import rollups
+from disclosure.core.idlists import in_ids
 from disclosure.extensions import db
 from disclosure.workdays import add_working_days, add_working_days_many
 from workflows.catalog import Attribute, States
@@ -123,9 +124,9 @@ def _branches(agency_ids: Sequence[int], columns: Iterable, conditions: Iterable
     for target, on, *outer in joins:
         isouter = bool(outer and outer[0])
         lead, joint = lead.join(target, on, isouter=isouter), joint.join(target, on, isouter=isouter)
-    lead = lead.where(Entry.agency_id.in_(ids), *conditions)
+    lead = lead.where(in_ids(Entry.agency_id, ids), *conditions)
     joint = joint.where(
-        EntryIssuer.lead == false(), EntryIssuer.agency_id.in_(ids), EntryIssuer.agency_id != Entry.agency_id
+        EntryIssuer.lead == false(), in_ids(EntryIssuer.agency_id, ids), EntryIssuer.agency_id != Entry.agency_id
     ).where(*conditions)
     return lead, joint
 
@@ -370,7 +371,7 @@ def _setting(column, agency_ids: Iterable[int]) -> dict[int, int]:
     if ids:
         found = dict(
             db.session.execute(
-                select(CatalogSettings.agency_id, column).where(CatalogSettings.agency_id.in_(ids))
+                select(CatalogSettings.agency_id, column).where(in_ids(CatalogSettings.agency_id, ids))
             ).all()
         )
     return {a: found.get(a, default) for a in ids}

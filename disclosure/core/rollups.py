@@ -29,9 +29,10 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Date, Index, Integer, String, func, select, union_all
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Date, Index, Integer, String, event, func, select, union_all
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from disclosure.core.idlists import in_ids
 from disclosure.extensions import db
 
 SUMS = 6
@@ -353,32 +354,90 @@ def split(start: dt.date, end: dt.date) -> tuple[tuple[dt.date, dt.date] | None,
 Counts = dict[tuple[int, str, str], list[int]]
 
 
-def read(rollup: str, agency_ids: Iterable[int], first: dt.date, last: dt.date) -> Counts:
-    """{(agency, k1, k2): [n, s1 … s6]} of a rollup over the months from `first` to `last` (their first days),
-    months and uncompacted deltas summed in one statement."""
-    ids = sorted({int(a) for a in agency_ids})
-    out: Counts = {}
+def _width(rollup: str) -> int:
+    """How many counts a rollup uses: n and its parts' sums."""
+    return 1 + max((len(p.sums) for s in SOURCES.values() for p in s.parts if p.rollup == rollup), default=0)
+
+
+def _flat(rollup: str) -> bool:
+    """A rollup without keys: one row per agency and month."""
+    return all(p.k1 == "''" and p.k2 == "''" for s in SOURCES.values() for p in s.parts if p.rollup == rollup)
+
+
+def _query(rollup: str, ids: list[int], first: dt.date, last: dt.date, *, by_month: bool):
+    """Months and uncompacted deltas of the rollup, summed per agency and key (and month) in one statement."""
+    counts = COUNTS[: _width(rollup)]
     m, d = RollupMonth, RollupDelta
+    both = union_all(
+        *(
+            select(t.agency_id, t.month, t.k1, t.k2, *(getattr(t, c) for c in counts)).where(
+                t.rollup == rollup, in_ids(t.agency_id, ids), t.month.between(first, last)
+            )
+            for t in (m, d)
+        )
+    ).subquery()
+    keys = [both.c.agency_id, *([both.c.month] if by_month else []), both.c.k1, both.c.k2]
+    return db.session.execute(select(*keys, *(func.sum(both.c[c]) for c in counts)).group_by(*keys)).all()
+
+
+def read(rollup: str, agency_ids: Iterable[int], first: dt.date, last: dt.date) -> Counts:
+    """{(agency, k1, k2): [n, s1 …]} of a rollup over the months from `first` to `last` (their first days), months
+    and uncompacted deltas summed in one statement. A keyless rollup asked for single months of the same agencies
+    more than once in a transaction (a chart's monthly trend) reads their whole year at once and answers the other
+    months from it."""
+    ids = sorted({int(a) for a in agency_ids})
+    if first == last and _flat(rollup):
+        year = _year(rollup, ids, first)
+        if year is not None:
+            return {key: list(values) for key, values in year.get(first, {}).items()}
+    out: Counts = {}
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        both = union_all(
-            *(
-                select(t.agency_id, t.k1, t.k2, *(getattr(t, c) for c in COUNTS)).where(
-                    t.rollup == rollup, t.agency_id.in_(chunk), t.month.between(first, last)
-                )
-                for t in (m, d)
-            )
-        ).subquery()
-        rows = db.session.execute(
-            select(both.c.agency_id, both.c.k1, both.c.k2, *(func.sum(both.c[c]) for c in COUNTS)).group_by(
-                both.c.agency_id, both.c.k1, both.c.k2
-            )
-        ).all()
-        for agency_id, k1, k2, *values in rows:
-            values = [int(v or 0) for v in values]
+        for agency_id, k1, k2, *values in _query(rollup, ids[start : start + CHUNK], first, last, by_month=False):
             if any(values):
-                out[(int(agency_id), k1, k2)] = values
+                out[(agency_id, k1, k2)] = values
     return out
+
+
+def _year(rollup: str, ids: list[int], month: dt.date) -> dict | None:
+    """The year of `month` per month ({month: Counts}), read once a second month of it is asked for alone (None
+    before that: the first month is read by itself)."""
+    store = db.session.info.setdefault(_MEMO, {})
+    key = (rollup, tuple(ids), month.year)
+    if key in store:
+        return store[key]
+    asked = store.setdefault(("asked", *key), set())
+    asked.add(month)
+    if len(asked) < 2:
+        return None
+    year: dict[dt.date, Counts] = {}
+    for start in range(0, len(ids), CHUNK):
+        rows = _query(
+            rollup, ids[start : start + CHUNK], month.replace(month=1), month.replace(month=12), by_month=True
+        )
+        for agency_id, day, k1, k2, *values in rows:
+            if any(values):
+                year.setdefault(_day(day), {})[(agency_id, k1, k2)] = values
+    store[key] = year
+    return year
+
+
+# The reads kept within a transaction (`_year`), forgotten whenever the data may have changed: at every flush, at
+# the end of every transaction and at every statement through the session that is not a SELECT.
+_MEMO = "core.rollups.read"
+
+
+def _forget(session: Session, *_args) -> None:
+    session.info.pop(_MEMO, None)
+
+
+event.listen(Session, "after_flush", _forget)
+event.listen(Session, "after_transaction_end", _forget)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_execute(state) -> None:
+    if not state.is_select:
+        _forget(state.session)
 
 
 def gather(

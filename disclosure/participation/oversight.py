@@ -23,6 +23,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from disclosure.core.idlists import in_ids
 from disclosure.core.timeutil import CHINA_TZ
 from disclosure.extensions import db
 from disclosure.participation.models import Comment, Consultation
@@ -99,7 +100,7 @@ def _reference(c) -> str:
 def _held(agency_ids: Sequence[int], start: dt.date, end: dt.date) -> list:
     since, until = _bounds(start, end)
     return [
-        Consultation.agency_id.in_(list(agency_ids)),
+        in_ids(Consultation.agency_id, agency_ids),
         Consultation.opened_at >= since,
         Consultation.opened_at < until,
     ]
@@ -147,7 +148,7 @@ def held_records(
 
 
 def _received(agency_ids: Sequence[int], start: dt.date, end: dt.date) -> list:
-    return [Comment.agency_id.in_(list(agency_ids)), Comment.received_on.between(start, end)]
+    return [in_ids(Comment.agency_id, agency_ids), Comment.received_on.between(start, end)]
 
 
 def comment_counts(agency_ids: Sequence[int], start: dt.date, end: dt.date) -> dict[int, int]:
@@ -214,7 +215,7 @@ def _published(agency_ids: Sequence[int], start: dt.date, end: dt.date) -> list[
         select(Consultation.id, Consultation.agency_id, Consultation.title, Consultation.closes_on)
         .add_columns(Consultation.answers_published_at)
         .where(
-            Consultation.agency_id.in_(list(agency_ids)),
+            in_ids(Consultation.agency_id, agency_ids),
             Consultation.answers_published_at >= since,
             Consultation.answers_published_at < until,
         )
@@ -270,7 +271,7 @@ def feedback_cutoff(today: dt.date) -> dt.date:
 
 def _overdue(agency_ids: Sequence[int], today: dt.date) -> list:
     return [
-        Consultation.agency_id.in_(list(agency_ids)),
+        in_ids(Consultation.agency_id, agency_ids),
         Consultation.state.in_(AWAITING_FEEDBACK),
         Consultation.answers_published_at.is_(None),
         Consultation.closes_on <= feedback_cutoff(today),

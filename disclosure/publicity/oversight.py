@@ -24,6 +24,7 @@ from flask import url_for
 from sqlalchemy import and_, func, select
 
 from disclosure.core import rollups
+from disclosure.core.idlists import in_ids
 from disclosure.extensions import db
 from disclosure.publicity import stats
 from disclosure.publicity.models import PublicityRecord, RecordStatus, Timeliness
@@ -123,7 +124,7 @@ def overdue_counts(agency_ids: Iterable[int], today: dt.date) -> dict[int, int]:
         return {}
     rows = db.session.execute(
         select(PublicityRecord.agency_id, func.count())
-        .where(PublicityRecord.agency_id.in_(ids), _overdue_now(today))
+        .where(in_ids(PublicityRecord.agency_id, ids), _overdue_now(today))
         .group_by(PublicityRecord.agency_id)
     ).all()
     return {int(a): int(n) for a, n in rows}
@@ -148,7 +149,7 @@ def records(
         return []
     r = PublicityRecord
     if measure == "overdue":
-        conds, on = [r.agency_id.in_(ids), _overdue_now(today)], r.due_date
+        conds, on = [in_ids(r.agency_id, ids), _overdue_now(today)], r.due_date
     else:
         conds, on = stats._filters(ids, None, start, end), r.decision_date
         wanted = {"on_time": (Timeliness.ON_TIME.value,), "late": (Timeliness.LATE.value,), "judged": _JUDGED}

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from flask import url_for
 from sqlalchemy import and_, case, func, select
 
+from disclosure.core.idlists import in_ids
 from disclosure.extensions import db
 from disclosure.reports import labels
 from disclosure.reports.dues import DUE, due_date
@@ -84,7 +85,7 @@ def due_reports(agency_ids: Iterable[int], start: dt.date, end: dt.date, today: 
     kinds = {
         int(a): k
         for a, k in db.session.execute(
-            select(ReportSettings.agency_id, ReportSettings.agency_kind).where(ReportSettings.agency_id.in_(ids))
+            select(ReportSettings.agency_id, ReportSettings.agency_kind).where(in_ids(ReportSettings.agency_id, ids))
         )
     }
     years = {k: _years_due(k, start, end) for k in DUE}
@@ -94,13 +95,13 @@ def due_reports(agency_ids: Iterable[int], start: dt.date, end: dt.date, today: 
     r = AnnualReport
     latest = (
         select(r.agency_id, r.year, func.max(r.number).label("number"))
-        .where(r.agency_id.in_(ids), r.year.in_(wanted))
+        .where(in_ids(r.agency_id, ids), r.year.in_(wanted))
         .group_by(r.agency_id, r.year)
         .subquery()
     )
     first = (
         select(r.agency_id, r.year, func.min(case((r.state.in_(_PUBLIC), r.published_on))).label("published_on"))
-        .where(r.agency_id.in_(ids), r.year.in_(wanted))
+        .where(in_ids(r.agency_id, ids), r.year.in_(wanted))
         .group_by(r.agency_id, r.year)
         .subquery()
     )

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from disclosure.accounts import tree
 from disclosure.accounts.models import Agency
 from disclosure.accounts.roles import Role
+from disclosure.core.idlists import in_ids
 from disclosure.extensions import db
 
 SUPERVISORS = (Role.SUPERVISOR,)
@@ -62,5 +63,5 @@ def agency_or_404(user, agency_id: int | None) -> Agency:
 
 def agencies(ids) -> list[Agency]:
     """These agencies, ordered as the tree reads: parent first, then by name."""
-    rows = list(db.session.execute(select(Agency).where(Agency.id.in_(list(ids)))).scalars())
+    rows = list(db.session.execute(select(Agency).where(in_ids(Agency.id, ids))).scalars())
     return sorted(rows, key=lambda a: (a.parent_id is not None, a.short_name))

@@ -268,3 +268,29 @@ def test_a_period_is_its_whole_months_and_the_days_at_its_ends(start, end, month
     from disclosure.core.rollups import split
 
     assert split(start, end) == (months, edges)
+
+
+def test_a_monthly_trend_reads_its_year_once_and_sees_every_change(world):
+    """Single months asked for in a row (a chart's trend) are answered from one read of their year, forgotten as soon
+    as anything is written: each month equals its live count before and after a change in the same transaction."""
+    from disclosure.applications import oversight as requests
+    from disclosure.applications.models import Application
+    from disclosure.extensions import db
+
+    ids = [world.office.id, world.bureau.id, world.bureau2.id, world.outsider.id]
+    months = [(D(2025, m, 1), D(2025, m + 1, 1) - dt.timedelta(days=1)) for m in range(1, 12)]
+
+    def trend(live: bool) -> list:
+        return [requests.received_counts(ids, start, end, live=live) for start, end in months]
+
+    assert trend(False) == trend(True)
+    assert any(trend(True))
+    db.session.execute(
+        update(Application)
+        .where(Application.agency_id == world.bureau.id)
+        .values(received_date=D(2025, 4, 4))
+        .execution_options(synchronize_session=False)
+    )
+    assert trend(False) == trend(True)
+    db.session.rollback()
+    assert trend(False) == trend(True)

@@ -17,6 +17,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from disclosure import applications
+from disclosure.core.idlists import in_ids
 from disclosure.extensions import db
 from disclosure.supervision.appraisal.models import SurveyAnswer, SurveyResponse
 from disclosure.supervision.appraisal.questions import ASPECTS, OVERALL, QUESTIONS, SATISFIED_FROM
@@ -64,7 +65,7 @@ class Appraisal:
 
 def _in_period(agency_ids: list[int], start: dt.date, end: dt.date) -> tuple:
     return (
-        SurveyResponse.agency_id.in_(agency_ids),
+        in_ids(SurveyResponse.agency_id, agency_ids),
         SurveyResponse.submitted_on >= start,
         SurveyResponse.submitted_on <= end,
     )

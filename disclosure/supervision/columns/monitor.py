@@ -25,6 +25,7 @@ from sqlalchemy import select
 from disclosure.accounts.models import Agency
 from disclosure.catalog import LastUpdate, last_updates
 from disclosure.catalog.classification import CATEGORIES, CATEGORY_ARTICLES
+from disclosure.core.idlists import in_ids
 from disclosure.extensions import db
 from disclosure.supervision.columns.models import ColumnDefault, ColumnSetting, ColumnThreshold
 from disclosure.supervision.columns.rules import (
@@ -80,7 +81,7 @@ def setups(agencies: Iterable[Agency], defaults: dict[str, ColumnRule] | None = 
     ids = sorted(a.id for a in agencies)
     for start in range(0, len(ids), CHUNK):
         for row in db.session.execute(
-            select(ColumnSetting).where(ColumnSetting.agency_id.in_(ids[start : start + CHUNK]))
+            select(ColumnSetting).where(in_ids(ColumnSetting.agency_id, ids[start : start + CHUNK]))
         ).scalars():
             own[(row.agency_id, row.category)] = row
     out: dict[int, list[ColumnSetup]] = {}
@@ -206,7 +207,8 @@ def site_flags(result: AgencyColumns) -> list[Flag]:
 def _agencies(agency_ids: list[int]) -> list[Agency]:
     out = []
     for start in range(0, len(agency_ids), CHUNK):
-        out.extend(db.session.execute(select(Agency).where(Agency.id.in_(agency_ids[start : start + CHUNK]))).scalars())
+        chunk = agency_ids[start : start + CHUNK]
+        out.extend(db.session.execute(select(Agency).where(in_ids(Agency.id, chunk))).scalars())
     return sorted(out, key=lambda a: a.id)
 
 

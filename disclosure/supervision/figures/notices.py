@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
+from disclosure.core.idlists import in_ids
 from disclosure.extensions import db
 from disclosure.supervision.blueprints import staff_bp
 from disclosure.supervision.measures import Item, Measure, Scope, register
@@ -39,7 +40,7 @@ def _page(rows: list, limit: int | None, offset: int) -> list:
 def _grouped(condition, scope: Scope) -> dict[int, int]:
     rows = db.session.execute(
         select(Notice.agency_id, func.count(Notice.id))
-        .where(Notice.agency_id.in_(scope.agency_ids), condition)
+        .where(in_ids(Notice.agency_id, scope.agency_ids), condition)
         .group_by(Notice.agency_id)
     ).all()
     return {agency_id: n for agency_id, n in rows}
@@ -48,7 +49,7 @@ def _grouped(condition, scope: Scope) -> dict[int, int]:
 def _listed(condition, scope: Scope, limit: int | None, offset: int, note) -> list[Item]:
     q = (
         select(Notice.id, Notice.agency_id, Notice.number, Notice.text, Notice.due_on, Notice.state)
-        .where(Notice.agency_id.in_(scope.agency_ids), condition)
+        .where(in_ids(Notice.agency_id, scope.agency_ids), condition)
         .order_by(Notice.due_on, Notice.id)
         .offset(offset)
     )
@@ -121,7 +122,7 @@ def _answered_late_rows(scope: Scope):
         select(Notice.id, Notice.agency_id, Notice.number, Notice.text, last)
         .join(NoticeRound, NoticeRound.notice_id == Notice.id)
         .where(
-            Notice.agency_id.in_(scope.agency_ids),
+            in_ids(Notice.agency_id, scope.agency_ids),
             NoticeRound.answered_on >= scope.period.start,
             NoticeRound.answered_on <= scope.period.end,
             NoticeRound.answered_on > NoticeRound.due_on,
