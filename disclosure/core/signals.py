@@ -83,6 +83,13 @@ staff_panels = _signals.signal(
     `(title, [(label, count, url), …])` for that user, or None when it has nothing for them.""",
 )
 
+report_appraisal = _signals.signal(
+    "report-appraisal",
+    doc="""A people's government's draft annual report is shown (条例 Art. 50(4): its report includes public
+    appraisal). Sender: the Flask app; kwargs `agency_id`, `year`. A receiver returns a suggested sentence in
+    Chinese for the written sections ("" when it has no figures); the report offers it, never writes it in.""",
+)
+
 staff_warnings = _signals.signal(
     "staff-warnings",
     doc="""A staff page is drawn. Sender: the user. A receiver returns a list of banner texts (e.g. the next

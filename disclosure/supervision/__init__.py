@@ -16,9 +16,9 @@ import pkgutil
 from flask import Flask
 
 from disclosure.supervision import blueprints, figures
-from disclosure.supervision.appraisal.aggregate import appraisal_figures
+from disclosure.supervision.appraisal.aggregate import appraisal_figures, appraisal_sentence
 
-__all__ = ["appraisal_figures", "init_app"]
+__all__ = ["appraisal_figures", "appraisal_sentence", "init_app"]
 
 # The parts, wired in this order.
 PARTS = ("dashboard", "columns", "standing_book", "notices", "assessment", "appraisal")

@@ -382,8 +382,7 @@ def test_the_agency_administrator_opens_the_survey_and_the_platform_links_it(tre
 def test_the_annual_report_offers_the_years_figures_as_a_suggestion(answered, use):
     from disclosure.reports import operations as reports
     from disclosure.reports.operations import settings as settings_ops
-    from disclosure.reports.operations.reports import appraisal_sentence
-    from disclosure.supervision import appraisal_figures
+    from disclosure.supervision import appraisal_figures, appraisal_sentence
 
     t = answered
     figures = appraisal_figures(t.bureau.id, 2026)

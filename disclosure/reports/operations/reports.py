@@ -173,24 +173,6 @@ def participation_sentence(figures: dict) -> str:
     return sentence + "。"
 
 
-def appraisal_sentence(figures: dict) -> str:
-    """A suggested sentence on public appraisal (社会评议), from `supervision.appraisal_figures`: the reports of
-    people's governments include the results of public appraisal (条例 Art. 50(4)). Offered to the writer beside
-    the sections, never written into them; empty in a year without survey answers or applicants' ratings."""
-    parts = []
-    if figures["responses"]:
-        parts.append(
-            f"通过政府信息公开平台开展满意度调查，收到评价{figures['responses']}份，"
-            f"其中“满意”和“非常满意”{figures['satisfied']}份，满意率{figures['satisfied_share']:.1f}%"
-        )
-    if figures["ratings"]:
-        parts.append(
-            f"申请人对依申请公开答复作出评价{figures['ratings']}件，其中满意{figures['ratings_satisfied']}件，"
-            f"满意率{figures['ratings_share']:.1f}%"
-        )
-    return f"社会评议方面，本年度{'；'.join(parts)}。" if parts else ""
-
-
 def prefill(agency: Agency, year: int) -> dict[str, str]:
     """Sections 一 and 六 pre-filled with facts the system knows; the office rewrites them."""
     numbers = compute(agency, year)

@@ -4,18 +4,17 @@ drill-down lists, the PDF and XLSX, and the agency's report settings."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from disclosure import supervision
 from disclosure.accounts.roles import Role
+from disclosure.core import signals
 from disclosure.core.errors import DomainError
 from disclosure.extensions import db
 from disclosure.reports import drilldown, dues, forms, labels, operations, rendering
 from disclosure.reports.checks import blocking
 from disclosure.reports.models import AgencyKind, AnnualReport
-from disclosure.reports.operations.reports import appraisal_sentence
 from disclosure.web.access import staff_object, staff_required
 from disclosure.web.downloads import send_download, send_pdf
 from disclosure.web.forms import show_errors
@@ -135,14 +134,19 @@ def _page(report: AnnualReport, *, sections=None, figures=None, returning=None, 
         others=operations.versions(report.agency_id, report.year),
         # 条例 Art. 50(4): a people's government's report includes public appraisal's results; its figures are
         # offered to the writer as a sentence to use (issue 14 §4). None: not a government, or not a draft.
-        appraisal=appraisal_sentence(supervision.appraisal_figures(report.agency_id, report.year))
-        if report.state == States.DRAFT and _is_government(report.agency_id)
-        else None,
+        appraisal=_appraisal(report) if report.state == States.DRAFT and _is_government(report.agency_id) else None,
     ), status
 
 
 def _is_government(agency_id: int) -> bool:
     return operations.settings_for(agency_id).agency_kind == AgencyKind.GOVERNMENT
+
+
+def _appraisal(report: AnnualReport) -> str:
+    """The sentence on public appraisal that supervision offers (signals.report_appraisal), "" when none."""
+    app = current_app._get_current_object()
+    answers = signals.report_appraisal.send(app, agency_id=report.agency_id, year=report.year)
+    return next((sentence for _receiver, sentence in answers if sentence), "")
 
 
 @bp.route("/<int:report_id>")

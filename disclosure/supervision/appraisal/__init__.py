@@ -20,7 +20,7 @@ from disclosure.web.templating import register_action_labels
 def init_app(app: Flask) -> None:
     # import here: the supervision door imports `aggregate` for the annual report, which must not pull in the views
     from disclosure.supervision import scope  # noqa: PLC0415
-    from disclosure.supervision.appraisal import demo, operations, questions, views  # noqa: F401, PLC0415
+    from disclosure.supervision.appraisal import aggregate, demo, operations, questions, views  # noqa: F401, PLC0415
 
     register_action_labels(app, {"appraisal.settings": _l("Satisfaction survey opened or closed")})
     nav.register(app, "staff", _l("Public appraisal"), "supervision.appraisal", roles=scope.DASHBOARD_ROLES, order=78)
@@ -38,3 +38,4 @@ def init_app(app: Flask) -> None:
         appraisal_scale_label=questions.scale_label,
     )
     signals.demo_data.connect(demo.on_demo_data)
+    signals.report_appraisal.connect(aggregate.report_sentence)

@@ -182,3 +182,26 @@ def appraisal_figures(agency_id: int, year: int) -> dict:
         "ratings_satisfied": row.ratings_satisfied,
         "ratings_share": row.ratings_share,
     }
+
+
+def appraisal_sentence(figures: dict) -> str:
+    """A suggested sentence on public appraisal (社会评议), from `appraisal_figures`: the reports of
+    people's governments include the results of public appraisal (条例 Art. 50(4)). Offered to the writer beside
+    the sections, never written into them; empty in a year without survey answers or applicants' ratings."""
+    parts = []
+    if figures["responses"]:
+        parts.append(
+            f"通过政府信息公开平台开展满意度调查，收到评价{figures['responses']}份，"
+            f"其中“满意”和“非常满意”{figures['satisfied']}份，满意率{figures['satisfied_share']:.1f}%"
+        )
+    if figures["ratings"]:
+        parts.append(
+            f"申请人对依申请公开答复作出评价{figures['ratings']}件，其中满意{figures['ratings_satisfied']}件，"
+            f"满意率{figures['ratings_share']:.1f}%"
+        )
+    return f"社会评议方面，本年度{'；'.join(parts)}。" if parts else ""
+
+
+def report_sentence(_app, *, agency_id: int, year: int) -> str:
+    """`signals.report_appraisal`: the sentence a government's draft annual report offers its writer."""
+    return appraisal_sentence(appraisal_figures(agency_id, year))
