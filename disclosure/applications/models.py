@@ -25,6 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     inspect,
+    text,
     true,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -161,6 +162,13 @@ class DeadlineStatus(enum.StrEnum):
     PAUSED = "paused"
 
 
+# The open cases, a few among all (migration supervision_0009): supervision's "overdue now" reads them from a partial
+# index whose condition `applications.oversight` writes as these very literals (a database matches a partial index
+# only so).
+OPEN_INDEX_STATES = tuple(sorted(s.value for s in OPEN_STATES))
+OPEN_INDEX_WHERE = "state IN ({})".format(", ".join(f"'{s}'" for s in OPEN_INDEX_STATES))
+
+
 class Application(Audited, TimestampMixin, db.Model):
     """One application = one case, from the draft to the archive."""
 
@@ -276,6 +284,16 @@ class Application(Audited, TimestampMixin, db.Model):
         Index("ix_applications_agency_received", "agency_id", "received_date", "state"),
         Index(
             "ix_applications_agency_closed", "agency_id", "closed_date", "issued_date", "state", "outcome", "due_date"
+        ),
+        # The open cases of an agency by due date, with whether their clock is paused: "overdue now" from the index
+        # alone (`OPEN_INDEX_WHERE`; migration supervision_0009).
+        Index(
+            "ix_applications_open_due",
+            "agency_id",
+            "due_date",
+            "deadline_status",
+            postgresql_where=text(OPEN_INDEX_WHERE),
+            sqlite_where=text(OPEN_INDEX_WHERE),
         ),
     )
 

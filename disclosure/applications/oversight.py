@@ -30,9 +30,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import and_, case, false, func, or_, select, union_all
+from sqlalchemy import and_, case, false, func, literal, or_, select, union_all
 
-from disclosure.applications.models import Application, DeadlineStatus, Remedy, RemedyResult, RequestedItem
+from disclosure.applications.models import (
+    OPEN_INDEX_STATES,
+    Application,
+    DeadlineStatus,
+    Remedy,
+    RemedyResult,
+    RequestedItem,
+)
 from disclosure.applications.yearly import CONCLUDED_STATES, NOT_RECEIVED_STATES
 from disclosure.core import rollups
 from disclosure.core.idlists import in_ids
@@ -129,7 +136,7 @@ def _conditions(measure: str, start: dt.date, end: dt.date, today: dt.date):
         return and_(a.state.not_in(NOT_RECEIVED_STATES), a.received_date.between(start, end))
     if measure == "overdue":
         return and_(
-            a.state.in_(_OPEN),
+            a.state.in_([literal(s, literal_execute=True) for s in OPEN_INDEX_STATES]),  # the partial index's terms
             a.deadline_status != DeadlineStatus.PAUSED.value,
             a.due_date.is_not(None),
             a.due_date < today,

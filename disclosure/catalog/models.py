@@ -156,6 +156,7 @@ class CatalogSettings(Audited, db.Model):
 # The partial indexes supervision reads (catalog.oversight writes these very conditions, with literals).
 POLICY_INDEX_WHERE = "doc_kind IN ('regulation', 'normative')"
 INTERPRETATION_INDEX_WHERE = "entry_type = 'interpretation'"
+PUBLIC_INTERPRETATION_INDEX_WHERE = "entry_type = 'interpretation' AND withdrawn_at IS NULL"
 
 
 class Entry(Audited, TimestampMixin, db.Model):
@@ -281,6 +282,28 @@ class Entry(Audited, TimestampMixin, db.Model):
             postgresql_where=text(INTERPRETATION_INDEX_WHERE),
             sqlite_where=text(INTERPRETATION_INDEX_WHERE),
         ),
+        # Migration supervision_0009, for "interpretations missing" over hundreds of agencies read from indexes alone:
+        # the policy documents with their ids (the policy index above lacks the id PostgreSQL joins on; SQLite's
+        # indexes hold it anyway), and the public interpretations by id with their published version.
+        Index(
+            "ix_catalog_entries_policy_ids",
+            "agency_id",
+            "first_published_on",
+            "entry_type",
+            "attribute",
+            "withdrawn_at",
+            "published_version_id",
+            "id",
+            postgresql_where=text(POLICY_INDEX_WHERE),
+            sqlite_where=text(POLICY_INDEX_WHERE),
+        ),
+        Index(
+            "ix_catalog_entries_public_interpretations",
+            "id",
+            "published_version_id",
+            postgresql_where=text(PUBLIC_INTERPRETATION_INDEX_WHERE),
+            sqlite_where=text(PUBLIC_INTERPRETATION_INDEX_WHERE),
+        ),
     )
 
     @property
@@ -372,6 +395,8 @@ class EntryVersion(db.Model):
         UniqueConstraint("entry_id", "revision"),
         # The changes published in a period, read from the index (catalog.oversight; migration supervision_0007).
         Index("ix_catalog_versions_changes", "published_on", "revision", "attribute", "entry_id"),
+        # A version's attribute by its id, read from the index (whether an interpretation is public; supervision_0009).
+        Index("ix_catalog_versions_id_attribute", "id", "attribute"),
     )
 
 

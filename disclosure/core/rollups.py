@@ -95,7 +95,7 @@ class Part:
 
     rollup: str
     agency: str
-    day: str
+    day: str | dict[str, str]  # SQL, or SQL per database ({"postgresql": …, "sqlite": …})
     where: str
     sums: tuple[str, ...] = ()
     k1: str = "''"
@@ -118,7 +118,14 @@ SOURCES: dict[str, Source] = {}
 
 
 def register(*sources: Source) -> None:
+    """Declare what rows of these tables add to the rollups; a table declared twice (by two modules) has the parts
+    and columns of both."""
     for source in sources:
+        before = SOURCES.get(source.table)
+        if before is not None:
+            parts = (*before.parts, *(p for p in source.parts if p not in before.parts))
+            columns = (*before.columns, *(c for c in source.columns if c not in before.columns))
+            source = Source(source.table, parts, columns)
         SOURCES[source.table] = source
         table = db.metadata.tables.get(source.table)
         if table is not None:
@@ -138,11 +145,12 @@ def _month(dialect: str, day: str) -> str:
 
 
 def _select(part: Part, dialect: str, row: str, sign: int, from_row: str | None) -> str:
+    day = part.day if isinstance(part.day, str) else part.day[dialect]
     sums = [*part.sums, *(["0"] * (SUMS - len(part.sums)))]
     columns = [
         f"'{part.rollup}' AS rollup",
         f"{part.agency} AS agency_id",
-        f"{_month(dialect, part.day)} AS month",
+        f"{_month(dialect, day)} AS month",
         f"{part.k1} AS k1",
         f"{part.k2} AS k2",
         f"{sign} AS n",
@@ -150,7 +158,7 @@ def _select(part: Part, dialect: str, row: str, sign: int, from_row: str | None)
     ]
     froms = ", ".join(f for f in (from_row, part.tables) if f)
     sql = f"SELECT {', '.join(columns)}{f' FROM {froms}' if froms else ''}"  # noqa: S608 - declared SQL, no input
-    return f"{sql} WHERE ({part.day}) IS NOT NULL AND {part.where}".replace("{r}", row)
+    return f"{sql} WHERE ({day}) IS NOT NULL AND {part.where}".replace("{r}", row)
 
 
 def _grouped(selects: list[str]) -> str:

@@ -209,6 +209,10 @@ class EntrustedOrgan(Audited, TimestampMixin, db.Model):
     __table_args__ = (UniqueConstraint("agency_id", "credit_code"),)
 
 
+# The condition of the partial index of pending records (supervision's "overdue now"), as the query writes it.
+PENDING_INDEX_WHERE = "status = 'pending'"
+
+
 class PublicityRecord(Audited, TimestampMixin, db.Model):
     """A licensing (XK) or penalty (CF) decision. Column names map to field codes in `fields.py`."""
 
@@ -304,6 +308,16 @@ class PublicityRecord(Audited, TimestampMixin, db.Model):
             "ix_publicity_records_agency_decided_timeliness", "agency_id", "decision_date", "timeliness", "status", "id"
         ),
         Index("ix_publicity_records_agency_status_due", "agency_id", "status", "due_date"),
+        # The records still pending, a few among all, by agency and due date with their timeliness: "overdue now"
+        # from the index alone (`PENDING_INDEX_WHERE`, written so by `publicity.oversight`; migration supervision_0009).
+        Index(
+            "ix_publicity_records_pending_due",
+            "agency_id",
+            "due_date",
+            "timeliness",
+            postgresql_where=text(PENDING_INDEX_WHERE),
+            sqlite_where=text(PENDING_INDEX_WHERE),
+        ),
     )
 
     @validates("decision_no")

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, literal, select
 
 from disclosure.core import rollups
 from disclosure.core.idlists import in_ids
@@ -59,7 +59,8 @@ def _ids(agency_ids: Iterable[int]) -> list[int]:
 
 def _overdue_now(today: dt.date):
     r = PublicityRecord
-    return and_(r.status == RecordStatus.PENDING.value, r.timeliness.in_(_PENDING_TIMELINESS), r.due_date < today)
+    pending = r.status == literal(RecordStatus.PENDING.value, literal_execute=True)  # the partial index's term
+    return and_(pending, r.timeliness.in_(_PENDING_TIMELINESS), r.due_date < today)
 
 
 def agency_rows(agency_ids: Iterable[int], start: dt.date, end: dt.date, *, live: bool = False) -> dict[int, stats.Row]:

@@ -1,7 +1,9 @@
 """supervision: the dashboards at 500 agencies and millions of records (issue 14, Benchmarks) — counts per agency and
-month kept by the database (`core.rollups`): requests received and concluded, 双公示 sums, catalogue first
-publications, changed versions and Art. 26 judgements, each kept exact at every commit by triggers on the source
-tables, filled from the rows already there.
+month kept by the database (`core.rollups`): requests received and concluded, the applicants' ratings, 双公示 sums,
+catalogue first publications, changed versions and Art. 26 judgements, each kept exact at every commit by triggers
+on the source tables, filled from the rows already there; and the indexes the "now" figures read alone: the open
+cases by due date, the pending 双公示 records by due date, the policy documents with their ids, the public
+interpretations, and a version's attribute by its id.
 
 Revision ID: supervision_0009
 Revises: supervision_0001
@@ -19,11 +21,39 @@ branch_labels = None
 depends_on = ("applications_0001", "publicity_0001", "catalog_0001")
 
 COUNTS = ("n", "s1", "s2", "s3", "s4", "s5", "s6")
+# (name, table, columns, partial index condition or None), the conditions as the queries write them.
+OPEN = (
+    "state IN ('approved', 'assigned', 'consulting', 'fee_notified', 'in_handling', 'legal_review', 'office_review', "
+    "'registered', 'reply_drafted', 'supplementation_requested')"
+)
+INDEXES = (
+    ("ix_applications_open_due", "applications", ["agency_id", "due_date", "deadline_status"], OPEN),
+    (
+        "ix_publicity_records_pending_due",
+        "publicity_records",
+        ["agency_id", "due_date", "timeliness"],
+        "status = 'pending'",
+    ),
+    (
+        "ix_catalog_entries_policy_ids",
+        "catalog_entries",
+        ["agency_id", "first_published_on", "entry_type", "attribute", "withdrawn_at", "published_version_id", "id"],
+        "doc_kind IN ('regulation', 'normative')",
+    ),
+    (
+        "ix_catalog_entries_public_interpretations",
+        "catalog_entries",
+        ["id", "published_version_id"],
+        "entry_type = 'interpretation' AND withdrawn_at IS NULL",
+    ),
+    ("ix_catalog_versions_id_attribute", "catalog_versions", ["id", "attribute"], None),
+)
 
 
 def _sources():
     """The rollups the packages declare, registered when their oversight modules are imported."""
     from disclosure.applications import oversight as _applications  # noqa: F401
+    from disclosure.applications.ratings import ROLLUPS as _ratings  # noqa: F401
     from disclosure.catalog import oversight as _catalog  # noqa: F401
     from disclosure.core import rollups
     from disclosure.publicity import oversight as _publicity  # noqa: F401
@@ -54,6 +84,9 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rollup_deltas")),
     )
     op.create_index("ix_rollup_deltas_rollup_agency_month", "rollup_deltas", ["rollup", "agency_id", "month"])
+    for name, table, columns, where in INDEXES:
+        partial = {} if where is None else {"postgresql_where": sa.text(where), "sqlite_where": sa.text(where)}
+        op.create_index(name, table, columns, **partial)
     rollups = _sources()
     bind = op.get_bind()
     rollups.install(bind)
@@ -63,6 +96,8 @@ def upgrade():
 def downgrade():
     rollups = _sources()
     rollups.uninstall(op.get_bind())
+    for name, table, _columns, _where in reversed(INDEXES):
+        op.drop_index(name, table_name=table)
     op.drop_index("ix_rollup_deltas_rollup_agency_month", table_name="rollup_deltas")
     op.drop_table("rollup_deltas")
     op.drop_table("rollup_months")

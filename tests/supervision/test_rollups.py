@@ -57,6 +57,7 @@ def world(tree, app_ctx):
 def figures(ids, start, end, *, live: bool) -> dict:
     """Every count kept by a rollup, through the packages' doors."""
     from disclosure.applications import oversight as requests
+    from disclosure.applications.ratings import rating_counts
     from disclosure.catalog import oversight as catalog
     from disclosure.publicity import oversight as publicity
 
@@ -67,6 +68,7 @@ def figures(ids, start, end, *, live: bool) -> dict:
         "published": catalog.published_counts(ids, start, end, live=live),
         "changes": catalog.changes_counts(ids, start, end, live=live),
         "judged": catalog.timeliness_counts(ids, start, end, live=live),
+        "ratings": rating_counts(ids, start, end, live=live),
     }
 
 
