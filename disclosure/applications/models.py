@@ -292,6 +292,7 @@ class Application(Audited, TimestampMixin, db.Model):
             "agency_id",
             "due_date",
             "deadline_status",
+            "state",  # the condition's column too: SQLite reads a partial index alone only so
             postgresql_where=text(OPEN_INDEX_WHERE),
             sqlite_where=text(OPEN_INDEX_WHERE),
         ),

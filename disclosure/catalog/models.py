@@ -283,8 +283,9 @@ class Entry(Audited, TimestampMixin, db.Model):
             sqlite_where=text(INTERPRETATION_INDEX_WHERE),
         ),
         # Migration supervision_0009, for "interpretations missing" over hundreds of agencies read from indexes alone:
-        # the policy documents with their ids (the policy index above lacks the id PostgreSQL joins on; SQLite's
-        # indexes hold it anyway), and the public interpretations by id with their published version.
+        # the policy documents with their ids (the policy index above and the id PostgreSQL joins on; SQLite's
+        # indexes hold the id anyway, and either serves it), and the public interpretations by id with their
+        # published version (and the columns of the index's condition, which SQLite checks again).
         Index(
             "ix_catalog_entries_policy_ids",
             "agency_id",
@@ -293,7 +294,39 @@ class Entry(Audited, TimestampMixin, db.Model):
             "attribute",
             "withdrawn_at",
             "published_version_id",
+            "validity",
+            "valid_until",
             "id",
+            "doc_kind",  # the condition's column too: SQLite reads a partial index alone only so
+            postgresql_where=text(POLICY_INDEX_WHERE),
+            sqlite_where=text(POLICY_INDEX_WHERE),
+        ),
+        # The interpretations of a period with what their count and list read (the index above lacks the title,
+        # the index number and the condition's column); the column an entry is in and its order key, by id (a joint
+        # issuer's latest publication per column); the policy document an interpretation interprets, by id.
+        Index(
+            "ix_catalog_entries_interpretations_read",
+            "agency_id",
+            "first_published_on",
+            "withdrawn_at",
+            "published_version_id",
+            "entry_type",
+            "index_number",
+            "title",
+            postgresql_where=text(INTERPRETATION_INDEX_WHERE),
+            sqlite_where=text(INTERPRETATION_INDEX_WHERE),
+        ),
+        Index("ix_catalog_entries_id_column", "id", "search_key", "public_category"),
+        Index(
+            "ix_catalog_entries_policy_by_id",
+            "id",
+            "entry_type",
+            "attribute",
+            "withdrawn_at",
+            "published_version_id",
+            "first_published_on",
+            "agency_id",
+            "doc_kind",
             postgresql_where=text(POLICY_INDEX_WHERE),
             sqlite_where=text(POLICY_INDEX_WHERE),
         ),
@@ -301,6 +334,8 @@ class Entry(Audited, TimestampMixin, db.Model):
             "ix_catalog_entries_public_interpretations",
             "id",
             "published_version_id",
+            "entry_type",
+            "withdrawn_at",
             postgresql_where=text(PUBLIC_INTERPRETATION_INDEX_WHERE),
             sqlite_where=text(PUBLIC_INTERPRETATION_INDEX_WHERE),
         ),

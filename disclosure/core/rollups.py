@@ -60,6 +60,26 @@ class RollupMonth(db.Model):
     s6: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
+class RollupYear(db.Model):
+    """A rollup's counts of one agency in one calendar year (and key): the sum of its months, kept with them by
+    `compact` and `rebuild`, so a whole year is read as one row per agency and key instead of twelve."""
+
+    __tablename__ = "rollup_years"
+
+    rollup: Mapped[str] = mapped_column(String(40), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    k1: Mapped[str] = mapped_column(String(40), primary_key=True)
+    k2: Mapped[str] = mapped_column(String(10), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, nullable=False)
+    s1: Mapped[int] = mapped_column(Integer, nullable=False)
+    s2: Mapped[int] = mapped_column(Integer, nullable=False)
+    s3: Mapped[int] = mapped_column(Integer, nullable=False)
+    s4: Mapped[int] = mapped_column(Integer, nullable=False)
+    s5: Mapped[int] = mapped_column(Integer, nullable=False)
+    s6: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
 class RollupDelta(db.Model):
     """A change of a rollup's counts not yet compacted (appended by the triggers, never updated)."""
 
@@ -132,6 +152,7 @@ def register(*sources: Source) -> None:
             # Rows deleted table by table in reverse order of dependency (a test's cleanup) leave no delta behind.
             table.add_is_dependent_on(RollupDelta.__table__)
             table.add_is_dependent_on(RollupMonth.__table__)
+            table.add_is_dependent_on(RollupYear.__table__)
 
 
 def rollups() -> set[str]:
@@ -259,71 +280,111 @@ def _recount_sql(dialect: str) -> str:
     return _grouped(selects)
 
 
+def _year_of(dialect: str, month: str) -> str:
+    return (
+        f"CAST(extract(year from {month}) AS INTEGER)"
+        if dialect == "postgresql"
+        else f"CAST(strftime('%Y', {month}) AS INTEGER)"
+    )
+
+
+YEAR_KEY = ("rollup", "agency_id", "year", "k1", "k2")
+
+
 def rebuild(bind=None) -> None:
-    """Count every rollup again from the source rows; the deltas are dropped (they are in the count)."""
+    """Count every rollup again from the source rows, months then years; the deltas are dropped (they are in the
+    count)."""
     bind = bind if bind is not None else db.session.connection()
-    bind.exec_driver_sql("DELETE FROM rollup_deltas")
-    bind.exec_driver_sql("DELETE FROM rollup_months")
+    for table in ("rollup_deltas", "rollup_months", "rollup_years"):
+        bind.exec_driver_sql(f"DELETE FROM {table}")  # noqa: S608 - the module's own tables
     if SOURCES:
-        columns = ", ".join((*KEY, *COUNTS))
+        columns, counts = ", ".join((*KEY, *COUNTS)), ", ".join(COUNTS)
         bind.exec_driver_sql(f"INSERT INTO rollup_months ({columns}) {_recount_sql(bind.dialect.name)}")
+        year, sums = _year_of(bind.dialect.name, "month"), ", ".join(f"sum({c})" for c in COUNTS)
+        bind.exec_driver_sql(
+            f"INSERT INTO rollup_years ({', '.join(YEAR_KEY)}, {counts}) SELECT rollup, agency_id, {year}, k1, k2, "  # noqa: S608
+            f"{sums} FROM rollup_months GROUP BY rollup, agency_id, {year}, k1, k2"
+        )
 
 
 def compact(bind=None) -> int:
-    """Move the deltas into the months; returns how many were moved. Safe to run concurrently: each delta is moved
-    by the one transaction that deletes it."""
+    """Move the deltas into the months and the years; returns how many were moved. Safe to run concurrently: each
+    delta is moved by the one transaction that deletes it."""
     bind = bind if bind is not None else db.session.connection()
     last = bind.exec_driver_sql("SELECT max(id) FROM rollup_deltas").scalar()
     if last is None:
         return 0
-    keys, counts = ", ".join(KEY), ", ".join(COUNTS)
+    dialect = bind.dialect.name
+    keys, year_keys, counts = ", ".join(KEY), ", ".join(YEAR_KEY), ", ".join(COUNTS)
     sums = ", ".join(f"sum({c})" for c in COUNTS)
-    added = ", ".join(f"{c} = rollup_months.{c} + excluded.{c}" for c in COUNTS)
-    upsert = f"ON CONFLICT ({keys}) DO UPDATE SET {added}"
-    if bind.dialect.name == "postgresql":
+    year = _year_of(dialect, "month")
+    by_year = f"rollup, agency_id, {year}, k1, k2"
+
+    def upsert(table: str, key: str) -> str:
+        added = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTS)
+        return f"ON CONFLICT ({key}) DO UPDATE SET {added}"
+
+    if dialect == "postgresql":
         moved = bind.exec_driver_sql(
             f"WITH moved AS (DELETE FROM rollup_deltas WHERE id <= %(last)s RETURNING {keys}, {counts}), "  # noqa: S608
-            f"grouped AS (SELECT {keys}, {sums} FROM moved GROUP BY {keys}), "
-            f"written AS (INSERT INTO rollup_months ({keys}, {counts}) SELECT * FROM grouped {upsert} RETURNING 1) "
+            f"months AS (INSERT INTO rollup_months ({keys}, {counts}) SELECT {keys}, {sums} FROM moved "
+            f"GROUP BY {keys} {upsert('rollup_months', keys)} RETURNING 1), "
+            f"years AS (INSERT INTO rollup_years ({year_keys}, {counts}) SELECT {by_year}, {sums} FROM moved "
+            f"GROUP BY {by_year} {upsert('rollup_years', year_keys)} RETURNING 1) "
             "SELECT (SELECT count(*) FROM moved)",
             {"last": last},
         ).scalar()
     else:
         bind.exec_driver_sql(
             f"INSERT INTO rollup_months ({keys}, {counts}) SELECT {keys}, {sums} FROM rollup_deltas "  # noqa: S608
-            f"WHERE id <= ? GROUP BY {keys} {upsert}",
+            f"WHERE id <= ? GROUP BY {keys} {upsert('rollup_months', keys)}",
+            (last,),
+        )
+        bind.exec_driver_sql(
+            f"INSERT INTO rollup_years ({year_keys}, {counts}) SELECT {by_year}, {sums} FROM rollup_deltas "  # noqa: S608
+            f"WHERE id <= ? GROUP BY {by_year} {upsert('rollup_years', year_keys)}",
             (last,),
         )
         moved = bind.exec_driver_sql("DELETE FROM rollup_deltas WHERE id <= ?", (last,)).rowcount
     zero = " AND ".join(f"{c} = 0" for c in COUNTS)
-    bind.exec_driver_sql(f"DELETE FROM rollup_months WHERE {zero}")  # noqa: S608
+    for table in ("rollup_months", "rollup_years"):
+        bind.exec_driver_sql(f"DELETE FROM {table} WHERE {zero}")  # noqa: S608
     return int(moved or 0)
 
 
 def verify(bind=None) -> list[str]:
-    """The differences between what the rollups read and a count from the source rows ([] when exact)."""
+    """The differences between what the rollups read and a count from the source rows, and between the years and
+    the sums of their months ([] when exact)."""
     bind = bind if bind is not None else db.session.connection()
-    keys, sums = ", ".join(KEY), ", ".join(f"sum({c})" for c in COUNTS)
+    keys, sums, counts = ", ".join(KEY), ", ".join(f"sum({c})" for c in COUNTS), ", ".join(COUNTS)
     kept = (
-        f"SELECT {keys}, {sums} FROM (SELECT {keys}, {', '.join(COUNTS)} FROM rollup_months UNION ALL "  # noqa: S608
-        f"SELECT {keys}, {', '.join(COUNTS)} FROM rollup_deltas) k GROUP BY {keys}"
+        f"SELECT {keys}, {sums} FROM (SELECT {keys}, {counts} FROM rollup_months UNION ALL "  # noqa: S608
+        f"SELECT {keys}, {counts} FROM rollup_deltas) k GROUP BY {keys}"
     )
+    year = _year_of(bind.dialect.name, "month")
+    by_year = f"rollup, agency_id, {year}, k1, k2"
+    months_by_year = f"SELECT {by_year}, {sums} FROM rollup_months GROUP BY {by_year}"  # noqa: S608
+    years = f"SELECT {', '.join(YEAR_KEY)}, {counts} FROM rollup_years"  # noqa: S608
 
-    def table(sql: str) -> dict:
+    def table(sql: str, day: bool = True) -> dict:
         out = {}
         for row in bind.exec_driver_sql(sql).all():
-            key = (row[0], int(row[1]), _day(row[2]), row[3], row[4])
+            key = (row[0], int(row[1]), _day(row[2]) if day else int(row[2]), row[3], row[4])
             values = tuple(int(v) for v in row[5:])
             if any(values):
                 out[key] = values
         return out
 
-    have, want = table(kept), table(_recount_sql(bind.dialect.name))
-    return [
-        f"{k}: kept {have.get(k)}, counted {want.get(k)}"
-        for k in sorted(set(have) | set(want))
-        if have.get(k) != want.get(k)
-    ]
+    def differences(have: dict, want: dict, words: tuple[str, str]) -> list[str]:
+        return [
+            f"{k}: {words[0]} {have.get(k)}, {words[1]} {want.get(k)}"
+            for k in sorted(set(have) | set(want))
+            if have.get(k) != want.get(k)
+        ]
+
+    return differences(table(kept), table(_recount_sql(bind.dialect.name)), ("kept", "counted")) + differences(
+        table(years, day=False), table(months_by_year, day=False), ("year", "months")
+    )
 
 
 def _day(value) -> dt.date:
@@ -373,19 +434,36 @@ def _flat(rollup: str) -> bool:
 
 
 def _query(rollup: str, ids: list[int], first: dt.date, last: dt.date, *, by_month: bool):
-    """Months and uncompacted deltas of the rollup, summed per agency and key (and month) in one statement."""
+    """The rollup summed per agency and key (and month) over the months from `first` to `last`, in one statement:
+    the whole calendar years among them from `rollup_years` (unless `by_month`), the other months from
+    `rollup_months`, and the uncompacted deltas of every month."""
     counts = COUNTS[: _width(rollup)]
-    m, d = RollupMonth, RollupDelta
-    both = union_all(
-        *(
-            select(t.agency_id, t.month, t.k1, t.k2, *(getattr(t, c) for c in counts)).where(
-                t.rollup == rollup, in_ids(t.agency_id, ids), t.month.between(first, last)
-            )
-            for t in (m, d)
+    m, y, d = RollupMonth, RollupYear, RollupDelta
+    years = [] if by_month else _whole_years(first, last)
+
+    def columns(t):
+        return [t.agency_id, *([t.month] if by_month else []), t.k1, t.k2, *(getattr(t, c) for c in counts)]
+
+    parts = []
+    for t in (m, d):
+        conditions = [t.rollup == rollup, in_ids(t.agency_id, ids), t.month.between(first, last)]
+        if t is m and years:
+            conditions.append(~t.month.between(dt.date(years[0], 1, 1), dt.date(years[-1], 12, 1)))
+        parts.append(select(*columns(t)).where(*conditions))
+    if years:
+        parts.append(
+            select(*columns(y)).where(y.rollup == rollup, in_ids(y.agency_id, ids), y.year.between(years[0], years[-1]))
         )
-    ).subquery()
+    both = union_all(*parts).subquery()
     keys = [both.c.agency_id, *([both.c.month] if by_month else []), both.c.k1, both.c.k2]
     return db.session.execute(select(*keys, *(func.sum(both.c[c]) for c in counts)).group_by(*keys)).all()
+
+
+def _whole_years(first: dt.date, last: dt.date) -> list[int]:
+    """The calendar years whose twelve months all lie from month `first` to month `last`."""
+    start = first.year if first.month == 1 else first.year + 1
+    end = last.year if last.month == 12 else last.year - 1
+    return list(range(start, end + 1))
 
 
 def read(rollup: str, agency_ids: Iterable[int], first: dt.date, last: dt.date) -> Counts:

@@ -315,6 +315,7 @@ class PublicityRecord(Audited, TimestampMixin, db.Model):
             "agency_id",
             "due_date",
             "timeliness",
+            "status",  # the condition's column too: SQLite reads a partial index alone only so
             postgresql_where=text(PENDING_INDEX_WHERE),
             sqlite_where=text(PENDING_INDEX_WHERE),
         ),

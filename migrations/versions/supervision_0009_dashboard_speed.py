@@ -1,9 +1,9 @@
 """supervision: the dashboards at 500 agencies and millions of records (issue 14, Benchmarks) — counts per agency and
 month kept by the database (`core.rollups`): requests received and concluded, the applicants' ratings, 双公示 sums,
-catalogue first publications, changed versions and Art. 26 judgements, each kept exact at every commit by triggers
-on the source tables, filled from the rows already there; and the indexes the "now" figures read alone: the open
-cases by due date, the pending 双公示 records by due date, the policy documents with their ids, the public
-interpretations, and a version's attribute by its id.
+catalogue first publications, changed versions and Art. 26 judgements (with their sums per calendar year), each kept
+exact at every commit by triggers on the source tables, filled from the rows already there; and the indexes the
+"now" figures read alone: the open cases by due date, the pending 双公示 records by due date, the policy documents
+with their ids, the public interpretations, and a version's attribute by its id.
 
 Revision ID: supervision_0009
 Revises: supervision_0001
@@ -27,23 +27,64 @@ OPEN = (
     "'registered', 'reply_drafted', 'supplementation_requested')"
 )
 INDEXES = (
-    ("ix_applications_open_due", "applications", ["agency_id", "due_date", "deadline_status"], OPEN),
+    ("ix_applications_open_due", "applications", ["agency_id", "due_date", "deadline_status", "state"], OPEN),
     (
         "ix_publicity_records_pending_due",
         "publicity_records",
-        ["agency_id", "due_date", "timeliness"],
+        ["agency_id", "due_date", "timeliness", "status"],
         "status = 'pending'",
     ),
     (
         "ix_catalog_entries_policy_ids",
         "catalog_entries",
-        ["agency_id", "first_published_on", "entry_type", "attribute", "withdrawn_at", "published_version_id", "id"],
+        [
+            "agency_id",
+            "first_published_on",
+            "entry_type",
+            "attribute",
+            "withdrawn_at",
+            "published_version_id",
+            "validity",
+            "valid_until",
+            "id",
+            "doc_kind",
+        ],
+        "doc_kind IN ('regulation', 'normative')",
+    ),
+    (
+        "ix_catalog_entries_interpretations_read",
+        "catalog_entries",
+        [
+            "agency_id",
+            "first_published_on",
+            "withdrawn_at",
+            "published_version_id",
+            "entry_type",
+            "index_number",
+            "title",
+        ],
+        "entry_type = 'interpretation'",
+    ),
+    ("ix_catalog_entries_id_column", "catalog_entries", ["id", "search_key", "public_category"], None),
+    (
+        "ix_catalog_entries_policy_by_id",
+        "catalog_entries",
+        [
+            "id",
+            "entry_type",
+            "attribute",
+            "withdrawn_at",
+            "published_version_id",
+            "first_published_on",
+            "agency_id",
+            "doc_kind",
+        ],
         "doc_kind IN ('regulation', 'normative')",
     ),
     (
         "ix_catalog_entries_public_interpretations",
         "catalog_entries",
-        ["id", "published_version_id"],
+        ["id", "published_version_id", "entry_type", "withdrawn_at"],
         "entry_type = 'interpretation' AND withdrawn_at IS NULL",
     ),
     ("ix_catalog_versions_id_attribute", "catalog_versions", ["id", "attribute"], None),
@@ -73,6 +114,16 @@ def upgrade():
         sa.PrimaryKeyConstraint("rollup", "agency_id", "month", "k1", "k2", name=op.f("pk_rollup_months")),
     )
     op.create_table(
+        "rollup_years",
+        sa.Column("rollup", sa.String(length=40), nullable=False),
+        sa.Column("agency_id", sa.Integer(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("k1", sa.String(length=40), nullable=False),
+        sa.Column("k2", sa.String(length=10), nullable=False),
+        *(sa.Column(c, sa.Integer(), nullable=False) for c in COUNTS),
+        sa.PrimaryKeyConstraint("rollup", "agency_id", "year", "k1", "k2", name=op.f("pk_rollup_years")),
+    )
+    op.create_table(
         "rollup_deltas",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("rollup", sa.String(length=40), nullable=False),
@@ -100,4 +151,5 @@ def downgrade():
         op.drop_index(name, table_name=table)
     op.drop_index("ix_rollup_deltas_rollup_agency_month", table_name="rollup_deltas")
     op.drop_table("rollup_deltas")
+    op.drop_table("rollup_years")
     op.drop_table("rollup_months")
