@@ -17,7 +17,7 @@ The charts pick their figures by the registry's key conventions, with a fallback
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -50,7 +50,7 @@ class Value:
 class Figure:
     spec: Measure | Ratio
     total: Value
-    by_agency: dict[int, Value]
+    by_agency: Mapping[int, Value]
 
     @property
     def key(self) -> str:
@@ -168,6 +168,28 @@ def _measure_value(per_agency: dict[int, int], agency_id: int) -> Value:
     return Value(int(per_agency.get(agency_id, 0)))
 
 
+class PerAgency(Mapping):
+    """A figure's value for each agency of the scope, made when first asked for: the competent department's page
+    shows a few figures per agency out of some fifty, over hundreds of agencies."""
+
+    def __init__(self, ids: tuple[int, ...], make: Callable[[int], Value]):
+        self._ids, self._known, self._make, self._made = ids, frozenset(ids), make, {}
+
+    def __getitem__(self, agency_id: int) -> Value:
+        value = self._made.get(agency_id)
+        if value is None:
+            if agency_id not in self._known:
+                raise KeyError(agency_id)
+            value = self._made[agency_id] = self._make(agency_id)
+        return value
+
+    def __iter__(self):
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
 def _ratio_value(ratio: Ratio, num: int, den: int) -> Value:
     return Value(ratio.value(num, den), num, den)
 
@@ -190,13 +212,17 @@ def build(
         for spec in specs:
             if isinstance(spec, Ratio):
                 num, den = counted[spec.numerator], counted[spec.denominator]
-                by_agency = {a: _ratio_value(spec, int(num.get(a, 0)), int(den.get(a, 0))) for a in ids}
-                total_num = sum(v.numerator for v in by_agency.values())
-                total_den = sum(v.denominator for v in by_agency.values())
+                by_agency = PerAgency(
+                    ids,
+                    lambda a, spec=spec, num=num, den=den: _ratio_value(spec, int(num.get(a, 0)), int(den.get(a, 0))),
+                )
+                total_num = sum(int(num.get(a, 0)) for a in ids)
+                total_den = sum(int(den.get(a, 0)) for a in ids)
                 total = _ratio_value(spec, total_num, total_den)  # from the summed parts
             else:
-                by_agency = {a: _measure_value(counted[spec.key], a) for a in ids}
-                total = Value(sum(v.number for v in by_agency.values()))
+                per_agency = counted[spec.key]
+                by_agency = PerAgency(ids, lambda a, per_agency=per_agency: _measure_value(per_agency, a))
+                total = Value(sum(int(per_agency.get(a, 0)) for a in ids))
             figures.append(Figure(spec, total, by_agency))
         areas.append(Area(area_key, area_label, figures))
     board = Board(scope, agencies, areas, agency_id)
