@@ -10,18 +10,20 @@ figures, as a person would write them for the same numbers), run once per page v
         [--runs 25] [--reuse NAME]
 
 `--reuse NAME` keeps the generated database under that name (a PostgreSQL database, or an SQLite file path) and
-measures it again on the next run without generating anything; `--scale 0.05` is a quick run (the agency tree
-stays 500 agencies, the records shrink). Each measurement is a full request through the Flask test client (session,
-access check, period, every registered figure, the charts, Jinja), logged in as the general office's supervisor or
-as one bureau's office head, after two warm-up requests. Before measuring, the floor's numbers are compared with
-the dashboard's figures, so both count the same records.
+measures it again on the next run without generating anything (the migrations, indexes and rollups added since are
+brought in first); `--scale 0.05` is a quick run (the agency tree stays 500 agencies, the records shrink). Each
+measurement is a full request through the Flask test client (session, access check, period, every registered
+figure, the charts, Jinja), logged in as the general office's supervisor or as one bureau's office head, after two
+warm-up requests. Before measuring, the floor's numbers are compared with the dashboard's figures, so both count
+the same records.
 
 The data: a city's general office over 39 city departments and 10 counties (each a county government office over
 35 county departments and 10 townships); requests, 双公示 records, catalogue entries (documents, rules and normative
 documents with their validity, interpretations linked to them, joint documents, revisions, drafts), consultations
 and comments spread over six years with the shares of late replies, overdue cases, outcomes, remedies and late
-publications an agency really has, skewed towards the busy bureaux. Bulk-inserted (COPY on PostgreSQL) with the
-tables' secondary indexes built once afterwards.
+publications an agency really has, skewed towards the busy bureaux, with applicants' ratings and survey answers.
+Bulk-inserted (COPY on PostgreSQL) with the tables' secondary indexes built once afterwards, and the rollups the
+figures read (`core.rollups`) counted once at the end, their triggers left out meanwhile and written again.
 """
 
 from __future__ import annotations
