@@ -209,9 +209,12 @@ def _sqlite_triggers(source: Source) -> list[str]:
     def rows(row: str, sign: int) -> list[str]:
         return [_select(p, "sqlite", row, sign, None) for p in source.parts]
 
+    # A row inserted or deleted adds ±1 to each contribution it has: written as they are (a row trigger sees one
+    # row; grouping them would only cost). An update writes the difference, grouped, the keys that cancel left out.
+    inserted, deleted = " UNION ALL ".join(rows("NEW", 1)), " UNION ALL ".join(rows("OLD", -1))
     return [
-        f"CREATE TRIGGER rollup_{t}_insert AFTER INSERT ON {t} BEGIN {_insert(_grouped(rows('NEW', 1)))}; END",
-        f"CREATE TRIGGER rollup_{t}_delete AFTER DELETE ON {t} BEGIN {_insert(_grouped(rows('OLD', -1)))}; END",
+        f"CREATE TRIGGER rollup_{t}_insert AFTER INSERT ON {t} BEGIN {_insert(inserted)}; END",
+        f"CREATE TRIGGER rollup_{t}_delete AFTER DELETE ON {t} BEGIN {_insert(deleted)}; END",
         f"CREATE TRIGGER rollup_{t}_update AFTER UPDATE OF {', '.join(source.columns)} ON {t} "
         f"BEGIN {_insert(_grouped(rows('NEW', 1) + rows('OLD', -1)))}; END",
     ]
