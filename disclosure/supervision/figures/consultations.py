@@ -4,54 +4,24 @@ feedback published on time and late, and feedback overdue now. Counted by the pa
 
 from __future__ import annotations
 
+import functools
+
 from flask_babel import lazy_gettext as _l
 
 from disclosure.participation import oversight
-from disclosure.supervision.figures._memo import memo
-from disclosure.supervision.measures import Item, Measure, Ratio, register
+from disclosure.supervision.figures._pairs import grouped, in_period, measure, today
+from disclosure.supervision.measures import Ratio, register
 
 AREA = "consultations"
 
 
-def _items(records) -> list[Item]:
-    return [Item(r.agency_id, r.reference, r.title, r.on, r.url, r.note) for r in records]
-
-
-def _in_period(count, records):
-    """A measure of events in the period: (count, items) over the scope's agencies and dates."""
-    return (
-        lambda s: count(s.agency_ids, s.period.start, s.period.end),
-        lambda s, limit, offset: _items(records(s.agency_ids, s.period.start, s.period.end, limit, offset)),
-    )
+_in_period, _today = in_period, today
+_measure = functools.partial(measure, AREA)
 
 
 def _feedback(which: str):
-    """The period's published feedback judged once for the three measures (shared per scope: `_memo`)."""
-
-    def count(s):
-        p = s.period
-        key = ("consultations.feedback", s)
-        return memo(key, lambda: oversight.feedback_counts(s.agency_ids, p.start, p.end))[which]
-
-    return (
-        count,
-        lambda s, limit, offset: _items(
-            oversight.feedback_records(s.agency_ids, s.period.start, s.period.end, which, limit, offset)
-        ),
-    )
-
-
-def _today(count, records):
-    """A measure of a state today: (count, items) over the scope's agencies."""
-    return (
-        lambda s: count(s.agency_ids, s.today),
-        lambda s, limit, offset: _items(records(s.agency_ids, s.today, limit, offset)),
-    )
-
-
-def _measure(key: str, label, pair, definition, **flags) -> Measure:
-    count, items = pair
-    return Measure(f"{AREA}.{key}", AREA, label, count, items, definition, **flags)
+    """The period's published feedback judged once for the three measures."""
+    return grouped("consultations.feedback", oversight.feedback_counts, oversight.feedback_records, which)
 
 
 register(

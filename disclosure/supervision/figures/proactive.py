@@ -5,72 +5,33 @@ evaluation. Counted by the catalogue (`disclosure.catalog.oversight`), each entr
 
 from __future__ import annotations
 
+import functools
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
 from disclosure.catalog import oversight
-from disclosure.supervision.figures._memo import memo
-from disclosure.supervision.measures import Item, Measure, Ratio, register
+from disclosure.supervision.figures._pairs import grouped, in_period, measure, today
+from disclosure.supervision.measures import Ratio, register
 
 AREA = "proactive"
 JOINT = _l("A joint document counts for each organ that issued it.")
 
 
-def _items(records) -> list[Item]:
-    return [Item(r.agency_id, r.reference, r.title, r.on, r.url, r.note) for r in records]
-
-
-def _in_period(count, records):
-    """A measure of events in the period: (count, items) over the scope's agencies and dates."""
-    return (
-        lambda s: count(s.agency_ids, s.period.start, s.period.end),
-        lambda s, limit, offset: _items(records(s.agency_ids, s.period.start, s.period.end, limit, offset)),
-    )
+_in_period, _today = in_period, today
+_measure = functools.partial(measure, AREA)
 
 
 def _timeliness(which: str):
-    """One grouped statement for the publications judged, on time and late (shared per scope: `_memo`)."""
-
-    def count(s):
-        p = s.period
-        key = ("proactive.timeliness", s)
-        return memo(key, lambda: oversight.timeliness_counts(s.agency_ids, p.start, p.end))[which]
-
-    return (
-        count,
-        lambda s, limit, offset: _items(
-            oversight.timeliness_records(s.agency_ids, s.period.start, s.period.end, which, limit, offset)
-        ),
-    )
+    """One grouped statement for the publications judged, on time and late."""
+    return grouped("proactive.timeliness", oversight.timeliness_counts, oversight.timeliness_records, which)
 
 
 def _interpretations(which: str):
-    """The period's interpretations judged once for the three measures (shared per scope: `_memo`)."""
-
-    def count(s):
-        p = s.period
-        key = ("proactive.interpretations", s)
-        return memo(key, lambda: oversight.interpretation_counts(s.agency_ids, p.start, p.end))[which]
-
-    return (
-        count,
-        lambda s, limit, offset: _items(
-            oversight.interpretation_records(s.agency_ids, s.period.start, s.period.end, which, limit, offset)
-        ),
+    """The period's interpretations judged once for the three measures."""
+    return grouped(
+        "proactive.interpretations", oversight.interpretation_counts, oversight.interpretation_records, which
     )
-
-
-def _today(count, records):
-    """A measure of a state today: (count, items) over the scope's agencies."""
-    return (
-        lambda s: count(s.agency_ids, s.today),
-        lambda s, limit, offset: _items(records(s.agency_ids, s.today, limit, offset)),
-    )
-
-
-def _measure(key: str, label, pair, definition, **flags) -> Measure:
-    count, items = pair
-    return Measure(f"{AREA}.{key}", AREA, label, count, items, definition, **flags)
 
 
 def _definition(text) -> object:
