@@ -41,16 +41,9 @@ COUNTS = ("n", *(f"s{i}" for i in range(1, SUMS + 1)))
 CHUNK = 5000  # agency ids per statement (twice in it: months and deltas)
 
 
-class RollupMonth(db.Model):
-    """A rollup's counts of one agency in one month (and key), compacted."""
+class _Counts:
+    """The counts every rollup row carries: the row count `n` and the sums `s1`…`s6` (COUNTS)."""
 
-    __tablename__ = "rollup_months"
-
-    rollup: Mapped[str] = mapped_column(String(40), primary_key=True)
-    agency_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)  # the month's first day
-    k1: Mapped[str] = mapped_column(String(40), primary_key=True)
-    k2: Mapped[str] = mapped_column(String(10), primary_key=True)
     n: Mapped[int] = mapped_column(Integer, nullable=False)
     s1: Mapped[int] = mapped_column(Integer, nullable=False)
     s2: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -60,7 +53,19 @@ class RollupMonth(db.Model):
     s6: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
-class RollupYear(db.Model):
+class RollupMonth(_Counts, db.Model):
+    """A rollup's counts of one agency in one month (and key), compacted."""
+
+    __tablename__ = "rollup_months"
+
+    rollup: Mapped[str] = mapped_column(String(40), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)  # the month's first day
+    k1: Mapped[str] = mapped_column(String(40), primary_key=True)
+    k2: Mapped[str] = mapped_column(String(10), primary_key=True)
+
+
+class RollupYear(_Counts, db.Model):
     """A rollup's counts of one agency in one calendar year (and key): the sum of its months, kept with them by
     `compact` and `rebuild`, so a whole year is read as one row per agency and key instead of twelve."""
 
@@ -71,16 +76,9 @@ class RollupYear(db.Model):
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     k1: Mapped[str] = mapped_column(String(40), primary_key=True)
     k2: Mapped[str] = mapped_column(String(10), primary_key=True)
-    n: Mapped[int] = mapped_column(Integer, nullable=False)
-    s1: Mapped[int] = mapped_column(Integer, nullable=False)
-    s2: Mapped[int] = mapped_column(Integer, nullable=False)
-    s3: Mapped[int] = mapped_column(Integer, nullable=False)
-    s4: Mapped[int] = mapped_column(Integer, nullable=False)
-    s5: Mapped[int] = mapped_column(Integer, nullable=False)
-    s6: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
-class RollupDelta(db.Model):
+class RollupDelta(_Counts, db.Model):
     """A change of a rollup's counts not yet compacted (appended by the triggers, never updated)."""
 
     __tablename__ = "rollup_deltas"
@@ -91,13 +89,6 @@ class RollupDelta(db.Model):
     month: Mapped[dt.date] = mapped_column(Date, nullable=False)
     k1: Mapped[str] = mapped_column(String(40), nullable=False)
     k2: Mapped[str] = mapped_column(String(10), nullable=False)
-    n: Mapped[int] = mapped_column(Integer, nullable=False)
-    s1: Mapped[int] = mapped_column(Integer, nullable=False)
-    s2: Mapped[int] = mapped_column(Integer, nullable=False)
-    s3: Mapped[int] = mapped_column(Integer, nullable=False)
-    s4: Mapped[int] = mapped_column(Integer, nullable=False)
-    s5: Mapped[int] = mapped_column(Integer, nullable=False)
-    s6: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __table_args__ = (Index("ix_rollup_deltas_rollup_agency_month", "rollup", "agency_id", "month"),)
 
