@@ -25,6 +25,7 @@ TITLE_WEIGHT times as much). Results beyond the candidates follow in time order.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import html
@@ -36,7 +37,7 @@ from collections import Counter
 import click
 from flask.cli import with_appcontext
 from markupsafe import Markup, escape
-from sqlalchemy import and_, case, column, func, literal_column, or_, select, table, text
+from sqlalchemy import and_, bindparam, case, column, func, literal, literal_column, or_, select, table, text, union_all
 from sqlalchemy.orm import load_only
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -329,12 +330,15 @@ class _Phrase:
     def fts(self) -> str:
         return '"' + " ".join(self.units) + '"' + (" *" if self.prefix else "")
 
-    def fts_tiers(self, from_tier: int) -> str:
-        """FTS5: the phrase in the body, with every pair of it at `from_tier` or above."""
+    def fts_tiers(self, from_tier: int, *, title: bool = False) -> str:
+        """FTS5: the phrase in the body (or in the title, `title`), with every pair of it at `from_tier` or above
+        in the body."""
         groups = [
             "(" + " OR ".join(_quote(f"{TIER_PREFIX}{letter}{p}") for letter in TIER_LETTERS[from_tier:]) + ")"
             for p in self.pairs
         ]
+        if title:
+            return " AND ".join([f"search_title : {self.fts()}", *groups])
         if len(self.units) == 1:
             return groups[0]  # a pair's tier tokens imply the pair
         return " AND ".join([f"search_text : {self.fts()}", *groups])
@@ -352,6 +356,9 @@ class _Phrase:
             groups = [
                 "(" + " | ".join(f"{TIER_PREFIX}{lt}{p}" for lt in TIER_LETTERS[tiers_from:]) + ")" for p in self.pairs
             ]
+        if which == "title" and groups:  # the phrase in the title, its pairs at these tiers in the body
+            body = literal_column(f"catalog_entries.{PG_TEXT_VECTOR}")
+            return and_(_ts_match(body, " & ".join(groups)), self.pg("title"))
         if len(self.units) == 1:  # one unit is the whole phrase; a pair's tier tokens imply the pair
             return _ts_match(vector, " & ".join(groups or terms))
         found = _ts_match(vector, " & ".join(terms + groups))
@@ -395,7 +402,7 @@ def _matching(phrase: _Phrase | None, where: str, filters: list, *, tiers_from: 
         return select(Entry.id).where(Entry.search_key.is_not(None), *filters).order_by(Entry.search_key.desc())
     if _postgres():
         if where == "title":
-            cond = phrase.pg("title")
+            cond = phrase.pg("title", tiers_from=tiers_from)
         elif where == "body":
             cond = phrase.pg("body", tiers_from=tiers_from)
         else:
@@ -414,7 +421,7 @@ def _matching(phrase: _Phrase | None, where: str, filters: list, *, tiers_from: 
             return select(found.c.id).order_by(found.c.search_key.desc())
         return select(Entry.id).where(cond, Entry.search_key.is_not(None), *filters).order_by(Entry.search_key.desc())
     if where == "title":
-        expr = f"search_title : {phrase.fts()}"
+        expr = phrase.fts_tiers(tiers_from, title=True) if tiers_from is not None else f"search_title : {phrase.fts()}"
     elif where == "body":
         expr = phrase.fts_tiers(tiers_from) if tiers_from is not None else f"search_text : {phrase.fts()}"
     else:
@@ -424,7 +431,7 @@ def _matching(phrase: _Phrase | None, where: str, filters: list, *, tiers_from: 
         select(Entry.id)
         .select_from(fts)
         .join(Entry, Entry.search_key == fts.c.rowid)
-        .where(text(f"{FTS_TABLE} MATCH :catalog_match").bindparams(catalog_match=expr), *filters)
+        .where(text(f"{FTS_TABLE} MATCH :match").bindparams(bindparam("match", expr, unique=True)), *filters)
         .order_by(fts.c.rowid.desc())
     )
 
@@ -434,21 +441,83 @@ def _ids(stmt, limit: int, offset: int = 0) -> list[int]:
 
 
 def _count(stmt) -> int:
-    return db.session.execute(
-        select(func.count()).select_from(stmt.order_by(None).limit(COUNT_CAP + 1).subquery())
-    ).scalar_one()
+    return _count_and_edge(stmt)[0]
 
 
-_PUBLIC_COUNT: dict[str, float] = {"at": -1e9, "n": 0.0}
+def _count_and_edge(stmt) -> tuple[int, int | None]:
+    """How many entries match (at most COUNT_CAP + 1, newest first), and the order key of the oldest of them."""
+    matches = stmt.add_columns(Entry.search_key).limit(COUNT_CAP + 1).subquery()
+    count, edge = db.session.execute(select(func.count(), func.min(matches.c.search_key))).one()
+    return count, edge
 
 
-def _public_count() -> float:
-    """How many entries are public (for the idf), counted at most once a minute."""
-    now = time.monotonic()
-    if now - _PUBLIC_COUNT["at"] > 60:
-        n = db.session.execute(select(func.count()).where(Entry.search_key.is_not(None))).scalar_one()
-        _PUBLIC_COUNT.update(at=now, n=float(n))
-    return max(_PUBLIC_COUNT["n"], 1.0)
+@dataclasses.dataclass
+class _Corpus:
+    """What BM25 needs of the whole public catalogue, read at most once a minute: how many entries are public and
+    on which days they were published (newest first), and the average lengths of titles and bodies (of the
+    newest entries)."""
+
+    n: float
+    days: list[int]  # publication days (ordinals), newest first
+    newer: list[int]  # public entries published on that day or later
+    avg_title: float
+    avg_body: float
+
+    def newer_than(self, key: int) -> float:
+        """About how many public entries are at least as new as the order key (half of its day's)."""
+        day = key >> KEY_SHIFT
+        i = bisect.bisect_left(self.days, -day, key=lambda d: -d)
+        if i >= len(self.days):
+            return self.n
+        before = self.newer[i - 1] if i else 0
+        if self.days[i] != day:
+            return float(before)
+        return before + (self.newer[i] - before) / 2
+
+
+_CORPUS: dict = {"at": -1e9, "corpus": None, "bind": None}
+CORPUS_SAMPLE = 500
+
+
+def _corpus() -> _Corpus:
+    now, bind = time.monotonic(), str(db.session.get_bind().url)
+    if _CORPUS["corpus"] is None or now - _CORPUS["at"] > 60 or _CORPUS["bind"] != bind:
+        day = Entry.search_key.op(">>")(literal_column(str(KEY_SHIFT)))
+        rows = db.session.execute(
+            select(day, func.count()).where(Entry.search_key.is_not(None)).group_by(day).order_by(day.desc())
+        ).all()
+        days, newer, total = [], [], 0
+        for d, n in rows:
+            total += n
+            days.append(int(d))
+            newer.append(total)
+        sample = db.session.execute(
+            select(Entry.search_title, Entry.search_counts)
+            .where(Entry.search_key.is_not(None))
+            .order_by(Entry.search_key.desc())
+            .limit(CORPUS_SAMPLE)
+        ).all()
+        titles = [t.count(" ") + 1 for t, _c in sample if t]
+        bodies = [_count_of(c, "#") or 1 for _t, c in sample]
+        corpus = _Corpus(
+            float(max(total, 1)),
+            days,
+            newer,
+            max(1.0, sum(titles) / len(titles)) if titles else 1.0,
+            max(1.0, sum(bodies) / len(bodies)) if bodies else 1.0,
+        )
+        _CORPUS.update(at=now, corpus=corpus, bind=bind)
+    return _CORPUS["corpus"]
+
+
+def _document_frequency(count: int, edge: int | None) -> float:
+    """How many public entries match: the count itself up to COUNT_CAP; beyond, the newest COUNT_CAP + 1 matches
+    extrapolated over the catalogue (they are as many as the public entries at least as new as the oldest of
+    them hold)."""
+    if count <= COUNT_CAP or edge is None:
+        return float(count)
+    corpus = _corpus()
+    return min(corpus.n, max(float(count), count * corpus.n / max(corpus.newer_than(edge), 1.0)))
 
 
 def _bm25(tf: int, length: int, avg: float, idf: float) -> float:
@@ -459,33 +528,62 @@ def _idf(n_matches: float, n_docs: float) -> float:
     return math.log(1 + (n_docs - n_matches + 0.5) / (n_matches + 0.5))
 
 
-def _body_candidates(phrase: _Phrase, filters: list, pool_size: int, total: int) -> list[int]:
-    """The body matches most likely to rank first: every match when there are few; otherwise the tiers from the
-    highest down, each complete, until one reaches `pool_size` (its newest are taken); then the newest matches."""
-    body_stmt = _matching(phrase, "body", filters)
+def _candidates(phrase: _Phrase, where: str, filters: list, pool_size: int, total: int) -> list[int]:
+    """The matches in the title or the body (`where`) most likely to rank first: every match when there are
+    few; otherwise the body tiers of the phrase's pairs from the highest down, each complete, until one reaches
+    `pool_size` (its newest are taken); then the newest matches."""
+    stmt = _matching(phrase, where, filters)
     if total <= pool_size:
-        return _ids(body_stmt, pool_size)
+        return _ids(stmt, pool_size)
+    tiers = list(range(len(TIERS) - 1, -1, -1)) if phrase.pairs else []
+    if _postgres():  # one tier after the other, down to the first that is large enough
+        found = {}
+        for tier in tiers:
+            found[tier] = _ids(_matching(phrase, where, filters, tiers_from=tier), pool_size)
+            if len(found[tier]) >= pool_size:
+                break
+        else:
+            found[None] = _ids(stmt, pool_size)
+    else:  # FTS5 answers each tier's newest quickly: every tier in one statement
+        parts = [
+            _matching(phrase, where, filters, tiers_from=tier)
+            .add_columns(literal(-1 if tier is None else tier).label("tier"))
+            .limit(pool_size)
+            .subquery()
+            .select()
+            for tier in [*tiers, None]
+        ]
+        found = {tier: [] for tier in [*tiers, None]}
+        for entry_id, tier in db.session.execute(union_all(*parts)).all():
+            found[None if tier == -1 else tier].append(entry_id)
     complete: list[int] = []
-    if phrase.pairs:
-        for tier in range(len(TIERS) - 1, -1, -1):
-            ids = _ids(_matching(phrase, "body", filters, tiers_from=tier), pool_size)
-            if len(ids) < pool_size:
-                complete = ids  # every document of these tiers
-                continue
-            return list(dict.fromkeys([*complete, *ids]))
+    for tier in tiers:
+        ids = found.get(tier, [])
+        if len(ids) < pool_size:
+            complete = ids  # every document of these tiers
+            continue
+        return list(dict.fromkeys([*complete, *ids]))
     seen = set(complete)
-    return complete + [i for i in _ids(body_stmt, pool_size) if i not in seen][: pool_size - len(complete)]
+    return complete + [i for i in found[None] if i not in seen][: pool_size - len(complete)]
 
 
-def _count_of(counts: str, pair: str) -> int | None:
-    found = re.search(rf"(?:^| ){re.escape(pair)}:(\d+)", counts)
-    return int(found.group(1)) if found else None
+def _count_of(counts: str, unit: str) -> int | None:
+    """The count of a unit in `search_counts` ('#:length pair:count …')."""
+    at = counts.find(f"{unit}:")
+    while at > 0 and counts[at - 1] != " ":
+        at = counts.find(f"{unit}:", at + 1)
+    if at < 0:
+        return None
+    start = at + len(unit) + 1
+    end = counts.find(" ", start)
+    return int(counts[start : end if end >= 0 else len(counts)])
 
 
-def _scores(phrase: _Phrase, candidates: list[int], n_title: int, total: int) -> dict[int, float]:
+def _scores(phrase: _Phrase, candidates: list[int], df_title: float, df_body: float) -> dict[int, float]:
     """BM25 of the candidates (title weighed TITLE_WEIGHT times): the phrase's occurrences in the title, counted
     here; in the body, the count of its rarest pair (from `search_counts`: a pair of the phrase occurs at least
-    as often as the phrase, and mostly as part of it), 1 when no pair repeats."""
+    as often as the phrase, and mostly as part of it), 1 when no pair repeats. The idf of each text is that of
+    the phrase's document frequency there (`_document_frequency`), the average lengths the catalogue's."""
     rows = db.session.execute(
         select(Entry.id, Entry.search_title, Entry.search_counts).where(Entry.id.in_(candidates))
     ).all()
@@ -497,28 +595,30 @@ def _scores(phrase: _Phrase, candidates: list[int], n_title: int, total: int) ->
         found = [_count_of(counts, p) or 1 for p in pairs]
         length = _count_of(counts, "#") or 1
         stats.append((entry_id, title_tf, title_text.count(" ") + 1, min(found) if found else 1, length))
-    n_docs = _public_count()
-    idf_title = _idf(n_title if n_title <= COUNT_CAP else max(COUNT_CAP, n_docs / 2), n_docs)
-    idf_body = _idf(total if total <= COUNT_CAP else max(COUNT_CAP, n_docs / 2), n_docs)
-    avg_title = max(1.0, sum(r[2] for r in stats) / len(stats))
-    avg_body = max(1.0, sum(r[4] for r in stats) / len(stats))
+    corpus = _corpus()
+    idf_title, idf_body = _idf(df_title, corpus.n), _idf(df_body, corpus.n)
+    avg_title, avg_body = corpus.avg_title, corpus.avg_body
     return {
         r[0]: TITLE_WEIGHT * _bm25(r[1], r[2], avg_title, idf_title) + _bm25(r[3], r[4], avg_body, idf_body)
         for r in stats
     }
 
 
-def _ranked(phrase: _Phrase, filters: list, need: int, total: int) -> list[int]:
+def _ranked(phrase: _Phrase, filters: list, need: int, total: int, edge: int | None) -> list[int]:
     """The `need` most relevant public entries: candidates from the title and from the body tier by tier, scored
     with BM25 (title weighed TITLE_WEIGHT times); then the other matches, newest first."""
     pool_size = max(POOL, 2 * need)
     title_stmt = _matching(phrase, "title", filters)
     title_ids = _ids(title_stmt, pool_size)
-    n_title = len(title_ids) if len(title_ids) < pool_size else _count(title_stmt)
-    candidates = list(dict.fromkeys([*title_ids, *_body_candidates(phrase, filters, pool_size, total)]))
+    df_title = float(len(title_ids))
+    if len(title_ids) >= pool_size:  # more title matches than candidates: those whose body repeats the query first
+        n_title, title_edge = _count_and_edge(title_stmt)
+        df_title = _document_frequency(n_title, title_edge)
+        title_ids = _candidates(phrase, "title", filters, pool_size, n_title)
+    candidates = list(dict.fromkeys([*title_ids, *_candidates(phrase, "body", filters, pool_size, total)]))
     if not candidates:
         return []
-    score = _scores(phrase, candidates, n_title, total)
+    score = _scores(phrase, candidates, df_title, _document_frequency(total, edge))
     order = {entry_id: i for i, entry_id in enumerate(candidates)}
     scored = sorted(score, key=lambda i: (-score[i], order[i]))
     if len(scored) < need:
@@ -566,10 +666,10 @@ def search(query: SearchQuery) -> SearchResult:
             return SearchResult([], 0, False, "none", page, per_page)
         phrase = _Phrase(tuple(found_units), prefix)
     stmt = _matching(phrase, "any", filters)
-    total = _count(stmt)
+    total, edge = _count_and_edge(stmt)
     start = (page - 1) * per_page
     if phrase is not None and query.sort == "relevance" and total:
-        ids = _ranked(phrase, filters, start + per_page, total)[start:]
+        ids = _ranked(phrase, filters, start + per_page, total, edge)[start:]
     else:
         ids = _ids(stmt, per_page, start)
     entries = {e.id: e for e in db.session.execute(_listed(ids)).scalars()} if ids else {}

@@ -13,6 +13,12 @@ from disclosure.catalog.operations import entries as ops
 from disclosure.extensions import db
 
 
+@pytest.fixture(autouse=True)
+def fresh_statistics(monkeypatch):
+    """The catalogue's statistics are read once a minute: each test reads its own database's."""
+    monkeypatch.setitem(s._CORPUS, "corpus", None)
+
+
 def run(q="", **kw) -> s.SearchResult:
     return s.search(s.SearchQuery(q=q, **kw))
 
@@ -219,3 +225,36 @@ def test_phrases_are_whole_in_short_and_long_texts(cat, publish_entry):
     assert {h.entry.id for h in run("汛期调度", sort="time").hits} == {longer.id, short.id}
     assert run("汛期调度方案").total == 2 and apart.id not in {h.entry.id for h in run("汛期调度").hits}
     assert run("度汛期方").total == 0  # 调度汛期，方案: punctuation ends a run
+
+
+def test_title_matches_beyond_the_pool_are_taken_by_how_often_their_bodies_repeat_the_query(
+    cat, publish_entry, monkeypatch
+):
+    """More title matches than candidates: those whose bodies repeat the query come first, not the newest."""
+    monkeypatch.setattr(s, "POOL", 2)
+    relevant = publish_entry(title="水利通知", document_number="", body_html="<p>" + "水利，" * 5 + "</p>")
+    for n in range(2):
+        publish_entry(title=f"水利公告{n}", document_number="", body_html="<p>其他内容</p>")
+    for n in range(2):  # the body pool is full of documents repeating the word more often, without it in the title
+        publish_entry(title=f"通告{n}", document_number="", body_html="<p>" + "水利，" * 20 + "</p>")
+    assert titles(run("水利", per_page=1)) == ["水利通知"]
+    assert relevant.id in s._candidates(s._Phrase(("水利",), False), "title", [], 2, 3)
+
+
+def test_document_frequencies_beyond_the_count_cap_are_extrapolated_from_the_newest_matches(cat, corpus, monkeypatch):
+    stats = s._corpus()
+    assert stats.n == 4 and stats.days[0] == dt.date(2026, 4, 5).toordinal() and stats.newer == [1, 2, 3, 4]
+    key = s.search_key(dt.date(2026, 2, 5), corpus["b"].id)
+    assert stats.newer_than(key) == 2.5  # the newer days' entries, half of its own day's
+    assert stats.newer_than(s.search_key(dt.date(2026, 2, 6), 1)) == 2 and stats.newer_than(0) == 4
+    monkeypatch.setattr(s, "COUNT_CAP", 1)
+    count, edge = s._count_and_edge(s._matching(s._Phrase(("供水",), False), "any", []))
+    assert (count, edge) == (2, key)
+    assert s._document_frequency(count, edge) == 2 * 4 / 2.5
+    assert s._document_frequency(1, key) == 1  # within the cap: the count itself
+    # The statistics are read again after a minute (or on another database).
+    ops.act(corpus["a"], "withdraw", actor=cat.head, reason="内容有误")
+    db.session.commit()
+    assert s._corpus().n == 4
+    monkeypatch.setattr(s.time, "monotonic", lambda: s._CORPUS["at"] + 61)
+    assert s._corpus().n == 3
