@@ -91,6 +91,41 @@ def enqueue_email(
     return msg
 
 
+def pending_values(
+    *,
+    to: str,
+    subject,
+    body_text,
+    agency_id: int | None,
+    related: tuple[str, object] | None,
+    attachments: list[dict] | None = None,
+) -> dict:
+    """The columns of a message as `enqueue_email` writes it, for a caller that inserts it with a statement of its
+    own (`subject` and `body_text` may be SQL expressions); the caller then calls `queued_by_statement()`."""
+    now = utcnow()
+    return {
+        "agency_id": agency_id,
+        "recipient": to,
+        "subject": subject,
+        "body_text": body_text,
+        "body_html": None,
+        "attachments": attachments or [],
+        "related_type": related[0] if related else None,
+        "related_id": str(related[1]) if related else None,
+        "state": OutboxState.PENDING.value,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def queued_by_statement() -> None:
+    """Mail was inserted by the caller's own statement (`pending_values`): it is delivered after the commit, as what
+    `enqueue_email` writes."""
+    db.session.info["outbox_dirty"] = True
+
+
 @event.listens_for(Session, "after_commit")
 def _mark_committed(session: Session) -> None:
     """Mail queued in a committed transaction may now be delivered: `kick()` does it once the commit is over."""
