@@ -7,6 +7,11 @@ BM25, the title boosted as ours is): our p95 at most twice the reference's, and 
 reference's top 10 by at least 0.7 on average over the relevance queries.
 
     .venv/bin/python benchmarks/catalog_search.py [--rows 200000] [--engine sqlite|postgresql|both] [--queries 30]
+        [--keep] [--reuse DB] [--reference DIR]
+
+`--keep` keeps the generated database, `--reuse DB` measures a kept one again (after upgrading it to the newest
+revisions); `--reference DIR` keeps the reference engine's index and the queries of that many rows in DIR, so a
+database measured again needs no documents generated.
 
 Needs the bench extra (`pip install -e .[bench]`, `make bench` does it).
 """
@@ -14,9 +19,11 @@ Needs the bench extra (`pip install -e .[bench]`, `make bench` does it).
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import time
+from pathlib import Path
 
 from catalog_common import fill, queries
 from harness import Targets, load_average, temp_dir
@@ -31,7 +38,8 @@ class Reference:
     whitespace tokenizer over them), BM25, the title boosted like ours, and the publication order key as a fast
     field for sorting by time."""
 
-    def __init__(self):
+    def __init__(self, path: Path | None = None, *, built: bool = False):
+        """A new index (in `path`, or in a temporary directory), or the one already `built` in `path`."""
         import tantivy
 
         self.tantivy = tantivy
@@ -41,9 +49,14 @@ class Reference:
         builder.add_text_field("title", tokenizer_name="whitespace")
         builder.add_text_field("body", tokenizer_name="whitespace")
         self.schema = builder.build()
-        self.index = tantivy.Index(self.schema, path=str(temp_dir("catalog-tantivy-")))
-        self.writer = self.index.writer(heap_size=512_000_000, num_threads=2)
+        if path is not None:
+            path.mkdir(parents=True, exist_ok=True)
+        self.index = tantivy.Index(self.schema, path=str(path or temp_dir("catalog-tantivy-")))
+        self.writer = None if built else self.index.writer(heap_size=512_000_000, num_threads=2)
         self.searcher = None
+        if built:
+            self.index.reload()
+            self.searcher = self.index.searcher()
 
     def add(self, docs, first_id: int, columns) -> None:
         from disclosure.catalog.search import FIELD_BREAK, TIER_PREFIX, search_key
@@ -101,28 +114,44 @@ def timed(fn, items) -> tuple[list[float], list]:
 
 
 def run(
-    engine: str, rows: int, n_queries: int, targets: Targets, reference: Reference | None, keep=False, reuse=None
+    engine: str,
+    rows: int,
+    n_queries: int,
+    targets: Targets,
+    reference: Reference | None,
+    keep=False,
+    reuse=None,
+    reference_dir: Path | None = None,
 ) -> Reference:
     from disclosure.catalog.search import SearchQuery, search
     from disclosure.extensions import db
 
     with bench_app(engine, keep=keep, reuse=reuse):
         print(f"[{engine}] {rows:,} entries", flush=True)
-        build_reference = reference is None
-        if build_reference:
-            reference = Reference()
+        kept = reference_dir / f"queries-{rows}-{n_queries}.json" if reference_dir else None
+        index_dir = reference_dir / f"tantivy-{rows}" if reference_dir else None
+        built = bool(index_dir and (index_dir / "complete").exists())
+        build_reference = reference is None and not built
+        if reference is None:
+            reference = Reference(index_dir, built=built)
         t0 = time.perf_counter()
         if reuse:  # the kept database has the corpus: only the sample and the reference are made again
             from flask_migrate import upgrade
 
             upgrade(revision="heads")  # a kept database measured again after a new revision
-        sample = fill(rows, SEED, on_batch=reference.add if build_reference else None, insert=not reuse)
+        qs = json.loads(kept.read_text()) if kept and kept.exists() else None
+        if qs is None or not reuse or build_reference:  # a kept reference and queries need no documents again
+            sample = fill(rows, SEED, on_batch=reference.add if build_reference else None, insert=not reuse)
+            qs = qs or queries(SEED + 1, sample, n_queries)
         if build_reference:
             t1 = time.perf_counter()
             reference.finish()
             print(f"  reference index committed in {time.perf_counter() - t1:.0f} s", flush=True)
+            if index_dir:
+                (index_dir / "complete").write_text(f"{rows}\n")
+        if kept and not kept.exists():
+            kept.write_text(json.dumps(qs, ensure_ascii=False))
         print(f"  data ready in {time.perf_counter() - t0:.0f} s", flush=True)
-        qs = queries(SEED + 1, sample, n_queries)
 
         def ours(args):
             q, sort = args
@@ -174,11 +203,16 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=30)
     parser.add_argument("--keep", action="store_true", help="keep the generated database (its name is printed)")
     parser.add_argument("--reuse", help="measure again on a kept database (PostgreSQL name or SQLite path)")
+    parser.add_argument(
+        "--reference",
+        type=Path,
+        help="keep the reference index and the queries in this directory (one per --rows), reused when there",
+    )
     args = parser.parse_args()
     engines = ["sqlite", "postgresql"] if args.engine == "both" else [args.engine]
     reference = None
     for engine in engines:
-        reference = run(engine, args.rows, args.queries, targets, reference, args.keep, args.reuse)
+        reference = run(engine, args.rows, args.queries, targets, reference, args.keep, args.reuse, args.reference)
     return targets.finish()
 
 

@@ -415,7 +415,7 @@ def _matching(phrase: _Phrase | None, where: str, filters: list, *, tiers_from: 
             found = (
                 select(Entry.id, Entry.search_key)
                 .where(cond, Entry.search_key.is_not(None), *filters)
-                .cte("catalog_tier_matches")
+                .cte(f"catalog_tier_matches_{where}_{tiers_from}")
                 .prefix_with("MATERIALIZED")
             )
             return select(found.c.id).order_by(found.c.search_key.desc())
@@ -445,7 +445,13 @@ def _count(stmt) -> int:
 
 
 def _count_and_edge(stmt) -> tuple[int, int | None]:
-    """How many entries match (at most COUNT_CAP + 1, newest first), and the order key of the oldest of them."""
+    """How many entries match (at most COUNT_CAP + 1, newest first), and the order key of the oldest of them.
+    PostgreSQL counts in the GIN index's order instead (a walk along `search_key` would read each entry's vector
+    to test it) and gives no edge."""
+    if _postgres():
+        return db.session.execute(
+            select(func.count()).select_from(stmt.order_by(None).limit(COUNT_CAP + 1).subquery())
+        ).scalar_one(), None
     matches = stmt.add_columns(Entry.search_key).limit(COUNT_CAP + 1).subquery()
     count, edge = db.session.execute(select(func.count(), func.min(matches.c.search_key))).one()
     return count, edge
@@ -510,13 +516,46 @@ def _corpus() -> _Corpus:
     return _CORPUS["corpus"]
 
 
-def _document_frequency(count: int, edge: int | None) -> float:
+_PG_SHARES: dict = {}
+
+
+def _pg_unit_shares(vector: str) -> tuple[dict[str, float], float] | None:
+    """PostgreSQL: the share of public entries whose vector holds each of the column's most common units, and the
+    least of these shares, from the planner's statistics (read at most once a minute); None before ANALYZE."""
+    now = time.monotonic()
+    cached = _PG_SHARES.get(vector)
+    if cached is None or now - cached[0] > 60:
+        row = db.session.execute(
+            text(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                "WHERE tablename = 'catalog_entries' AND attname = :vector"
+            ),
+            {"vector": vector},
+        ).first()
+        shares = None
+        if row is not None and row[0]:
+            elems, freqs = row[0], row[1]
+            shares = (dict(zip(elems, freqs[: len(elems)], strict=True)), float(freqs[len(elems)]))
+        cached = _PG_SHARES[vector] = (now, shares)
+    return cached[1]
+
+
+def _document_frequency(count: int, edge: int | None, phrase: _Phrase, where: str) -> float:
     """How many public entries match: the count itself up to COUNT_CAP; beyond, the newest COUNT_CAP + 1 matches
     extrapolated over the catalogue (they are as many as the public entries at least as new as the oldest of
-    them hold)."""
-    if count <= COUNT_CAP or edge is None:
+    them hold); on PostgreSQL, the share of the vectors holding the phrase's rarest unit in the column's
+    statistics (ANALYZE's most common elements; a unit not among them is taken as half as common as the least
+    common of them, as the planner takes it)."""
+    if count <= COUNT_CAP:
         return float(count)
     corpus = _corpus()
+    if edge is None:
+        shares = _pg_unit_shares(PG_TITLE_VECTOR if where == "title" else PG_TEXT_VECTOR)
+        if shares is None:
+            return float(count)
+        common, least = shares
+        share = min(common.get(u, least / 2) for u in phrase.units)
+        return min(corpus.n, max(float(count), share * corpus.n))
     return min(corpus.n, max(float(count), count * corpus.n / max(corpus.newer_than(edge), 1.0)))
 
 
@@ -536,7 +575,7 @@ def _candidates(phrase: _Phrase, where: str, filters: list, pool_size: int, tota
     if total <= pool_size:
         return _ids(stmt, pool_size)
     tiers = list(range(len(TIERS) - 1, -1, -1)) if phrase.pairs else []
-    if _postgres():  # one tier after the other, down to the first that is large enough
+    if _postgres() and where == "body":  # one tier after the other, down to the first that is large enough
         found = {}
         for tier in tiers:
             found[tier] = _ids(_matching(phrase, where, filters, tiers_from=tier), pool_size)
@@ -544,7 +583,7 @@ def _candidates(phrase: _Phrase, where: str, filters: list, pool_size: int, tota
                 break
         else:
             found[None] = _ids(stmt, pool_size)
-    else:  # FTS5 answers each tier's newest quickly: every tier in one statement
+    else:  # FTS5 answers each tier's newest quickly, and title matches are few: every tier in one statement
         parts = [
             _matching(phrase, where, filters, tiers_from=tier)
             .add_columns(literal(-1 if tier is None else tier).label("tier"))
@@ -613,12 +652,12 @@ def _ranked(phrase: _Phrase, filters: list, need: int, total: int, edge: int | N
     df_title = float(len(title_ids))
     if len(title_ids) >= pool_size:  # more title matches than candidates: those whose body repeats the query first
         n_title, title_edge = _count_and_edge(title_stmt)
-        df_title = _document_frequency(n_title, title_edge)
+        df_title = _document_frequency(n_title, title_edge, phrase, "title")
         title_ids = _candidates(phrase, "title", filters, pool_size, n_title)
     candidates = list(dict.fromkeys([*title_ids, *_candidates(phrase, "body", filters, pool_size, total)]))
     if not candidates:
         return []
-    score = _scores(phrase, candidates, df_title, _document_frequency(total, edge))
+    score = _scores(phrase, candidates, df_title, _document_frequency(total, edge, phrase, "body"))
     order = {entry_id: i for i, entry_id in enumerate(candidates)}
     scored = sorted(score, key=lambda i: (-score[i], order[i]))
     if len(scored) < need:

@@ -248,13 +248,30 @@ def test_document_frequencies_beyond_the_count_cap_are_extrapolated_from_the_new
     assert stats.newer_than(key) == 2.5  # the newer days' entries, half of its own day's
     assert stats.newer_than(s.search_key(dt.date(2026, 2, 6), 1)) == 2 and stats.newer_than(0) == 4
     monkeypatch.setattr(s, "COUNT_CAP", 1)
-    count, edge = s._count_and_edge(s._matching(s._Phrase(("供水",), False), "any", []))
-    assert (count, edge) == (2, key)
-    assert s._document_frequency(count, edge) == 2 * 4 / 2.5
-    assert s._document_frequency(1, key) == 1  # within the cap: the count itself
+    phrase = s._Phrase(("供水",), False)
+    count, edge = s._count_and_edge(s._matching(phrase, "any", []))
+    assert s._document_frequency(1, key, phrase, "body") == 1  # within the cap: the count itself
+    if db.engine.dialect.name == "sqlite":  # (PostgreSQL reads its statistics instead: the next test)
+        assert (count, edge) == (2, key)
+        assert s._document_frequency(count, edge, phrase, "body") == 2 * 4 / 2.5
     # The statistics are read again after a minute (or on another database).
     ops.act(corpus["a"], "withdraw", actor=cat.head, reason="内容有误")
     db.session.commit()
     assert s._corpus().n == 4
     monkeypatch.setattr(s.time, "monotonic", lambda: s._CORPUS["at"] + 61)
     assert s._corpus().n == 3
+
+
+def test_postgresql_takes_document_frequencies_beyond_the_cap_from_the_planner_statistics(cat, corpus, monkeypatch):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's statistics")
+    monkeypatch.setattr(s, "_PG_SHARES", {})
+    assert s._pg_unit_shares(s.PG_TEXT_VECTOR) is None  # before ANALYZE: the count itself
+    assert s._document_frequency(2, None, s._Phrase(("供水",), False), "body") == 2
+    db.session.execute(db.text("ANALYZE catalog_entries"))
+    monkeypatch.setattr(s, "_PG_SHARES", {})
+    common, least = s._pg_unit_shares(s.PG_TEXT_VECTOR)
+    assert common["供水"] == pytest.approx(0.5) and least <= common["供水"]
+    monkeypatch.setattr(s, "COUNT_CAP", 1)
+    assert s._document_frequency(2, None, s._Phrase(("供水",), False), "body") == pytest.approx(2.0)  # 0.5 × 4
+    assert s._document_frequency(2, None, s._Phrase(("供水", "水水"), False), "body") == 2  # at least the count
