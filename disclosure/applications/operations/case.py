@@ -13,6 +13,7 @@ import functools
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from babel import Locale
@@ -347,6 +348,24 @@ def _transition(
     flush: bool = True,
 ) -> States:
     """`flush=False` leaves the change pending (filing flushes it after taking the reference, its last write)."""
+    new, log = _fire(app, trigger, user, reason=reason, today=today, extra=extra)
+    log()
+    if flush:
+        db.session.flush()
+    return new
+
+
+def _fire(
+    app: Application,
+    trigger: str,
+    user: User | None,
+    *,
+    reason: str | None = None,
+    today: dt.date | None = None,
+    extra: dict | None = None,
+) -> tuple[States, Callable[[], None]]:
+    """The transition's changes, left pending, and what appends its audit event: a new case (portal filing) is
+    inserted with its state's dates and deadline, then logged once it has its id."""
     before = audit.snapshot(app, SNAPSHOT_FIELDS)
     # The CHECK constraints hold for the finished change only (state, dates, letter): no flush half-way.
     with db.session.no_autoflush:
@@ -360,10 +379,9 @@ def _transition(
     after = audit.snapshot(app, SNAPSHOT_FIELDS)
     if extra:
         after.update(audit.jsonable(extra))
-    app.log(f"application.{trigger}", before=before, after=after, reason=reason, actor=user)
-    if flush:
-        db.session.flush()
-    return new
+    return new, functools.partial(
+        app.log, f"application.{trigger}", before=before, after=after, reason=reason, actor=user
+    )
 
 
 # --- Deadline ------------------------------------------------------------------------------------------------

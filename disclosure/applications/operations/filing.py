@@ -18,10 +18,9 @@ import string
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, Text, cast, func, insert, literal, select, update
+from sqlalchemy import Integer, String, Text, bindparam, cast, func, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
-from sqlalchemy.sql.elements import ClauseElement
 
 from disclosure.accounts.models import Agency, User
 from disclosure.applications import letters
@@ -37,6 +36,7 @@ from disclosure.applications.operations.case import (
     _apply_input,
     _check_past,
     _clean,
+    _fire,
     _transition,
     applicant_email,
     check_version,
@@ -99,6 +99,50 @@ def _serial_width(fmt: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+@functools.lru_cache(maxsize=8)
+def _numbering_statement(n_emails: int):
+    """The statement of `_number_in_one_statement` for a case with `n_emails` emails, built once (its values are
+    parameters): the counter's increment, the case's row with the serial filled into its reference and search text,
+    and each email with the reference filled into its subject and body. No parameter is named as a column: the
+    parameters of an executed UPDATE named so would be written into that column."""
+    apps, outbox_table = Application.__table__, OutboxMessage.__table__
+    counter = numbering.next_value_cte(bindparam("n_scope"), bindparam("n_owner_id"), bindparam("n_year"))
+    serial_text = cast(counter.c.value, String)
+    serial_text = func.lpad(
+        serial_text, func.greatest(bindparam("n_width", type_=Integer), func.length(serial_text)), "0"
+    )
+    slot = bindparam("n_serial_slot", type_=String)
+    numbered = (
+        update(apps)
+        .where(
+            apps.c.id == bindparam("n_app_id"),
+            apps.c.version == bindparam("n_version"),
+            apps.c.agency_id == counter.c.owner_id,
+        )
+        .values(
+            ref_year=bindparam("n_year"),
+            ref_serial=counter.c.value,
+            reference=func.replace(bindparam("n_reference", type_=String), slot, serial_text),
+            search_text=func.replace(bindparam("n_search_text", type_=Text), slot, serial_text),
+            state=bindparam("n_state"),
+            version=bindparam("n_new_version"),
+            updated_at=bindparam("n_now", type_=apps.c.updated_at.type),
+        )
+        .returning(apps.c.reference, apps.c.ref_serial, apps.c.search_text)
+        .cte("numbered")
+    )
+    query = select(numbered.c.reference, numbered.c.ref_serial, numbered.c.search_text)
+    reference_slot = bindparam("n_reference_slot", type_=String)
+    for n in range(n_emails):
+        columns = list(outbox.pending_values(to="", subject="", body_text="", agency_id=None, related=None))
+        row = [bindparam(f"email{n}_{column}", type_=outbox_table.c[column].type) for column in columns]
+        for text_column in ("subject", "body_text"):
+            position = columns.index(text_column)
+            row[position] = func.replace(row[position], reference_slot, numbered.c.reference)
+        query = query.add_cte(insert(outbox_table).from_select(columns, select(*row)).cte(f"email_{n}"))
+    return query
+
+
 def _number_in_one_statement(
     app: Application, agency: Agency, on: dt.date, state: str, emails: list[ApplicantEmail]
 ) -> bool:
@@ -126,42 +170,37 @@ def _number_in_one_statement(
     if search.count(slot) != 1:
         return False
 
-    apps, outbox_table = Application.__table__, OutboxMessage.__table__
-    counter = numbering.next_value_cte("application", agency.id, on.year)
-    serial_text = cast(counter.c.value, String)
-    serial_text = func.lpad(serial_text, func.greatest(width, func.length(serial_text)), "0")
     now = utcnow()
-    numbered = (
-        update(apps)
-        .where(apps.c.id == app.id, apps.c.version == app.version, apps.c.agency_id == counter.c.owner_id)
-        .values(
-            ref_year=on.year,
-            ref_serial=counter.c.value,
-            reference=func.replace(literal(reference, String), slot, serial_text),
-            search_text=func.replace(literal(search, Text), slot, serial_text),
-            state=state,
-            version=app.version + 1,
-            updated_at=now,
-        )
-        .returning(apps.c.reference, apps.c.ref_serial, apps.c.search_text)
-        .cte("numbered")
-    )
-    query = select(numbered.c.reference, numbered.c.ref_serial, numbered.c.search_text)
+    params = {
+        "n_scope": "application",
+        "n_owner_id": agency.id,
+        "n_year": on.year,
+        "n_app_id": app.id,
+        "n_version": app.version,
+        "n_new_version": app.version + 1,
+        "n_width": width,
+        "n_serial_slot": slot,
+        "n_reference": reference,
+        "n_search_text": search,
+        "n_state": state,
+        "n_now": now,
+        "n_reference_slot": REFERENCE_SLOT,
+    }
     for n, email in enumerate(emails):
         values = outbox.pending_values(
             to=email.to,
-            subject=func.replace(literal(email.subject, String), REFERENCE_SLOT, numbered.c.reference),
-            body_text=func.replace(literal(email.body, Text), REFERENCE_SLOT, numbered.c.reference),
+            subject=email.subject,
+            body_text=email.body,
             agency_id=app.agency_id,
             related=(OBJECT_TYPE, app.id),
             attachments=email.attachments,
         )
-        row = [v if isinstance(v, ClauseElement) else literal(v, outbox_table.c[k].type) for k, v in values.items()]
-        query = query.add_cte(insert(outbox_table).from_select(list(values), select(*row)).cte(f"email_{n}"))
-    row = db.session.execute(query).one_or_none()
+        params.update({f"email{n}_{column}": value for column, value in values.items()})
+    query = _numbering_statement(len(emails))
+    row = db.session.execute(query, params).one_or_none()
     if row is None:  # the year's first number for the agency (no counter row yet), or the case changed meanwhile
         numbering.ensure("application", agency.id, on.year)
-        row = db.session.execute(query).one_or_none()
+        row = db.session.execute(query, params).one_or_none()
         if row is None:
             raise StaleDataError(f"application {app.id} changed while it was being numbered")
     for attr, value in (
@@ -260,13 +299,19 @@ def file_via_portal(agency: Agency, data: ApplicationInput, *, portal: str) -> A
     data = validate_input(data, complete=True)
     app = _new_case(agency_id=agency.id, applicant_id=None, channel=Channel.API, received_evidence=_clean(portal, 300))
     _apply_input(app, data, None)
-    db.session.flush()
     today = today_china()
     app.submitted_at = utcnow()
     confirming = agency.auto_confirm_online
     with db.session.no_autoflush:
-        _transition(app, "file_via_portal", None, today=today, extra={"portal": portal}, flush=False)
-        if confirming:
+        # The case is inserted with the transition's dates and deadline (not inserted, then updated), its state held
+        # back until it has its number; its audit event needs its id.
+        _new, log = _fire(app, "file_via_portal", None, today=today, extra={"portal": portal})
+        state, app.state = app.state, States.DRAFT
+    db.session.flush()
+    app.state = state
+    log()
+    if confirming:
+        with db.session.no_autoflush:
             _confirm_changes(app, None, today, today)
     _number_last(app, agency, today, _emails(confirming))
     if confirming:
