@@ -6,6 +6,10 @@ such bodies too. Baseline in the same run: the same entry's workflow step that o
 (confirming the attribute), to read the figure against on a loaded machine.
 
     .venv/bin/python benchmarks/catalog_publish.py [--rows 200000] [--engine sqlite|postgresql|both] [--n 100]
+        [--keep | --reuse DB] [--profile]
+
+`--keep` keeps the generated database (its name is printed), `--reuse DB` measures again on a kept one (a new
+publishing agency each run, so its series starts at 1).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import argparse
 import random
 import sys
 import time
+import uuid
 
 from catalog_common import classification_ids, documents, fill
 from harness import Targets, load_average
@@ -23,7 +28,7 @@ SEED = 20261208
 PROFILE = "--profile" in sys.argv
 
 
-def staff():
+def staff(suffix: str = ""):
     from disclosure.accounts import operations as accounts
     from disclosure.accounts.models import Agency
     from disclosure.accounts.roles import Role
@@ -31,7 +36,7 @@ def staff():
     from disclosure.extensions import db
 
     agency = Agency(
-        slug="publisher",
+        slug=f"publisher{suffix}",
         full_name="基准市人民政府办公室",
         short_name="基准市政府办",
         credit_code=make_credit_code("11", "330100", "00990099"),
@@ -42,7 +47,7 @@ def staff():
     people = {
         role: accounts.create_staff(
             agency=agency,
-            email=f"{role.value}@publish.bench.gov.cn",
+            email=f"{role.value}{suffix}@publish.bench.gov.cn",
             name=f"{role.value}",
             password="bench-password-1",
             roles=[role],
@@ -53,16 +58,20 @@ def staff():
     return agency, people
 
 
-def run(engine: str, rows: int, n: int, targets: Targets) -> None:
+def run(engine: str, rows: int, n: int, targets: Targets, keep: bool = False, reuse: str | None = None) -> None:
     from disclosure.accounts.roles import Role
     from disclosure.catalog.models import Entry
     from disclosure.catalog.operations import entries as ops
     from disclosure.extensions import db
 
-    with bench_app(engine):
-        print(f"[{engine}] {rows:,} entries present", flush=True)
-        fill(rows, SEED)
-        agency, people = staff()
+    with bench_app(engine, keep=keep, reuse=reuse):
+        if reuse:
+            present = db.session.execute(db.select(db.func.count()).select_from(Entry)).scalar_one()
+            print(f"[{engine}] {present:,} entries present (kept database)", flush=True)
+        else:
+            print(f"[{engine}] {rows:,} entries present", flush=True)
+            fill(rows, SEED)
+        agency, people = staff(f"-{uuid.uuid4().hex[:6]}" if reuse else "")
         themes, genres = classification_ids()
         rng = random.Random(SEED)
         ids = []
@@ -135,9 +144,13 @@ def main() -> int:
     parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--n", type=int, default=100)
     parser.add_argument("--profile", action="store_true", help="print where publishing spends its time")
+    parser.add_argument("--keep", action="store_true", help="keep the generated database (its name is printed)")
+    parser.add_argument("--reuse", help="measure again on a kept database (PostgreSQL name or SQLite path)")
     args = parser.parse_args()
+    if args.reuse and args.engine == "both":
+        parser.error("--reuse names one database: choose --engine sqlite or postgresql")
     for engine in ["sqlite", "postgresql"] if args.engine == "both" else [args.engine]:
-        run(engine, args.rows, args.n, targets)
+        run(engine, args.rows, args.n, targets, args.keep, args.reuse)
     return targets.finish()
 
 

@@ -179,3 +179,38 @@ def test_numbers_follow_the_agencys_format_and_an_imported_number_is_kept(cat, p
     other = ops.create_entry(cat.agency, entry_input(document_number=""), actor=cat.editor)
     with pytest.raises(DomainError):
         ops.set_imported_index_number(other, "014119467/2016-00076")
+
+
+def test_publishing_writes_the_entry_in_one_update_and_keeps_everything(cat):
+    """The version is frozen before the entry changes, so publishing writes the entry once (state, version, search
+    columns, index number): on PostgreSQL every UPDATE of an entry is a new row version that its indexes (the
+    search vectors' GIN indexes included) take in again and that runs the rollup triggers."""
+    from sqlalchemy import event
+
+    from disclosure.catalog.models import EntryVersion, SearchIssuer
+    from disclosure.catalog.search import SearchQuery, search
+
+    (entry_id,) = _awaiting_approval(cat, 1)
+    updates: list[str] = []
+
+    def seen(conn, cursor, statement, params, context, executemany):
+        if statement.lstrip().upper().startswith("UPDATE CATALOG_ENTRIES"):
+            updates.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        entry = db.session.get(Entry, entry_id)
+        ops.act(entry, "publish", actor=cat.head)
+        db.session.commit()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert len(updates) == 1
+    entry = db.session.get(Entry, entry_id)
+    version = db.session.get(EntryVersion, entry.published_version_id)
+    assert entry.state == "published" and entry.revision == version.revision == 1
+    assert entry.index_number.endswith("-00001") and entry.published_on == version.published_on
+    assert entry.search_key is not None and entry.search_title and entry.search_text
+    assert (
+        db.session.execute(db.select(SearchIssuer.agency_id).where(SearchIssuer.entry_id == entry.id)).scalars().all()
+    )
+    assert [h.entry.id for h in search(SearchQuery(q="并发发布")).hits] == [entry.id]

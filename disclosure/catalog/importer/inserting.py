@@ -6,16 +6,18 @@ What each row costs is kept to the row itself: the Art. 26 due dates of the whol
 look-up, the version's metadata is built from the row's values and the import's cached look-ups
 (`entries.version_metadata`, no transient `Entry`), and the search columns are those `search.refresh_search_text`
 writes (`search.search_columns`), so an imported entry is found exactly as a published one. The statements are
-Core executemany (no ORM unit of work, no RETURNING): the new ids are read back by the rows' import keys
-(unique per agency) in one query. On SQLite the full-text index is filled by its update trigger when the order
-key is set, once per entry.
+Core statements (no ORM unit of work): the entries as an executemany, their ids read back by the rows' import keys
+(unique per agency); the versions and the other rows as multi-row INSERTs with RETURNING; one UPDATE per chunk on
+PostgreSQL, so the statement-level rollup triggers run a few times per chunk, not once per row.
+On SQLite the full-text index is filled by its update trigger when the order key is set, once per entry.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import BigInteger, Integer, Text, bindparam, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 
 import workflows.catalog as wf
 from disclosure.accounts.models import Agency, Department
@@ -46,6 +48,51 @@ ENTRY_DEFAULTS = {
     for c in ENTRIES.columns
     if c.key != "id" and (c.default is None or c.default.is_scalar)
 }
+
+
+def inserted_ids(table, rows: list[dict]) -> list:
+    """Insert `rows` as multi-row INSERTs and return their first key column's values, in the rows' order.
+    RETURNING is what makes SQLAlchemy batch the rows into a few multi-row statements ("insertmanyvalues") instead
+    of one statement per row: on PostgreSQL each statement runs the statement-level rollup triggers
+    (`core.rollups`) and is a round trip; on SQLite it saves reading the new ids back."""
+    key = table.primary_key.columns[0]
+    return list(db.session.execute(table.insert().returning(key, sort_by_parameter_order=True), rows).scalars())
+
+
+def update_entries(rows: list[dict]) -> None:
+    """The chunk's entries' version, order key and search texts (`NewEntries._indexed` rows): on PostgreSQL in one
+    statement rather than one per entry (it runs the rollup triggers once per statement)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        # SQLite's triggers are per row and a prepared statement executed many times costs nothing more.
+        db.session.execute(
+            ENTRIES.update()
+            .where(ENTRIES.c.id == bindparam("b_id"))
+            .values(
+                published_version_id=bindparam("b_version"),
+                search_key=bindparam("b_key"),
+                search_title=bindparam("b_title"),
+                search_text=bindparam("b_text"),
+                search_counts=bindparam("b_counts"),
+            ),
+            rows,
+        )
+        return
+    # PostgreSQL: the rows as arrays, unnested, in one statement (a few parameters, whatever the chunk's size).
+    db.session.execute(
+        text(
+            "UPDATE catalog_entries SET published_version_id = given.version, search_key = given.key, "
+            "search_title = given.title, search_text = given.text, search_counts = given.counts "
+            "FROM unnest(:ids, :versions, :keys, :titles, :texts, :counts) "
+            "AS given(id, version, key, title, text, counts) WHERE catalog_entries.id = given.id"
+        ).bindparams(
+            bindparam("ids", [r["b_id"] for r in rows], type_=ARRAY(Integer)),
+            bindparam("versions", [r["b_version"] for r in rows], type_=ARRAY(Integer)),
+            bindparam("keys", [r["b_key"] for r in rows], type_=ARRAY(BigInteger)),
+            bindparam("titles", [r["b_title"] for r in rows], type_=ARRAY(Text)),
+            bindparam("texts", [r["b_text"] for r in rows], type_=ARRAY(Text)),
+            bindparam("counts", [r["b_counts"] for r in rows], type_=ARRAY(Text)),
+        )
+    )
 
 
 class Lookups:
@@ -158,6 +205,8 @@ class NewEntries:
                     public_doc_kind=meta.get("doc_kind") or "",
                 )
         session = db.session
+        # The entries as one executemany (a row has some sixty columns: multi-row INSERTs would cost the driver more
+        # than they save), their ids read back by the rows' import keys (unique per agency).
         session.execute(ENTRIES.insert(), [out for _n, _r, out, _x, _f in self.rows])
         keys = [out["import_key"] for _n, _r, out, _x, _f in self.rows]
         ids_by_key = dict(
@@ -166,8 +215,8 @@ class NewEntries:
             ).all()
         )
         ids = [ids_by_key[k] for k in keys]
-        session.execute(
-            EntryVersion.__table__.insert(),
+        version_ids = inserted_ids(
+            EntryVersion.__table__,
             [
                 {
                     "entry_id": entry_id,
@@ -186,26 +235,15 @@ class NewEntries:
                 for entry_id, (_n, _r, out, _x, _f), meta in zip(ids, self.rows, versions_meta, strict=True)
             ],
         )
-        version_of = dict(
-            session.execute(select(EntryVersion.entry_id, EntryVersion.id).where(EntryVersion.entry_id.in_(ids))).all()
-        )
+        version_of = dict(zip(ids, version_ids, strict=True))
         # The version, the search texts and the index's order key, in one update (the entry was inserted without
         # its texts, so each engine indexes them once: the FTS update trigger on SQLite, the GIN index on
         # PostgreSQL, which would index the inserted row and then its updated copy again).
-        session.execute(
-            ENTRIES.update()
-            .where(ENTRIES.c.id == bindparam("b_id"))
-            .values(
-                published_version_id=bindparam("b_version"),
-                search_key=bindparam("b_key"),
-                search_title=bindparam("b_title"),
-                search_text=bindparam("b_text"),
-                search_counts=bindparam("b_counts"),
-            ),
+        update_entries(
             [
                 self._indexed(entry_id, version_of[entry_id], out, extra.get("search"))
                 for entry_id, (_n, _r, out, extra, _f) in zip(ids, self.rows, strict=True)
-            ],
+            ]
         )
         self._children(ids, versions_meta)
         return {entry_id: version_of[entry_id] for entry_id in ids}
@@ -248,13 +286,12 @@ class NewEntries:
                 )
             events.extend(validity_events(entry_id, out, row, self.now))
             audits.append(self._audit(entry_id, out, row_no, extra["trigger"]))
-        session = db.session
-        session.execute(EntryIssuer.__table__.insert(), issuers)
+        inserted_ids(EntryIssuer.__table__, issuers)
         if searchable:
-            session.execute(SearchIssuer.__table__.insert(), searchable)
+            inserted_ids(SearchIssuer.__table__, searchable)
         if events:
-            session.execute(ValidityEvent.__table__.insert(), events)
-        session.execute(AuditEvent.__table__.insert(), audits)
+            inserted_ids(ValidityEvent.__table__, events)
+        inserted_ids(AuditEvent.__table__, audits)
 
     def _audit(self, entry_id: int, out: dict, row_no: int, trigger: str) -> dict:
         actor = self.writer.actor

@@ -127,6 +127,10 @@ REVIEW_STEPS = {
 # --- Settings and actors ---------------------------------------------------------------------------------------
 
 
+# The steps that freeze and publish (or record) a version.
+PUBLISHING_TRIGGERS = ("publish", "record", "import_published", "import_recorded", "publish_generated")
+
+
 def settings_for(agency_id: int) -> CatalogSettings:
     """The agency's catalogue settings (the defaults until an administrator saves them)."""
     row = db.session.get(CatalogSettings, agency_id)
@@ -450,6 +454,9 @@ def act(
         cls = NotAllowed if exc.reason == "role" else DomainError
         raise cls(REFUSALS.get(exc.reason, REFUSALS["state"])) from None
     before = audit.snapshot(entry, SNAPSHOT_FIELDS)
+    publishing = trigger in PUBLISHING_TRIGGERS
+    # The version is frozen (inserted) before the entry changes, so the entry is written by one UPDATE at the end.
+    version = freeze_version(entry, actor=actor, day=today, note=comment.strip()) if publishing else None
     if trigger in REVIEW_STEPS:
         step, decision = REVIEW_STEPS[trigger]
         db.session.add(
@@ -472,8 +479,8 @@ def act(
         entry.withdrawn_at = utcnow()
         entry.withdrawn_reason = reason.strip()
     entry.state = new_state.value
-    if trigger in ("publish", "record", "import_published", "import_recorded", "publish_generated"):
-        publish_version(entry, actor=actor, today=today, note=comment.strip())
+    if publishing:
+        publish_version(entry, actor=actor, today=today, note=comment.strip(), version=version)
     else:
         refresh_search_text(entry)
     db.session.flush()
@@ -484,20 +491,12 @@ def act(
     return entry
 
 
-def publish_version(
-    entry: Entry, *, actor: User | None, today: dt.date, note: str, published_on: dt.date | None = None
-) -> None:
-    """Freeze a version (what the public sees), mark validity made, index the search text, and take the index
-    number as the last write (the counter row stays locked until the commit: gap-free under concurrency)."""
+def freeze_version(entry: Entry, *, actor: User | None, day: dt.date, note: str) -> EntryVersion:
+    """Insert the entry's next version as it stands (what the public will see), without changing the entry."""
     first = entry.published_version_id is None
-    entry.revision += 1
-    day = published_on or today
-    entry.published_on = day
-    if first:
-        entry.first_published_on = day
     version = EntryVersion(
         entry_id=entry.id,
-        revision=entry.revision,
+        revision=entry.revision + 1,
         published_at=utcnow(),
         published_on=day,
         attribute=entry.attribute,
@@ -510,24 +509,51 @@ def publish_version(
         published_by_id=getattr(actor, "id", None),
     )
     db.session.add(version)
-    db.session.flush()
-    entry.published_version_id = version.id
-    entry.published_version = version
-    if first and DocKind(entry.doc_kind).normative and entry.source != "import":
-        entry.validity = Validity.VALID.value
-        entry.validity_since = entry.in_force_on or day
-        db.session.add(
-            ValidityEvent(
-                entry_id=entry.id,
-                change=ValidityChange.MADE.value,
-                validity=Validity.VALID.value,
-                effective_on=entry.validity_since,
-                created_at=utcnow(),
+    db.session.flush()  # its id, for the entry
+    return version
+
+
+def publish_version(
+    entry: Entry,
+    *,
+    actor: User | None,
+    today: dt.date,
+    note: str,
+    published_on: dt.date | None = None,
+    version: EntryVersion | None = None,
+) -> None:
+    """Freeze a version (what the public sees; `version` when `freeze_version` already did), mark validity made,
+    index the search text, and take the index number as the last statement before the entry is written: the
+    entry's changes (state, version, search columns, index number) go out as one UPDATE at the caller's flush,
+    which matters on PostgreSQL, where each UPDATE of an entry is a new row version that every index (the GIN
+    indexes of the search vectors included) takes in again, and runs the rollup triggers. The counter row stays
+    locked until the commit: gap-free under concurrency."""
+    day = published_on or today
+    if version is None:
+        version = freeze_version(entry, actor=actor, day=day, note=note)
+    first = entry.published_version_id is None
+    with db.session.no_autoflush:
+        entry.revision = version.revision
+        entry.published_on = day
+        if first:
+            entry.first_published_on = day
+        entry.published_version_id = version.id
+        entry.published_version = version
+        if first and DocKind(entry.doc_kind).normative and entry.source != "import":
+            entry.validity = Validity.VALID.value
+            entry.validity_since = entry.in_force_on or day
+            db.session.add(
+                ValidityEvent(
+                    entry_id=entry.id,
+                    change=ValidityChange.MADE.value,
+                    validity=Validity.VALID.value,
+                    effective_on=entry.validity_since,
+                    created_at=utcnow(),
+                )
             )
-        )
-    refresh_search_text(entry)
-    if entry.index_number is None:
-        take_index_number(entry)
+        refresh_search_text(entry)
+        if entry.index_number is None:
+            take_index_number(entry)
 
 
 def publish_generated(
