@@ -445,16 +445,24 @@ def _count(stmt) -> int:
 
 
 def _count_and_edge(stmt) -> tuple[int, int | None]:
-    """How many entries match (at most COUNT_CAP + 1, newest first), and the order key of the oldest of them.
-    PostgreSQL counts in the GIN index's order instead (a walk along `search_key` would read each entry's vector
-    to test it) and gives no edge."""
-    if _postgres():
-        return db.session.execute(
-            select(func.count()).select_from(stmt.order_by(None).limit(COUNT_CAP + 1).subquery())
-        ).scalar_one(), None
-    matches = stmt.add_columns(Entry.search_key).limit(COUNT_CAP + 1).subquery()
-    count, edge = db.session.execute(select(func.count(), func.min(matches.c.search_key))).one()
+    """How many entries match (at most COUNT_CAP + 1), and the order key of the oldest of the newest COUNT_CAP + 1
+    (None on PostgreSQL)."""
+    count, edge, _newest = _counted(stmt)
     return count, edge
+
+
+def _counted(stmt) -> tuple[int, int | None, list[int] | None]:
+    """How many entries match (at most COUNT_CAP + 1), the order key of the oldest of the newest COUNT_CAP + 1,
+    and their ids, newest first (SQLite: FTS5 gives them in that order, and the first page is among them).
+    PostgreSQL counts in the GIN index's order instead (a walk along `search_key` would read each entry's vector
+    to test it), and gives neither the edge nor the ids."""
+    if _postgres():
+        count = db.session.execute(
+            select(func.count()).select_from(stmt.order_by(None).limit(COUNT_CAP + 1).subquery())
+        ).scalar_one()
+        return count, None, None
+    rows = db.session.execute(stmt.add_columns(Entry.search_key).limit(COUNT_CAP + 1)).all()
+    return len(rows), (rows[-1][1] if rows else None), [r[0] for r in rows]
 
 
 @dataclasses.dataclass
@@ -705,10 +713,12 @@ def search(query: SearchQuery) -> SearchResult:
             return SearchResult([], 0, False, "none", page, per_page)
         phrase = _Phrase(tuple(found_units), prefix)
     stmt = _matching(phrase, "any", filters)
-    total, edge = _count_and_edge(stmt)
+    total, edge, newest = _counted(stmt)
     start = (page - 1) * per_page
     if phrase is not None and query.sort == "relevance" and total:
         ids = _ranked(phrase, filters, start + per_page, total, edge)[start:]
+    elif newest is not None and (start + per_page <= len(newest) or total <= COUNT_CAP):
+        ids = newest[start : start + per_page]  # the page is among the newest matches already read
     else:
         ids = _ids(stmt, per_page, start)
     entries = {e.id: e for e in db.session.execute(_listed(ids)).scalars()} if ids else {}

@@ -275,3 +275,12 @@ def test_postgresql_takes_document_frequencies_beyond_the_cap_from_the_planner_s
     monkeypatch.setattr(s, "COUNT_CAP", 1)
     assert s._document_frequency(2, None, s._Phrase(("供水",), False), "body") == pytest.approx(2.0)  # 0.5 × 4
     assert s._document_frequency(2, None, s._Phrase(("供水", "水水"), False), "body") == 2  # at least the count
+
+
+def test_time_pages_come_from_the_counted_matches_or_from_the_index_beyond_them(cat, corpus, monkeypatch):
+    expected = [corpus[k].id for k in "dcba"]  # newest first
+    for cap in (s.COUNT_CAP, 2):
+        monkeypatch.setattr(s, "COUNT_CAP", cap)
+        pages = [run("", sort="time", per_page=1, page=n) for n in range(1, 5)]
+        assert [p.hits[0].entry.id for p in pages] == expected
+        assert [p.capped for p in pages] == [cap < 4] * 4
