@@ -442,6 +442,8 @@ def _query(rollup: str, ids: list[int], first: dt.date, last: dt.date, *, by_mon
     for t in (m, d):
         conditions = [t.rollup == rollup, in_ids(t.agency_id, ids), t.month.between(first, last)]
         if t is m and years:
+            if (first, last) == (dt.date(years[0], 1, 1), dt.date(years[-1], 12, 1)):
+                continue  # whole years only: no month of them is read (the index would be walked for nothing)
             conditions.append(~t.month.between(dt.date(years[0], 1, 1), dt.date(years[-1], 12, 1)))
         parts.append(select(*columns(t)).where(*conditions))
     if years:
@@ -508,6 +510,11 @@ _MEMO = "core.rollups.read"
 
 def _forget(session: Session, *_args) -> None:
     session.info.pop(_MEMO, None)
+
+
+def forget() -> None:
+    """Drop the reads kept in this transaction (a page made, no more of its months are asked for)."""
+    _forget(db.session)
 
 
 event.listen(Session, "after_flush", _forget)

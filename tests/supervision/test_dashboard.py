@@ -174,6 +174,51 @@ def test_the_supervisor_sees_every_figure_of_the_tree_as_the_registry_counts_it(
     assert "2 of 4" in text(rate)
 
 
+def test_the_agencies_table_is_paged_and_sorted_its_totals_over_every_agency(tree, fake, use, monkeypatch):
+    """The overview table shows a page of agencies (the page's on-time chart the same agencies, in the same order),
+    sorted by any of its figures; its totals and the figure cards stay over every agency of the tree."""
+    from disclosure.supervision.dashboard import views
+
+    monkeypatch.setattr(views, "AGENCIES_PER_PAGE", 2)
+    client = use(tree.supervisor)
+    year = periods.year(2025)
+
+    def rows(doc):
+        return [text(a) for a in doc.xpath("//table[@id='by-agency']/tbody/tr/th/a")]
+
+    def chart_rows(doc):
+        return [text(th) for th in doc.xpath("//table[@id='chart-on-time-table']/tbody/tr/th[@scope='row']")]
+
+    first = page(client, f"/staff/supervision/?{YEAR_2025}")
+    second = page(client, f"/staff/supervision/?{YEAR_2025}&page=2")
+    everyone = sorted(a.short_name for a in (tree.office, tree.bureau, tree.bureau2))
+    assert len(rows(first)) == 2 and len(rows(second)) == 1
+    assert sorted(rows(first) + rows(second)) == everyone
+    assert chart_rows(first) == rows(first) and chart_rows(second) == rows(second)
+    assert page(client, f"/staff/supervision/?{YEAR_2025}&page=99").xpath("//nav[@class='pager']")  # the last page
+    assert rows(page(client, f"/staff/supervision/?{YEAR_2025}&page=99")) == rows(second)
+    for doc in (first, second):
+        assert doc.xpath("//nav[@class='pager']")
+        assert card_number(doc, "requests.zz_received") == str(expected("requests.zz_received", tree_ids(tree), year))
+        foot = doc.xpath("//table[@id='by-agency']/tfoot//a[contains(@href, 'figure=requests.zz_on_time_rate&')]")
+        assert [text(a) for a in foot] == ["50.0%"]  # 2 of 4 over the three agencies, whichever page
+    # Sorted by the on-time rate: highest first (nothing to rate last), then lowest first.
+    key = "requests.zz_on_time_rate"
+    heading = first.xpath(f"//table[@id='by-agency']/thead//a[contains(@href, 'sort={key}')]")[0]
+    assert "order=desc" in heading.get("href")
+    down = page(client, f"/staff/supervision/?{YEAR_2025}&sort={key}&order=desc")
+    assert rows(down) == [tree.office.short_name, tree.bureau.short_name]  # 100 %, 33.3 %
+    assert down.xpath("//table[@id='by-agency']/thead//th[@aria-sort]/@aria-sort") == ["descending"]
+    assert rows(page(client, f"/staff/supervision/?{YEAR_2025}&sort={key}&order=desc&page=2")) == [
+        tree.bureau2.short_name  # nothing concluded: nothing to rate
+    ]
+    up = page(client, f"/staff/supervision/?{YEAR_2025}&sort={key}&order=asc")
+    assert rows(up) == [tree.bureau.short_name, tree.office.short_name]
+    assert chart_rows(up) == rows(up)
+    # An unknown sort key is tree order.
+    assert rows(page(client, f"/staff/supervision/?{YEAR_2025}&sort=nonsense")) == rows(first)
+
+
 def test_every_number_links_to_a_list_of_as_many_records(tree, fake, use):
     client = use(tree.supervisor)
     for url in (f"/staff/supervision/?{YEAR_2025}", f"/staff/supervision/agencies/{tree.bureau.id}?{YEAR_2025}"):

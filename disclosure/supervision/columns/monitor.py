@@ -17,6 +17,7 @@ last update, days since, and status; and the site-level single-veto checks of å›
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -37,6 +38,7 @@ from disclosure.supervision.columns.rules import (
     Threshold,
     UpdateClass,
     applies_by_default,
+    is_township,
 )
 from disclosure.supervision.figures._memo import memo
 
@@ -84,8 +86,20 @@ def setups(agencies: Iterable[Agency], defaults: dict[str, ColumnRule] | None = 
             select(ColumnSetting).where(in_ids(ColumnSetting.agency_id, ids[start : start + CHUNK]))
         ).scalars():
             own[(row.agency_id, row.category)] = row
+    customised = {agency_id for agency_id, _category in own}
+    # An agency without settings of its own has the defaults of its level (township or not): one list per level.
+    by_level: dict[bool, list[ColumnSetup]] = {}
     out: dict[int, list[ColumnSetup]] = {}
     for agency in agencies:
+        if agency.id not in customised:
+            township = is_township(agency)
+            if township not in by_level:
+                by_level[township] = [
+                    ColumnSetup(category, defaults[category], applies_by_default(category, agency), False)
+                    for category in CATEGORIES
+                ]
+            out[agency.id] = list(by_level[township])
+            continue
         columns = []
         for category in CATEGORIES:
             row = own.get((agency.id, category))
@@ -141,19 +155,20 @@ class AgencyColumns:
     def with_status(self, status: Status) -> list[ColumnState]:
         return [c for c in self.columns if c.status is status]
 
-    @property
+    # Each list worked out once (the columns do not change): the site's checks and every column figure read them.
+    @functools.cached_property
     def overdue(self) -> list[ColumnState]:
         return self.with_status(Status.OVERDUE)
 
-    @property
+    @functools.cached_property
     def blank(self) -> list[ColumnState]:
         return self.with_status(Status.BLANK)
 
-    @property
+    @functools.cached_property
     def warning(self) -> list[ColumnState]:
         return self.with_status(Status.WARNING)
 
-    @property
+    @functools.cached_property
     def long_stale(self) -> list[ColumnState]:
         return [c for c in self.columns if c.long_stale]
 
@@ -204,11 +219,13 @@ def site_flags(result: AgencyColumns) -> list[Flag]:
     return flags
 
 
-def _agencies(agency_ids: list[int]) -> list[Agency]:
+def _agencies(agency_ids: list[int]) -> list:
+    """The agencies' ids and what tells their level (`rules.is_township`), as plain rows."""
     out = []
     for start in range(0, len(agency_ids), CHUNK):
         chunk = agency_ids[start : start + CHUNK]
-        out.extend(db.session.execute(select(Agency).where(in_ids(Agency.id, chunk))).scalars())
+        query = select(Agency.id, Agency.division_code, Agency.full_name).where(in_ids(Agency.id, chunk))
+        out.extend(db.session.execute(query).all())
     return sorted(out, key=lambda a: a.id)
 
 

@@ -17,6 +17,7 @@ administrator changes (`ColumnDefault`, `ColumnThreshold`), and a supervisor ove
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -70,9 +71,10 @@ class ColumnRule:
     update_class: UpdateClass
     max_gap_days: int | None = None
 
-    @property
+    @functools.cached_property
     def gap_days(self) -> int | None:
-        """The effective maximum gap: the column's own, else its class's; never one for a static column."""
+        """The effective maximum gap: the column's own, else its class's; never one for a static column (worked
+        out once per rule: the monitor asks for it per agency and column, thousands of times a page)."""
         if self.update_class is UpdateClass.STATIC:
             return None
         return self.max_gap_days if self.max_gap_days is not None else UPDATE_CLASSES[self.update_class].gap_days

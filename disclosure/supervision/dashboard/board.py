@@ -132,6 +132,13 @@ class Board:
     areas: list[Area]
     agency_id: int | None = None  # one agency's dashboard; None: every agency the user may see
     charts: list[Chart] = field(default_factory=list)
+    # The agencies the on-time chart draws: every agency of the board unless the page shows some of them (the
+    # competent department's page draws the agencies of the overview table's page, in its order).
+    shown: list | None = None
+
+    @property
+    def shown_agencies(self) -> list:
+        return self.agencies if self.shown is None else self.shown
 
     def figure(self, key: str) -> Figure | None:
         for area in self.areas:
@@ -227,9 +234,24 @@ def build(
         areas.append(Area(area_key, area_label, figures))
     board = Board(scope, agencies, areas, agency_id)
     if charts:
-        drawn = (on_time_chart(board, link), outcome_chart(board, link), trend_chart(board, link))
-        board.charts = [c for c in drawn if c is not None]
+        draw(board, link)
     return board
+
+
+def draw(board: Board, link: Link | None) -> None:
+    """The board's three charts (the on-time chart over `board.shown_agencies`)."""
+    drawn = (on_time_chart(board, link), outcome_chart(board, link), trend_chart(board, link))
+    board.charts = [c for c in drawn if c is not None]
+
+
+def sort_agencies(agencies: list, figure: Figure | None, descending: bool) -> list:
+    """The agencies by a figure's value (agencies with nothing to rate last, ties in the given order), or as they
+    are without a figure."""
+    if figure is None:
+        return list(agencies)
+    values = {a.id: figure.by_agency[a.id].number for a in agencies}
+    valued = sorted((a for a in agencies if values[a.id] is not None), key=lambda a: values[a.id], reverse=descending)
+    return valued + [a for a in agencies if values[a.id] is None]
 
 
 def _link(link: Link | None, key: str, agency_id: int | None = None, period: periods.Period | None = None):
@@ -243,11 +265,11 @@ def on_time_rates(board: Board) -> list[Figure]:
 
 
 def on_time_chart(board: Board, link: Link | None) -> Chart | None:
-    """On-time rates by agency (bar): one bar per agency and rate."""
+    """On-time rates by agency (bar): one bar per agency shown and rate."""
     rates = on_time_rates(board)
     if not rates:
         return None
-    agencies = board.agencies
+    agencies = board.shown_agencies
     return Chart(
         id="on-time",
         kind="bar",

@@ -24,6 +24,7 @@ from disclosure.core.timeutil import today_china
 from disclosure.supervision import measures, periods, scope
 from disclosure.supervision.blueprints import staff_bp
 from disclosure.supervision.dashboard import board as boards
+from disclosure.supervision.dashboard.collector import without_collection
 from disclosure.supervision.measures import REGISTRY, Measure, Ratio, Scope
 from disclosure.web.access import staff_required
 from disclosure.web.paging import Page, page_number
@@ -31,6 +32,7 @@ from disclosure.web.params import parse_id
 
 PERIOD_SESSION_KEY = "supervision_period"
 PER_PAGE = 50
+AGENCIES_PER_PAGE = 50  # rows of the competent department's agencies-at-a-glance table (and bars of its chart)
 ATTENTION_ITEMS = 10  # items listed per 'now' figure at the top of an agency's dashboard
 PERIOD_FIELDS = ("period", "year", "month", "quarter", "from", "to")
 ECHARTS = Path("vendor") / "echarts" / "echarts.min.js"
@@ -162,6 +164,7 @@ def _query() -> str:
 
 @staff_bp.route("/")
 @staff_required(*scope.DASHBOARD_ROLES)
+@without_collection
 def dashboard():
     """The competent department's dashboard over every agency the user may see (an agency's own staff, who see
     one agency, are sent to its dashboard)."""
@@ -172,16 +175,59 @@ def dashboard():
     period, errors = current_period(today)
     agencies = scope.agencies(ids)
     link = Linker(period)
-    board = boards.build(Scope(tuple(a.id for a in agencies), period, today), agencies, link=link)
-    # One url_for, then the ids joined in (the rule is /agencies/<int:agency_id>): 500 agencies, 500 links.
+    board = boards.build(Scope(tuple(a.id for a in agencies), period, today), agencies, link=link, charts=False)
+    key_figures = board.key_figures()
+    glance = _glance(board, key_figures, period)
+    board.shown = glance["page"].items
+    boards.draw(board, link)
+    # One url_for, then the ids joined in (the rule is /agencies/<int:agency_id>): one link per agency shown.
     first, marker = url_for("supervision.dashboard_agency", agency_id=1, **period.as_args()), "/agencies/1?"
     head, tail = first.split(marker, 1)
-    agency_urls = {a.id: f"{head}/agencies/{a.id}?{tail}" for a in agencies}
-    return _render("supervision/dashboard/index.html", board, period, errors, today, link=link, agency_urls=agency_urls)
+    agency_urls = {a.id: f"{head}/agencies/{a.id}?{tail}" for a in board.shown}
+    return _render(
+        "supervision/dashboard/index.html",
+        board,
+        period,
+        errors,
+        today,
+        link=link,
+        agency_urls=agency_urls,
+        key_figures=key_figures,
+        glance=glance,
+    )
+
+
+def _glance(board: boards.Board, key_figures, period: periods.Period) -> dict:
+    """The agencies-at-a-glance table: one page of `AGENCIES_PER_PAGE` agencies, in tree order or sorted by one of
+    its figures (`?sort=<key>&order=asc|desc`, highest first unless asked), with each column's sort address; the
+    totals stay over every agency of the scope."""
+    figures = {f.key: f for _area, chosen in key_figures for f in chosen}
+    sort = (request.args.get("sort") or "").strip()
+    figure = figures.get(sort)
+    descending = figure is not None and request.args.get("order") != "asc"
+    ordered = boards.sort_agencies(board.agencies, figure, descending)
+    pages = max(1, -(-len(ordered) // AGENCIES_PER_PAGE))
+    number = min(page_number(), pages)
+    start = (number - 1) * AGENCIES_PER_PAGE
+    page = Page(ordered[start : start + AGENCIES_PER_PAGE], number, AGENCIES_PER_PAGE, len(ordered))
+    args = period.as_args()
+    sorts = {}
+    for key in figures:
+        # The first click sorts highest first; a click on the sorted column turns the order round.
+        order = "asc" if key == sort and descending else "desc"
+        sorts[key] = url_for("supervision.dashboard", **args, sort=key, order=order) + "#by-agency"
+    return {
+        "page": page,
+        "sort": figure.key if figure else "",
+        "descending": descending,
+        "sorts": sorts,
+        "unsorted": url_for("supervision.dashboard", **args) + "#by-agency",
+    }
 
 
 @staff_bp.route("/agencies/<int:agency_id>")
 @staff_required(*scope.DASHBOARD_ROLES)
+@without_collection
 def dashboard_agency(agency_id: int):
     """One agency's dashboard; what needs acting on (supervision notices, column flags) comes first."""
     agency = scope.agency_or_404(current_user, agency_id)

@@ -35,6 +35,11 @@ def _forget(session: Session) -> None:
     session.info.pop(_KEY, None)
 
 
+def forget() -> None:
+    """Drop what this transaction kept (a page made, its figures are no longer asked for)."""
+    _forget(db.session)
+
+
 @event.listens_for(Session, "after_flush")
 def _after_flush(session, _context) -> None:
     _forget(session)
