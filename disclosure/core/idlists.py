@@ -13,9 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, literal_column
+
+# From this many ids on, the list is written into the statement once, when it is compiled (a competent
+# department's tree: the same list in every statement of its dashboard, compiled once and then found in SQLAlchemy's
+# statement cache), rather than rendered number by number at every execution; a short list (one agency's pages:
+# hundreds of different lists) stays a parameter of one cached statement.
+LITERAL_LIST = 50
 
 
 def in_ids(column, ids: Iterable[int]):
     """`column IN (ids)`, the ids written into the statement."""
-    return column.in_(bindparam(None, [int(i) for i in ids], expanding=True, literal_execute=True))
+    values = [int(i) for i in ids]
+    if len(values) >= LITERAL_LIST:
+        listed = literal_column(f"({', '.join(map(str, values))})")
+        return column.op("IN", is_comparison=True)(listed)
+    return column.in_(bindparam(None, values, expanding=True, literal_execute=True))
