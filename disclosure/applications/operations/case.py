@@ -364,8 +364,9 @@ def _fire(
     today: dt.date | None = None,
     extra: dict | None = None,
 ) -> tuple[States, Callable[[], None]]:
-    """The transition's changes, left pending, and what appends its audit event: a new case (portal filing) is
-    inserted with its state's dates and deadline, then logged once it has its id."""
+    """The transition's changes, left pending, and what appends its audit event (in the log of the case's agency as
+    the new state places it): a new case (portal filing) is inserted with its state's dates and deadline, then
+    logged once it has its id."""
     before = audit.snapshot(app, SNAPSHOT_FIELDS)
     # The CHECK constraints hold for the finished change only (state, dates, letter): no flush half-way.
     with db.session.no_autoflush:
@@ -379,9 +380,22 @@ def _fire(
     after = audit.snapshot(app, SNAPSHOT_FIELDS)
     if extra:
         after.update(audit.jsonable(extra))
-    return new, functools.partial(
-        app.log, f"application.{trigger}", before=before, after=after, reason=reason, actor=user
-    )
+    agency_id = app.audit_agency_id
+
+    def log(*, write_now: bool = False) -> None:
+        audit.record(
+            f"application.{trigger}",
+            object_type=app.audit_type,
+            object_id=app.audit_object_id,
+            agency_id=agency_id,
+            before=before,
+            after=after,
+            reason=reason,
+            actor=user,
+            write_now=write_now,
+        )
+
+    return new, log
 
 
 # --- Deadline ------------------------------------------------------------------------------------------------

@@ -52,24 +52,35 @@ from disclosure.extensions import db
 from workflows.application import States
 
 
-def _number_last(app: Application, agency: Agency, on: dt.date, emails: tuple[str, ...] = ()) -> None:
+def _number_last(
+    app: Application, agency: Agency, on: dt.date, emails: tuple[str, ...] = (), state: str | None = None
+) -> None:
     """Write the filing's changes, then take the reference; the case's row with it and its new state and the
     applicant's `emails` are written by the next flush (the commit's, for a filing that waits for confirmation).
 
     Called with the transition (and a confirmation) pending: the new state is held back while everything else is
     flushed, because a case past 'draft' must have its reference (the `reference` CHECK constraint). The emails
-    name the reference: they are rendered first, with a slot for it, and queued once it is taken."""
+    name the reference: they are rendered first, with a slot for it, and queued once it is taken. `state`: the new
+    state of a case held in 'draft' by its caller (a portal filing, inserted so)."""
     with db.session.no_autoflush:  # the pending state must not be flushed while the emails load what they show
         ahead = [email for email in (applicant_email(app, template) for template in emails) if email is not None]
-    state = app.state
-    app.state = States.DRAFT
-    db.session.flush()
+    state = state or app.state
+    if app.state != States.DRAFT:  # (setting it, even to the same value, would leave the case to flush)
+        app.state = States.DRAFT
+    if _pending_writes():  # (a portal filing has written everything already)
+        db.session.flush()
     if _number_in_one_statement(app, agency, on, state, ahead):
         return
     _take_reference(app, agency, on)
     app.state = state
     for email in ahead:
         email.queue()
+
+
+def _pending_writes() -> bool:
+    """Whether the next flush would write anything (an empty flush still walks the session: about a millisecond)."""
+    session = db.session
+    return bool(session.new or session.deleted) or any(session.is_modified(obj) for obj in session.dirty)
 
 
 def _reference_format() -> str:
@@ -308,12 +319,13 @@ def file_via_portal(agency: Agency, data: ApplicationInput, *, portal: str) -> A
         _new, log = _fire(app, "file_via_portal", None, today=today, extra={"portal": portal})
         state, app.state = app.state, States.DRAFT
     db.session.flush()
-    app.state = state
-    log()
+    log(write_now=True)  # no other write waits for a flush before the number is taken
     if confirming:
+        app.state = state
         with db.session.no_autoflush:
             _confirm_changes(app, None, today, today)
-    _number_last(app, agency, today, _emails(confirming))
+        state = app.state
+    _number_last(app, agency, today, _emails(confirming), state=state)
     if confirming:
         _issue_receipt(app, None)
     return app
