@@ -330,9 +330,9 @@ class _Phrase:
     def fts(self) -> str:
         return '"' + " ".join(self.units) + '"' + (" *" if self.prefix else "")
 
-    def fts_tiers(self, from_tier: int, *, title: bool = False) -> str:
+    def fts_tiers(self, from_tier: int, *, title: bool = False, confirmed: bool = True) -> str:
         """FTS5: the phrase in the body (or in the title, `title`), with every pair of it at `from_tier` or above
-        in the body."""
+        in the body; without `confirmed`, only the pairs' tiers (the phrase is confirmed afterwards, once)."""
         groups = [
             "(" + " OR ".join(_quote(f"{TIER_PREFIX}{letter}{p}") for letter in TIER_LETTERS[from_tier:]) + ")"
             for p in self.pairs
@@ -341,6 +341,8 @@ class _Phrase:
             return " AND ".join([f"search_title : {self.fts()}", *groups])
         if len(self.units) == 1:
             return groups[0]  # a pair's tier tokens imply the pair
+        if not confirmed and groups:
+            return " AND ".join(groups)
         return " AND ".join([f"search_text : {self.fts()}", *groups])
 
     def pg(self, which: str, *, tiers_from: int | None = None) -> ColumnElement[bool]:
@@ -396,7 +398,9 @@ def _filters(query: SearchQuery) -> list:
     return conds
 
 
-def _matching(phrase: _Phrase | None, where: str, filters: list, *, tiers_from: int | None = None):
+def _matching(
+    phrase: _Phrase | None, where: str, filters: list, *, tiers_from: int | None = None, confirmed: bool = True
+):
     """SELECT Entry.id of public entries matching the phrase (`where`: any, title or body), newest first."""
     if phrase is None:
         return select(Entry.id).where(Entry.search_key.is_not(None), *filters).order_by(Entry.search_key.desc())
@@ -423,7 +427,11 @@ def _matching(phrase: _Phrase | None, where: str, filters: list, *, tiers_from: 
     if where == "title":
         expr = phrase.fts_tiers(tiers_from, title=True) if tiers_from is not None else f"search_title : {phrase.fts()}"
     elif where == "body":
-        expr = phrase.fts_tiers(tiers_from) if tiers_from is not None else f"search_text : {phrase.fts()}"
+        expr = (
+            phrase.fts_tiers(tiers_from, confirmed=confirmed)
+            if tiers_from is not None
+            else f"search_text : {phrase.fts()}"
+        )
     else:
         expr = phrase.fts()
     fts = _fts()
@@ -592,8 +600,10 @@ def _candidates(phrase: _Phrase, where: str, filters: list, pool_size: int, tota
         else:
             found[None] = _ids(stmt, pool_size)
     else:  # FTS5 answers each tier's newest quickly, and title matches are few: every tier in one statement
+        # (a longer phrase in the body is confirmed once, on the candidates, not in every tier's query)
+        confirm = where == "body" and len(phrase.units) > 1 and bool(phrase.pairs)
         parts = [
-            _matching(phrase, where, filters, tiers_from=tier)
+            _matching(phrase, where, filters, tiers_from=tier, confirmed=not confirm or tier is None)
             .add_columns(literal(-1 if tier is None else tier).label("tier"))
             .limit(pool_size)
             .subquery()
@@ -603,6 +613,28 @@ def _candidates(phrase: _Phrase, where: str, filters: list, pool_size: int, tota
         found = {tier: [] for tier in [*tiers, None]}
         for entry_id, tier in db.session.execute(union_all(*parts)).all():
             found[None if tier == -1 else tier].append(entry_id)
+        if confirm:
+            chosen = _walk(found, tiers, pool_size)
+            fts = _fts()
+            kept = set(
+                db.session.execute(
+                    select(Entry.id)
+                    .select_from(fts)
+                    .join(Entry, Entry.search_key == fts.c.rowid)
+                    .where(
+                        text(f"{FTS_TABLE} MATCH :match").bindparams(match=f"search_text : {phrase.fts()}"),
+                        Entry.id.in_(chosen),
+                    )
+                ).scalars()
+            )
+            chosen = [i for i in chosen if i in kept]
+            more = [i for i in found[None] if i not in kept]  # the newest matches (confirmed) fill the pool
+            return chosen + more[: max(0, pool_size - len(chosen))]
+    return _walk(found, tiers, pool_size)
+
+
+def _walk(found: dict, tiers: list[int], pool_size: int) -> list[int]:
+    """The tiers from the highest down, each complete, until one reaches `pool_size`; then the newest matches."""
     complete: list[int] = []
     for tier in tiers:
         ids = found.get(tier, [])

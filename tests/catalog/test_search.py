@@ -284,3 +284,15 @@ def test_time_pages_come_from_the_counted_matches_or_from_the_index_beyond_them(
         pages = [run("", sort="time", per_page=1, page=n) for n in range(1, 5)]
         assert [p.hits[0].entry.id for p in pages] == expected
         assert [p.capped for p in pages] == [cap < 4] * 4
+
+
+def test_a_longer_phrase_is_confirmed_once_on_the_tier_candidates(cat, publish_entry, monkeypatch):
+    """The tiers give documents repeating the phrase's pairs; only those holding the phrase itself are found."""
+    monkeypatch.setattr(s, "POOL", 2)
+    best = publish_entry(title="通知一", document_number="", body_html="<p>" + "防汛抗旱，" * 5 + "</p>")
+    pairs_only = publish_entry(title="通知二", document_number="", body_html="<p>" + "防汛，汛抗，抗旱，" * 20 + "</p>")
+    once = [publish_entry(title=f"通知{n}", document_number="", body_html="<p>防汛抗旱。</p>") for n in "三四"]
+    result = run("防汛抗旱", per_page=10)
+    assert result.total == 3 and pairs_only.id not in {h.entry.id for h in result.hits}
+    assert result.hits[0].entry.id == best.id
+    assert {h.entry.id for h in result.hits} == {best.id, *(e.id for e in once)}
