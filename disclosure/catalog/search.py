@@ -330,9 +330,9 @@ class _Phrase:
     def fts(self) -> str:
         return '"' + " ".join(self.units) + '"' + (" *" if self.prefix else "")
 
-    def fts_tiers(self, from_tier: int, *, title: bool = False, confirmed: bool = True) -> str:
+    def fts_tiers(self, from_tier: int, *, title: bool = False) -> str:
         """FTS5: the phrase in the body (or in the title, `title`), with every pair of it at `from_tier` or above
-        in the body; without `confirmed`, only the pairs' tiers (the phrase is confirmed afterwards, once)."""
+        in the body."""
         groups = [
             "(" + " OR ".join(_quote(f"{TIER_PREFIX}{letter}{p}") for letter in TIER_LETTERS[from_tier:]) + ")"
             for p in self.pairs
@@ -341,8 +341,6 @@ class _Phrase:
             return " AND ".join([f"search_title : {self.fts()}", *groups])
         if len(self.units) == 1:
             return groups[0]  # a pair's tier tokens imply the pair
-        if not confirmed and groups:
-            return " AND ".join(groups)
         return " AND ".join([f"search_text : {self.fts()}", *groups])
 
     def pg(self, which: str, *, tiers_from: int | None = None) -> ColumnElement[bool]:
@@ -398,9 +396,7 @@ def _filters(query: SearchQuery) -> list:
     return conds
 
 
-def _matching(
-    phrase: _Phrase | None, where: str, filters: list, *, tiers_from: int | None = None, confirmed: bool = True
-):
+def _matching(phrase: _Phrase | None, where: str, filters: list, *, tiers_from: int | None = None):
     """SELECT Entry.id of public entries matching the phrase (`where`: any, title or body), newest first."""
     if phrase is None:
         return select(Entry.id).where(Entry.search_key.is_not(None), *filters).order_by(Entry.search_key.desc())
@@ -427,11 +423,7 @@ def _matching(
     if where == "title":
         expr = phrase.fts_tiers(tiers_from, title=True) if tiers_from is not None else f"search_title : {phrase.fts()}"
     elif where == "body":
-        expr = (
-            phrase.fts_tiers(tiers_from, confirmed=confirmed)
-            if tiers_from is not None
-            else f"search_text : {phrase.fts()}"
-        )
+        expr = phrase.fts_tiers(tiers_from) if tiers_from is not None else f"search_text : {phrase.fts()}"
     else:
         expr = phrase.fts()
     fts = _fts()
@@ -591,7 +583,8 @@ def _candidates(phrase: _Phrase, where: str, filters: list, pool_size: int, tota
     if total <= pool_size:
         return _ids(stmt, pool_size)
     tiers = list(range(len(TIERS) - 1, -1, -1)) if phrase.pairs else []
-    if _postgres() and where == "body":  # one tier after the other, down to the first that is large enough
+    if where == "body":  # one tier after the other, down to the first that is large enough (measured cheaper
+        # than every tier at once: a common pair's lower tiers are most of the catalogue)
         found = {}
         for tier in tiers:
             found[tier] = _ids(_matching(phrase, where, filters, tiers_from=tier), pool_size)
@@ -599,11 +592,9 @@ def _candidates(phrase: _Phrase, where: str, filters: list, pool_size: int, tota
                 break
         else:
             found[None] = _ids(stmt, pool_size)
-    else:  # FTS5 answers each tier's newest quickly, and title matches are few: every tier in one statement
-        # (a longer phrase in the body is confirmed once, on the candidates, not in every tier's query)
-        confirm = where == "body" and len(phrase.units) > 1 and bool(phrase.pairs)
+    else:  # title matches are few: every tier in one statement
         parts = [
-            _matching(phrase, where, filters, tiers_from=tier, confirmed=not confirm or tier is None)
+            _matching(phrase, where, filters, tiers_from=tier)
             .add_columns(literal(-1 if tier is None else tier).label("tier"))
             .limit(pool_size)
             .subquery()
@@ -613,23 +604,6 @@ def _candidates(phrase: _Phrase, where: str, filters: list, pool_size: int, tota
         found = {tier: [] for tier in [*tiers, None]}
         for entry_id, tier in db.session.execute(union_all(*parts)).all():
             found[None if tier == -1 else tier].append(entry_id)
-        if confirm:
-            chosen = _walk(found, tiers, pool_size)
-            fts = _fts()
-            kept = set(
-                db.session.execute(
-                    select(Entry.id)
-                    .select_from(fts)
-                    .join(Entry, Entry.search_key == fts.c.rowid)
-                    .where(
-                        text(f"{FTS_TABLE} MATCH :match").bindparams(match=f"search_text : {phrase.fts()}"),
-                        Entry.id.in_(chosen),
-                    )
-                ).scalars()
-            )
-            chosen = [i for i in chosen if i in kept]
-            more = [i for i in found[None] if i not in kept]  # the newest matches (confirmed) fill the pool
-            return chosen + more[: max(0, pool_size - len(chosen))]
     return _walk(found, tiers, pool_size)
 
 

@@ -286,7 +286,7 @@ def test_time_pages_come_from_the_counted_matches_or_from_the_index_beyond_them(
         assert [p.capped for p in pages] == [cap < 4] * 4
 
 
-def test_a_longer_phrase_is_confirmed_once_on_the_tier_candidates(cat, publish_entry, monkeypatch):
+def test_a_longer_phrase_is_found_only_where_it_is_whole_whatever_the_tiers(cat, publish_entry, monkeypatch):
     """The tiers give documents repeating the phrase's pairs; only those holding the phrase itself are found."""
     monkeypatch.setattr(s, "POOL", 2)
     best = publish_entry(title="通知一", document_number="", body_html="<p>" + "防汛抗旱，" * 5 + "</p>")
