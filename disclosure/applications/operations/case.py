@@ -330,8 +330,13 @@ def check_version(obj: Application | AgencyApplicationSettings, expected: int | 
 
 def _assert_allowed(app: Application, trigger: str, user: User | None, today: dt.date | None = None) -> None:
     """Refuse early (before any input is checked or stored) when the action is not allowed."""
+    _next_state(app, trigger, user, today)
+
+
+def _next_state(app: Application, trigger: str, user: User | None, today: dt.date | None) -> States:
+    """The state the workflow moves the case to, or the refusal in the user's words."""
     try:
-        wf.fire(app.state, trigger, actors_for(app, user), facts_for(app, user, today))
+        return wf.fire(app.state, trigger, actors_for(app, user), facts_for(app, user, today))
     except TransitionRefused as exc:
         cls = NotAllowed if exc.reason == "role" else DomainError
         raise cls(REFUSALS.get(exc.reason, REFUSALS["state"])) from None
@@ -370,11 +375,7 @@ def _fire(
     before = audit.snapshot(app, SNAPSHOT_FIELDS)
     # The CHECK constraints hold for the finished change only (state, dates, letter): no flush half-way.
     with db.session.no_autoflush:
-        try:
-            new = wf.fire(app.state, trigger, actors_for(app, user), facts_for(app, user, today))
-        except TransitionRefused as exc:
-            cls = NotAllowed if exc.reason == "role" else DomainError
-            raise cls(REFUSALS.get(exc.reason, REFUSALS["state"])) from None
+        new = _next_state(app, trigger, user, today)
         app.state = new.value
         recompute_deadline(app, today)
     after = audit.snapshot(app, SNAPSHOT_FIELDS)
