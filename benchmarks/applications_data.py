@@ -17,6 +17,10 @@ from harness import temp_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from workflows.application import OPEN_STATES as wf_open_states  # noqa: E402  (the project, once on the path)
+from workflows.application import States  # noqa: E402
+
 os.environ.setdefault("HUEY_MEMORY", "1")
 
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -37,18 +41,8 @@ TOPICS = [
     "河道整治工程",
     "养老补贴发放",
 ]
-OPEN_STATES = [
-    "registered",
-    "assigned",
-    "in_handling",
-    "consulting",
-    "reply_drafted",
-    "office_review",
-    "legal_review",
-    "approved",
-    "supplementation_requested",
-    "fee_notified",
-]
+# The workflow's open states, in its declaration order (a seeded choice among them stays repeatable).
+OPEN_STATES = [s.value for s in States if s in wf_open_states]
 
 
 def create_database(engine: str) -> tuple[str, str | None]:

@@ -44,6 +44,10 @@ from harness import Targets, load_average, temp_dir
 from publicity_common import ROOT, make_name, percentile
 
 sys.path.insert(0, str(ROOT))
+
+from workflows.application import OPEN_STATES as wf_open_states
+from workflows.application import States
+
 os.environ.setdefault("HUEY_MEMORY", "1")
 
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -106,18 +110,8 @@ TOWNSHIPS = 10
 # The departments that decide licences and penalties (双公示), with their share of the records.
 PUBLICITY_HEAVY = {"市场监督管理局": 8, "综合行政执法局": 6, "公安局": 5, "交通运输局": 4, "生态环境局": 3}
 
-OPEN_STATES = [
-    "registered",
-    "assigned",
-    "in_handling",
-    "consulting",
-    "reply_drafted",
-    "office_review",
-    "legal_review",
-    "approved",
-    "supplementation_requested",
-    "fee_notified",
-]
+# The workflow's open states, in its declaration order (a seeded choice among them stays repeatable).
+OPEN_STATES = [s.value for s in States if s in wf_open_states]
 # Table 3's outcomes with the shares a city's reports show (proactive-china, the Pingtan reports).
 OUTCOMES = [
     ("granted", 40),
