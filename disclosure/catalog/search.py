@@ -43,7 +43,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from disclosure.catalog.models import Entry, EntryAttachment, EntryVersion, SearchIssuer, Theme, Validity
 from disclosure.core.docnumbers import normalise_document_number
-from disclosure.core.textsearch import like_escape, tokens
+from disclosure.core.textsearch import like_escape, pg_common_elements, tokens
 from disclosure.extensions import db
 from disclosure.web.richtext import html_to_text
 
@@ -533,18 +533,8 @@ def _pg_unit_shares(vector: str) -> tuple[dict[str, float], float] | None:
     now = time.monotonic()
     cached = _PG_SHARES.get(vector)
     if cached is None or now - cached[0] > 60:
-        row = db.session.execute(
-            text(
-                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-                "WHERE tablename = 'catalog_entries' AND attname = :vector"
-            ),
-            {"vector": vector},
-        ).first()
-        shares = None
-        if row is not None and row[0]:
-            elems, freqs = row[0], row[1]
-            shares = (dict(zip(elems, freqs[: len(elems)], strict=True)), float(freqs[len(elems)]))
-        cached = _PG_SHARES[vector] = (now, shares)
+        shares = pg_common_elements(db.session, Entry.__tablename__, vector)
+        cached = _PG_SHARES[vector] = (now, shares if shares[0] else None)
     return cached[1]
 
 

@@ -59,6 +59,23 @@ def index_text_fields(*values: str | None) -> str:
     return f" {FIELD_BREAK} ".join(parts)
 
 
+def pg_common_elements(connection, relation: str, attribute: str | None = None) -> tuple[dict[str, float], float]:
+    """PostgreSQL's statistics of a text-search column or expression index (ANALYZE's most common elements): the
+    share of rows holding each of the most common tokens, and the least of these shares ({} and 0.0 before
+    ANALYZE). Read from pg_stats, no table access. `relation` is the table (with `attribute`) or the index."""
+    sql = "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats WHERE tablename = :relation"
+    params = {"relation": relation}
+    if attribute is not None:
+        sql += " AND attname = :attribute"
+        params["attribute"] = attribute
+    row = connection.execute(text(sql), params).first()
+    if row is None or not row[0]:
+        return {}, 0.0
+    elements, freqs = row[0], row[1]
+    # most_common_elem_freqs: one share per element, then the least and the greatest of them, then nulls' share.
+    return dict(zip(elements, freqs[: len(elements)], strict=True)), float(freqs[len(elements)])
+
+
 def like_escape(term: str) -> str:
     """User text for a LIKE pattern: `%`, `_` and the escape character match only themselves (use with
     `escape=LIKE_ESCAPE`)."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, column, func, literal_column, select, table, text
 
 from disclosure.core.docnumbers import normalise_document_number
-from disclosure.core.textsearch import bigrams, tokens
+from disclosure.core.textsearch import bigrams, pg_common_elements, tokens
 from disclosure.core.timeutil import utcnow
 from disclosure.extensions import db
 from disclosure.publicity.models import PublicityRecord, RecordStatus
@@ -43,14 +43,10 @@ def _lexeme_frequencies() -> tuple[dict[str, float], float]:
     now = time.monotonic()
     if now - float(_FREQ_CACHE["at"]) > FREQ_TTL:
         conn = db.session.connection()
-        row = conn.exec_driver_sql(
-            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-            "WHERE tablename = 'ix_publicity_records_search'"
-        ).first()
+        freqs, _least = pg_common_elements(conn, "ix_publicity_records_search")
         rows = (
             conn.exec_driver_sql("SELECT reltuples FROM pg_class WHERE relname = 'publicity_records'").scalar() or 0.0
         )
-        freqs = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
         _FREQ_CACHE.update(at=now, freqs=freqs, rows=max(float(rows), 0.0))
     return _FREQ_CACHE["freqs"], _FREQ_CACHE["rows"]  # type: ignore[return-value]
 
