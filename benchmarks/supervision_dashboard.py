@@ -256,9 +256,10 @@ def sync_indexes() -> None:
                 made = True
                 print(f"  index {index.name} made in {time.perf_counter() - t0:.0f} s", flush=True)
     # The rollups' triggers as the code declares them now, and a rollup added since counted from the rows.
-    from disclosure.core import rollups
+    from disclosure.core import changes, rollups
 
     rollups.install(db.session.connection())
+    changes.install(db.session.connection())  # the change stamps' triggers as `supervision.figures.watched` declares
     kept = set(db.session.execute(db.text("SELECT DISTINCT rollup FROM rollup_years")).scalars())
     if rollups.rollups() - kept:
         t0 = time.perf_counter()
@@ -1024,13 +1025,15 @@ def gen_survey(world: dict, n: int, rng: random.Random, today: dt.date) -> None:
 
 
 def generate(scale: float, today: dt.date) -> None:
-    from disclosure.core import rollups
+    from disclosure.core import changes, rollups
     from disclosure.extensions import db
 
     rng = random.Random(SEED)
     t0 = time.perf_counter()
-    # The rollups' triggers are left out while rows are bulk-inserted; the rollups are counted once afterwards.
+    # The rollups' triggers are left out while rows are bulk-inserted; the rollups are counted once afterwards. The
+    # change stamps' triggers too: no figure is kept yet, a new process starts with an empty store.
     rollups.uninstall(db.session.connection())
+    changes.uninstall(db.session.connection())
     db.session.commit()
     world = make_tree()
     gen_requests(world, int(REQUESTS * scale), rng, today)
@@ -1041,6 +1044,7 @@ def generate(scale: float, today: dt.date) -> None:
     t1 = time.perf_counter()
     rollups.rebuild()
     rollups.install(db.session.connection())
+    changes.install(db.session.connection())
     db.session.commit()
     print(f"  rollups counted in {time.perf_counter() - t1:.0f} s", flush=True)
     analyse()

@@ -1,5 +1,5 @@
 """Core background jobs: outbox delivery (on demand after commit, and a sweep every minute); the rollups'
-compaction every ten minutes.
+compaction (and the change stamps') every ten minutes.
 
 This module depends on the outbox, never the other way: `outbox.kick()` announces `signals.outbox_committed`
 and the receiver here enqueues the delivery task.
@@ -17,7 +17,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.constants import EmptyData
 
-from disclosure.core import rollups, signals
+from disclosure.core import changes, rollups, signals
 from disclosure.core.jobs import huey, with_app
 from disclosure.core.outbox import deliver_due
 from disclosure.extensions import db
@@ -43,8 +43,10 @@ def sweep_outbox():
 @with_app
 def compact_rollups() -> int:
     """The counts the database keeps per agency and month (`core.rollups`): the changes appended since the last run
-    moved into the months, so the dashboards read few rows."""
+    moved into the months, so the dashboards read few rows; and each agency's change stamp (`core.changes`) summed
+    into one row."""
     moved = rollups.compact()
+    changes.compact()
     db.session.commit()
     return moved
 

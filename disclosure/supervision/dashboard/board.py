@@ -3,16 +3,17 @@ for a `Scope` — the total over the scope's agencies and the value of each agen
 
 The board is registry-driven: it shows whatever the area modules under `figures/` have registered, area by area in
 `AREAS` order, and an area with nothing registered is simply absent. Each measure is counted once for the page's
-period (`measures.counts`); a ratio is computed from its summed parts, never as an average of the agencies'
-percentages (a bureau answering 1 of 1 on time and another 1 of 3 make 2 of 4, 50 %, not 66.7 %).
+period (`measures.counts`, through the figures kept per agency and period between writes: `figures.store`); a ratio
+is computed from its summed parts, never as an average of the agencies' percentages (a bureau answering 1 of 1 on
+time and another 1 of 3 make 2 of 4, 50 %, not 66.7 %).
 
 The charts pick their figures by the registry's key conventions, with a fallback so that a renamed key still draws:
 - on-time rates by agency: the ratios whose key holds "on_time" (else every ratio where higher is better);
 - the outcome mix of requests: the measures of the area "requests" whose key holds "outcome";
 - the trend of received requests and published entries: `requests.received` and `proactive.published` (else the
   first measure of each area that counts events in the period). The trend counts these two measures once per month
-  of the period (once per quarter beyond two years), through the same `Measure.count`, so each month's number is
-  exactly the records its drill-down lists.
+  of the period (once per quarter beyond two years), through the same `Measure.count` (and the same store), so each
+  month's number is exactly the records its drill-down lists.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from disclosure.supervision import measures, periods
+from disclosure.supervision.figures import store
 from disclosure.supervision.measures import AREAS, REGISTRY, Measure, Ratio, Scope
 
 # The overview table shows at most this many key figures per area (see `key_figures`).
@@ -208,7 +210,7 @@ def build(
     `agency_id` when it is one agency's dashboard. `link(key, agency_id, period)` gives a figure's drill-down
     address (the charts' tables link each number); without it, no links."""
     keys = [*REGISTRY.measures, *REGISTRY.ratios]
-    counted = measures.counts(keys, scope)  # each measure once
+    counted = store.counts(keys, scope)  # each measure once, kept per agency and period between writes
     ids = scope.agency_ids
     areas: list[Area] = []
     for area_key, area_label in AREAS.items():
@@ -358,14 +360,10 @@ def bucket_label(step: periods.Period) -> str:
 def trend(scope: Scope) -> tuple[list[periods.Period], list[tuple[Measure, list[int]]]]:
     """The trend's steps and, per trend measure, the total over the scope's agencies in each step."""
     steps = buckets(scope.period)
-    out = []
-    for measure in trend_measures():
-        values = []
-        for step in steps:
-            counted = measure.count(Scope(scope.agency_ids, step, scope.today))
-            values.append(measures.total(counted, set(scope.agency_ids)))
-        out.append((measure, values))
-    return steps, out
+    chosen = trend_measures()
+    ids = set(scope.agency_ids)
+    per_step = [store.counts([m.key for m in chosen], Scope(scope.agency_ids, step, scope.today)) for step in steps]
+    return steps, [(m, [measures.total(counted[m.key], ids) for counted in per_step]) for m in chosen]
 
 
 def trend_chart(board: Board, link: Link | None) -> Chart | None:
