@@ -76,6 +76,37 @@ def _current_actor() -> tuple[int | None, str]:
     return None, "anonymous"
 
 
+def event_values(
+    action: str,
+    *,
+    object_type: str,
+    object_id: Any,
+    agency_id: int | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str | None = None,
+    actor: Any = None,
+) -> dict:
+    """The columns of the event `record` appends (all but `id` and `occurred_at`), for a caller that inserts it with
+    a statement of its own (a portal filing writes its case, items and event in one)."""
+    if actor is not None:
+        actor_id, actor_label = actor.id, actor.display_name
+    else:
+        actor_id, actor_label = _current_actor()
+    return {
+        "actor_id": actor_id,
+        "actor_label": actor_label,
+        "agency_id": agency_id,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "action": action,
+        "before": jsonable(before) if before is not None else None,
+        "after": jsonable(after) if after is not None else None,
+        "reason": reason,
+        "ip_address": request.remote_addr if has_request_context() else None,
+    }
+
+
 def record(
     action: str,
     *,
@@ -93,23 +124,16 @@ def record(
     `write_now` inserts it at once with one statement instead of adding it to the session for the next flush, and
     returns nothing: for an operation whose flushes are all written already (an ORM flush of one row costs several
     times its INSERT)."""
-    if actor is not None:
-        actor_id, actor_label = actor.id, actor.display_name
-    else:
-        actor_id, actor_label = _current_actor()
-    ip = request.remote_addr if has_request_context() else None
-    values = {
-        "actor_id": actor_id,
-        "actor_label": actor_label,
-        "agency_id": agency_id,
-        "object_type": object_type,
-        "object_id": str(object_id),
-        "action": action,
-        "before": jsonable(before) if before is not None else None,
-        "after": jsonable(after) if after is not None else None,
-        "reason": reason,
-        "ip_address": ip,
-    }
+    values = event_values(
+        action,
+        object_type=object_type,
+        object_id=object_id,
+        agency_id=agency_id,
+        before=before,
+        after=after,
+        reason=reason,
+        actor=actor,
+    )
     if write_now:
         with db.session.no_autoflush:  # what is pending stays so (an operation may hold a change back on purpose)
             db.session.execute(AuditEvent.__table__.insert(), {"occurred_at": utcnow(), **values})

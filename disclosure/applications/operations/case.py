@@ -368,7 +368,7 @@ def _fire(
     reason: str | None = None,
     today: dt.date | None = None,
     extra: dict | None = None,
-) -> tuple[States, Callable[[], None]]:
+) -> tuple[States, Callable[..., dict | None]]:
     """The transition's changes, left pending, and what appends its audit event (in the log of the case's agency as
     the new state places it): a new case (portal filing) is inserted with its state's dates and deadline, then
     logged once it has its id."""
@@ -383,18 +383,22 @@ def _fire(
         after.update(audit.jsonable(extra))
     agency_id = app.audit_agency_id
 
-    def log(*, write_now: bool = False) -> None:
-        audit.record(
-            f"application.{trigger}",
-            object_type=app.audit_type,
-            object_id=app.audit_object_id,
-            agency_id=agency_id,
-            before=before,
-            after=after,
-            reason=reason,
-            actor=user,
-            write_now=write_now,
-        )
+    def log(*, write_now: bool = False, values: bool = False) -> dict | None:
+        """Append the event (`write_now`: see `audit.record`); `values`: return its columns instead of writing it
+        (`audit.event_values`), for a caller that inserts it with the case (its `object_id` is the case's id)."""
+        event = {
+            "object_type": app.audit_type,
+            "object_id": app.audit_object_id,
+            "agency_id": agency_id,
+            "before": before,
+            "after": after,
+            "reason": reason,
+            "actor": user,
+        }
+        if values:
+            return audit.event_values(f"application.{trigger}", **event)
+        audit.record(f"application.{trigger}", **event, write_now=write_now)
+        return None
 
     return new, log
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from disclosure.accounts.models import Agency, User
 from disclosure.applications import letters
 from disclosure.applications.models import Application, Channel, search_text_of
+from disclosure.applications.operations import newcase
 from disclosure.applications.operations.case import (
     APPLICANT_FIELDS,
     OBJECT_TYPE,
@@ -308,7 +309,12 @@ def file_via_portal(agency: Agency, data: ApplicationInput, *, portal: str) -> A
     if not agency.active:
         raise DomainError(_l("This agency does not accept applications."), field="agency_id")
     data = validate_input(data, complete=True)
-    app = _new_case(agency_id=agency.id, applicant_id=None, channel=Channel.API, received_evidence=_clean(portal, 300))
+    values = {"agency_id": agency.id, "applicant_id": None, "channel": Channel.API}
+    values["received_evidence"] = _clean(portal, 300)
+    # Without attachments the case, its items and its audit event are written by statements of their own
+    # (newcase.insert_case), not by the ORM's flush; the case is kept out of the session until then.
+    lean = not data.files
+    app = Application(state=States.DRAFT, events=[], agency=agency, **values) if lean else _new_case(**values)
     _apply_input(app, data, None)
     today = today_china()
     app.submitted_at = utcnow()
@@ -318,8 +324,11 @@ def file_via_portal(agency: Agency, data: ApplicationInput, *, portal: str) -> A
         # back until it has its number; its audit event needs its id.
         _new, log = _fire(app, "file_via_portal", None, today=today, extra={"portal": portal})
         state, app.state = app.state, States.DRAFT
-    db.session.flush()
-    log(write_now=True)  # no other write waits for a flush before the number is taken
+    if lean:
+        newcase.insert_case(app, log(values=True))
+    else:
+        db.session.flush()
+        log(write_now=True)  # no other write waits for a flush before the number is taken
     if confirming:
         app.state = state
         with db.session.no_autoflush:
