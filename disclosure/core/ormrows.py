@@ -14,11 +14,15 @@ expression default is refused (the object could not know its value without readi
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
+import enum
+import functools
+import json
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import JSON, Table, inspect
 from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
 
 from disclosure.extensions import db
 
@@ -53,17 +57,64 @@ def insert_values(obj: Any) -> dict[str, Any]:
     return values
 
 
+@functools.cache
+def _attribute_keys(mapper) -> tuple[tuple[str, str], ...]:
+    """(column key, attribute key) of each column attribute of a mapper."""
+    return tuple((prop.columns[0].key, prop.key) for prop in mapper.column_attrs)
+
+
 def adopt(*inserted: tuple[Any, dict[str, Any], dict[str, Any]]) -> None:
     """Hand transient objects, each inserted with its `values` (from `insert_values`) and the values the database
     generated (its id, …), to the session as persistent, unmodified objects, as a flush would leave them. Pass
     together the objects that refer to each other (a case and its items): any transient one that an adopted
     object cascades to would be inserted again by the next flush."""
     for obj, values, generated in inserted:
-        for prop in inspect(obj).mapper.column_attrs:
-            key = prop.columns[0].key
-            if key in generated:
-                set_committed_value(obj, prop.key, generated[key])
-            elif key in values:
-                set_committed_value(obj, prop.key, values[key])
+        state = inspect(obj)
+        for column_key, attr in _attribute_keys(state.mapper):  # (a transient object's: committed just below)
+            if column_key in generated:
+                state.dict[attr] = generated[column_key]
+            elif column_key in values:
+                state.dict[attr] = values[column_key]
         make_transient_to_detached(obj)  # its attributes as loaded (the rest expired), its identity from its key
     db.session.add_all([obj for obj, _values, _generated in inserted])
+
+
+def json_record(table: Table, values: dict[str, Any]) -> str:
+    """`values` (columns of `table`) as one JSON object for PostgreSQL's `json_populate_record(NULL::<table>, …)`:
+    a row of any width is then one parameter of a short statement (psycopg parses and caches a statement of at
+    most 50 parameters and 4 KB once; a wider one at every execution), and the database converts each value to its
+    column's type. Dates and times as ISO text (an aware time keeps its offset), numbers, text and booleans as
+    themselves; a JSON column is refused (a JSON null would be SQL NULL there, not the JSON the column type
+    writes: pass such a column as a parameter of its own)."""
+    json_columns, aware_columns = _column_kinds(table)
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key in json_columns:
+            raise ValueError(f"{key}: a JSON column is passed as a parameter of its own")
+        if value is None or type(value) in _AS_THEY_ARE:
+            pass
+        elif isinstance(value, dt.datetime):
+            if value.tzinfo is None and key in aware_columns:
+                raise ValueError(f"{key}: naive datetime given to a timezone-aware column")
+            value = value.isoformat()
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        elif isinstance(value, decimal.Decimal):
+            value = str(value)
+        elif isinstance(value, enum.Enum):
+            value = value.value
+        elif not isinstance(value, str | int | float | bool):
+            raise TypeError(f"{key}: {type(value).__name__} has no JSON form here")
+        out[key] = value
+    return json.dumps(out, ensure_ascii=False)
+
+
+_AS_THEY_ARE = frozenset((str, int, bool, float))
+
+
+@functools.cache
+def _column_kinds(table: Table) -> tuple[frozenset[str], frozenset[str]]:
+    """The keys of `table`'s JSON columns, and of its timezone-aware ones."""
+    json_columns = frozenset(c.key for c in table.c if isinstance(c.type, JSON))
+    aware = frozenset(c.key for c in table.c if getattr(c.type, "timezone", False))
+    return json_columns, aware

@@ -139,3 +139,20 @@ def test_a_portal_filing_through_the_api_is_the_same_case(world, client):
     assert isinstance(app.submitted_at, dt.datetime) and app.created_at <= app.updated_at
     email = db.session.execute(db.select(OutboxMessage).where(OutboxMessage.related_id == str(app.id))).scalar_one()
     assert reference in email.subject and reference in email.body_text
+
+
+def test_a_json_record_refuses_what_it_cannot_write_exactly(app_ctx):
+    import pytest
+
+    from disclosure.applications.models import Application
+    from disclosure.core import ormrows
+    from disclosure.core.audit import AuditEvent
+
+    with pytest.raises(ValueError, match="JSON column"):
+        ormrows.json_record(AuditEvent.__table__, {"after": None})
+    with pytest.raises(ValueError, match="naive"):
+        ormrows.json_record(Application.__table__, {"submitted_at": dt.datetime(2026, 12, 7, 8, 0)})
+    aware = dt.datetime(2026, 12, 7, 8, 0, tzinfo=dt.UTC)
+    assert ormrows.json_record(Application.__table__, {"submitted_at": aware, "received_date": aware.date()}) == (
+        '{"submitted_at": "2026-12-07T08:00:00+00:00", "received_date": "2026-12-07"}'
+    )

@@ -10,14 +10,17 @@ The rows are the ones the flush would write: each column from the objects as the
 from __future__ import annotations
 
 import functools
+import re
 
-from sqlalchemy import String, bindparam, cast, insert, select
+from sqlalchemy import JSON, bindparam, insert, text
 
 from disclosure.applications.models import Application, RequestedItem, search_text_of
 from disclosure.core import ormrows
 from disclosure.core.audit import AuditEvent
 from disclosure.core.timeutil import utcnow
 from disclosure.extensions import db
+
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 
 
 def insert_case(app: Application, event: dict) -> None:
@@ -37,11 +40,12 @@ def insert_case(app: Application, event: dict) -> None:
     item_values = [ormrows.insert_values(item) for item in items]
     event = {**event, "occurred_at": utcnow()}
     if db.session.get_bind().dialect.name == "postgresql":
-        params = {f"a_{key}": value for key, value in case_values.items()}
-        for n, values in enumerate(item_values):
-            params.update({f"i{n}_{key}": value for key, value in values.items() if key != "application_id"})
-        params.update({f"e_{key}": value for key, value in event.items() if key != "object_id"})
-        case_id, *item_ids = db.session.execute(_statement(len(items)), params).one()
+        items_json = "[" + ",".join(ormrows.json_record(_ITEMS, values) for values in item_values) + "]"
+        json_columns = {key: event.pop(key) for key in _EVENT_JSON}
+        event.pop("object_id")  # the case's id, written by the statement
+        params = {"case": ormrows.json_record(_CASE, case_values), "items": items_json, **json_columns}
+        params["event"] = ormrows.json_record(_EVENT, event)
+        case_id, item_ids = db.session.execute(_statement(), params).one()
     else:
         apps = Application.__table__
         case_id = db.session.execute(insert(apps).returning(apps.c.id), case_values).scalar_one()
@@ -61,34 +65,41 @@ def insert_case(app: Application, event: dict) -> None:
     )
 
 
-@functools.lru_cache(maxsize=64)
-def _statement(n_items: int):
-    """PostgreSQL: the case, `n_items` items and the event in one statement, built once per number of items (its
-    values are parameters: `a_<column>` of the case, `i<n>_<column>` of item n, `e_<column>` of the event).
-    Returns the case's id, then each item's id in order."""
-    apps, items, events = Application.__table__, RequestedItem.__table__, AuditEvent.__table__
-    case = (
-        insert(apps)
-        .values({c.key: bindparam(f"a_{c.key}", type_=c.type) for c in apps.c if not c.primary_key})
-        .returning(apps.c.id)
-        .cte("new_case")
-    )
-    item_columns = [c for c in items.c if not c.primary_key and c.key != "application_id"]
-    returned = [case.c.id]
-    for n in range(n_items):
-        item = (
-            insert(items)
-            .from_select(
-                ["application_id", *(c.key for c in item_columns)],
-                select(case.c.id, *(bindparam(f"i{n}_{c.key}", type_=c.type) for c in item_columns)),
-            )
-            .returning(items.c.id)
-            .cte(f"new_item_{n}")
+_CASE, _ITEMS, _EVENT = Application.__table__, RequestedItem.__table__, AuditEvent.__table__
+_EVENT_JSON = tuple(c.key for c in _EVENT.c if isinstance(c.type, JSON))
+
+
+@functools.cache
+def _statement():
+    """PostgreSQL: the case, its items and its event in one statement of five parameters whatever the number of
+    items (each row one JSON object, `ormrows.json_record`, the event's JSON columns typed parameters). Returns the
+    case's id and its items' ids in their order."""
+
+    def columns(table, *leave_out: str) -> list[str]:
+        names = [c.name for c in table.c if not c.primary_key and c.name not in leave_out]
+        assert all(_IDENTIFIER.fullmatch(n) for n in names), names  # written into the SQL as they are
+        return names
+
+    case = columns(_CASE)
+    items = columns(_ITEMS, "application_id")
+    event = columns(_EVENT, "object_id", *_EVENT_JSON)
+    # (the model's own table and column names, checked above, are written into the SQL; no input is)
+    sql = f"""
+        WITH new_case AS (
+            INSERT INTO {_CASE.name} ({", ".join(case)})
+            SELECT {", ".join(case)} FROM json_populate_record(NULL::{_CASE.name}, CAST(:case AS json))
+            RETURNING id
+        ), new_items AS (
+            INSERT INTO {_ITEMS.name} (application_id, {", ".join(items)})
+            SELECT new_case.id, {", ".join("r." + n for n in items)}
+            FROM new_case, json_populate_recordset(NULL::{_ITEMS.name}, CAST(:items AS json)) AS r
+            RETURNING id, position
+        ), new_event AS (
+            INSERT INTO {_EVENT.name} (object_id, {", ".join((*_EVENT_JSON, *event))})
+            SELECT CAST(new_case.id AS VARCHAR), {", ".join(f":{n}" for n in _EVENT_JSON)},
+                {", ".join("r." + n for n in event)}
+            FROM new_case, json_populate_record(NULL::{_EVENT.name}, CAST(:event AS json)) AS r
         )
-        returned.append(select(item.c.id).scalar_subquery())
-    event_columns = [c for c in events.c if not c.primary_key and c.key != "object_id"]
-    event = insert(events).from_select(
-        ["object_id", *(c.key for c in event_columns)],
-        select(cast(case.c.id, String), *(bindparam(f"e_{c.key}", type_=c.type) for c in event_columns)),
-    )
-    return select(*returned).add_cte(event.cte("new_event"))
+        SELECT new_case.id, ARRAY(SELECT id FROM new_items ORDER BY position) FROM new_case
+    """  # noqa: S608
+    return text(" ".join(sql.split())).bindparams(*(bindparam(n, type_=_EVENT.c[n].type) for n in _EVENT_JSON))
