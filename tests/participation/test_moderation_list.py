@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from disclosure.core.timeutil import CHINA_TZ, as_utc
+
 PHRASES = ["建议扩大禁烟范围", "建议设置过渡期", "罚款标准过高", "应当明确监管部门"]
 
 
@@ -24,7 +26,7 @@ def listed(part, open_consultation):
         body = "很长的意见" * 100 if i == 3 else f"{PHRASES[i % 4]}。第{i}号意见。"
         data = {"body": body, "article": str(i % 6), "name": f"评论人{i}"}
         if i % 7 == 0:
-            data.update(channel="post", received_on=c.opens_at.date().isoformat())
+            data.update(channel="post", received_on=as_utc(c.opens_at).astimezone(CHINA_TZ).date().isoformat())
             out.append(cops.enter_comment(c, data, actor=part.registrar))
         else:
             out.append(cops.submit_comment(c, data, user=None)[0])
