@@ -210,7 +210,9 @@ def build(
     `agency_id` when it is one agency's dashboard. `link(key, agency_id, period)` gives a figure's drill-down
     address (the charts' tables link each number); without it, no links."""
     keys = [*REGISTRY.measures, *REGISTRY.ratios]
-    counted = store.counts(keys, scope)  # each measure once, kept per agency and period between writes
+    # Each measure once, kept per agency and period between writes; only the scope's agencies, so a total is the
+    # sum of the values.
+    counted = store.counts(keys, scope)
     ids = scope.agency_ids
     areas: list[Area] = []
     for area_key, area_label in AREAS.items():
@@ -225,13 +227,11 @@ def build(
                     ids,
                     lambda a, spec=spec, num=num, den=den: _ratio_value(spec, int(num.get(a, 0)), int(den.get(a, 0))),
                 )
-                total_num = sum(int(num.get(a, 0)) for a in ids)
-                total_den = sum(int(den.get(a, 0)) for a in ids)
-                total = _ratio_value(spec, total_num, total_den)  # from the summed parts
+                total = _ratio_value(spec, sum(num.values()), sum(den.values()))  # from the summed parts
             else:
                 per_agency = counted[spec.key]
                 by_agency = PerAgency(ids, lambda a, per_agency=per_agency: _measure_value(per_agency, a))
-                total = Value(sum(int(per_agency.get(a, 0)) for a in ids))
+                total = Value(sum(per_agency.values()))
             figures.append(Figure(spec, total, by_agency))
         areas.append(Area(area_key, area_label, figures))
     board = Board(scope, agencies, areas, agency_id)

@@ -102,8 +102,8 @@ def stamps(agency_ids: tuple[int, ...]) -> dict[int, int]:
 
 
 def counts(keys: Iterable[str], scope: Scope) -> dict[str, dict[int, int]]:
-    """`measures.counts(keys, scope)`, each agency's counts taken from the store when its stamp has not changed,
-    the others counted (all of them in one go) and kept."""
+    """`measures.counts(keys, scope)` — the scope's agencies only, each count an int, none 0 — each agency's counts
+    taken from the store when its stamp has not changed, the others counted (all of them in one go) and kept."""
     wanted = measure_keys(keys)
     ids = tuple(dict.fromkeys(int(a) for a in scope.agency_ids))
     stamp = stamps(ids)
