@@ -7,8 +7,10 @@ import functools
 
 from apiflask import HTTPTokenAuth, abort
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm.attributes import set_committed_value
 
+from disclosure.accounts.models import Agency
 from disclosure.api.models import ApiToken, hash_token
 from disclosure.core.timeutil import utcnow
 from disclosure.extensions import db
@@ -16,15 +18,26 @@ from disclosure.extensions import db
 token_auth = HTTPTokenAuth(scheme="Bearer", description="An agency's API token (`dsc_…`).")
 
 
+# The token with its agency (every endpoint acts for it) in one query by the token's unique hash, built once: the
+# agency is loaded as an entity of its own and set as the token's, which costs less than a joined eager load.
+# Nothing is kept between requests: a revoked token is refused at once.
+_TOKEN_WITH_AGENCY = (
+    select(ApiToken, Agency)
+    .join(Agency, Agency.id == ApiToken.agency_id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+
+
 @token_auth.verify_token
 def _verify(raw: str | None) -> ApiToken | None:
     if not raw:
         return None
-    # The agency comes with the token (one query): every endpoint acts for it.
-    token = db.session.execute(
-        db.select(ApiToken).options(joinedload(ApiToken.agency)).where(ApiToken.token_hash == hash_token(raw))
-    ).scalar_one_or_none()
-    if token is None or not token.usable:
+    row = db.session.execute(_TOKEN_WITH_AGENCY, {"token_hash": hash_token(raw)}).one_or_none()
+    if row is None:
+        return None
+    token, agency = row
+    set_committed_value(token, "agency", agency)  # loaded with it (the session holds its objects only weakly)
+    if not token.usable:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):

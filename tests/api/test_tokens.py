@@ -72,3 +72,29 @@ def test_scope_and_token_are_enforced(app, make_agency, app_ctx):
     assert resp.status_code == 200 and resp.get_json() == {"agency": agency.id}
     with probe_app.app_context():
         db.engine.dispose()  # the second app has its own pool
+
+
+def test_the_token_comes_with_its_agency_in_one_query_and_a_revocation_counts_at_once(app_ctx, make_agency):
+    from sqlalchemy import event
+
+    from disclosure.api.auth import _verify
+
+    agency = make_agency()
+    token, secret = ops.issue_token(agency, name="门户网站", scopes=["applications:write"])
+    db.session.commit()
+    db.session.expire_all()
+    statements: list[str] = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        verified = _verify(secret)
+        assert (verified.id, verified.agency.id, verified.agency.slug) == (token.id, agency.id, agency.slug)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert [s for s in statements if s != "BEGIN"] == statements[-1:], statements  # (SQLite's BEGIN aside)
+    db.session.commit()
+    # revoked in another session (another worker process, say): refused by the next request, nothing kept
+    with db.engine.begin() as conn:
+        conn.execute(ApiToken.__table__.update().values(revoked_at=db.func.now()))
+    db.session.expire_all()
+    assert _verify(secret) is None
