@@ -8,7 +8,8 @@ exact and a test proves it').
   `test_figures_exact.py`), then changed behind the operations' back — bulk statements, raw SQL, deletions, joint
   issuers, versions, links across agencies, settings, the calendar — and after each write every measure, for every
   agency and period kind (and the trend's months), read through the store equals the measure counted afresh.
-- A write to one agency has only that agency counted again; the calendar has every agency counted again.
+- A write to one agency has only that agency counted again; the calendar has every agency counted again; a new day
+  has the figures that read the date counted again, and the others (`store.UNDATED`) count the same on any day.
 """
 
 from __future__ import annotations
@@ -40,10 +41,12 @@ class Recounts:
         from disclosure.supervision import measures
 
         self.seen: set[int] = set()
+        self.keys: set[str] = set()
         real = measures.counts
 
         def spy(keys, scope):
             self.seen.update(scope.agency_ids)
+            self.keys.update(keys)
             return real(keys, scope)
 
         monkeypatch.setattr(measures, "counts", spy)
@@ -53,7 +56,9 @@ class Recounts:
         return self._real(keys, scope)
 
     def take(self) -> set[int]:
-        seen, self.seen = self.seen, set()
+        """The agencies counted again since the last call (their measures in `last_keys`)."""
+        seen, self.last_keys = self.seen, self.keys
+        self.seen, self.keys = set(), set()
         return seen
 
 
@@ -179,8 +184,12 @@ def test_a_write_to_one_agency_counts_that_agency_again_only(world, recounts):
     assert assert_kept_equal_fresh(world, recounts) == {bureau}
     _write("UPDATE publicity_records SET timeliness = 'overdue' WHERE agency_id = :a AND status = 'pending'", a=bureau)
     assert assert_kept_equal_fresh(world, recounts) == {bureau}
-    # A new day: every 'now' figure is counted on it.
+    # A new day: every figure that reads the date is counted on it, the others are kept.
+    from disclosure.supervision.figures.store import UNDATED
+
     assert assert_kept_equal_fresh(world, recounts, TODAY + dt.timedelta(days=1)) == set(_ids(world))
+    assert recounts.last_keys
+    assert not recounts.last_keys & UNDATED
     # The calendar concerns every agency.
     _write(
         "INSERT INTO workday_overrides (day, is_working, source, note, created_at, updated_at) "
@@ -359,3 +368,19 @@ def test_compaction_keeps_every_stamp(world, recounts):
     assert db.session.scalar(text("SELECT count(*) FROM agency_changes")) <= len(ids) + 1
     db.session.rollback()
     assert assert_kept_equal_fresh(world, recounts) == set()
+
+
+def test_the_figures_kept_whatever_the_day_do_not_read_the_date(world):
+    """`store.UNDATED`: each of these measures counts the same on any day (events within the period), so it is kept
+    per period alone; the others are kept per period and date."""
+    from disclosure.supervision.figures.store import UNDATED
+    from disclosure.supervision.measures import REGISTRY, Scope
+
+    assert set(REGISTRY.measures) >= UNDATED
+    assert {"requests.overdue", "proactive.overdue", "columns.overdue", "reports.late"}.isdisjoint(UNDATED)
+    days = (TODAY, D(2025, 1, 2), D(2025, 7, 1), D(2027, 3, 1))
+    for period in PERIODS:
+        for key in sorted(UNDATED):
+            measure = REGISTRY.measures[key]
+            counted = [measure.count(Scope(_ids(world), period, day)) for day in days]
+            assert all(c == counted[0] for c in counted), (key, period.label)

@@ -1,13 +1,14 @@
 """The figures of each agency and period kept between requests, used only while nothing they count has changed
 (issue 14, Benchmarks: the competent department's dashboard over 500 agencies; pre-aggregation kept exact).
 
-`counts(keys, scope)` answers what `measures.counts` answers — {measure: {agency: n}} — from a vector of counts
-kept per agency, period (its first and last day) and today's date (the 'now' figures are states on a date), stamped
-with the agency's change stamp (`core.changes`: the triggers of `watched.py` add to it, in the writing transaction,
-whenever a row any figure of the agency reads is written). A vector whose stamp is the agency's stamp in the
-reading transaction is exactly what counting again would give; the others — agencies written to since, a new day, a
-period not asked for before — are counted again, together, by the measures and kept. A write to one agency
-recounts that agency only; the calendar and the deployment's settings concern every agency.
+`counts(keys, scope)` answers what `measures.counts` answers — {measure: {agency: n}} — from vectors of counts
+kept per agency and period (its first and last day), and per date for the figures that read today's date (the 'now'
+figures are states on a date; `UNDATED` names the figures of events within the period, kept whatever the day), each
+stamped with the agency's change stamp (`core.changes`: the triggers of `watched.py` add to it, in the writing
+transaction, whenever a row any figure of the agency reads is written). A vector whose stamp is the agency's stamp
+in the reading transaction is exactly what counting again would give; the others — agencies written to since, a new
+day for the dated figures, a period not asked for before — are counted again, together, by the measures and kept.
+A write to one agency recounts that agency only; the calendar and the deployment's settings concern every agency.
 
 The stamps are read once per transaction, before anything is counted: under PostgreSQL's READ COMMITTED a write
 committed while the page is being counted may be in the figures without being in the stamp, which only means those
@@ -35,7 +36,29 @@ from disclosure.supervision.measures import REGISTRY, Ratio, Scope
 DEFAULT_SIZE = 50_000  # agency vectors kept per process: a 500-agency page with its monthly trend is 6,500
 _EXTENSION = "supervision.figure_store"
 
-PeriodKey = tuple[dt.date, dt.date, dt.date, tuple[str, ...]]
+PeriodKey = tuple[dt.date, dt.date, dt.date | None, tuple[str, ...]]
+
+# The measures whose count reads only the period, never today's date (events within the period: received,
+# concluded, published, held …), kept per period whatever the day; every other measure — a state today (overdue now,
+# the columns, open notices) or one judged against today (an annual report late or not yet due) — is kept per
+# period and date. A measure is dated unless named here; `tests/supervision/test_figure_store.py` checks each of
+# these counts the same on other days.
+UNDATED = frozenset(
+    {
+        *(f"requests.{k}" for k in ("received", "concluded", "answered", "on_time", "late")),
+        *(f"requests.outcome_{g}" for g in ("granted", "partial", "deny", "na", "np", "oth")),
+        *(f"requests.{k}" for k in ("remedies", "reconsiderations", "lawsuits", "corrected")),
+        *(f"proactive.{k}" for k in ("published", "changes_published", "judged", "on_time", "late")),
+        *(f"proactive.{k}" for k in ("interpretations", "interpretations_on_time", "interpretations_late")),
+        *(
+            f"consultations.{k}"
+            for k in ("held", "comments", "feedback_published", "feedback_on_time", "feedback_late")
+        ),
+        *(f"publicity.{k}" for k in ("received", "on_time", "late", "judged")),
+        "notices.answered_late",
+        *(f"appraisal.{k}" for k in ("responses", "responses_satisfied", "ratings", "ratings_satisfied")),
+    }
+)
 
 
 class Store:
@@ -103,11 +126,24 @@ def stamps(agency_ids: tuple[int, ...]) -> dict[int, int]:
 
 def counts(keys: Iterable[str], scope: Scope) -> dict[str, dict[int, int]]:
     """`measures.counts(keys, scope)` — the scope's agencies only, each count an int, none 0 — each agency's counts
-    taken from the store when its stamp has not changed, the others counted (all of them in one go) and kept."""
+    taken from the store when its stamp has not changed, the others counted (all of them in one go) and kept: the
+    measures of `UNDATED` per period, the others per period and date."""
     wanted = measure_keys(keys)
     ids = tuple(dict.fromkeys(int(a) for a in scope.agency_ids))
     stamp = stamps(ids)
-    key: PeriodKey = (scope.period.start, scope.period.end, scope.today, wanted)
+    out: dict[str, dict[int, int]] = {}
+    undated = tuple(k for k in wanted if k in UNDATED)
+    dated = tuple(k for k in wanted if k not in UNDATED)
+    for chosen, day in ((undated, None), (dated, scope.today)):
+        if chosen:
+            out.update(_kept(chosen, scope, day, ids, stamp))
+    return out
+
+
+def _kept(
+    wanted: tuple[str, ...], scope: Scope, day: dt.date | None, ids: tuple[int, ...], stamp: dict[int, int]
+) -> dict[str, dict[int, int]]:
+    key: PeriodKey = (scope.period.start, scope.period.end, day, wanted)
     kept = store().period(key)
     out: dict[str, dict[int, int]] = {k: {} for k in wanted}
     columns = [out[k] for k in wanted]
