@@ -120,6 +120,22 @@ def main() -> int:
             + f"{counts['n'] / args.n:.2f} statements a filing "
             f"({', '.join(f'{k} {v / args.n:.2f}' for k, v in sorted(counts['by_kind'].items()))}); {load_average()}"
         )
+        # The benchmark's baseline, measured the same way: what a filing costs beside a trivial request.
+        counts.update(n=0, by_kind={})
+        server = _backend_cpu(db.engine)
+        cpu, wall = time.process_time(), time.perf_counter()
+        for _i in range(args.n):
+            if client.get("/healthz").status_code != 200:
+                raise SystemExit("/healthz failed")
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        if server is not None:
+            server = _backend_cpu(db.engine) - server
+        print(
+            f"  {engine}, {args.n} GET /healthz: process CPU {cpu / args.n * 1000:.2f} ms a request, wall "
+            f"{wall / args.n * 1000:.2f} ms; "
+            + (f"database server CPU {server / args.n * 1000:.2f} ms; " if server is not None else "")
+            + f"{counts['n'] / args.n:.2f} statements a request; {load_average()}"
+        )
         if not args.no_profile:
             profile = cProfile.Profile(time.process_time)  # CPU time: waits for the database do not count
             profile.enable()
