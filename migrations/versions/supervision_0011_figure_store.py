@@ -15,16 +15,10 @@ from alembic import op
 revision = "supervision_0011"
 down_revision = "supervision_0010"
 branch_labels = None
-# The watched tables, as their first revisions made them.
-depends_on = (
-    "applications_0001",
-    "publicity_0001",
-    "catalog_0001",
-    "catalog_0002",
-    "participation_0001",
-    "reports_0001",
-    "workdays_0001",
-)
+# The watched tables, as their first revisions made them (depending on a branch's head instead would take that head
+# out of the version table: the calendar's and the annual reports' single revisions are left out, and applied
+# before this one by `upgrade heads`; `tests/supervision/test_figure_store.py` checks every trigger is in place).
+depends_on = ("applications_0001", "publicity_0001", "catalog_0001", "catalog_0002", "participation_0001")
 
 
 def _changes():
