@@ -7,7 +7,13 @@ lengthens everyone's wait. So the application, its items, attachments, deadline,
 written first (`_number_last`), the case's new state held back meanwhile (a case leaves 'draft' with its number:
 the `reference` CHECK); then the counter, and only what needs the number follows it — the case's own row (its
 state and reference, one UPDATE) and the applicant's email (it names the reference), inserted by the commit.
-The receipt letter of a received case prints the reference: it is drawn after the commit (`_issue_receipt`)."""
+The receipt letter of a received case prints the reference: it is drawn after the commit (`_issue_receipt`).
+
+A portal filing that waits for the office's confirmation has nothing to write but the case: on PostgreSQL it is
+inserted already numbered, with its items, audit event and email, by the one statement that takes the number
+(`newcase.insert_numbered_case`), so the counter row is held from that round trip to the commit, as before, and
+the case is written once instead of inserted and then numbered. Elsewhere its rows are written by statements of
+their own before the number (`newcase.insert_case`), not by an ORM flush."""
 
 from __future__ import annotations
 
@@ -155,6 +161,28 @@ def _numbering_statement(n_emails: int):
     return query
 
 
+def _slotted_reference(app: Application, agency: Agency, on: dt.date) -> tuple[str, str, int] | None:
+    """On PostgreSQL, for a reference format the database can write: the case's reference and search text with
+    `SERIAL_SLOT` for the serial, and the serial's width; None otherwise (the case is numbered in Python)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return None
+    fmt, slug = _reference_format(), agency.slug.upper()
+    width = _serial_width(fmt)
+    if width is None:
+        return None
+    slot = str(SERIAL_SLOT)
+    reference = fmt.format(slug=slug, year=on.year, serial=SERIAL_SLOT)
+    # The slot must stand for the serial alone: each serial written over it gives the reference Python would write.
+    for serial in (1, 10**width + 7):
+        if reference.replace(slot, f"{serial:0{width}d}") != fmt.format(slug=slug, year=on.year, serial=serial):
+            return None
+    items = [(i.description, i.document_ref) for i in app.items]
+    search = search_text_of(reference, app.applicant_name, app.legal_representative, app.contact_person, items)
+    if search.count(slot) != 1:
+        return None
+    return reference, search, width
+
+
 def _number_in_one_statement(
     app: Application, agency: Agency, on: dt.date, state: str, emails: list[ApplicantEmail]
 ) -> bool:
@@ -165,22 +193,11 @@ def _number_in_one_statement(
 
     The database fills the serial into the reference and the search text rendered in Python with `SERIAL_SLOT` in
     its place (`lpad`, as `{serial:0Nd}` formats it), and the reference into the emails' `REFERENCE_SLOT`."""
-    if db.session.get_bind().dialect.name != "postgresql":
+    numbered = _slotted_reference(app, agency, on)
+    if numbered is None:
         return False
-    fmt, slug = _reference_format(), agency.slug.upper()
-    width = _serial_width(fmt)
-    if width is None:
-        return False
+    reference, search, width = numbered
     slot = str(SERIAL_SLOT)
-    reference = fmt.format(slug=slug, year=on.year, serial=SERIAL_SLOT)
-    # The slot must stand for the serial alone: each serial written over it gives the reference Python would write.
-    for serial in (1, 10**width + 7):
-        if reference.replace(slot, f"{serial:0{width}d}") != fmt.format(slug=slug, year=on.year, serial=serial):
-            return False
-    items = [(i.description, i.document_ref) for i in app.items]
-    search = search_text_of(reference, app.applicant_name, app.legal_representative, app.contact_person, items)
-    if search.count(slot) != 1:
-        return False
 
     now = utcnow()
     params = {
@@ -324,6 +341,24 @@ def file_via_portal(agency: Agency, data: ApplicationInput, *, portal: str) -> A
         # back until it has its number; its audit event needs its id.
         _new, log = _fire(app, "file_via_portal", None, today=today, extra={"portal": portal})
         state, app.state = app.state, States.DRAFT
+    numbered = _slotted_reference(app, agency, today) if lean and not confirming else None
+    if numbered is not None:
+        # PostgreSQL, nothing else to write: the case is inserted already numbered, with its items, event and
+        # email, by the one statement that takes the number (the counter row is held from there to the commit).
+        reference, search, width = numbered
+        ahead = [e for e in (applicant_email(app, template) for template in _emails(False)) if e is not None]
+        newcase.insert_numbered_case(
+            app,
+            log(values=True),
+            ahead,
+            year=today.year,
+            reference=reference,
+            search_text=search,
+            width=width,
+            serial_slot=str(SERIAL_SLOT),
+            state=state,
+        )
+        return app
     if lean:
         newcase.insert_case(app, log(values=True))
     else:
