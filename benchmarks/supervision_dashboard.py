@@ -15,8 +15,8 @@ brought in first); `--scale 0.05` is a quick run (the agency tree stays 500 agen
 measurement is a full request through the Flask test client (session, access check, period, every registered
 figure, the charts, Jinja), logged in as the general office's supervisor or as one bureau's office head, after two
 warm-up requests (which fill the figures kept per agency and period, `supervision.figures.store`; each page is
-then also timed three times with nothing kept, every agency counted again, as on a new day — printed, not a
-target). Before measuring, the floor's numbers are compared with the dashboard's figures, so both count the same
+then also timed three times with nothing kept, every agency counted again, as in a new process — printed, not
+a target). Before measuring, the floor's numbers are compared with the dashboard's figures, so both count the same
 records.
 
 The data: a city's general office over 39 city departments and 10 counties (each a county government office over
@@ -1404,8 +1404,9 @@ def run(engine: str, scale: float, runs: int, reuse: str | None, targets: Target
                     f"p95 {b95:.0f} ms; page / floor p50 {p50 / b50:.1f}x, p95 {p95 / b95:.1f}x",
                     flush=True,
                 )
-                # Not a target: the same page with no figure kept (`supervision.figures.store`): the first view of
-                # a new day (the 'now' figures are kept per date) or of a new process, every agency counted again.
+                # Not a target: the same page with no figure kept (`supervision.figures.store`), as the first view
+                # in a new process: every figure of every agency counted again (a new day counts again only the
+                # figures that read the date, a write only the agency written to).
                 recounted = []
                 for _ in range(3):
                     with app.app_context():
