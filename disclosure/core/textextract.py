@@ -62,21 +62,23 @@ def extract_text(
     if kind not in READABLE or not data:
         return None
     command = [sys.executable, "-I", str(_SCRIPT), kind, str(int(timeout) + 1), str(memory_bytes), str(max_chars)]
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter running this file
+    # `with`: the pipes are closed however the reading ends (a timeout while the document is still being written
+    # to the child left its stdin open).
+    with subprocess.Popen(  # noqa: S603 - our own interpreter running this file
         command,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # its own process group, so a timeout also ends the pdftotext it started
-    )
-    try:
-        out, _ = process.communicate(data, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(process)
-        return None
-    finally:
-        if process.poll() is None:
+    ) as process:
+        try:
+            out, _ = process.communicate(data, timeout=timeout)
+        except subprocess.TimeoutExpired:
             _kill_group(process)
+            return None
+        finally:
+            if process.poll() is None:
+                _kill_group(process)
     if process.returncode != 0:
         return None
     return out.decode("utf-8", errors="replace")[:max_chars].strip()
