@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+from disclosure.core.timeutil import today_china
+
 # --- disclosure on request ------------------------------------------------------------------------------------
 
 MINI_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -120,7 +122,7 @@ def penalty_raw(pub, **over) -> dict:
         "CF_CFLB": "警告;罚款",
         "CF_NR": "警告并处罚款2000元",
         "CF_NR_FK": "0.2",
-        "CF_JDRQ": (dt.date.today() - dt.timedelta(days=3)).isoformat(),
+        "CF_JDRQ": (today_china() - dt.timedelta(days=3)).isoformat(),
         "CF_YXQ": "2099-12-31",
         "CF_CFJG": a.full_name,
         "CF_CFJGDM": a.credit_code,
@@ -143,8 +145,8 @@ def licensing_raw(pub, **over) -> dict:
         "XK_WSH": "杭市监许〔2026〕1号",
         "XK_XKLB": "普通",
         "XK_NR": "准予食品经营许可",
-        "XK_JDRQ": (dt.date.today() - dt.timedelta(days=2)).isoformat(),
-        "XK_YXQZ": (dt.date.today() - dt.timedelta(days=2)).isoformat(),
+        "XK_JDRQ": (today_china() - dt.timedelta(days=2)).isoformat(),
+        "XK_YXQZ": (today_china() - dt.timedelta(days=2)).isoformat(),
         "XK_YXQZI": "2031-12-31",
         "XK_XKJG": a.full_name,
         "XK_XKJGDM": a.credit_code,

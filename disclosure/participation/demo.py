@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from disclosure.accounts.models import User
-from disclosure.core.timeutil import utcnow
+from disclosure.core.timeutil import today_china, utcnow
 from disclosure.extensions import db
 from disclosure.participation.models import Consultation
 from disclosure.participation.operations import comments as cops
@@ -51,7 +51,7 @@ def load(objects: dict) -> None:
     editor = _staff(agency.slug, "catalog_editor") or head
     if head is None:
         return
-    year = dt.date.today().year
+    year = today_china().year
     matter = fops.save_matter(
         agency,
         {

@@ -10,11 +10,12 @@ import pytest
 from disclosure.catalog.models import CleanupItem, EntryLink, ValidityEvent
 from disclosure.catalog.operations import cleanups, validity
 from disclosure.core.errors import DomainError, FieldErrors, NotAllowed
+from disclosure.core.timeutil import today_china
 from disclosure.extensions import db
 from tests.catalog.conftest import in_english
 
 D = dt.date
-TODAY = dt.date.today()
+TODAY = today_china()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from disclosure.catalog.models import Entry, EntryReview, EntryVersion
 from disclosure.catalog.operations import entries as ops
 from disclosure.core.errors import DomainError, FieldErrors, NotAllowed
+from disclosure.core.timeutil import today_china
 from disclosure.extensions import db
 from tests.catalog.conftest import entry_input
 
@@ -129,7 +130,7 @@ def test_a_revision_keeps_the_published_version_public_until_the_new_one_is_appr
         expected_version=entry.version,
     )
     assert entry.is_public and entry.published_version_id == first_version
-    assert entry.changed_on == dt.date.today()
+    assert entry.changed_on == today_china()
     for trigger, actor in (("submit", cat.editor), ("confirm_attribute", cat.registrar), ("pass_secrecy", cat.secrecy)):
         ops.act(entry, trigger, actor=actor)
     ops.act(entry, "publish", actor=cat.head, comment="修订第三条")

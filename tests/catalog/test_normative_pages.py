@@ -7,6 +7,7 @@ import datetime as dt
 
 from disclosure.catalog.models import Cleanup, EntryLink
 from disclosure.catalog.operations import entries as ops
+from disclosure.core.timeutil import today_china
 from disclosure.extensions import db
 from tests.catalog.conftest import interpretation_input
 
@@ -119,7 +120,7 @@ def test_a_cleanup_through_its_pages(cat, client, login, publish_on):
     english(client)
     past = client.post(f"/staff/catalog/cleanups/{cleanup.id}/act/approve", data={"approve-effective_on": "2020-01-01"})
     assert past.status_code == 400 and "before today" in past.get_data(as_text=True)
-    today = dt.date.today().isoformat()
+    today = today_china().isoformat()
     assert (
         client.post(
             f"/staff/catalog/cleanups/{cleanup.id}/act/approve", data={"approve-effective_on": today}

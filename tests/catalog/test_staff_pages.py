@@ -3,12 +3,12 @@ role, the legality review, old versions, the workbench panel."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from disclosure.accounts.roles import Role
 from disclosure.catalog.models import Entry, EntryReview, Genre, Theme
 from disclosure.catalog.operations import entries as ops
+from disclosure.core.timeutil import today_china
 from disclosure.extensions import db
 from tests.catalog.conftest import entry_input, field_errors
 
@@ -67,7 +67,7 @@ def test_list_filters(cat, en, use, publish_entry):
 
 def test_timeliness_badge_and_filter(cat, en, use):
     overdue = _draft(cat, title="逾期的通知", made_on="2026-01-05", document_number="测〔2026〕1号")
-    fresh = _draft(cat, title="新的通知", made_on=dt.date.today().isoformat(), document_number="测〔2026〕2号")
+    fresh = _draft(cat, title="新的通知", made_on=today_china().isoformat(), document_number="测〔2026〕2号")
     use(cat.editor)
     html = en.get("/staff/catalog/", query_string={"timeliness": "overdue"}).get_data(as_text=True)
     assert overdue.title in html and fresh.title not in html
@@ -178,7 +178,7 @@ def test_each_role_sees_and_may_do_exactly_what_the_workflow_allows(cat, en, use
     resp = en.post(f"{url}/legality", data={"reviewer_name": "", "reviewed_on": "2026-02-30", "opinion": ""})
     assert resp.status_code == 400
     assert set(field_errors(resp.get_data(as_text=True))) >= {"reviewer_name", "reviewed_on", "opinion"}
-    ok = {"reviewer_name": "法规科 王某", "reviewed_on": dt.date.today().isoformat(), "opinion": "合法"}
+    ok = {"reviewer_name": "法规科 王某", "reviewed_on": today_china().isoformat(), "opinion": "合法"}
     assert en.post(f"{url}/legality", data=ok).status_code == 302
     use(cat.head)
     assert en.post(f"{url}/act/publish", data={"publish-comment": "同意"}).status_code == 302

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from disclosure.core.timeutil import today_china
 from tests.reports.conftest import make_case  # noqa: F401 - the cases fixture of the report tests
 
 pytestmark = pytest.mark.e2e
@@ -35,7 +36,7 @@ def test_head_follows_a_figure_approves_publishes_public_reads(
     agency = make_agency(full_name="示例市交通运输局")
     registrar = make_staff(agency, roles=[Role.REGISTRAR], email="registrar@example.gov.cn")
     head = make_staff(agency, roles=[Role.OFFICE_HEAD], email="head@example.gov.cn")
-    year = dt.date.today().year - 1
+    year = today_china().year - 1
     partial = make_case(agency, D(year, 3, 1), D(year, 3, 20), outcome="partial", category="research")
     make_case(agency, D(year, 12, 31), D(year + 1, 1, 6))  # received on 31 December, answered in January
     make_case(agency, D(year, 5, 6), D(year, 5, 25))

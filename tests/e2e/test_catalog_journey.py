@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 
+from disclosure.core.timeutil import today_china
 from tests.e2e.conftest import browser_login, browser_logout
 
 pytestmark = pytest.mark.e2e
@@ -41,7 +42,7 @@ def test_normative_document_from_draft_to_publication(page, live_server, axe_che
     head = make_staff(agency, [Role.OFFICE_HEAD], email="head@example.gov.cn")
     pdf = tmp_path / "规定全文.pdf"
     pdf.write_bytes(weasyprint.HTML(string="<p>测试市政府信息公开规定</p><p>第一条 为了规范公开工作。</p>").write_pdf())
-    made_on = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+    made_on = (today_china() - dt.timedelta(days=3)).isoformat()
 
     # The editor drafts a normative document; its own fields appear once the type is chosen.
     browser_login(page, live_server, editor)
@@ -109,7 +110,7 @@ def test_normative_document_from_draft_to_publication(page, live_server, axe_che
     page.goto(entry_url)
     axe_check(page, "legality review")
     page.locator("#reviewer_name").fill("法制科 王某")
-    page.locator("#reviewed_on").fill(dt.date.today().isoformat())
+    page.locator("#reviewed_on").fill(today_china().isoformat())
     page.locator("#opinion").fill("经审核，符合法律法规规定。")
     page.locator("#legality-form button[type=submit]").click()
     page.wait_for_selector("#legality-recorded")

@@ -6,13 +6,15 @@ import datetime as dt
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from disclosure.core.timeutil import today_china
+
 pytestmark = pytest.mark.e2e
 
 GOOD_CODE = "914403001922038216"
 
 
 def _rows(agency):
-    decided = (dt.date.today() - dt.timedelta(days=2)).isoformat()
+    decided = (today_china() - dt.timedelta(days=2)).isoformat()
     base = {
         "CF_XDR_MC": "杭州青松餐饮有限公司",
         "CF_XDR_LB": "法人及非法人组织",

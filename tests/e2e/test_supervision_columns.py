@@ -1,11 +1,11 @@
 """A real browser on the column-update pages (issue 14 §1): a supervisor reads the overview, an agency's columns
 with its single-veto checks, and mistypes a gap in the editor; axe runs on every page."""
 
-import datetime as dt
 from types import SimpleNamespace
 
 import pytest
 
+from disclosure.core.timeutil import today_china
 from tests.e2e.conftest import browser_login
 from tests.supervision.builders.columns import build
 
@@ -31,7 +31,7 @@ def world(make_agency, make_staff):
         supervisor=make_staff(office, roles=[Role.SUPERVISOR], email="supervisor@example.gov.cn"),
         head2=make_staff(bureau2, roles=[Role.OFFICE_HEAD]),
     )
-    build(tree, dt.date.today())
+    build(tree, today_china())
     return tree
 
 

@@ -12,6 +12,7 @@ import re
 from openpyxl import load_workbook
 
 from disclosure.accounts.roles import Role
+from disclosure.core.timeutil import today_china
 from disclosure.extensions import db
 from disclosure.publicity import operations
 from disclosure.publicity.models import PublicityMatter, PublicityRecord
@@ -34,7 +35,7 @@ def _text(html: str) -> str:
 
 
 def test_publicity_end_is_the_same_date_on_every_page_and_export(pub, client, login):
-    decided = dt.date.today() - dt.timedelta(days=3)
+    decided = today_china() - dt.timedelta(days=3)
     computed = save(pub, penalty_raw(pub, CF_WSH="罚1", CF_XDR_MC="宁波一号贸易有限公司", CF_JDRQ=decided.isoformat()))
     own_end = add_months(decided, 6)
     given = save(
@@ -63,7 +64,7 @@ def test_publicity_end_is_the_same_date_on_every_page_and_export(pub, client, lo
 
 
 def test_publicity_end_before_the_minimum_period_is_refused(pub, validator, en):
-    decided = dt.date.today() - dt.timedelta(days=3)
+    decided = today_china() - dt.timedelta(days=3)
     too_early = (decided + dt.timedelta(days=30)).isoformat()
     result = validator().validate(penalty_raw(pub, CF_JDRQ=decided.isoformat(), CF_GSJZQ=too_early))
     earliest = add_months(decided, 3).isoformat()
@@ -73,7 +74,7 @@ def test_publicity_end_before_the_minimum_period_is_refused(pub, validator, en):
 
 
 def test_expiry_sweep_uses_the_date_the_pages_show(pub):
-    decided = dt.date.today() - dt.timedelta(days=100)
+    decided = today_china() - dt.timedelta(days=100)
     end = decided + dt.timedelta(days=110)  # after the 3-month minimum, long before the 1-year maximum
     rec = save(pub, penalty_raw(pub, CF_JDRQ=decided.isoformat(), CF_GSJZQ=end.isoformat()))
     db.session.commit()
@@ -129,11 +130,11 @@ def test_public_export_of_both_types(pub, client):
 
 
 def test_public_export_keeps_the_date_filter(pub, client):
-    old = (dt.date.today() - dt.timedelta(days=40)).isoformat()
+    old = (today_china() - dt.timedelta(days=40)).isoformat()
     save(pub, penalty_raw(pub, CF_WSH="罚6", CF_XDR_MC="台州旧案贸易有限公司", CF_JDRQ=old))
     save(pub, penalty_raw(pub, CF_WSH="罚7", CF_XDR_MC="台州新案贸易有限公司"))
     db.session.commit()
-    since = (dt.date.today() - dt.timedelta(days=10)).isoformat()
+    since = (today_china() - dt.timedelta(days=10)).isoformat()
     rows = _csv(client.get(f"/publicity/export.csv?kind=penalty&q=台州&from={since}"))
     assert [r[rows[0].index("CF_WSH")] for r in rows[1:]] == ["罚7"]
 

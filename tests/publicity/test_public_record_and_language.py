@@ -3,8 +3,7 @@ field names, code values and messages in the reader's language, full-width colon
 
 from __future__ import annotations
 
-import datetime as dt
-
+from disclosure.core.timeutil import today_china
 from disclosure.extensions import db
 from disclosure.publicity import operations
 from disclosure.publicity.fields import Kind
@@ -40,7 +39,7 @@ def test_public_record_in_english_names_fields_and_codes_in_english(pub, client)
 
 def test_public_record_in_chinese_keeps_the_standard_names_and_full_width_colons(pub, client):
     rec = save(pub, penalty_raw(pub))
-    operations.withdraw_record(rec, withdrawal_kind="void", reason="经人民法院确认无效", changed_on=dt.date.today())
+    operations.withdraw_record(rec, withdrawal_kind="void", reason="经人民法院确认无效", changed_on=today_china())
     db.session.commit()
     body = client.get(f"/publicity/records/{rec.id}", headers=ZH).get_data(as_text=True)
     assert "理由：经人民法院确认无效" in body

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 
 from disclosure.core.textsearch import index_text, tokens
+from disclosure.core.timeutil import today_china
 from disclosure.extensions import db
 from disclosure.publicity import operations
 from disclosure.publicity.search import SearchQuery, search
@@ -59,13 +60,13 @@ def test_search_by_two_and_four_characters_credit_code_and_decision_number(pub):
 
 
 def test_filters_and_date_order(pub, make_agency):
-    old = (dt.date.today() - dt.timedelta(days=40)).isoformat()
+    old = (today_china() - dt.timedelta(days=40)).isoformat()
     save(pub, penalty_raw(pub, CF_WSH="罚1", CF_XDR_MC="甲科技公司", CF_JDRQ=old))
     save(pub, penalty_raw(pub, CF_WSH="罚2", CF_XDR_MC="乙科技有限责任公司"))
     db.session.commit()
     result = search(SearchQuery(q="科技", order="date"))
     assert _names(result) == ["乙科技有限责任公司", "甲科技公司"]
-    since = dt.date.today() - dt.timedelta(days=10)
+    since = today_china() - dt.timedelta(days=10)
     assert _names(search(SearchQuery(q="科技", date_from=since))) == ["乙科技有限责任公司"]
     other = make_agency()
     assert search(SearchQuery(q="科技", agency_id=other.id)).total == 0
@@ -120,7 +121,7 @@ def test_identity_numbers_masked_on_every_public_page_and_export(pub, client):
 
 def test_withdrawn_record_shows_its_reason_and_leaves_the_search(pub, client):
     rec = save(pub, penalty_raw(pub, CF_XDR_MC="撤销科技公司"))
-    operations.withdraw_record(rec, withdrawal_kind="void", reason="经人民法院确认无效", changed_on=dt.date.today())
+    operations.withdraw_record(rec, withdrawal_kind="void", reason="经人民法院确认无效", changed_on=today_china())
     db.session.commit()
     assert search(SearchQuery(q="撤销科技")).total == 0
     body = client.get(f"/publicity/records/{rec.id}").get_data(as_text=True)

@@ -9,6 +9,7 @@ import pytest
 
 from disclosure.core.audit import events_for
 from disclosure.core.errors import DomainError
+from disclosure.core.timeutil import today_china
 from disclosure.extensions import db
 from disclosure.publicity import operations
 from disclosure.publicity.models import RecordStatus, Timeliness
@@ -26,7 +27,7 @@ def test_due_date_is_seven_working_days_after_the_decision(pub):
 
 
 def test_pending_record_becomes_overdue_and_publishing_late_is_recorded(pub):
-    decided = dt.date.today() - dt.timedelta(days=30)
+    decided = today_china() - dt.timedelta(days=30)
     rec = save(pub, penalty_raw(pub, CF_JDRQ=decided.isoformat()), publish=False)
     assert rec.status == RecordStatus.PENDING and rec.timeliness == Timeliness.OVERDUE
     waiting = save(pub, penalty_raw(pub, CF_WSH="罚〔2026〕7号"), publish=False)
@@ -80,7 +81,7 @@ def test_penalty_periods_follow_the_rule_in_force_on_the_decision_date(pub, deci
 
 
 def test_penalty_past_its_maximum_is_removed_automatically(pub):
-    rec = save(pub, penalty_raw(pub, CF_JDRQ=(dt.date.today() - dt.timedelta(days=200)).isoformat()))
+    rec = save(pub, penalty_raw(pub, CF_JDRQ=(today_china() - dt.timedelta(days=200)).isoformat()))
     assert rec.status == RecordStatus.PUBLISHED
     assert operations.expire_penalties(rec.max_until - dt.timedelta(days=1)) == 0
     assert operations.expire_penalties(rec.max_until) == 1
@@ -95,7 +96,7 @@ def test_credit_repair_only_after_the_minimum_with_its_basis(pub, en):
         operations.repair_record(rec, basis="已履行行政处罚决定")
     assert str(exc.value.message).startswith("Credit repair is possible only after the minimum publicity period")
     old = save(
-        pub, penalty_raw(pub, CF_WSH="罚〔2026〕50号", CF_JDRQ=(dt.date.today() - dt.timedelta(days=120)).isoformat())
+        pub, penalty_raw(pub, CF_WSH="罚〔2026〕50号", CF_JDRQ=(today_china() - dt.timedelta(days=120)).isoformat())
     )
     with pytest.raises(DomainError) as exc:
         operations.repair_record(old, basis="  ")
@@ -108,7 +109,7 @@ def test_credit_repair_only_after_the_minimum_with_its_basis(pub, en):
 def test_withdrawal_within_three_working_days_with_reason(pub, en):
     rec = save(pub, penalty_raw(pub))
     with pytest.raises(DomainError) as exc:
-        operations.withdraw_record(rec, withdrawal_kind="revoked", reason=" ", changed_on=dt.date.today())
+        operations.withdraw_record(rec, withdrawal_kind="revoked", reason=" ", changed_on=today_china())
     assert str(exc.value.message) == "The reason for the withdrawal is required; it is published."
     changed_on = dt.date(2026, 9, 30)
     rec.decision_date = dt.date(2026, 9, 1)
@@ -138,10 +139,10 @@ def test_simplified_minor_and_government_only_are_never_public(pub, en):
 
 
 def test_licence_states(pub):
-    lic = save(pub, licensing_raw(pub, XK_YXQZI=(dt.date.today() + dt.timedelta(days=5)).isoformat()), "licensing")
+    lic = save(pub, licensing_raw(pub, XK_YXQZI=(today_china() + dt.timedelta(days=5)).isoformat()), "licensing")
     assert lic.status == RecordStatus.PUBLISHED and lic.licence_state == "1"
-    assert operations.expire_licences(dt.date.today()) == 0
-    assert operations.expire_licences(dt.date.today() + dt.timedelta(days=6)) == 1
+    assert operations.expire_licences(today_china()) == 0
+    assert operations.expire_licences(today_china() + dt.timedelta(days=6)) == 1
     assert lic.licence_state == "2" and lic.status == RecordStatus.PUBLISHED  # stays public, showing its state
     other = save(pub, licensing_raw(pub, XK_WSH="许〔2026〕2号"), "licensing")
     operations.revoke_licence(other, reason="以欺骗手段取得许可，依法撤销")
@@ -165,7 +166,7 @@ def test_daily_sweep_task(pub, app):
     from disclosure.publicity.tasks import daily_publicity_sweep
 
     rec = save(pub, penalty_raw(pub))
-    rec.max_until = dt.date.today() - dt.timedelta(days=1)
+    rec.max_until = today_china() - dt.timedelta(days=1)
     db.session.commit()
     result = daily_publicity_sweep.call_local()
     assert result == {"expired_penalties": 1, "expired_licences": 0, "overdue": 0}

@@ -9,6 +9,7 @@ import io
 from openpyxl import load_workbook
 
 from disclosure.accounts.roles import Role
+from disclosure.core.timeutil import today_china
 from disclosure.extensions import db
 from disclosure.publicity.models import (
     CatalogueVersion,
@@ -95,11 +96,10 @@ def test_withdraw_and_repair_through_pages(pub, client, login):
     rec = save(pub, penalty_raw(pub))
     db.session.commit()
     login(client, pub.clerk)
-    import datetime as dt
 
     resp = client.post(
         f"/staff/publicity/records/{rec.id}/withdraw",
-        data={"withdrawal_kind": "revoked", "changed_on": dt.date.today().isoformat(), "reason": "复议撤销"},
+        data={"withdrawal_kind": "revoked", "changed_on": today_china().isoformat(), "reason": "复议撤销"},
     )
     assert resp.status_code == 302
     db.session.expire_all()

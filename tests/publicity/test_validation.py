@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from disclosure.core.timeutil import today_china
 from disclosure.core.validators import USCC_CHARS, ValidationError, validate_resident_id, validate_uscc
 from tests.factories import REAL_IDS, REAL_USCC, licensing_raw, penalty_raw
 
@@ -125,7 +126,7 @@ def test_agency_and_source_codes_are_checked(validator, pub, en):
 
 def test_dates_are_coherent(validator, pub, en):
     v = validator("licensing")
-    tomorrow = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    tomorrow = (today_china() + dt.timedelta(days=2)).isoformat()
     assert ("XK_JDRQ", "The decision date cannot be in the future.") in _errors(
         v.validate(licensing_raw(pub, XK_JDRQ=tomorrow))
     )

@@ -21,6 +21,7 @@ from disclosure.catalog.index_numbers import parse_imported
 from disclosure.catalog.models import DocKind, Genre, Theme, Validity
 from disclosure.core import spreadsheets
 from disclosure.core.errors import DomainError
+from disclosure.core.timeutil import today_china
 from disclosure.extensions import db
 from workflows.catalog import Attribute
 
@@ -192,7 +193,7 @@ class RowReader:
         made = row.data["made_on"]
         if made and row.published_on and row.published_on < made:
             row.refuse("published_on", _l("The information cannot be published before it was made."))
-        if row.published_on and row.published_on > dt.date.today():
+        if row.published_on and row.published_on > today_china():
             row.refuse("published_on", _l("The publication date cannot be in the future."))
         self._classify(row, text)
         self._validity(row, text)
@@ -256,7 +257,7 @@ class RowReader:
             made = row.data.get("made_on")
             if ended and made and ended < made:
                 row.refuse("ended_on", _l("A document cannot stop being valid before it was made."))
-            if ended and ended > dt.date.today():
+            if ended and ended > today_china():
                 row.refuse("ended_on", _l("The date the document stopped being valid cannot be in the future."))
         elif ended is not None:
             row.refuse("ended_on", _l("Only a document that is 失效 or 废止 has this date; empty it or set 有效性."))

@@ -27,7 +27,7 @@ from disclosure.catalog.operations import entries as ops
 from disclosure.catalog.operations import validity
 from disclosure.core import audit
 from disclosure.core.errors import DomainError, NotAllowed, collect_errors
-from disclosure.core.timeutil import utcnow
+from disclosure.core.timeutil import today_china, utcnow
 from disclosure.extensions import db
 from workflows.cleanup import Decision, States, TransitionRefused
 
@@ -82,7 +82,7 @@ def actors_for(cleanup: Cleanup, user: User | None) -> set[str]:
 
 
 def facts_for(cleanup: Cleanup, *, comment: str = "", reason: str = "", today: dt.date | None = None) -> cwf.Facts:
-    today = today or dt.date.today()
+    today = today or today_china()
     return cwf.Facts(
         all_decided=bool(cleanup.items) and all(i.decision and i.reason.strip() for i in cleanup.items),
         has_comment=bool(comment.strip()),
@@ -219,7 +219,7 @@ def approve(
     cleanup: Cleanup, *, actor: User | None, effective_on: dt.date | None, today: dt.date | None = None
 ) -> Cleanup:
     """The office head approves the decisions and the date they take effect (today or later)."""
-    today = today or dt.date.today()
+    today = today or today_china()
     if effective_on is None:
         raise DomainError(_l("Enter the date the decisions take effect."), field="effective_on")
     if effective_on < today:
@@ -241,7 +241,7 @@ def publish(cleanup: Cleanup, *, actor: User | None, today: dt.date | None = Non
     published through the entry operations (`publish_generated`: its index number, its version), then every
     decided document changes state on the effective date (or on publication, when that comes later).
     Returns the result entry."""
-    today = today or dt.date.today()
+    today = today or today_china()
     _step(cleanup, "publish", actor, facts_for(cleanup, today=today))
     if cleanup.effective_on is None or cleanup.effective_on < today:
         cleanup.effective_on = today  # not retroactive: the list takes effect when the public can read it

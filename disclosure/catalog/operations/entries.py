@@ -39,7 +39,7 @@ from disclosure.catalog.timeliness import publish_due
 from disclosure.core import audit
 from disclosure.core.docnumbers import normalise_document_number
 from disclosure.core.errors import Conflict, DomainError, NotAllowed, collect_errors
-from disclosure.core.timeutil import utcnow
+from disclosure.core.timeutil import today_china, utcnow
 from disclosure.extensions import db
 from disclosure.web.params import parse_id
 from disclosure.web.richtext import sanitise_html
@@ -322,7 +322,7 @@ def clean_entry_input(agency: Agency, data: Mapping[str, Any], *, entry: Entry |
         out["interpretation_form"] = form
 
         made = out["made_on"]
-        if made and made > dt.date.today() + dt.timedelta(days=1):
+        if made and made > today_china() + dt.timedelta(days=1):
             errors.add(_l("The date the information was made cannot be in the future."), field="made_on")
         if made and out["in_force_on"] and out["in_force_on"] < made:
             errors.add(_l("A document cannot take effect before it was made."), field="in_force_on")
@@ -423,7 +423,7 @@ def update_entry(entry: Entry, data: Mapping[str, Any], *, actor: User | None, e
     agency = db.session.get(Agency, entry.agency_id)
     values = clean_entry_input(agency, data, entry=entry)
     if entry.published_version_id is not None and values.get("changed_on") is None:
-        values["changed_on"] = entry.changed_on or dt.date.today()  # Art. 26: a change restarts the clock
+        values["changed_on"] = entry.changed_on or today_china()  # Art. 26: a change restarts the clock
     before = audit.snapshot(entry, SNAPSHOT_FIELDS)
     _apply(entry, values)
     refresh_due(entry)
@@ -445,7 +445,7 @@ def act(
 ) -> Entry:
     """Fire one workflow step. Returns record their comment; publishing takes the index number last."""
     check_version(entry, expected_version)
-    today = today or dt.date.today()
+    today = today or today_china()
     try:
         new_state = wf.fire(
             entry.state, trigger, actors_for(entry, actor), facts_for(entry, comment=comment, reason=reason)
@@ -661,7 +661,7 @@ def record_legality_review(
             errors.add(_l("Name the reviewer in the legal department."), field="reviewer_name")
         if reviewed_on is None:
             errors.add(_l("Enter the date of the review."), field="reviewed_on")
-        elif reviewed_on > dt.date.today():
+        elif reviewed_on > today_china():
             errors.add(_l("The review cannot be dated in the future."), field="reviewed_on")
         if not opinion.strip():
             errors.add(_l("Enter the review's opinion."), field="opinion")

@@ -18,6 +18,7 @@ from disclosure.catalog.operations.entries import CONFLICT, settings_for
 from disclosure.core import audit
 from disclosure.core.errors import Conflict, DomainError, collect_errors
 from disclosure.core.numbering import current_value
+from disclosure.core.timeutil import today_china
 from disclosure.extensions import db
 from disclosure.web.params import parse_int
 
@@ -87,7 +88,7 @@ def save_settings(
 def next_index_number(agency: Agency, fmt: str | None = None, *, on: dt.date | None = None) -> str | None:
     """The index number the agency's next publication would take this year (a preview: nothing is taken), or None
     when the format is not usable."""
-    on = on or dt.date.today()
+    on = on or today_china()
     fmt = fmt if fmt is not None else settings_for(agency.id).index_format
     try:
         check_format(fmt)

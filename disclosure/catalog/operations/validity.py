@@ -36,7 +36,7 @@ from disclosure.catalog.operations import entries as ops
 from disclosure.catalog.search import refresh_search_text
 from disclosure.core.docnumbers import normalise_document_number
 from disclosure.core.errors import NotAllowed, collect_errors
-from disclosure.core.timeutil import utcnow
+from disclosure.core.timeutil import today_china, utcnow
 from disclosure.extensions import db
 from workflows.catalog import States
 
@@ -362,7 +362,7 @@ def repeal(
     """废止 by a later document that names it: both linked (the later one REPEALS this one), each page showing the
     other; the document stays public, annotated as repealed from `effective_on`."""
     _require_office_head(document, actor)
-    today = today or dt.date.today()
+    today = today or today_china()
     with collect_errors() as errors:
         _check_changeable(document, effective_on, errors)
         _check_later_document(document, by, errors)
@@ -384,7 +384,7 @@ def amend(
     """修改 by a later document (a 修改决定): both linked (the later one AMENDS this one); the document stays valid,
     annotated with the amendment."""
     _require_office_head(document, actor)
-    today = today or dt.date.today()
+    today = today or today_china()
     with collect_errors() as errors:
         _check_changeable(document, effective_on, errors)
         _check_later_document(document, by, errors)
