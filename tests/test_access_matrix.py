@@ -12,6 +12,8 @@ from apiflask import APIBlueprint
 
 from disclosure.accounts.roles import Role
 
+pytestmark = pytest.mark.slow  # collected first, so that a test worker starts it early (tests/conftest.py)
+
 SKIP = {"static", "openapi.spec"}
 ARG_VALUES = {"int": "987654", "string": "no-such-thing", "path": "no/such/thing", "default": "no-such-thing"}
 

@@ -40,6 +40,8 @@ from disclosure.api import issue_token
 from disclosure.api.models import SCOPES
 from disclosure.extensions import db
 
+pytestmark = pytest.mark.slow  # collected first, so that a test worker starts it early (tests/conftest.py)
+
 ROOT = Path(__file__).resolve().parents[1]
 SKIP = {"static", "openapi.spec", "accounts.logout"}
 # Percent-encoded as a browser or an attacker sends them.

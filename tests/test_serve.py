@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # collected first, so that a test worker starts it early (tests/conftest.py)
+
 ROOT = Path(__file__).resolve().parents[1]
 DISCLOSURE = Path(sys.executable).parent / "disclosure"
 
