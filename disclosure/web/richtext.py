@@ -135,11 +135,12 @@ _SPACES = re.compile(r"[ \u00a0\u3000\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n{2,}")
 
 
-def html_to_text(html: str) -> str:
+def html_to_text(html: str, *, sanitised: bool = False) -> str:
     """Plain text of a body (sanitised first, so scripts and styles never reach the index): a line per block,
-    table cells separated by tabs, spaces folded, no blank lines."""
+    table cells separated by tabs, spaces folded, no blank lines. `sanitised`: the caller has just made `html`
+    with `sanitise_html` (an import's row), which is idempotent, so it is not cleaned a second time."""
     collector = _TextCollector()
-    collector.feed(sanitise_html(html))
+    collector.feed(html if sanitised else sanitise_html(html))
     collector.close()
     lines = [_SPACES.sub(" ", line).strip(" ") for line in "".join(collector.parts).split("\n")]
     lines = ["\t".join(cell.strip() for cell in line.split("\t")) for line in lines]

@@ -195,7 +195,8 @@ class NewEntries:
             )
             versions_meta.append(meta)
             if out["state"] == wf.States.PUBLISHED.value:
-                words = [out["summary"], out["keywords"], html_to_text(out["body_html"])]
+                # clean_entry_input sanitised the body
+                words = [out["summary"], out["keywords"], html_to_text(out["body_html"], sanitised=True)]
                 words += [attachment_title(name) for name, _data, _kind in files]
                 extra["search"] = search_columns(out["title"], out["document_number"], words)
                 out.update(
