@@ -1,23 +1,28 @@
 """Writing an import's new entries in bulk (issue 11 §6): a chunk's entries, issuers, frozen versions, search
-index, validity history and audit events as a few multi-row statements, in the state `workflows.catalog` gives
-them (`import_published` for 主动公开, `import_recorded` otherwise, the system acting).
+index, validity history and audit events as a few statements, in the state `workflows.catalog` gives them
+(`import_published` for 主动公开, `import_recorded` otherwise, the system acting).
 
 What each row costs is kept to the row itself: the Art. 26 due dates of the whole chunk come from one calendar
 look-up, the version's metadata is built from the row's values and the import's cached look-ups
 (`entries.version_metadata`, no transient `Entry`), and the search columns are those `search.refresh_search_text`
-writes (`search.search_columns`), so an imported entry is found exactly as a published one. The statements are
-Core statements (no ORM unit of work): the entries as an executemany, their ids read back by the rows' import keys
-(unique per agency); the versions and the other rows as multi-row INSERTs with RETURNING; one UPDATE per chunk on
-PostgreSQL, so the statement-level rollup triggers run a few times per chunk, not once per row.
-On SQLite the full-text index is filled by its update trigger when the order key is set, once per entry.
+writes (`search.search_columns`), so an imported entry is found exactly as a published one.
+
+Each entry is written once, complete: its id and its version's id are taken first (`reserve_ids`), so the entry
+goes in with its version, order key and search texts (an UPDATE afterwards rewrote the row and all of its indexes:
+on PostgreSQL 22 B-trees and, for a public entry, the GIN entries of its texts; on SQLite the row triggers a second
+time). On PostgreSQL the chunk's entries and versions are one statement (the rows as JSON, `insert_entries`), whose
+foreign keys to each other are checked at its end; the other rows go as one JSON parameter a table, so the
+statement-level triggers (`core.rollups`, `core.changes`) run once per table and chunk and the driver converts no
+statement of thousands of placeholders. On SQLite, whose triggers are per row, they are executemany of one
+prepared statement; the full-text index is filled by its insert trigger.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
-from sqlalchemy import BigInteger, Integer, Text, bindparam, select, text
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import JSON, bindparam, text
 
 import workflows.catalog as wf
 from disclosure.accounts.models import Agency, Department
@@ -50,49 +55,94 @@ ENTRY_DEFAULTS = {
 }
 
 
-def inserted_ids(table, rows: list[dict]) -> list:
-    """Insert `rows` as multi-row INSERTs and return their first key column's values, in the rows' order.
-    RETURNING is what makes SQLAlchemy batch the rows into a few multi-row statements ("insertmanyvalues") instead
-    of one statement per row: on PostgreSQL each statement runs the statement-level rollup triggers
-    (`core.rollups`) and is a round trip; on SQLite it saves reading the new ids back."""
-    key = table.primary_key.columns[0]
-    return list(db.session.execute(table.insert().returning(key, sort_by_parameter_order=True), rows).scalars())
+VERSIONS = EntryVersion.__table__
 
 
-def update_entries(rows: list[dict]) -> None:
-    """The chunk's entries' version, order key and search texts (`NewEntries._indexed` rows): on PostgreSQL in one
-    statement rather than one per entry (it runs the rollup triggers once per statement)."""
-    if db.session.get_bind().dialect.name != "postgresql":
-        # SQLite's triggers are per row and a prepared statement executed many times costs nothing more.
-        db.session.execute(
-            ENTRIES.update()
-            .where(ENTRIES.c.id == bindparam("b_id"))
-            .values(
-                published_version_id=bindparam("b_version"),
-                search_key=bindparam("b_key"),
-                search_title=bindparam("b_title"),
-                search_text=bindparam("b_text"),
-                search_counts=bindparam("b_counts"),
+def _postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def reserve_ids(n: int) -> list[tuple[int, int]]:
+    """(entry id, version id) for `n` new entries and their first versions, taken before the rows are written.
+    PostgreSQL: from the tables' sequences, in one statement. SQLite: after the largest ids, as SQLite numbers a
+    row itself (the tables have no AUTOINCREMENT); a writer that committed since this transaction's snapshot
+    makes its first write fail (SQLITE_BUSY_SNAPSHOT), as for any write of the import, so no id is taken twice."""
+    if _postgresql():
+        rows = db.session.execute(
+            text(
+                "SELECT nextval(pg_get_serial_sequence('catalog_entries', 'id')), "
+                "nextval(pg_get_serial_sequence('catalog_versions', 'id')) FROM generate_series(1, :n)"
             ),
-            rows,
+            {"n": n},
+        ).all()
+        return [tuple(r) for r in rows]
+    last_entry = db.session.execute(text("SELECT coalesce(max(id), 0) FROM catalog_entries")).scalar_one()
+    last_version = db.session.execute(text("SELECT coalesce(max(id), 0) FROM catalog_versions")).scalar_one()
+    return [(last_entry + i, last_version + i) for i in range(1, n + 1)]
+
+
+def _json_value(value):
+    if isinstance(value, dt.date):  # and datetime: ISO text, an aware time with its offset
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} has no JSON form here")
+
+
+def _recordset(table, rows: list[dict]) -> tuple[str, str, str]:
+    """(column list, SELECT list, the rows as a JSON array) for `INSERT INTO table (columns) SELECT … FROM
+    json_populate_recordset(NULL::table, rows)`: the database converts each value to its column's type; a JSON
+    column takes the row's nested JSON (never null here)."""
+    names = list(rows[0])
+    columns = ", ".join(f'"{name}"' for name in names)
+    return columns, columns, json.dumps(rows, ensure_ascii=False, default=_json_value)
+
+
+def insert_entries(entries: list[dict], versions: list[dict]) -> None:
+    """The chunk's new entries (with their ids, versions and search columns) and their versions. The two refer to
+    each other: one statement on PostgreSQL (its foreign keys are checked at its end), each row written once; on
+    SQLite the entries, the versions, then each entry's version (an update of that column only: the full-text
+    trigger, which watches the search columns, does not run again)."""
+    if _postgresql():
+        e_columns, e_select, e_json = _recordset(ENTRIES, entries)
+        v_columns, v_select, v_json = _recordset(VERSIONS, versions)
+        db.session.execute(
+            text(
+                f"WITH versions AS (INSERT INTO {VERSIONS.name} ({v_columns}) SELECT {v_select} "  # noqa: S608 - column names of the model
+                f"FROM json_populate_recordset(NULL::{VERSIONS.name}, CAST(:versions AS json))) "
+                f"INSERT INTO {ENTRIES.name} ({e_columns}) SELECT {e_select} "
+                f"FROM json_populate_recordset(NULL::{ENTRIES.name}, CAST(:entries AS json))"
+            ),
+            {"versions": v_json, "entries": e_json},
         )
         return
-    # PostgreSQL: the rows as arrays, unnested, in one statement (a few parameters, whatever the chunk's size).
+    # SQLite checks a reference to a missing row at the commit only under `defer_foreign_keys`, and while one is
+    # outstanding every new version would look for the entries naming it by a full scan (there is no index on
+    # published_version_id): the entries go in without their version, then the versions, then the one column.
+    db.session.execute(ENTRIES.insert(), [{**e, "published_version_id": None} for e in entries])
+    db.session.execute(VERSIONS.insert(), versions)
     db.session.execute(
-        text(
-            "UPDATE catalog_entries SET published_version_id = given.version, search_key = given.key, "
-            "search_title = given.title, search_text = given.text, search_counts = given.counts "
-            "FROM unnest(:ids, :versions, :keys, :titles, :texts, :counts) "
-            "AS given(id, version, key, title, text, counts) WHERE catalog_entries.id = given.id"
-        ).bindparams(
-            bindparam("ids", [r["b_id"] for r in rows], type_=ARRAY(Integer)),
-            bindparam("versions", [r["b_version"] for r in rows], type_=ARRAY(Integer)),
-            bindparam("keys", [r["b_key"] for r in rows], type_=ARRAY(BigInteger)),
-            bindparam("titles", [r["b_title"] for r in rows], type_=ARRAY(Text)),
-            bindparam("texts", [r["b_text"] for r in rows], type_=ARRAY(Text)),
-            bindparam("counts", [r["b_counts"] for r in rows], type_=ARRAY(Text)),
-        )
+        ENTRIES.update().where(ENTRIES.c.id == bindparam("b_id")).values(published_version_id=bindparam("b_version")),
+        [{"b_id": e["id"], "b_version": e["published_version_id"]} for e in entries],
     )
+
+
+def insert_rows(table, rows: list[dict]) -> None:
+    """Insert `rows`: on PostgreSQL as one JSON parameter (`_recordset`) for a table without JSON columns (a JSON
+    null would become SQL NULL there), else as multi-row INSERTs; on SQLite as an executemany."""
+    if not rows:
+        return
+    if not _postgresql():
+        db.session.execute(table.insert(), rows)
+    elif any(isinstance(c.type, JSON) for c in table.c):
+        db.session.execute(table.insert().values(rows))
+    else:
+        columns, selected, data = _recordset(table, rows)
+        db.session.execute(
+            text(
+                f"INSERT INTO {table.name} ({columns}) SELECT {selected} "  # noqa: S608 - column names of the model
+                f"FROM json_populate_recordset(NULL::{table.name}, CAST(:rows AS json))"
+            ),
+            {"rows": data},
+        )
 
 
 class Lookups:
@@ -205,21 +255,17 @@ class NewEntries:
                     public_category=meta.get("category") or "",
                     public_doc_kind=meta.get("doc_kind") or "",
                 )
-        session = db.session
-        # The entries as one executemany (a row has some sixty columns: multi-row INSERTs would cost the driver more
-        # than they save), their ids read back by the rows' import keys (unique per agency).
-        session.execute(ENTRIES.insert(), [out for _n, _r, out, _x, _f in self.rows])
-        keys = [out["import_key"] for _n, _r, out, _x, _f in self.rows]
-        ids_by_key = dict(
-            session.execute(
-                select(Entry.import_key, Entry.id).where(Entry.agency_id == self.agency.id, Entry.import_key.in_(keys))
-            ).all()
-        )
-        ids = [ids_by_key[k] for k in keys]
-        version_ids = inserted_ids(
-            EntryVersion.__table__,
-            [
+        reserved = reserve_ids(len(self.rows))
+        ids = [entry_id for entry_id, _v in reserved]
+        versions = []
+        for (entry_id, version_id), (_n, _r, out, extra, _f), meta in zip(
+            reserved, self.rows, versions_meta, strict=True
+        ):
+            out["id"] = entry_id
+            out.update(self._indexed(entry_id, version_id, out, extra.get("search")))
+            versions.append(
                 {
+                    "id": version_id,
                     "entry_id": entry_id,
                     "revision": 1,
                     "published_at": self.now,
@@ -233,34 +279,24 @@ class NewEntries:
                     "change_note": "",
                     "published_by_id": None,
                 }
-                for entry_id, (_n, _r, out, _x, _f), meta in zip(ids, self.rows, versions_meta, strict=True)
-            ],
-        )
-        version_of = dict(zip(ids, version_ids, strict=True))
-        # The version, the search texts and the index's order key, in one update (the entry was inserted without
-        # its texts, so each engine indexes them once: the FTS update trigger on SQLite, the GIN index on
-        # PostgreSQL, which would index the inserted row and then its updated copy again).
-        update_entries(
-            [
-                self._indexed(entry_id, version_of[entry_id], out, extra.get("search"))
-                for entry_id, (_n, _r, out, extra, _f) in zip(ids, self.rows, strict=True)
-            ]
-        )
+            )
+        insert_entries([out for _n, _r, out, _x, _f in self.rows], versions)
         self._children(ids, versions_meta)
-        return {entry_id: version_of[entry_id] for entry_id in ids}
+        return dict(reserved)
 
     @staticmethod
     def _indexed(entry_id: int, version_id: int, out: dict, columns) -> dict:
-        """The update's values for one entry: its version, and its search columns while it is public."""
+        """An entry's version, and its order key and search columns while it is public."""
         if columns is None:  # recorded (依申请公开 / 不予公开): never indexed
-            return dict(b_id=entry_id, b_version=version_id, b_key=None, b_title="", b_text="", b_counts="")
+            return dict(
+                published_version_id=version_id, search_key=None, search_title="", search_text="", search_counts=""
+            )
         return {
-            "b_id": entry_id,
-            "b_version": version_id,
-            "b_key": search_key(out["published_on"], entry_id),
-            "b_title": columns.title,
-            "b_text": columns.text,
-            "b_counts": columns.counts,
+            "published_version_id": version_id,
+            "search_key": search_key(out["published_on"], entry_id),
+            "search_title": columns.title,
+            "search_text": columns.text,
+            "search_counts": columns.counts,
         }
 
     def _number(self, row, out: dict) -> None:
@@ -287,12 +323,10 @@ class NewEntries:
                 )
             events.extend(validity_events(entry_id, out, row, self.now))
             audits.append(self._audit(entry_id, out, row_no, extra["trigger"]))
-        inserted_ids(EntryIssuer.__table__, issuers)
-        if searchable:
-            inserted_ids(SearchIssuer.__table__, searchable)
-        if events:
-            inserted_ids(ValidityEvent.__table__, events)
-        inserted_ids(AuditEvent.__table__, audits)
+        insert_rows(EntryIssuer.__table__, issuers)
+        insert_rows(SearchIssuer.__table__, searchable)
+        insert_rows(ValidityEvent.__table__, events)
+        insert_rows(AuditEvent.__table__, audits)
 
     def _audit(self, entry_id: int, out: dict, row_no: int, trigger: str) -> dict:
         actor = self.writer.actor
