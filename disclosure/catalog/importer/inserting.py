@@ -89,11 +89,14 @@ def _json_value(value):
 
 def _recordset(table, rows: list[dict]) -> tuple[str, str, str]:
     """(column list, SELECT list, the rows as a JSON array) for `INSERT INTO table (columns) SELECT … FROM
-    json_populate_recordset(NULL::table, rows)`: the database converts each value to its column's type; a JSON
-    column takes the row's nested JSON (never null here)."""
+    json_populate_recordset(NULL::table, rows)`: the database converts each value to its column's type. A JSON
+    column takes the row's nested JSON; None there is JSON null, as SQLAlchemy's JSON type writes it (the function
+    would give SQL NULL)."""
     names = list(rows[0])
+    json_columns = {c.name for c in table.c if isinstance(c.type, JSON)}
+    selected = ", ".join(f"coalesce(\"{n}\", 'null')" if n in json_columns else f'"{n}"' for n in names)
     columns = ", ".join(f'"{name}"' for name in names)
-    return columns, columns, json.dumps(rows, ensure_ascii=False, default=_json_value)
+    return columns, selected, json.dumps(rows, ensure_ascii=False, default=_json_value)
 
 
 def insert_entries(entries: list[dict], versions: list[dict]) -> None:
@@ -126,23 +129,20 @@ def insert_entries(entries: list[dict], versions: list[dict]) -> None:
 
 
 def insert_rows(table, rows: list[dict]) -> None:
-    """Insert `rows`: on PostgreSQL as one JSON parameter (`_recordset`) for a table without JSON columns (a JSON
-    null would become SQL NULL there), else as multi-row INSERTs; on SQLite as an executemany."""
+    """Insert `rows`: on PostgreSQL as one JSON parameter (`_recordset`), on SQLite as an executemany."""
     if not rows:
         return
     if not _postgresql():
         db.session.execute(table.insert(), rows)
-    elif any(isinstance(c.type, JSON) for c in table.c):
-        db.session.execute(table.insert().values(rows))
-    else:
-        columns, selected, data = _recordset(table, rows)
-        db.session.execute(
-            text(
-                f"INSERT INTO {table.name} ({columns}) SELECT {selected} "  # noqa: S608 - column names of the model
-                f"FROM json_populate_recordset(NULL::{table.name}, CAST(:rows AS json))"
-            ),
-            {"rows": data},
-        )
+        return
+    columns, selected, data = _recordset(table, rows)
+    db.session.execute(
+        text(
+            f"INSERT INTO {table.name} ({columns}) SELECT {selected} "  # noqa: S608 - column names of the model
+            f"FROM json_populate_recordset(NULL::{table.name}, CAST(:rows AS json))"
+        ),
+        {"rows": data},
+    )
 
 
 class Lookups:
