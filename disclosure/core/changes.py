@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from sqlalchemy import BigInteger, Index, Integer, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from disclosure.core import triggers
 from disclosure.core.idlists import in_ids
 from disclosure.extensions import db
 
@@ -148,23 +149,12 @@ def install(bind) -> None:
 
 
 def uninstall(bind) -> None:
-    postgresql = bind.dialect.name == "postgresql"
-    for table, names in trigger_names().items():
-        for name in names:
-            bind.exec_driver_sql(
-                f"DROP TRIGGER IF EXISTS {name} ON {table}" if postgresql else f"DROP TRIGGER IF EXISTS {name}"
-            )
-        if postgresql:
-            bind.exec_driver_sql(f"DROP FUNCTION IF EXISTS changes_{table}()")
+    triggers.drop(bind, trigger_names(), "changes_")
 
 
 def installed(bind) -> set[str]:
     """The change triggers present in the database."""
-    if bind.dialect.name == "postgresql":
-        sql = "SELECT tgname FROM pg_trigger WHERE left(tgname, 8) = 'changes_' AND NOT tgisinternal"
-    else:
-        sql = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'changes\\_%' ESCAPE '\\'"
-    return set(bind.exec_driver_sql(sql).scalars())
+    return triggers.present(bind, "changes_")
 
 
 def stamps(agency_ids: Iterable[int]) -> dict[int, int]:

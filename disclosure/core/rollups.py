@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from sqlalchemy import Date, Index, Integer, String, event, func, select, union_all
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from disclosure.core import triggers
 from disclosure.core.idlists import in_ids
 from disclosure.extensions import db
 
@@ -244,25 +245,12 @@ def install(bind) -> None:
 
 
 def uninstall(bind) -> None:
-    dialect = bind.dialect.name
-    for table, names in trigger_names().items():
-        for name in names:
-            bind.exec_driver_sql(
-                f"DROP TRIGGER IF EXISTS {name} ON {table}"
-                if dialect == "postgresql"
-                else f"DROP TRIGGER IF EXISTS {name}"
-            )
-        if dialect == "postgresql":
-            bind.exec_driver_sql(f"DROP FUNCTION IF EXISTS rollup_{table}()")
+    triggers.drop(bind, trigger_names(), "rollup_")
 
 
 def installed(bind) -> set[str]:
     """The rollup triggers present in the database."""
-    if bind.dialect.name == "postgresql":
-        sql = "SELECT tgname FROM pg_trigger WHERE left(tgname, 7) = 'rollup_' AND NOT tgisinternal"
-    else:
-        sql = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rollup_%'"
-    return set(bind.exec_driver_sql(sql).scalars())
+    return triggers.present(bind, "rollup_")
 
 
 # --- Counting again, compacting -----------------------------------------------------------------------------------
