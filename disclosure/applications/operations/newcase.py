@@ -71,27 +71,18 @@ _CASE, _ITEMS, _EVENT = Application.__table__, RequestedItem.__table__, AuditEve
 _EVENT_JSON = tuple(c.key for c in _EVENT.c if isinstance(c.type, JSON))
 
 
-@functools.cache
-def _statement():
-    """PostgreSQL: the case, its items and its event in one statement of five parameters whatever the number of
-    items (each row one JSON object, `ormrows.json_record`, the event's JSON columns typed parameters). Returns the
-    case's id and its items' ids in their order."""
+def _columns(table, *leave_out: str) -> list[str]:
+    names = [c.name for c in table.c if not c.primary_key and c.name not in leave_out]
+    assert all(_IDENTIFIER.fullmatch(n) for n in names), names  # written into the SQL as they are
+    return names
 
-    def columns(table, *leave_out: str) -> list[str]:
-        names = [c.name for c in table.c if not c.primary_key and c.name not in leave_out]
-        assert all(_IDENTIFIER.fullmatch(n) for n in names), names  # written into the SQL as they are
-        return names
 
-    case = columns(_CASE)
-    items = columns(_ITEMS, "application_id")
-    event = columns(_EVENT, "object_id", *_EVENT_JSON)
-    # (the model's own table and column names, checked above, are written into the SQL; no input is)
-    sql = f"""
-        WITH new_case AS (
-            INSERT INTO {_CASE.name} ({", ".join(case)})
-            SELECT {", ".join(case)} FROM json_populate_record(NULL::{_CASE.name}, CAST(:case AS json))
-            RETURNING id
-        ), new_items AS (
+def _children() -> str:
+    """The common table expressions that insert the items (`:items`, a JSON array) and the audit event (`:event`
+    and its JSON columns as typed parameters) of the case inserted by `new_case`, in both statements."""
+    items = _columns(_ITEMS, "application_id")
+    event = _columns(_EVENT, "object_id", *_EVENT_JSON)
+    return f"""new_items AS (
             INSERT INTO {_ITEMS.name} (application_id, {", ".join(items)})
             SELECT new_case.id, {", ".join("r." + n for n in items)}
             FROM new_case, json_populate_recordset(NULL::{_ITEMS.name}, CAST(:items AS json)) AS r
@@ -101,7 +92,22 @@ def _statement():
             SELECT CAST(new_case.id AS VARCHAR), {", ".join(f":{n}" for n in _EVENT_JSON)},
                 {", ".join("r." + n for n in event)}
             FROM new_case, json_populate_record(NULL::{_EVENT.name}, CAST(:event AS json)) AS r
-        )
+        )"""  # noqa: S608 - the model's own table and column names, checked by _columns
+
+
+@functools.cache
+def _statement():
+    """PostgreSQL: the case, its items and its event in one statement of five parameters whatever the number of
+    items (each row one JSON object, `ormrows.json_record`, the event's JSON columns typed parameters). Returns the
+    case's id and its items' ids in their order."""
+    case = _columns(_CASE)
+    # (the model's own table and column names, checked by _columns, are written into the SQL; no input is)
+    sql = f"""
+        WITH new_case AS (
+            INSERT INTO {_CASE.name} ({", ".join(case)})
+            SELECT {", ".join(case)} FROM json_populate_record(NULL::{_CASE.name}, CAST(:case AS json))
+            RETURNING id
+        ), {_children()}
         SELECT new_case.id, ARRAY(SELECT id FROM new_items ORDER BY position) FROM new_case
     """  # noqa: S608
     return text(" ".join(sql.split())).bindparams(*(bindparam(n, type_=_EVENT.c[n].type) for n in _EVENT_JSON))
@@ -184,20 +190,13 @@ def _numbered_statement(n_emails: int):
     Returns the case's id, reference, serial and search text and its items' ids in their order; no row when the
     agency has no counter row for the year yet (then nothing was written)."""
 
-    def columns(table, *leave_out: str) -> list[str]:
-        names = [c.name for c in table.c if not c.primary_key and c.name not in leave_out]
-        assert all(_IDENTIFIER.fullmatch(n) for n in names), names  # written into the SQL as they are
-        return names
-
     written = {  # the case's columns the database writes (the serial and what names it)
         "reference": "replace(r.reference, :n_slot, serial.digits)",
         "ref_serial": "serial.value",
         "search_text": "replace(r.search_text, :n_slot, serial.digits)",
     }
-    case = columns(_CASE)
-    items = columns(_ITEMS, "application_id")
-    event = columns(_EVENT, "object_id", *_EVENT_JSON)
-    outbox_columns = columns(_OUTBOX, "related_id", *_OUTBOX_JSON)
+    case = _columns(_CASE)
+    outbox_columns = _columns(_OUTBOX, "related_id", *_OUTBOX_JSON)
     named = {"subject", "body_text"}  # an email's columns that name the reference
     emails = [
         f"""new_email_{n} AS (
@@ -213,7 +212,7 @@ def _numbered_statement(n_emails: int):
         )"""  # noqa: S608
         for n in range(n_emails)
     ]
-    # (the model's own table and column names, checked above, are written into the SQL; no input is)
+    # (the model's own table and column names, checked by _columns, are written into the SQL; no input is)
     sql = f"""
         WITH counter AS (UPDATE counters SET value = value + 1
             WHERE scope = :n_scope AND owner_id = :n_owner_id AND year = :n_year
@@ -227,17 +226,7 @@ def _numbered_statement(n_emails: int):
             SELECT {", ".join(written.get(n, "r." + n) for n in case)}
             FROM serial, json_populate_record(NULL::{_CASE.name}, CAST(:case AS json)) AS r
             RETURNING id, reference, ref_serial, search_text
-        ), new_items AS (
-            INSERT INTO {_ITEMS.name} (application_id, {", ".join(items)})
-            SELECT new_case.id, {", ".join("r." + n for n in items)}
-            FROM new_case, json_populate_recordset(NULL::{_ITEMS.name}, CAST(:items AS json)) AS r
-            RETURNING id, position
-        ), new_event AS (
-            INSERT INTO {_EVENT.name} (object_id, {", ".join((*_EVENT_JSON, *event))})
-            SELECT CAST(new_case.id AS VARCHAR), {", ".join(f":{n}" for n in _EVENT_JSON)},
-                {", ".join("r." + n for n in event)}
-            FROM new_case, json_populate_record(NULL::{_EVENT.name}, CAST(:event AS json)) AS r
-        ){"".join(", " + e for e in emails)}
+        ), {_children()}{"".join(", " + e for e in emails)}
         SELECT new_case.id, new_case.reference, new_case.ref_serial, new_case.search_text,
             ARRAY(SELECT id FROM new_items ORDER BY position)
         FROM new_case
