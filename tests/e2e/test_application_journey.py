@@ -5,6 +5,7 @@ on the real SMTP server. axe finds no serious or critical violation on the pages
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 MINI_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -64,7 +65,7 @@ def test_citizen_to_issued_letter(page, live_server, smtp_server, axe_check, mak
     page.locator("#item_1_document_ref").fill("示财〔2025〕3号")
     page.locator("#item_2_description").fill("道路维修招标文件")
     page.get_by_role("button", name="提交申请").click()
-    assert page.get_by_text("您的申请已提交").first.is_visible()
+    expect(page.get_by_text("您的申请已提交").first).to_be_visible()
     axe_check(page, "application detail")
     reference = page.locator("h1").inner_text().replace("申请", "").strip()
     _logout(page)

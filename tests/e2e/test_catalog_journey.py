@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from disclosure.core.timeutil import today_china
 from tests.e2e.conftest import browser_login, browser_logout
@@ -47,13 +48,13 @@ def test_normative_document_from_draft_to_publication(page, live_server, axe_che
     # The editor drafts a normative document; its own fields appear once the type is chosen.
     browser_login(page, live_server, editor)
     page.goto(live_server.url + "/staff/catalog/new")
-    assert not page.locator("fieldset[data-show-when='doc_kind']").is_visible()
+    expect(page.locator("fieldset[data-show-when='doc_kind']")).not_to_be_visible()
     axe_check(page, "new entry")  # the rich-text editor's heading picker included
     page.locator("#title").fill(TITLE)
     page.locator("#document_number").fill("测政办规〔2026〕1号")
     page.locator("#made_on").fill(made_on)
     page.locator("#doc_kind").select_option("normative")
-    assert page.locator("#registration_number").is_visible()
+    expect(page.locator("#registration_number")).to_be_visible()
     page.locator("#category").select_option("art20_1")
     page.locator("#theme_id").select_option(label="政务公开")
     page.locator("#genre_id").select_option(label="通知")
@@ -88,7 +89,7 @@ def test_normative_document_from_draft_to_publication(page, live_server, axe_che
     page.goto(entry_url)
     axe_check(page, "secrecy review")
     _act(page, "return_secrecy", comment="")
-    assert page.locator("#return_secrecy-comment-error").is_visible()
+    expect(page.locator("#return_secrecy-comment-error")).to_be_visible()
     axe_check(page, "return refused")
     _act(page, "return_secrecy", comment="第三条涉及内部工作安排，请删除后再报。")
     assert page.locator("#entry-state").get_attribute("data-state") == "draft"
@@ -123,10 +124,10 @@ def test_normative_document_from_draft_to_publication(page, live_server, axe_che
     assert page.locator("#entry-state").get_attribute("data-state") == "published"
     index_number = page.locator("#entry-index-number").inner_text().strip()
     assert index_number.startswith(agency.org_code + "/")
-    assert page.get_by_text("第三条涉及内部工作安排").first.is_visible()  # the return stays in the reviews
+    expect(page.get_by_text("第三条涉及内部工作安排").first).to_be_visible()  # the return stays in the reviews
     axe_check(page, "published")
     page.goto(live_server.url + "/staff/catalog/")
-    assert page.get_by_role("link", name=TITLE).is_visible()
+    expect(page.get_by_role("link", name=TITLE)).to_be_visible()
     axe_check(page, "catalogue list")
     browser_logout(page)
 
@@ -137,7 +138,7 @@ def test_normative_document_from_draft_to_publication(page, live_server, axe_che
     axe_check(page, "public search")
     page.get_by_role("link", name=TITLE).first.click()
     page.wait_for_load_state()
-    assert page.get_by_text("测政办规〔2026〕1号").first.is_visible()
+    expect(page.get_by_text("测政办规〔2026〕1号").first).to_be_visible()
     axe_check(page, "public entry")
     with page.expect_download() as info:
         page.get_by_role("link", name="规定全文").first.click()

@@ -4,6 +4,7 @@ every page visited and finds no serious or critical violation."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -35,21 +36,21 @@ def test_citizen_registers_staff_logs_in_language_switches(
     page.get_by_role("button", name="注册").click()
     # the message stands beside its field (and again as a link in the summary at the top of the form)
     assert "公民身份号码应为17位" in page.locator("#doc_number-error").inner_text()
-    assert page.get_by_role("link", name="公民身份号码应为17位数字加1位数字或X。").is_visible()
+    expect(page.get_by_role("link", name="公民身份号码应为17位数字加1位数字或X。")).to_be_visible()
     axe_check(page, "register with errors")
     page.locator("#password").fill("browser-passw0rd")
     page.get_by_label("再次输入密码").fill("browser-passw0rd")
     page.get_by_label("证件号码").fill("11010519491231002X")
     page.get_by_role("button", name="注册").click()
-    assert page.get_by_text("确认链接已发送").is_visible()
+    expect(page.get_by_text("确认链接已发送")).to_be_visible()
 
     page.goto(live_server.url + _confirm_link(smtp_server, "wang@example.cn"))
-    assert page.get_by_text("电子邮箱已确认").is_visible()
+    expect(page.get_by_text("电子邮箱已确认")).to_be_visible()
     axe_check(page, "login after confirmation")
     page.get_by_label("电子邮箱").fill("wang@example.cn")
     page.locator("#password").fill("browser-passw0rd")
     page.get_by_role("button", name="登录").click()
-    assert page.get_by_role("heading", name="欢迎您，王小明").is_visible()
+    expect(page.get_by_role("heading", name="欢迎您，王小明")).to_be_visible()
     axe_check(page, "applicant home")
     page.get_by_role("link", name="个人资料").click()
     axe_check(page, "profile")
@@ -59,7 +60,7 @@ def test_citizen_registers_staff_logs_in_language_switches(
     page.get_by_label("电子邮箱").fill(staff.email)
     page.locator("#password").fill("correct-horse-7battery")
     page.get_by_role("button", name="登录").click()
-    assert page.get_by_role("heading", name="工作台").is_visible()
+    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
     axe_check(page, "workbench")
     page.get_by_role("link", name="工作人员账号").click()
     axe_check(page, "staff users")
@@ -67,11 +68,11 @@ def test_citizen_registers_staff_logs_in_language_switches(
     axe_check(page, "new staff user")
     page.get_by_role("button", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", name="New staff user").is_visible()
+    expect(page.get_by_role("heading", name="New staff user")).to_be_visible()
     axe_check(page, "new staff user in English")
     page.get_by_role("link", name="Workbench").click()
     page.get_by_role("link", name="Audit log").click()
-    assert page.get_by_role("heading", name="Audit log").is_visible()
+    expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
     axe_check(page, "audit log in English")
     page.get_by_role("link", name="Workbench").click()
     page.get_by_role("link", name="Outbox").click()

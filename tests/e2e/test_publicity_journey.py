@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from playwright.sync_api import expect
 
 from disclosure.core.timeutil import today_china
 
@@ -94,7 +95,7 @@ def test_clerk_imports_fixes_and_public_finds(page, live_server, axe_check, make
     _import(page, live_server, first)
     assert page.locator("#import-created").inner_text() == "1"
     assert page.locator("#import-errors").inner_text() == "1"
-    assert page.get_by_text("CF_XDR_SHXYM").first.is_visible()
+    expect(page.get_by_text("CF_XDR_SHXYM").first).to_be_visible()
     axe_check(page, "import with errors")
 
     with page.expect_download() as info:
@@ -125,5 +126,5 @@ def test_clerk_imports_fixes_and_public_finds(page, live_server, axe_check, make
         page.get_by_role("heading", name="宁波松涛贸易有限公司").count() == 1
         or page.get_by_text("宁波松涛贸易有限公司").first.is_visible()
     )
-    assert page.get_by_text("91110000100017707H").is_visible()
+    expect(page.get_by_text("91110000100017707H")).to_be_visible()
     axe_check(page, "public record")

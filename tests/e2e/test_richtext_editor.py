@@ -12,6 +12,7 @@ from urllib.parse import quote
 import pytest
 from flask import Blueprint, render_template_string, request
 from flask_wtf import FlaskForm
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 from wtforms import TextAreaField
 
@@ -92,7 +93,7 @@ def test_typing_formatting_and_a_link_are_submitted_as_html(editor_server, stric
     assert page.locator("textarea#body").is_hidden()
     # the label names the editing area, and the buttons speak Chinese
     assert page.get_by_role("textbox", name="正文").count() == 1
-    assert page.get_by_role("button", name="加粗（Ctrl+B）").is_visible()
+    expect(page.get_by_role("button", name="加粗（Ctrl+B）")).to_be_visible()
 
     editor.click()
     page.keyboard.type("关于印发办法的通知")
@@ -140,7 +141,7 @@ def test_existing_html_is_loaded_and_tab_leaves_the_editor(editor_server, strict
     editor = page.locator(".ql-editor")
     editor.wait_for()
     assert editor.locator("h2").inner_text() == "标题"
-    assert page.get_by_role("button", name="Bold (Ctrl+B)").is_visible()
+    expect(page.get_by_role("button", name="Bold (Ctrl+B)")).to_be_visible()
     editor.click()
     page.keyboard.press("Control+End")
     page.keyboard.press("Tab")

@@ -4,6 +4,7 @@ with its single-veto checks, and mistypes a gap in the editor; axe runs on every
 from types import SimpleNamespace
 
 import pytest
+from playwright.sync_api import expect
 
 from disclosure.core.timeutil import today_china
 from tests.e2e.conftest import browser_login
@@ -49,6 +50,6 @@ def test_columns_overview_agency_page_and_editor(page, live_server, axe_check, w
     page.locator("a[href*='/columns/frequencies']").click()
     page.locator("#art20_9_gap").fill("-5")
     page.locator("main form[method=post] button[type=submit]").click()
-    assert page.locator("#art20_9_gap-error").is_visible()
+    expect(page.locator("#art20_9_gap-error")).to_be_visible()
     assert page.locator("#art20_9_gap").get_attribute("aria-invalid") == "true"
     axe_check(page, "the column editor with an error")

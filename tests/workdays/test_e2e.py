@@ -4,6 +4,7 @@ critical violation on the calendar pages."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -18,8 +19,8 @@ def test_calendar_pages_in_a_browser(page, live_server, axe_check, make_agency, 
     page.get_by_role("button", name="登录").click()
 
     page.goto(live_server.url + "/admin/calendar/2027")
-    assert page.get_by_role("heading", name="2027年工作日历").is_visible()
-    assert page.get_by_text("春节（补休）").first.is_visible()
+    expect(page.get_by_role("heading", name="2027年工作日历")).to_be_visible()
+    expect(page.get_by_text("春节（补休）").first).to_be_visible()
     axe_check(page, "calendar 2027 (provisional)")
 
     page.get_by_role("link", name="录入2027年通知").click()
@@ -29,7 +30,7 @@ def test_calendar_pages_in_a_browser(page, live_server, axe_check, make_agency, 
     page.get_by_label("放假日期").fill("2027-01-01\n2027-02-30")
     page.get_by_role("button", name="录入通知").click()
     # beside the field, and again as a link in the error summary at the top of the form
-    assert page.locator("p.error", has_text="不是有效日期").is_visible()
+    expect(page.locator("p.error", has_text="不是有效日期")).to_be_visible()
     axe_check(page, "notice form with errors")
     page.get_by_label("放假日期").fill(
         "2027-01-01~2027-01-03\n2027-02-05~2027-02-11\n2027-04-05\n2027-05-01~2027-05-05\n2027-06-09\n"
@@ -37,8 +38,8 @@ def test_calendar_pages_in_a_browser(page, live_server, axe_check, make_agency, 
     )
     page.get_by_label("调休上班日期").fill("2027-02-20")
     page.get_by_role("button", name="录入通知").click()
-    assert page.get_by_text("通知已录入").is_visible()
-    assert page.get_by_text("正式：依据管理员录入的通知。").is_visible()
+    expect(page.get_by_text("通知已录入")).to_be_visible()
+    expect(page.get_by_text("正式：依据管理员录入的通知。")).to_be_visible()
     axe_check(page, "calendar 2027 (official)")
 
     page.goto(live_server.url + "/staff/deadline")
