@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import any_, bindparam, select, text
+from sqlalchemy import any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.exc import DBAPIError
 
 from disclosure.accounts.models import Agency, User
 from disclosure.core.errors import DomainError
+from disclosure.core.statistics import GrowingTable
 from disclosure.core.timeutil import today_china, utcnow
 from disclosure.extensions import db
 from disclosure.publicity.fields import Kind
@@ -130,7 +130,7 @@ class _ChunkWriter:
         self.wsh = "XK_WSH" if kind is Kind.LICENSING else "CF_WSH"
         self.jdrq = "XK_JDRQ" if kind is Kind.LICENSING else "CF_JDRQ"
         self._outcomes: dict[tuple, tuple] = {}
-        self._next_analyze = 1000
+        self.statistics = GrowingTable("publicity_records")  # the decision-number look-up's plan
         self._template = dict.fromkeys(self.columns)
         self._template.update(
             kind=kind.value,
@@ -197,7 +197,7 @@ class _ChunkWriter:
                     changed.append((hit[0], result))
             if new_rows:
                 insert_records(new_rows)
-                self._refresh_statistics(report.created + len(new_rows))
+                self.statistics.grew_to(report.created + len(new_rows))
             if changed:
                 # One query loads every record to correct; each correction is audited with its diff.
                 ids = [rid for rid, _r in changed]
@@ -237,20 +237,6 @@ class _ChunkWriter:
                     "invalid": len(report.invalid_rows) - invalid_before,
                 },
             )
-
-    def _refresh_statistics(self, created: int) -> None:
-        """PostgreSQL plans the decision-number lookup from the table's statistics; a table that grew tenfold
-        during the import (from empty, say) gets a plan that compares every row with every number, and each
-        chunk then costs more than the last. ANALYZE at 1,000, 10,000 and 100,000 new rows keeps the lookup on
-        the (agency, kind, decision number) index. Skipped quietly where the user may not analyse the table."""
-        if created < self._next_analyze or db.session.get_bind().dialect.name != "postgresql":
-            return
-        self._next_analyze *= 10
-        try:
-            with db.session.begin_nested():
-                db.session.execute(text("ANALYZE publicity_records"))
-        except DBAPIError:  # pragma: no cover - only without the table's MAINTAIN privilege
-            pass
 
     def _refuse(self, report: ImportReport, row_no: int, row, errors) -> None:
         for code, message in errors:
