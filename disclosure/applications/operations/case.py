@@ -42,7 +42,7 @@ from disclosure.applications.models import (
 from disclosure.applications.queries import settings_for
 from disclosure.core import audit, validators
 from disclosure.core.errors import Conflict, DomainError, ErrorCollector, NotAllowed, collect_errors
-from disclosure.core.outbox import enqueue_email
+from disclosure.core.outbox import enqueue_email, pending_values
 from disclosure.core.timeutil import today_china
 from disclosure.extensions import db
 from workflows import application as wf
@@ -511,6 +511,18 @@ class ApplicantEmail:
             agency_id=self.app.agency_id,
             attachments=self.attachments,
             related=(OBJECT_TYPE, self.app.id),
+        )
+
+    def pending_values(self, related_id) -> dict:
+        """The outbox row's columns with the reference still as `REFERENCE_SLOT`, for a statement that inserts the
+        email and writes the reference into it (`related_id`: the case's id, or a stand-in the statement replaces)."""
+        return pending_values(
+            to=self.to,
+            subject=self.subject,
+            body_text=self.body,
+            agency_id=self.app.agency_id,
+            related=(OBJECT_TYPE, related_id),
+            attachments=self.attachments,
         )
 
 

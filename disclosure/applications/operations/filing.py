@@ -34,7 +34,6 @@ from disclosure.applications.models import Application, Channel, search_text_of
 from disclosure.applications.operations import newcase
 from disclosure.applications.operations.case import (
     APPLICANT_FIELDS,
-    OBJECT_TYPE,
     REFERENCE_SLOT,
     REFUSALS,
     ApplicantEmail,
@@ -216,15 +215,7 @@ def _number_in_one_statement(
         "n_reference_slot": REFERENCE_SLOT,
     }
     for n, email in enumerate(emails):
-        values = outbox.pending_values(
-            to=email.to,
-            subject=email.subject,
-            body_text=email.body,
-            agency_id=app.agency_id,
-            related=(OBJECT_TYPE, app.id),
-            attachments=email.attachments,
-        )
-        params.update({f"email{n}_{column}": value for column, value in values.items()})
+        params.update({f"email{n}_{column}": value for column, value in email.pending_values(app.id).items()})
     query = _numbering_statement(len(emails))
     row = db.session.execute(query, params).one_or_none()
     if row is None:  # the year's first number for the agency (no counter row yet), or the case changed meanwhile

@@ -15,7 +15,7 @@ import re
 from sqlalchemy import JSON, bindparam, insert, text
 
 from disclosure.applications.models import Application, RequestedItem, search_text_of
-from disclosure.applications.operations.case import OBJECT_TYPE, REFERENCE_SLOT, ApplicantEmail
+from disclosure.applications.operations.case import REFERENCE_SLOT, ApplicantEmail
 from disclosure.core import numbering, ormrows, outbox
 from disclosure.core.audit import AuditEvent
 from disclosure.core.outbox import OutboxMessage
@@ -153,14 +153,7 @@ def insert_numbered_case(
         **json_columns,
     }
     for n, email in enumerate(emails):
-        values = outbox.pending_values(
-            to=email.to,
-            subject=email.subject,
-            body_text=email.body,
-            agency_id=app.agency_id,
-            related=(OBJECT_TYPE, "0"),  # the case's id, written by the statement
-            attachments=email.attachments,
-        )
+        values = email.pending_values("0")  # the case's id, written by the statement
         params.update({f"email{n}_{key}": values.pop(key) for key in _OUTBOX_JSON})
         params[f"email{n}"] = ormrows.json_record(_OUTBOX, values)
     statement = _numbered_statement(len(emails))
