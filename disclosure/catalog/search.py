@@ -38,7 +38,7 @@ from collections import Counter
 import click
 from flask.cli import with_appcontext
 from markupsafe import Markup, escape
-from sqlalchemy import and_, bindparam, case, column, func, literal, literal_column, or_, select, table, text, union_all
+from sqlalchemy import and_, bindparam, case, column, func, literal_column, or_, select, table, text
 from sqlalchemy.orm import load_only
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -49,6 +49,9 @@ from disclosure.extensions import db
 from disclosure.web.richtext import html_to_text
 
 FTS_TABLE = "catalog_entries_fts"
+# SQLite (catalog_0015): the titles alone, with each entry's counts stored beside them (what relevance reads).
+TITLE_FTS = "catalog_titles_fts"
+COUNTS_TABLE = "catalog_titles_fts_counts"  # beside it: the counts, by order key (no model: see TITLE_INDEX)
 PG_TITLE_INDEX = "ix_catalog_entries_search_title"
 PG_TEXT_INDEX = "ix_catalog_entries_search_text"
 # PostgreSQL (catalog_0014): each text's tsvector, kept by a trigger, with a GIN index.
@@ -65,9 +68,13 @@ TITLE_WEIGHT = 3.0
 K1, B = 1.2, 0.75
 COUNT_CAP = 1000  # "more than 1,000 results": counting every match of a common pair costs more than it tells
 POOL = 100  # candidates scored for relevance (more for later pages)
+TITLE_SCAN = 1000  # title matches ranked by their titles (the newest this many)
+TIE_FACTOR = 4  # titles scoring as the last candidate are candidates too, up to this many times the pool
+CORPUS_SECONDS = 600  # the catalogue's statistics for BM25 are read again after this long
 MAX_PAGE = 50
 PER_PAGE = 20
 KEY_SHIFT = 32  # search_key = publication day (ordinal) << 32 | entry id
+KEY_ID_MASK = (1 << KEY_SHIFT) - 1
 
 SORTS = ("relevance", "time")
 
@@ -283,6 +290,62 @@ class _SearchIndex:
 SEARCH_INDEX = _SearchIndex()
 
 
+class _TitleIndex:
+    """SQLite: an FTS5 table of the public entries' title units alone (`TITLE_FTS`), and a table of their
+    `search_counts` (`COUNTS_TABLE`), both keyed by `search_key` and kept by triggers on the entries. The title's
+    units are in the FTS5 table of both texts too, but there a title query reads the whole position list of its
+    units, body occurrences included (a common pair: every entry's); here only titles, in rows of a few hundred
+    bytes, so the titles of thousands of matches are read at once. And relevance reads a candidate's counts by its
+    key from their own small rows, not from the entry's, where they lie behind its body and search text (SQLite
+    reads a row's columns in order, through its overflow pages). PostgreSQL keeps the title's vector apart
+    already (catalog_0014) and reads the counts from the entry."""
+
+    def sqlite_ddl(self) -> tuple[str, ...]:
+        t, c = TITLE_FTS, COUNTS_TABLE
+        insert = (
+            f"INSERT INTO {t}(rowid, search_title) SELECT new.search_key, new.search_title "
+            "WHERE new.search_key IS NOT NULL; "
+            f"INSERT INTO {c}(search_key, search_counts) SELECT new.search_key, new.search_counts "
+            "WHERE new.search_key IS NOT NULL;"
+        )
+        delete = (
+            f"DELETE FROM {t} WHERE rowid = old.search_key; "  # noqa: S608 - our own tables' names
+            f"DELETE FROM {c} WHERE search_key = old.search_key;"
+        )
+        return (
+            f"CREATE VIRTUAL TABLE {t} USING fts5(search_title, tokenize='unicode61')",
+            f"CREATE TABLE {c} (search_key INTEGER PRIMARY KEY, search_counts TEXT NOT NULL)",
+            f"CREATE TRIGGER {t}_ai AFTER INSERT ON catalog_entries BEGIN {insert} END",
+            f"CREATE TRIGGER {t}_ad AFTER DELETE ON catalog_entries BEGIN {delete} END",
+            f"CREATE TRIGGER {t}_au AFTER UPDATE OF search_key, search_title, search_counts ON catalog_entries "
+            f"BEGIN {delete} {insert} END",
+        )
+
+    def install(self, connection) -> None:
+        """Create the tables and their triggers and fill them from the entries already indexed (SQLite only)."""
+        if connection.dialect.name == "postgresql":
+            return
+        for statement in self.sqlite_ddl():
+            connection.exec_driver_sql(statement)
+        for target, column_name in ((TITLE_FTS, "rowid"), (COUNTS_TABLE, "search_key")):
+            source = "search_title" if target == TITLE_FTS else "search_counts"
+            connection.exec_driver_sql(
+                f"INSERT INTO {target}({column_name}, {source}) "  # noqa: S608 - our own tables' names
+                f"SELECT search_key, {source} FROM catalog_entries WHERE search_key IS NOT NULL"
+            )
+
+    def drop(self, connection) -> None:
+        if connection.dialect.name == "postgresql":
+            return
+        for suffix in ("au", "ad", "ai"):
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {TITLE_FTS}_{suffix}")
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {TITLE_FTS}")
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {COUNTS_TABLE}")
+
+
+TITLE_INDEX = _TitleIndex()
+
+
 # --- Queries ---------------------------------------------------------------------------------------------------
 
 
@@ -331,6 +394,18 @@ def _fts():
     return table(FTS_TABLE, column("rowid"))
 
 
+def _fts_match(fts_table: str, expr: str):
+    return text(f"{fts_table} MATCH :match").bindparams(bindparam("match", expr, unique=True))
+
+
+_TITLES = table(TITLE_FTS, column("rowid"), column("search_title"))
+_COUNTS = table(COUNTS_TABLE, column("search_key"), column("search_counts"))
+
+
+def _title_fts():
+    return _TITLES
+
+
 def _quote(unit: str) -> str:
     return '"' + unit.replace('"', "") + '"'
 
@@ -349,15 +424,12 @@ class _Phrase:
     def fts(self) -> str:
         return '"' + " ".join(self.units) + '"' + (" *" if self.prefix else "")
 
-    def fts_tiers(self, from_tier: int, *, title: bool = False) -> str:
-        """FTS5: the phrase in the body (or in the title, `title`), with every pair of it at `from_tier` or above
-        in the body."""
+    def fts_tiers(self, from_tier: int) -> str:
+        """FTS5: the phrase in the body with every pair of it at `from_tier` or above."""
         groups = [
             "(" + " OR ".join(_quote(f"{TIER_PREFIX}{letter}{p}") for letter in TIER_LETTERS[from_tier:]) + ")"
             for p in self.pairs
         ]
-        if title:
-            return " AND ".join([f"search_title : {self.fts()}", *groups])
         if len(self.units) == 1:
             return groups[0]  # a pair's tier tokens imply the pair
         return " AND ".join([f"search_text : {self.fts()}", *groups])
@@ -375,9 +447,6 @@ class _Phrase:
             groups = [
                 "(" + " | ".join(f"{TIER_PREFIX}{lt}{p}" for lt in TIER_LETTERS[tiers_from:]) + ")" for p in self.pairs
             ]
-        if which == "title" and groups:  # the phrase in the title, its pairs at these tiers in the body
-            body = literal_column(f"catalog_entries.{PG_TEXT_VECTOR}")
-            return and_(_ts_match(body, " & ".join(groups)), self.pg("title"))
         if len(self.units) == 1:  # one unit is the whole phrase; a pair's tier tokens imply the pair
             return _ts_match(vector, " & ".join(groups or terms))
         found = _ts_match(vector, " & ".join(terms + groups))
@@ -416,12 +485,17 @@ def _filters(query: SearchQuery) -> list:
 
 
 def _matching(phrase: _Phrase | None, where: str, filters: list, *, tiers_from: int | None = None):
-    """SELECT Entry.id of public entries matching the phrase (`where`: any, title or body), newest first."""
+    """SELECT Entry.id, Entry.search_key of public entries matching the phrase (`where`: any, title or body),
+    newest first. On SQLite a title query reads the titles' own FTS5 table (`TITLE_INDEX`)."""
     if phrase is None:
-        return select(Entry.id).where(Entry.search_key.is_not(None), *filters).order_by(Entry.search_key.desc())
+        return (
+            select(Entry.id, Entry.search_key)
+            .where(Entry.search_key.is_not(None), *filters)
+            .order_by(Entry.search_key.desc())
+        )
     if _postgres():
         if where == "title":
-            cond = phrase.pg("title", tiers_from=tiers_from)
+            cond = phrase.pg("title")
         elif where == "body":
             cond = phrase.pg("body", tiers_from=tiers_from)
         else:
@@ -437,20 +511,31 @@ def _matching(phrase: _Phrase | None, where: str, filters: list, *, tiers_from: 
                 .cte(f"catalog_tier_matches_{where}_{tiers_from}")
                 .prefix_with("MATERIALIZED")
             )
-            return select(found.c.id).order_by(found.c.search_key.desc())
-        return select(Entry.id).where(cond, Entry.search_key.is_not(None), *filters).order_by(Entry.search_key.desc())
+            return select(found.c.id, found.c.search_key).order_by(found.c.search_key.desc())
+        return (
+            select(Entry.id, Entry.search_key)
+            .where(cond, Entry.search_key.is_not(None), *filters)
+            .order_by(Entry.search_key.desc())
+        )
     if where == "title":
-        expr = phrase.fts_tiers(tiers_from, title=True) if tiers_from is not None else f"search_title : {phrase.fts()}"
-    elif where == "body":
-        expr = phrase.fts_tiers(tiers_from) if tiers_from is not None else f"search_text : {phrase.fts()}"
+        fts, name, expr = _title_fts(), TITLE_FTS, phrase.fts()
     else:
-        expr = phrase.fts()
-    fts = _fts()
+        fts, name = _fts(), FTS_TABLE
+        if where == "body":
+            expr = phrase.fts_tiers(tiers_from) if tiers_from is not None else f"search_text : {phrase.fts()}"
+        else:
+            expr = phrase.fts()
+    if not filters:  # the order key holds the entry's id (`search_key`): the index alone answers
+        return (
+            select(fts.c.rowid.op("&")(KEY_ID_MASK).label("id"), fts.c.rowid.label("search_key"))
+            .where(_fts_match(name, expr))
+            .order_by(fts.c.rowid.desc())
+        )
     return (
-        select(Entry.id)
+        select(Entry.id, Entry.search_key)
         .select_from(fts)
         .join(Entry, Entry.search_key == fts.c.rowid)
-        .where(text(f"{FTS_TABLE} MATCH :match").bindparams(bindparam("match", expr, unique=True)), *filters)
+        .where(_fts_match(name, expr), *filters)
         .order_by(fts.c.rowid.desc())
     )
 
@@ -459,8 +544,9 @@ def _ids(stmt, limit: int, offset: int = 0) -> list[int]:
     return list(db.session.execute(stmt.limit(limit).offset(offset)).scalars())
 
 
-def _count(stmt) -> int:
-    return _count_and_edge(stmt)[0]
+def _keyed(stmt, limit: int) -> dict[int, int]:
+    """{entry id: order key} of the first `limit` rows of a `_matching` statement, in its order."""
+    return dict(db.session.execute(stmt.limit(limit)).all())
 
 
 def _count_and_edge(stmt) -> tuple[int, int | None]:
@@ -470,23 +556,24 @@ def _count_and_edge(stmt) -> tuple[int, int | None]:
     return count, edge
 
 
-def _counted(stmt) -> tuple[int, int | None, list[int] | None]:
+def _counted(stmt) -> tuple[int, int | None, dict[int, int] | None]:
     """How many entries match (at most COUNT_CAP + 1), the order key of the oldest of the newest COUNT_CAP + 1,
-    and their ids, newest first (SQLite: FTS5 gives them in that order, and the first page is among them).
-    PostgreSQL counts in the GIN index's order instead (a walk along `search_key` would read each entry's vector
-    to test it), and gives neither the edge nor the ids."""
+    and those matches ({id: order key}, newest first; the first page of the time order is among them). SQLite:
+    FTS5 gives them in that order. PostgreSQL reads them in the GIN index's order instead (a walk along
+    `search_key` would read each entry's vector to test it), so it gives no edge, and the matches only when they
+    are all (COUNT_CAP or fewer), ordered here."""
     if _postgres():
-        count = db.session.execute(
-            select(func.count()).select_from(stmt.order_by(None).limit(COUNT_CAP + 1).subquery())
-        ).scalar_one()
-        return count, None, None
-    rows = db.session.execute(stmt.add_columns(Entry.search_key).limit(COUNT_CAP + 1)).all()
-    return len(rows), (rows[-1][1] if rows else None), [r[0] for r in rows]
+        rows = db.session.execute(stmt.order_by(None).limit(COUNT_CAP + 1)).all()
+        if len(rows) > COUNT_CAP:
+            return len(rows), None, None
+        return len(rows), None, dict(sorted(rows, key=lambda r: -r[1]))
+    rows = db.session.execute(stmt.limit(COUNT_CAP + 1)).all()
+    return len(rows), (rows[-1][1] if rows else None), dict(rows)
 
 
 @dataclasses.dataclass
 class _Corpus:
-    """What BM25 needs of the whole public catalogue, read at most once a minute: how many entries are public and
+    """What BM25 needs of the whole public catalogue, read at most every CORPUS_SECONDS: how many entries are public and
     on which days they were published (newest first), and the average lengths of titles and bodies (of the
     newest entries)."""
 
@@ -514,7 +601,7 @@ CORPUS_SAMPLE = 500
 
 def _corpus() -> _Corpus:
     now, bind = time.monotonic(), str(db.session.get_bind().url)
-    if _CORPUS["corpus"] is None or now - _CORPUS["at"] > 60 or _CORPUS["bind"] != bind:
+    if _CORPUS["corpus"] is None or now - _CORPUS["at"] > CORPUS_SECONDS or _CORPUS["bind"] != bind:
         day = Entry.search_key.op(">>")(literal_column(str(KEY_SHIFT)))
         rows = db.session.execute(
             select(day, func.count()).where(Entry.search_key.is_not(None)).group_by(day).order_by(day.desc())
@@ -557,13 +644,13 @@ def _pg_unit_shares(vector: str) -> tuple[dict[str, float], float] | None:
     return cached[1]
 
 
-def _document_frequency(count: int, edge: int | None, phrase: _Phrase, where: str) -> float:
-    """How many public entries match: the count itself up to COUNT_CAP; beyond, the newest COUNT_CAP + 1 matches
-    extrapolated over the catalogue (they are as many as the public entries at least as new as the oldest of
-    them hold); on PostgreSQL, the share of the vectors holding the phrase's rarest unit in the column's
-    statistics (ANALYZE's most common elements; a unit not among them is taken as half as common as the least
-    common of them, as the planner takes it)."""
-    if count <= COUNT_CAP:
+def _document_frequency(count: int, edge: int | None, phrase: _Phrase, where: str, cap: int | None = None) -> float:
+    """How many public entries match: the count itself up to the cap (COUNT_CAP, or the number of matches read);
+    beyond, the newest cap + 1 matches extrapolated over the catalogue (they are as many as the public entries at
+    least as new as the oldest of them hold); on PostgreSQL, the share of the vectors holding the phrase's rarest
+    unit in the column's statistics (ANALYZE's most common elements; a unit not among them is taken as half as
+    common as the least common of them, as the planner takes it)."""
+    if count <= (COUNT_CAP if cap is None else cap):
         return float(count)
     corpus = _corpus()
     if edge is None:
@@ -584,49 +671,33 @@ def _idf(n_matches: float, n_docs: float) -> float:
     return math.log(1 + (n_docs - n_matches + 0.5) / (n_matches + 0.5))
 
 
-def _candidates(phrase: _Phrase, where: str, filters: list, pool_size: int, total: int) -> list[int]:
-    """The matches in the title or the body (`where`) most likely to rank first: every match when there are
-    few; otherwise the body tiers of the phrase's pairs from the highest down, each complete, until one reaches
-    `pool_size` (its newest are taken); then the newest matches."""
-    stmt = _matching(phrase, where, filters)
-    if total <= pool_size:
-        return _ids(stmt, pool_size)
+def _candidates(phrase: _Phrase, filters: list, pool_size: int) -> dict[int, int]:
+    """The body matches most likely to rank first, when they are too many to score all: the body tiers of the
+    phrase's pairs from the highest down, each complete, until one reaches `pool_size` (its newest are taken);
+    then the newest matches. One tier after the other, down to the first that is large enough (measured cheaper
+    than every tier at once: a common pair's lower tiers are most of the catalogue)."""
     tiers = list(range(len(TIERS) - 1, -1, -1)) if phrase.pairs else []
-    if where == "body":  # one tier after the other, down to the first that is large enough (measured cheaper
-        # than every tier at once: a common pair's lower tiers are most of the catalogue)
-        found = {}
-        for tier in tiers:
-            found[tier] = _ids(_matching(phrase, where, filters, tiers_from=tier), pool_size)
-            if len(found[tier]) >= pool_size:
-                break
-        else:
-            found[None] = _ids(stmt, pool_size)
-    else:  # title matches are few: every tier in one statement
-        parts = [
-            _matching(phrase, where, filters, tiers_from=tier)
-            .add_columns(literal(-1 if tier is None else tier).label("tier"))
-            .limit(pool_size)
-            .subquery()
-            .select()
-            for tier in [*tiers, None]
-        ]
-        found = {tier: [] for tier in [*tiers, None]}
-        for entry_id, tier in db.session.execute(union_all(*parts)).all():
-            found[None if tier == -1 else tier].append(entry_id)
+    found: dict = {}
+    for tier in tiers:
+        found[tier] = _keyed(_matching(phrase, "body", filters, tiers_from=tier), pool_size)
+        if len(found[tier]) >= pool_size:
+            break
+    else:
+        found[None] = _keyed(_matching(phrase, "body", filters), pool_size)
     return _walk(found, tiers, pool_size)
 
 
-def _walk(found: dict, tiers: list[int], pool_size: int) -> list[int]:
+def _walk(found: dict, tiers: list[int], pool_size: int) -> dict[int, int]:
     """The tiers from the highest down, each complete, until one reaches `pool_size`; then the newest matches."""
-    complete: list[int] = []
+    complete: dict[int, int] = {}
     for tier in tiers:
-        ids = found.get(tier, [])
-        if len(ids) < pool_size:
-            complete = ids  # every document of these tiers
+        rows = found.get(tier, {})
+        if len(rows) < pool_size:
+            complete = rows  # every document of these tiers
             continue
-        return list(dict.fromkeys([*complete, *ids]))
-    seen = set(complete)
-    return complete + [i for i in found[None] if i not in seen][: pool_size - len(complete)]
+        return {**complete, **rows}
+    rest = [(i, k) for i, k in found[None].items() if i not in complete]
+    return {**complete, **dict(rest[: pool_size - len(complete)])}
 
 
 def _count_of(counts: str, unit: str) -> int | None:
@@ -641,51 +712,80 @@ def _count_of(counts: str, unit: str) -> int | None:
     return int(counts[start : end if end >= 0 else len(counts)])
 
 
-def _scores(phrase: _Phrase, candidates: list[int], df_title: float, df_body: float) -> dict[int, float]:
-    """BM25 of the candidates (title weighed TITLE_WEIGHT times): the phrase's occurrences in the title, counted
-    here; in the body, the count of its rarest pair (from `search_counts`: a pair of the phrase occurs at least
-    as often as the phrase, and mostly as part of it), 1 when no pair repeats. The idf of each text is that of
-    the phrase's document frequency there (`_document_frequency`), the average lengths the catalogue's."""
-    rows = db.session.execute(
-        select(Entry.id, Entry.search_title, Entry.search_counts).where(Entry.id.in_(candidates))
-    ).all()
-    pattern = " " + " ".join(phrase.units) + ("" if phrase.prefix else " ")
-    pairs = phrase.pairs
-    stats = []
-    for entry_id, title_text, counts in rows:
-        title_tf = f" {title_text} ".count(pattern)
-        found = [_count_of(counts, p) or 1 for p in pairs]
-        length = _count_of(counts, "#") or 1
-        stats.append((entry_id, title_tf, title_text.count(" ") + 1, min(found) if found else 1, length))
+def _title_scores(phrase: _Phrase, filters: list) -> tuple[dict[int, tuple[float, int]], float]:
+    """The title matches (the newest TITLE_SCAN + 1 on SQLite, as many in the index's order on PostgreSQL), each
+    with its title's BM25 weighed TITLE_WEIGHT times and its order key, and the phrase's document frequency among
+    titles. A title is a few units: the phrase's occurrences in it are counted here, from the title's units."""
+    stmt = _matching(phrase, "title", filters)
+    if _postgres():
+        stmt = stmt.order_by(None).add_columns(Entry.search_title)
+    else:
+        stmt = stmt.add_columns(_title_fts().c.search_title)
+    rows = db.session.execute(stmt.limit(TITLE_SCAN + 1)).all()
+    edge = None if _postgres() or not rows else rows[-1][1]
     corpus = _corpus()
-    idf_title, idf_body = _idf(df_title, corpus.n), _idf(df_body, corpus.n)
-    avg_title, avg_body = corpus.avg_title, corpus.avg_body
-    return {
-        r[0]: TITLE_WEIGHT * _bm25(r[1], r[2], avg_title, idf_title) + _bm25(r[3], r[4], avg_body, idf_body)
-        for r in stats
-    }
+    idf = _idf(_document_frequency(len(rows), edge, phrase, "title", cap=TITLE_SCAN), corpus.n)
+    pattern = " " + " ".join(phrase.units) + ("" if phrase.prefix else " ")
+    scores = {}
+    for entry_id, key, title in rows:
+        tf = f" {title} ".count(pattern)
+        scores[entry_id] = (TITLE_WEIGHT * _bm25(tf, title.count(" ") + 1, corpus.avg_title, idf), key)
+    return scores, idf
 
 
-def _ranked(phrase: _Phrase, filters: list, need: int, total: int, edge: int | None) -> list[int]:
-    """The `need` most relevant public entries: candidates from the title and from the body tier by tier, scored
-    with BM25 (title weighed TITLE_WEIGHT times); then the other matches, newest first."""
+def _body_scores(phrase: _Phrase, candidates: dict[int, int], df_body: float) -> dict[int, float]:
+    """BM25 of the candidates' bodies: the count of the phrase's rarest pair (from `search_counts`: a pair of the
+    phrase occurs at least as often as the phrase, and mostly as part of it), 1 when no pair repeats, and the
+    body's length. SQLite reads the counts from their own table by order key (`TITLE_INDEX`), PostgreSQL from the
+    entry."""
+    if _postgres():
+        rows = db.session.execute(select(Entry.id, Entry.search_counts).where(Entry.id.in_(list(candidates)))).all()
+    else:
+        by_key = {key: entry_id for entry_id, key in candidates.items()}
+        found = db.session.execute(
+            select(_COUNTS.c.search_key, _COUNTS.c.search_counts).where(_COUNTS.c.search_key.in_(list(by_key)))
+        ).all()
+        rows = [(by_key[key], counts) for key, counts in found]
+    corpus = _corpus()
+    idf = _idf(df_body, corpus.n)
+    pairs = phrase.pairs
+    out = {}
+    for entry_id, counts in rows:
+        found_counts = [_count_of(counts, p) or 1 for p in pairs]
+        tf = min(found_counts) if found_counts else 1
+        out[entry_id] = _bm25(tf, _count_of(counts, "#") or 1, corpus.avg_body, idf)
+    return out
+
+
+def _ranked(
+    phrase: _Phrase, filters: list, need: int, total: int, edge: int | None, matches: dict[int, int] | None
+) -> list[int]:
+    """The `need` most relevant public entries (`matches`: every match, when COUNT_CAP or fewer are, else None).
+
+    The title weighs TITLE_WEIGHT times the body, and a title is short: a title match outranks a match in the body
+    alone. So the title matches are ranked by their titles first, and the best `pool_size` of them are the
+    candidates, with the titles scoring as the last of them (up to TIE_FACTOR times as many); when there are
+    fewer, the body's most likely best are added (every match when they are few, else the body tiers). The
+    candidates are ranked by title and body BM25, newest first among equals; the other matches follow, newest
+    first."""
     pool_size = max(POOL, 2 * need)
-    title_stmt = _matching(phrase, "title", filters)
-    title_ids = _ids(title_stmt, pool_size)
-    df_title = float(len(title_ids))
-    if len(title_ids) >= pool_size:  # more title matches than candidates: those whose body repeats the query first
-        n_title, title_edge = _count_and_edge(title_stmt)
-        df_title = _document_frequency(n_title, title_edge, phrase, "title")
-        title_ids = _candidates(phrase, "title", filters, pool_size, n_title)
-    candidates = list(dict.fromkeys([*title_ids, *_candidates(phrase, "body", filters, pool_size, total)]))
+    title_scores, _idf_title = _title_scores(phrase, filters)
+    ranked = sorted(title_scores.items(), key=lambda kv: (-kv[1][0], -kv[1][1]))
+    if len(ranked) > pool_size:  # titles as good as the last taken are taken too (their bodies decide), up to a bound
+        floor = ranked[pool_size - 1][1][0]
+        ranked = [kv for kv in ranked[: TIE_FACTOR * pool_size] if kv[1][0] >= floor]
+    candidates = {entry_id: key for entry_id, (_score, key) in ranked}
+    if len(title_scores) < pool_size:
+        body = matches if matches is not None and total <= COUNT_CAP else _candidates(phrase, filters, pool_size)
+        candidates.update(body)
     if not candidates:
         return []
-    score = _scores(phrase, candidates, df_title, _document_frequency(total, edge, phrase, "body"))
-    order = {entry_id: i for i, entry_id in enumerate(candidates)}
-    scored = sorted(score, key=lambda i: (-score[i], order[i]))
+    body_scores = _body_scores(phrase, candidates, _document_frequency(total, edge, phrase, "body"))
+    score = {i: title_scores.get(i, (0.0,))[0] + body_scores.get(i, 0.0) for i in candidates}
+    scored = sorted(candidates, key=lambda i: (-score[i], -candidates[i]))
     if len(scored) < need:
         seen = set(scored)
-        rest = _ids(_matching(phrase, "any", filters), need + len(seen))
+        rest = matches if matches is not None else _keyed(_matching(phrase, "any", filters), need + len(seen))
         scored += [i for i in rest if i not in seen]
     return scored[:need]
 
@@ -731,9 +831,9 @@ def search(query: SearchQuery) -> SearchResult:
     total, edge, newest = _counted(stmt)
     start = (page - 1) * per_page
     if phrase is not None and query.sort == "relevance" and total:
-        ids = _ranked(phrase, filters, start + per_page, total, edge)[start:]
+        ids = _ranked(phrase, filters, start + per_page, total, edge, newest)[start:]
     elif newest is not None and (start + per_page <= len(newest) or total <= COUNT_CAP):
-        ids = newest[start : start + per_page]  # the page is among the newest matches already read
+        ids = list(newest)[start : start + per_page]  # the page is among the newest matches already read
     else:
         ids = _ids(stmt, per_page, start)
     entries = {e.id: e for e in db.session.execute(_listed(ids)).scalars()} if ids else {}

@@ -15,7 +15,7 @@ from disclosure.extensions import db
 
 @pytest.fixture(autouse=True)
 def fresh_statistics(monkeypatch):
-    """The catalogue's statistics are read once a minute: each test reads its own database's."""
+    """The catalogue's statistics are read every CORPUS_SECONDS: each test reads its own database's."""
     monkeypatch.setitem(s._CORPUS, "corpus", None)
 
 
@@ -227,18 +227,28 @@ def test_phrases_are_whole_in_short_and_long_texts(cat, publish_entry):
     assert run("度汛期方").total == 0  # 调度汛期，方案: punctuation ends a run
 
 
-def test_title_matches_beyond_the_pool_are_taken_by_how_often_their_bodies_repeat_the_query(
+def test_title_matches_come_first_ranked_by_their_titles_then_by_how_often_their_bodies_repeat_the_query(
     cat, publish_entry, monkeypatch
 ):
-    """More title matches than candidates: those whose bodies repeat the query come first, not the newest."""
-    monkeypatch.setattr(s, "POOL", 2)
-    relevant = publish_entry(title="水利通知", document_number="", body_html="<p>" + "水利，" * 5 + "</p>")
+    """The title weighs TITLE_WEIGHT times the body: every title match outranks the documents matching in the body
+    alone, however often these repeat the query. Among title matches a shorter title weighs more, and equal titles
+    go by how often their bodies repeat the query, not newest first; also when there are more title matches than
+    candidates (POOL) or than the titles read (TITLE_SCAN)."""
+    relevant = publish_entry(title="水利通知甲", document_number="", body_html="<p>" + "水利，" * 5 + "</p>")
+    for n in "乙丙":
+        publish_entry(title=f"水利通知{n}", document_number="", body_html="<p>其他内容</p>")
+    long_title = "关于加强水利工程建设管理工作的通知"
+    publish_entry(title=long_title, document_number="", body_html="<p>" + "水利，" * 9 + "</p>")
     for n in range(2):
-        publish_entry(title=f"水利公告{n}", document_number="", body_html="<p>其他内容</p>")
-    for n in range(2):  # the body pool is full of documents repeating the word more often, without it in the title
         publish_entry(title=f"通告{n}", document_number="", body_html="<p>" + "水利，" * 20 + "</p>")
-    assert titles(run("水利", per_page=1)) == ["水利通知"]
-    assert relevant.id in s._candidates(s._Phrase(("水利",), False), "title", [], 2, 3)
+    expected_ends = ("水利通知甲", long_title, "通告")
+    for pool, scan in ((s.POOL, s.TITLE_SCAN), (2, 4)):
+        monkeypatch.setattr(s, "POOL", pool)
+        monkeypatch.setattr(s, "TITLE_SCAN", scan)
+        found = titles(run("水利", per_page=6))
+        assert found[0] == expected_ends[0] and set(found[1:3]) == {"水利通知乙", "水利通知丙"}
+        assert found[3] == expected_ends[1] and all(t.startswith(expected_ends[2]) for t in found[4:])
+        assert [h.entry.id for h in run("水利", per_page=1).hits] == [relevant.id]
 
 
 def test_document_frequencies_beyond_the_count_cap_are_extrapolated_from_the_newest_matches(cat, corpus, monkeypatch):
@@ -254,11 +264,11 @@ def test_document_frequencies_beyond_the_count_cap_are_extrapolated_from_the_new
     if db.engine.dialect.name == "sqlite":  # (PostgreSQL reads its statistics instead: the next test)
         assert (count, edge) == (2, key)
         assert s._document_frequency(count, edge, phrase, "body") == 2 * 4 / 2.5
-    # The statistics are read again after a minute (or on another database).
+    # The statistics are read again after CORPUS_SECONDS (or on another database).
     ops.act(corpus["a"], "withdraw", actor=cat.head, reason="内容有误")
     db.session.commit()
     assert s._corpus().n == 4
-    monkeypatch.setattr(s.time, "monotonic", lambda: s._CORPUS["at"] + 61)
+    monkeypatch.setattr(s.time, "monotonic", lambda: s._CORPUS["at"] + s.CORPUS_SECONDS + 1)
     assert s._corpus().n == 3
 
 
