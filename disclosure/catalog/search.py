@@ -38,7 +38,7 @@ from collections import Counter
 import click
 from flask.cli import with_appcontext
 from markupsafe import Markup, escape
-from sqlalchemy import and_, bindparam, case, column, func, literal_column, or_, select, table, text
+from sqlalchemy import and_, bindparam, column, func, literal_column, or_, select, table, text, union_all
 from sqlalchemy.orm import load_only
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -67,6 +67,7 @@ TIER_LETTERS = "abcdefghi"
 TITLE_WEIGHT = 3.0
 K1, B = 1.2, 0.75
 COUNT_CAP = 1000  # "more than 1,000 results": counting every match of a common pair costs more than it tells
+COMMON_MARGIN = 5  # PostgreSQL: a unit the statistics put in this many times COUNT_CAP entries is not counted
 POOL = 100  # candidates scored for relevance (more for later pages)
 TITLE_SCAN = 1000  # title matches ranked by their titles (the newest this many)
 TIE_FACTOR = 4  # titles scoring as the last candidate are candidates too, up to this many times the pool
@@ -437,7 +438,7 @@ class _Phrase:
     def pg(self, which: str, *, tiers_from: int | None = None) -> ColumnElement[bool]:
         """PostgreSQL: the phrase in the title or the body (`which`), read from the stored vector. The GIN index
         gives the rows with every unit (exact, no row read); the phrase (units in a row: `<->`) is then checked on
-        those rows' vectors, or with LIKE on a text too long for exact positions."""
+        those rows' vectors, or with LIKE on a text too long for exact positions (a body only)."""
         text_col = Entry.search_title if which == "title" else Entry.search_text
         vector = literal_column(f"catalog_entries.{PG_TITLE_VECTOR if which == 'title' else PG_TEXT_VECTOR}")
         last = len(self.units) - 1
@@ -449,13 +450,20 @@ class _Phrase:
             ]
         if len(self.units) == 1:  # one unit is the whole phrase; a pair's tier tokens imply the pair
             return _ts_match(vector, " & ".join(groups or terms))
-        found = _ts_match(vector, " & ".join(terms + groups))
-        phrase = _ts_match(vector, " <-> ".join(terms))
+        phrase = " & ".join([f"({' <-> '.join(terms)})", *groups])
+        if which == "title":  # a title is always short enough for exact positions
+            return _ts_match(vector, phrase)
+        # The GIN index takes the phrase query itself (its units; the phrase is rechecked on the row's vector, read
+        # once). A text too long for exact positions is found by its units and checked with LIKE instead
+        # (`octet_length` reads the stored size, not the text).
         like = func.concat(" ", text_col, " ").like(
             f"% {like_escape(' '.join(self.units))}{'%' if self.prefix else ' %'}", escape="\\"
         )
         exact = func.octet_length(text_col) <= PG_EXACT_POSITIONS
-        return and_(found, case((exact, phrase), else_=like))
+        return or_(
+            and_(exact, _ts_match(vector, phrase)),
+            and_(~exact, _ts_match(vector, " & ".join(terms + groups)), like),
+        )
 
 
 def _ts_match(vector, query: str) -> ColumnElement[bool]:
@@ -569,6 +577,47 @@ def _counted(stmt) -> tuple[int, int | None, dict[int, int] | None]:
         return len(rows), None, dict(sorted(rows, key=lambda r: -r[1]))
     rows = db.session.execute(stmt.limit(COUNT_CAP + 1)).all()
     return len(rows), (rows[-1][1] if rows else None), dict(rows)
+
+
+def _pg_arms(phrase: _Phrase, filters: list, limit: int, *, ordered: bool):
+    """PostgreSQL: the title's and the body's matches as two statements of `limit` rows each (newest first when
+    `ordered`, else in the GIN index's order), united. Each is answered by its own GIN index with the phrase
+    rechecked on its own vector only; one statement with both texts ORed would test both vectors of every row
+    again, reading the body's for the rows the title's index gave too."""
+    arms = []
+    for where in ("title", "body"):
+        arm = select(Entry.id, Entry.search_key).where(phrase.pg(where), Entry.search_key.is_not(None), *filters)
+        if ordered:
+            arm = arm.order_by(Entry.search_key.desc())
+        arms.append(arm.limit(limit).subquery().select())
+    return union_all(*arms)
+
+
+def _pg_counted(phrase: _Phrase, filters: list) -> tuple[int, None, dict[int, int] | None]:
+    """`_counted` for a phrase on PostgreSQL, from `_pg_arms`: more than COUNT_CAP when either text has more;
+    else every match, newest first."""
+    rows = db.session.execute(_pg_arms(phrase, filters, COUNT_CAP + 1, ordered=False)).all()
+    found = dict(rows)
+    if len(found) > COUNT_CAP:
+        return len(found), None, None
+    return len(found), None, dict(sorted(found.items(), key=lambda kv: -kv[1]))
+
+
+def _pg_newest(phrase: _Phrase, filters: list, limit: int) -> dict[int, int]:
+    """The `limit` newest matches of a phrase on PostgreSQL ({id: order key}), from `_pg_arms`."""
+    found = dict(db.session.execute(_pg_arms(phrase, filters, limit, ordered=True)).all())
+    return dict(sorted(found.items(), key=lambda kv: -kv[1])[:limit])
+
+
+def _surely_common(phrase: _Phrase | None, filters: list) -> bool:
+    """PostgreSQL: whether a query of one unit, without filters, surely has more than COUNT_CAP matches, by the
+    planner's statistics (the share of bodies holding it, times the public entries, is at least COMMON_MARGIN
+    times the cap). Counting them would read the vector of every entry the count walks (the GIN index cannot
+    count alone): the count is "more than COUNT_CAP" without reading any."""
+    if phrase is None or filters or len(phrase.units) != 1 or phrase.prefix or not _postgres():
+        return False
+    shares = _pg_unit_shares(PG_TEXT_VECTOR)
+    return shares is not None and shares[0].get(phrase.units[0], 0.0) * _corpus().n >= COMMON_MARGIN * COUNT_CAP
 
 
 @dataclasses.dataclass
@@ -828,12 +877,19 @@ def search(query: SearchQuery) -> SearchResult:
             return SearchResult([], 0, False, "none", page, per_page)
         phrase = _Phrase(tuple(found_units), prefix)
     stmt = _matching(phrase, "any", filters)
-    total, edge, newest = _counted(stmt)
+    if _surely_common(phrase, filters):
+        total, edge, newest = COUNT_CAP + 1, None, None
+    elif phrase is not None and _postgres():
+        total, edge, newest = _pg_counted(phrase, filters)
+    else:
+        total, edge, newest = _counted(stmt)
     start = (page - 1) * per_page
     if phrase is not None and query.sort == "relevance" and total:
         ids = _ranked(phrase, filters, start + per_page, total, edge, newest)[start:]
     elif newest is not None and (start + per_page <= len(newest) or total <= COUNT_CAP):
         ids = list(newest)[start : start + per_page]  # the page is among the newest matches already read
+    elif phrase is not None and _postgres():
+        ids = list(_pg_newest(phrase, filters, start + per_page))[start:]
     else:
         ids = _ids(stmt, per_page, start)
     entries = {e.id: e for e in db.session.execute(_listed(ids)).scalars()} if ids else {}

@@ -287,6 +287,25 @@ def test_postgresql_takes_document_frequencies_beyond_the_cap_from_the_planner_s
     assert s._document_frequency(2, None, s._Phrase(("供水", "水水"), False), "body") == 2  # at least the count
 
 
+def test_postgresql_does_not_count_a_unit_its_statistics_put_in_far_more_entries_than_the_cap(cat, corpus, monkeypatch):
+    """Counting a common unit's matches on PostgreSQL reads the vector of each entry counted: a one-unit query
+    without filters whose share of bodies (ANALYZE) is at least COMMON_MARGIN times the cap is "more than the cap"
+    without counting; with a filter, or a phrase, it is counted."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's statistics")
+    db.session.execute(db.text("ANALYZE catalog_entries"))
+    monkeypatch.setattr(s, "_PG_SHARES", {})
+    monkeypatch.setattr(s, "COUNT_CAP", 1)
+    monkeypatch.setattr(s, "COMMON_MARGIN", 2)  # 供水: half of 4 bodies = 2 >= 2 x 1
+    phrase = s._Phrase(("供水",), False)
+    assert s._surely_common(phrase, []) and not s._surely_common(phrase, s._filters(s.SearchQuery(year=2026)))
+    assert not s._surely_common(s._Phrase(("供水", "水价"), False), [])
+    found = run("供水", sort="time")
+    assert found.capped and [h.entry.id for h in found.hits] == [corpus["d"].id, corpus["b"].id]
+    monkeypatch.setattr(s, "COMMON_MARGIN", 3)
+    assert not s._surely_common(phrase, [])
+
+
 def test_time_pages_come_from_the_counted_matches_or_from_the_index_beyond_them(cat, corpus, monkeypatch):
     expected = [corpus[k].id for k in "dcba"]  # newest first
     for cap in (s.COUNT_CAP, 2):
