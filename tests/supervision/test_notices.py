@@ -717,7 +717,7 @@ def test_demo_notices_are_entered_once(make_agency, make_staff, app_ctx):
 
 # --- Hostile input on real notices -----------------------------------------------------------------------------------
 
-# Percent-encoded as a browser or an attacker sends them (tests/test_no_server_errors.py walks placeholders; this
+# Percent-encoded as a browser or an attacker sends them (tests/hostile/walk.py walks placeholders; this
 # walks real notices in every state, and the forms on their pages, one field at a time).
 HOSTILE = ["9223372036854775808", "%09", "1e309", "%ED%A0%80", "%25_%25", "-1", "x" * 300, ""]
 
@@ -725,7 +725,7 @@ HOSTILE = ["9223372036854775808", "%09", "1e309", "%ED%A0%80", "%25_%25", "-1", 
 def test_real_notices_and_their_forms_answer_hostile_input_without_a_server_error(tree, figures, use):
     from urllib.parse import quote_plus
 
-    from tests.test_no_server_errors import _Forms
+    from tests.hostile.walk import _Forms
 
     figures.records = {tree.bureau.id: [("2026-0007", "关于道路维修资金的申请")]}
     issued = issue(tree, matters=[figures.token("2026-0007")])

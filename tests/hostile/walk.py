@@ -13,36 +13,34 @@ one at a time. Query and form values are sent only as the roles the view's acces
 turned away before the view reads a parameter); the JSON API is walked with a token of every scope, with hostile
 JSON bodies besides.
 
-Placeholder ids (1, x) reach only the "not found" answer of a route that loads an object, so the walk is repeated
-on real objects: application cases in several states (a draft, sent, received, in handling with a file, in the
-office review, issued with its reply and a remedy), their letters and files, a publicity record, a user, an agency,
-an API token, an outbox message, a calendar year and a day fixed in it. Every route whose path variables all name a
-seeded object (`REAL`) is walked with their real values, as the first walker its policy lets in, and every form on
-those pages is posted to its own target with its own values and one field at a time hostile, so the forms on a case
-(its actions), a letter, a record or a user are reached too. A package adds its objects to `REAL` (and seeds them
-in `real_objects`) to be walked this deep.
+Placeholder ids (1, x) reach only the "not found" answer of a route that loads an object, so the walk is repeated on
+real objects: application cases in several states (a draft, sent, received, in handling with a file, in the office
+review, issued with its reply and a remedy), their letters and files, a publicity record, a user, an agency, an API
+token, an outbox message, a calendar year and a day fixed in it, a kind of consultation, a catalogue entry. Every
+route whose path variables all name a seeded object (`REAL`) is walked with their real values, as the first walker
+its policy lets in, and every form on those pages is posted to its own target with its own values and one field at a
+time hostile, so the forms on a case (its actions), a letter, a record or a user are reached too. A package adds its
+objects to `REAL` (and seeds them in `real_objects`, tests/hostile/conftest.py) to be walked this deep.
+
+The routes are dealt into `SHARDS` shards (sorted, round-robin), each walked by its own file,
+tests/hostile/test_walk_<k>.py: pytest-xdist hands whole files to its workers (`--dist loadfile`,
+scripts/run-tests.sh), so the walk is spread over them instead of keeping one worker busy for minutes. Each shard
+starts from the same rows: its walkers, the rows the migrations seed (the catalogue's themes and genres, the
+publicity defaults, the kinds of consultation; otherwise they would exist only after a route that seeds them, such
+as the kinds' list) and, for the real walk, its objects; so no shard depends on another's routes having run before
+it. A form that shows on pages of several shards is walked in each (within a shard, once).
+tests/hostile/test_shards.py checks that the shards partition the routes.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, quote_plus, urlsplit
 
-import pytest
-from flask_login import AnonymousUserMixin
-
-from disclosure.accounts.roles import Role
-from disclosure.api import issue_token
-from disclosure.api.models import SCOPES
-from disclosure.extensions import db
-
-pytestmark = pytest.mark.slow  # collected first, so that a test worker starts it early (tests/conftest.py)
-
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SKIP = {"static", "openapi.spec", "accounts.logout"}
 # Percent-encoded as a browser or an attacker sends them.
 HOSTILE = [
@@ -117,28 +115,6 @@ def _urls(rule) -> list[str]:
     return urls
 
 
-@pytest.fixture
-def walkers(app, make_agency, make_staff, make_applicant, login):
-    """name -> (client, user); "api" carries a bearer token of every scope (user None: API views have no policy)."""
-    agency = make_agency()
-    out = {"anonymous": (app.test_client(), AnonymousUserMixin())}
-    staff = make_staff(
-        agency, roles=[r for r in Role if r is not Role.SYS_ADMIN], department=agency.departments[0]
-    )  # every case role, the handler's included (a case is assigned to them)
-    admin = make_staff(agency, roles=[Role.SYS_ADMIN])
-    applicant = make_applicant()
-    for name, user in (("staff", staff), ("sys_admin", admin), ("applicant", applicant)):
-        c = app.test_client()
-        login(c, user)
-        out[name] = (c, user)
-    _token, secret = issue_token(agency, name="walker", scopes=list(SCOPES))
-    db.session.commit()
-    api = app.test_client()
-    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
-    out["api"] = (api, None)
-    return out
-
-
 def _lets_in(app, rule, who: str, user) -> bool:
     """Does the view's access policy let this walker in (so that it reads its parameters)?"""
     policy = getattr(app.view_functions[rule.endpoint], "access_policy", None)
@@ -164,7 +140,30 @@ def _routes(app):
             yield rule, method
 
 
-def test_no_route_answers_hostile_input_with_a_server_error(app, walkers):
+# The shards of the walk: a test file each (tests/hostile/test_walk_<k>.py), so that they can run on different
+# workers. Six: the longest takes about a quarter of the whole walk (the routes' costs are uneven), so that the walk
+# no longer decides when a pass ends.
+SHARDS = 6
+# The staff's page of a case: the shard that walks it checks that the case's own forms (its actions) were reached.
+CASE_PAGE = "applications_staff.case"
+
+
+def _shard_of(app) -> dict[tuple[str, str], int]:
+    """(rule, endpoint) -> shard: the routes sorted and dealt round-robin, so that neighbours (the routes of one
+    object, which the real walk visits once per seeded object) land in different shards."""
+    keys = sorted({(rule.rule, rule.endpoint) for rule in app.url_map.iter_rules() if rule.endpoint not in SKIP})
+    return {key: i % SHARDS for i, key in enumerate(keys)}
+
+
+def shard_routes(app, shard: int):
+    """The (rule, method) pairs of one shard, in the order of `_routes`."""
+    shard_of = _shard_of(app)
+    return [(rule, method) for rule, method in _routes(app) if shard_of[rule.rule, rule.endpoint] == shard]
+
+
+def walk_placeholders(app, walkers, shard: int) -> None:
+    """The placeholder walk of one shard's routes: every walker, hostile values in the path, the parameters and the
+    page's own fields."""
     problems: list[str] = []
 
     def failure(client, method, url, body=None, content_type="application/x-www-form-urlencoded") -> str | None:
@@ -192,7 +191,7 @@ def test_no_route_answers_hostile_input_with_a_server_error(app, walkers):
             problems.append(f"{who} {method} {url} (several parameters)={value}")
 
     fields: dict[tuple[str, str], list[str]] = {}
-    for rule, method in _routes(app):
+    for rule, method in shard_routes(app, shard):
         for who, (client, user) in walkers.items():
             lets_in = _lets_in(app, rule, who, user)
             if lets_in or who == "anonymous":  # a refused user is turned away alike; anonymous, to a login URL
@@ -219,7 +218,7 @@ def test_no_route_answers_hostile_input_with_a_server_error(app, walkers):
                 for value in FIELD_VALUES:
                     if why := send(client, method, url, [(name, value)]):
                         problems.append(f"{who} {method} {url} {name}={value} (alone): {why}")
-    assert not problems, f"{len(problems)} server errors:\n" + "\n".join(problems[:150])
+    assert not problems, f"{len(problems)} server errors (shard {shard}):\n" + "\n".join(problems[:150])
 
 
 # --- The walk on real objects --------------------------------------------------------------------------------
@@ -242,6 +241,9 @@ REAL = (
     "year",
     "override_id",
     "kind",
+    "kind_id",
+    "entry_id",
+    "revision",
 )
 
 
@@ -302,99 +304,6 @@ class _Forms(HTMLParser):
             self._textarea = None
 
 
-@pytest.fixture
-def real_objects(app, walkers):
-    """The objects the routes take, seeded through the operations: [{variable: value}], one dict per object."""
-    from disclosure.accounts.models import Agency, User
-    from disclosure.api.models import ApiToken
-    from disclosure.applications import letters as case_letters
-    from disclosure.applications import operations as ops
-    from disclosure.applications.models import Application
-    from disclosure.core.outbox import OutboxMessage
-    from disclosure.core.timeutil import today_china
-    from disclosure.publicity import operations as pub_ops
-    from disclosure.publicity.models import CatalogueVersion
-    from disclosure.publicity.rules import ensure_defaults
-    from disclosure.workdays.operations import set_override
-    from tests.factories import (
-        application_input,
-        attach,
-        decide_partial,
-        issue_partial,
-        penalty_raw,
-        save,
-        to_in_handling,
-    )
-
-    staff = walkers["staff"][1]
-    citizen = walkers["applicant"][1]
-    agency = db.session.get(Agency, staff.agency_id)
-    world = type("World", (), {})()  # the steps of tests/factories.py, every case role held by the one staff member
-    world.agency, world.department = agency, agency.departments[0]
-    world.registrar = world.handler = world.head = world.legal = db.session.get(User, staff.id)
-    today = today_china()
-    ensure_defaults()  # the code sets: the suite empties every table after each test, seeded ones included
-    with app.test_request_context("/"):
-        draft = ops.save_draft(citizen, agency, application_input())
-        sent = ops.file_online(citizen, agency, application_input())
-        received = ops.file_online(citizen, agency, application_input())
-        ops.confirm(received, world.registrar)
-        handling = ops.file_online(citizen, agency, application_input())
-        ops.confirm(handling, world.registrar)
-        ops.assign(handling, world.registrar, department=world.department, handler=world.handler)
-        ops.start_handling(handling, world.handler)
-        attach(world, handling)
-        issued = ops.file_online(citizen, agency, application_input())
-        ops.confirm(issued, world.registrar)
-        issue_partial(world, issued)
-        ops.record_remedy(issued, world.registrar, kind="reconsideration", body="测试市人民政府", filed_date=today)
-        review = ops.file_online(citizen, agency, application_input())
-        ops.confirm(review, world.registrar)
-        to_in_handling(world, review)
-        decide_partial(world, review)
-        ops.draft_reply(review, world.handler)
-        ops.submit_for_review(review, world.handler)
-        matter = pub_ops.save_matter(
-            agency,
-            {
-                "kind": "penalty",
-                "code": "CF001",
-                "name": "违反食品安全规定的处罚",
-                "legal_basis": "《食品安全法》第一百二十二条",
-                "counterpart_kinds": ["legal_person", "individual_business", "natural_person"],
-                "scope": "public",
-                "active": True,
-            },
-        )
-        pub = type("Pub", (), {"agency": agency, "penalty_matter": matter})()
-        record = save(pub, penalty_raw(pub))
-        override = set_override(dt.date(today.year, 12, 31), is_working=False, source="测试通知", actor=world.head)
-        db.session.commit()
-    objects: list[dict] = [{"draft_id": draft.id}]
-    for case in (sent, received, handling, review, issued):
-        case = db.session.get(Application, case.id)
-        files = [a.id for a in case.attachments] or [None]
-        for letter in case_letters.letters_for(case) or [None]:
-            objects.append(
-                {"case_id": case.id, "reference": case.reference, "letter_id": getattr(letter, "id", None)}
-                | {"attachment_id": files[0]}
-            )
-        objects.append({"case_id": case.id, "reference": case.reference})
-    letters = [o["letter_id"] for o in objects if o.get("letter_id")]
-    objects += [{"letter_id": letter} for letter in letters]
-    version = db.session.execute(db.select(CatalogueVersion.id).limit(1)).scalar()
-    objects += [
-        {"record_id": record.id, "matter_id": matter.id, "kind": "penalty"}
-        | ({"version_id": version} if version else {}),
-        {"user_id": staff.id, "agency_id": agency.id, "year": today.year, "override_id": override.id},
-        {"user_id": citizen.id},
-        {"token_id": db.session.execute(db.select(ApiToken.id)).scalars().first()},
-        {"msg_id": db.session.execute(db.select(OutboxMessage.id)).scalars().first()},
-        {"kind": "reply"},
-    ]
-    return [{k: v for k, v in o.items() if v is not None} for o in objects]
-
-
 def _real_urls(rule, objects: list[dict]) -> list[str]:
     variables = re.findall(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>", rule.rule)
     if not variables or not set(variables) <= set(REAL):
@@ -410,7 +319,8 @@ def _real_urls(rule, objects: list[dict]) -> list[str]:
     return urls
 
 
-def test_real_objects_and_their_forms_answer_hostile_input_without_a_server_error(app, walkers, real_objects):
+def walk_real_objects(app, walkers, real_objects, shard: int) -> None:
+    """The walk of one shard's routes on real objects: their pages, the forms on them and their POST routes."""
     problems: list[str] = []
     reached: set[str] = set()
 
@@ -444,7 +354,8 @@ def test_real_objects_and_their_forms_answer_hostile_input_without_a_server_erro
     # as the first of these its access policy lets in (the placeholder walk tries every walker at the door).
     order = ["staff", "sys_admin", "api", "applicant", "anonymous"]
     walked_forms: set[tuple[str, tuple[str, ...]]] = set()
-    for rule, method in sorted(_routes(app), key=lambda rm: rm[1] != "GET"):
+    routes = shard_routes(app, shard)
+    for rule, method in sorted(routes, key=lambda rm: rm[1] != "GET"):
         for who in [w for w in order if _lets_in(app, rule, w, walkers[w][1])][:1]:
             client = walkers[who][0]
             for url in _real_urls(rule, real_objects):
@@ -464,7 +375,9 @@ def test_real_objects_and_their_forms_answer_hostile_input_without_a_server_erro
                     target = (f"{url}?{pairs}", None) if method == "GET" else (url, pairs)
                     if why := failure(client, method, *target):
                         problems.append(f"{who} {method} {url} (every parameter)={value}: {why}")
-    # The walk reached the objects' own forms (a placeholder id is only ever refused).
-    actions = {t.rsplit("/", 1)[1] for t, _f in walked_forms if re.match(r"/staff/applications/\d+/act/", t)}
-    assert {"confirm", "assign", "decide_item", "office_review", "deliver", "remedy_update"} <= actions, sorted(actions)
-    assert not problems, f"{len(problems)} server errors:\n" + "\n".join(problems[:150])
+    # The walk reached the objects' own forms (a placeholder id is only ever refused), in the shard of the case page.
+    if any(rule.endpoint == CASE_PAGE for rule, _m in routes):
+        actions = {t.rsplit("/", 1)[1] for t, _f in walked_forms if re.match(r"/staff/applications/\d+/act/", t)}
+        wanted = {"confirm", "assign", "decide_item", "office_review", "deliver", "remedy_update"}
+        assert wanted <= actions, sorted(actions)
+    assert not problems, f"{len(problems)} server errors (shard {shard}):\n" + "\n".join(problems[:150])
