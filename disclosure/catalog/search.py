@@ -67,6 +67,8 @@ TIER_LETTERS = "abcdefghi"
 TITLE_WEIGHT = 3.0
 K1, B = 1.2, 0.75
 COUNT_CAP = 1000  # "more than 1,000 results": counting every match of a common pair costs more than it tells
+PG_CANDIDATES = 20_000  # PostgreSQL: the most rows holding a phrase's units read to check it row by row
+PG_VERIFY_BATCH = 20  # PostgreSQL: rows checked for a phrase by one statement
 COMMON_MARGIN = 5  # PostgreSQL: a unit the statistics put in this many times COUNT_CAP entries is not counted
 POOL = 100  # candidates scored for relevance (more for later pages)
 TITLE_SCAN = 1000  # title matches ranked by their titles (the newest this many)
@@ -435,6 +437,18 @@ class _Phrase:
             return groups[0]  # a pair's tier tokens imply the pair
         return " AND ".join([f"search_text : {self.fts()}", *groups])
 
+    def pg_units(self, *, tiers_from: int | None = None) -> ColumnElement[bool]:
+        """PostgreSQL: the body holds every unit of the phrase (at `tiers_from` or above), in any order: what the
+        GIN index answers exactly, no row's vector read (see `_pg_verified`)."""
+        vector = literal_column(f"catalog_entries.{PG_TEXT_VECTOR}")
+        last = len(self.units) - 1
+        terms = [u + (":*" if self.prefix and i == last else "") for i, u in enumerate(self.units)]
+        if tiers_from is not None:
+            terms += [
+                "(" + " | ".join(f"{TIER_PREFIX}{lt}{p}" for lt in TIER_LETTERS[tiers_from:]) + ")" for p in self.pairs
+            ]
+        return _ts_match(vector, " & ".join(terms))
+
     def pg(self, which: str, *, tiers_from: int | None = None) -> ColumnElement[bool]:
         """PostgreSQL: the phrase in the title or the body (`which`), read from the stored vector. The GIN index
         gives the rows with every unit (exact, no row read); the phrase (units in a row: `<->`) is then checked on
@@ -604,9 +618,43 @@ def _pg_counted(phrase: _Phrase, filters: list) -> tuple[int, None, dict[int, in
 
 
 def _pg_newest(phrase: _Phrase, filters: list, limit: int) -> dict[int, int]:
-    """The `limit` newest matches of a phrase on PostgreSQL ({id: order key}), from `_pg_arms`."""
-    found = dict(db.session.execute(_pg_arms(phrase, filters, limit, ordered=True)).all())
-    return dict(sorted(found.items(), key=lambda kv: -kv[1])[:limit])
+    """The `limit` newest matches of a phrase on PostgreSQL ({id: order key}). The title's from its GIN index.
+    The body's, for a phrase of several units: the rows holding all its units (the GIN index alone, exact, no
+    vector read), newest first, each checked for the phrase until `limit` hold it (`_pg_verified`): checking the
+    phrase reads the row's body vector from its TOAST (about 25 µs a row), so the planner's way, every row the
+    index gives checked and then sorted, reads thousands; unless they are more than PG_CANDIDATES."""
+    title = _keyed(_pg_arm(phrase, "title", filters).order_by(Entry.search_key.desc()), limit)
+    body = None
+    if len(phrase.units) > 1:
+        stmt = select(Entry.id, Entry.search_key).where(phrase.pg_units(), Entry.search_key.is_not(None), *filters)
+        rows = db.session.execute(stmt.limit(PG_CANDIDATES + 1)).all()
+        if len(rows) <= PG_CANDIDATES:
+            body = _pg_verified(phrase, sorted(rows, key=lambda r: -r[1]), limit)
+    if body is None:
+        body = _keyed(_pg_arm(phrase, "body", filters).order_by(Entry.search_key.desc()), limit)
+    return dict(sorted({**title, **body}.items(), key=lambda kv: -kv[1])[:limit])
+
+
+def _pg_arm(phrase: _Phrase, where: str, filters: list):
+    return select(Entry.id, Entry.search_key).where(phrase.pg(where), Entry.search_key.is_not(None), *filters)
+
+
+def _pg_verified(phrase: _Phrase, rows: list, limit: int) -> dict[int, int]:
+    """The first `limit` of `rows` ((id, order key), in order) whose body holds the phrase, checked a batch at a
+    time (PG_VERIFY_BATCH rows, or twice `limit`), each by its primary key."""
+    found: dict[int, int] = {}
+    size = max(PG_VERIFY_BATCH, 2 * limit)
+    for at in range(0, len(rows), size):
+        batch = rows[at : at + size]
+        holding = set(
+            db.session.execute(select(Entry.id).where(Entry.id.in_([r[0] for r in batch]), phrase.pg("body"))).scalars()
+        )
+        for entry_id, key in batch:
+            if entry_id in holding:
+                found[entry_id] = key
+                if len(found) >= limit:
+                    return found
+    return found
 
 
 def _surely_common(phrase: _Phrase | None, filters: list) -> bool:
@@ -726,7 +774,25 @@ def _candidates(phrase: _Phrase, filters: list, pool_size: int) -> dict[int, int
     then the newest matches. One tier after the other, down to the first that is large enough (measured cheaper
     than every tier at once: a common pair's lower tiers are most of the catalogue)."""
     tiers = list(range(len(TIERS) - 1, -1, -1)) if phrase.pairs else []
-    found: dict = {}
+    if _postgres() and len(phrase.units) > 1:  # the tiers by the GIN index alone, the phrase checked on the pool
+
+        def statement(tier):
+            cond = phrase.pg_units(tiers_from=tier)
+            return select(Entry.id, Entry.search_key).where(cond, Entry.search_key.is_not(None), *filters)
+
+        found = {}
+        for tier in tiers:
+            found[tier] = dict(db.session.execute(statement(tier).limit(PG_CANDIDATES + 1)).all())
+            if len(found[tier]) >= pool_size:
+                break
+        else:
+            found[None] = _pg_newest(phrase, filters, pool_size)
+        for tier, rows in found.items():
+            if tier is not None:
+                ordered = sorted(rows.items(), key=lambda kv: -kv[1])
+                found[tier] = _pg_verified(phrase, ordered, len(ordered) if len(ordered) < pool_size else pool_size)
+        return _walk(found, tiers, pool_size)
+    found = {}
     for tier in tiers:
         found[tier] = _keyed(_matching(phrase, "body", filters, tiers_from=tier), pool_size)
         if len(found[tier]) >= pool_size:

@@ -325,3 +325,11 @@ def test_a_longer_phrase_is_found_only_where_it_is_whole_whatever_the_tiers(cat,
     assert result.total == 3 and pairs_only.id not in {h.entry.id for h in result.hits}
     assert result.hits[0].entry.id == best.id
     assert {h.entry.id for h in result.hits} == {best.id, *(e.id for e in once)}
+    # More matches than the cap: the tiers are walked (on PostgreSQL by the GIN index alone, then each candidate
+    # checked for the phrase), and the time order's page is read beyond the counted matches.
+    monkeypatch.setattr(s, "COUNT_CAP", 1)
+    result = run("防汛抗旱", per_page=10)
+    assert result.capped and result.hits[0].entry.id == best.id
+    assert {h.entry.id for h in result.hits} == {best.id, *(e.id for e in once)}
+    newest = [h.entry.id for h in run("防汛抗旱", sort="time", per_page=2).hits]
+    assert newest == [once[1].id, once[0].id]
