@@ -26,6 +26,7 @@ TITLE_WEIGHT times as much). Results beyond the candidates follow in time order.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import dataclasses
 import datetime as dt
 import html
@@ -52,6 +53,7 @@ FTS_TABLE = "catalog_entries_fts"
 # SQLite (catalog_0015): the titles alone, with each entry's counts stored beside them (what relevance reads).
 TITLE_FTS = "catalog_titles_fts"
 COUNTS_TABLE = "catalog_titles_fts_counts"  # beside it: the counts, by order key (no model: see TITLE_INDEX)
+PAUSE_TABLE = "catalog_fts_pause"  # a row here (inside an import's transaction only) pauses the insert triggers
 PG_TITLE_INDEX = "ix_catalog_entries_search_title"
 PG_TEXT_INDEX = "ix_catalog_entries_search_text"
 # PostgreSQL (catalog_0014): each text's tsvector, kept by a trigger, with a GIN index.
@@ -301,7 +303,21 @@ class _TitleIndex:
     bytes, so the titles of thousands of matches are read at once. And relevance reads a candidate's counts by its
     key from their own small rows, not from the entry's, where they lie behind its body and search text (SQLite
     reads a row's columns in order, through its overflow pages). PostgreSQL keeps the title's vector apart
-    already (catalog_0014) and reads the counts from the entry."""
+    already (catalog_0014) and reads the counts from the entry.
+
+    The insert triggers of both FTS5 tables stand aside while a row exists in `PAUSE_TABLE`: an import inserts
+    thousands of entries, and indexes them with one statement per table (`indexing_paused`, `index_inserted`)."""
+
+    def main_insert_trigger(self, *, pausable: bool) -> str:
+        """The insert trigger of the FTS5 table of both texts (catalog_0002's), pausable or as it was."""
+        ddl = SEARCH_INDEX.sqlite_ddl()[1]
+        head = f"CREATE TRIGGER {FTS_TABLE}_ai AFTER INSERT ON catalog_entries "
+        assert ddl.startswith(head)
+        return ddl.replace(head, head + self._unpaused()) if pausable else ddl
+
+    @staticmethod
+    def _unpaused() -> str:
+        return f"WHEN NOT EXISTS (SELECT 1 FROM {PAUSE_TABLE}) "  # noqa: S608 - our own table's name
 
     def sqlite_ddl(self) -> tuple[str, ...]:
         t, c = TITLE_FTS, COUNTS_TABLE
@@ -318,7 +334,10 @@ class _TitleIndex:
         return (
             f"CREATE VIRTUAL TABLE {t} USING fts5(search_title, tokenize='unicode61')",
             f"CREATE TABLE {c} (search_key INTEGER PRIMARY KEY, search_counts TEXT NOT NULL)",
-            f"CREATE TRIGGER {t}_ai AFTER INSERT ON catalog_entries BEGIN {insert} END",
+            f"CREATE TABLE {PAUSE_TABLE} (id INTEGER PRIMARY KEY)",
+            f"DROP TRIGGER {FTS_TABLE}_ai",
+            self.main_insert_trigger(pausable=True),
+            f"CREATE TRIGGER {t}_ai AFTER INSERT ON catalog_entries {self._unpaused()}BEGIN {insert} END",
             f"CREATE TRIGGER {t}_ad AFTER DELETE ON catalog_entries BEGIN {delete} END",
             f"CREATE TRIGGER {t}_au AFTER UPDATE OF search_key, search_title, search_counts ON catalog_entries "
             f"BEGIN {delete} {insert} END",
@@ -342,11 +361,46 @@ class _TitleIndex:
             return
         for suffix in ("au", "ad", "ai"):
             connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {TITLE_FTS}_{suffix}")
-        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {TITLE_FTS}")
-        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {COUNTS_TABLE}")
+        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_ai")
+        connection.exec_driver_sql(self.main_insert_trigger(pausable=False))
+        for name in (TITLE_FTS, COUNTS_TABLE, PAUSE_TABLE):
+            connection.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
 
 
 TITLE_INDEX = _TitleIndex()
+
+
+@contextlib.contextmanager
+def indexing_paused():
+    """SQLite: the search's insert triggers stand aside until the block ends, inside the caller's transaction
+    (SQLite has one writer at a time: no other connection sees the pause). The caller indexes what it inserts with
+    `index_inserted`."""
+    connection = db.session.connection()
+    connection.exec_driver_sql(f"INSERT OR IGNORE INTO {PAUSE_TABLE} (id) VALUES (1)")  # noqa: S608 - our table
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"DELETE FROM {PAUSE_TABLE}")  # noqa: S608 - our own table's name
+
+
+def index_inserted(entries: list[dict]) -> None:
+    """SQLite, `indexing_paused`: index new entries (dicts of their columns) as the insert triggers would, one
+    statement per table."""
+    public = [e for e in entries if e.get("search_key") is not None]
+    if not public:
+        return
+    connection = db.session.connection()
+    tables = (
+        (FTS_TABLE, "rowid", ("search_title", "search_text")),
+        (TITLE_FTS, "rowid", ("search_title",)),
+        (COUNTS_TABLE, "search_key", ("search_counts",)),
+    )
+    for name, key, columns in tables:
+        connection.exec_driver_sql(
+            f"INSERT INTO {name}({key}, {', '.join(columns)}) "  # noqa: S608 - our own tables' and columns' names
+            f"VALUES ({', '.join('?' * (len(columns) + 1))})",
+            [(e["search_key"], *(e[c] for c in columns)) for e in public],
+        )
 
 
 # --- Queries ---------------------------------------------------------------------------------------------------

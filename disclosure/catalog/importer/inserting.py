@@ -38,7 +38,7 @@ from disclosure.catalog.models import (
     ValidityEvent,
 )
 from disclosure.catalog.operations.entries import version_metadata
-from disclosure.catalog.search import search_columns, search_key
+from disclosure.catalog.search import index_inserted, indexing_paused, search_columns, search_key
 from disclosure.catalog.timeliness import publish_dues
 from disclosure.core.audit import AuditEvent, jsonable
 from disclosure.core.timeutil import utcnow
@@ -120,7 +120,9 @@ def insert_entries(entries: list[dict], versions: list[dict]) -> None:
     # SQLite checks a reference to a missing row at the commit only under `defer_foreign_keys`, and while one is
     # outstanding every new version would look for the entries naming it by a full scan (there is no index on
     # published_version_id): the entries go in without their version, then the versions, then the one column.
-    db.session.execute(ENTRIES.insert(), [{**e, "published_version_id": None} for e in entries])
+    with indexing_paused():  # the full-text tables filled by one statement each, not by a trigger per row
+        db.session.execute(ENTRIES.insert(), [{**e, "published_version_id": None} for e in entries])
+        index_inserted(entries)
     db.session.execute(VERSIONS.insert(), versions)
     db.session.execute(
         ENTRIES.update().where(ENTRIES.c.id == bindparam("b_id")).values(published_version_id=bindparam("b_version")),
