@@ -14,6 +14,7 @@ from disclosure.catalog.seeds import ensure_classifications
 from disclosure.extensions import db
 from disclosure.participation.operations.consultations import ensure_kinds
 from disclosure.publicity.rules import ensure_defaults
+from tests.hostile.walk import DECOY_TOKEN, WALKER_TOKEN
 
 # PostgreSQL's sequences go on after the suite empties a table, where SQLite's ids start again at 1: started again at
 # the next free id, so that a placeholder id (1) names the first row in every shard, whichever shard ran before it.
@@ -50,7 +51,12 @@ def walkers(app, make_agency, make_staff, make_applicant, login):
         c = app.test_client()
         login(c, user)
         out[name] = (c, user)
-    _token, secret = issue_token(agency, name="walker", scopes=list(SCOPES))
+    # A decoy token first, so that the ids the walk may revoke are not the walker's own: the placeholder id (1) of
+    # POST /admin/api-tokens/<token_id>/revoke and the real walk's `token_id` name the decoy, and the walker's token
+    # stays valid for every API route walked after the revoke route (a revoked one answers 401 before the view).
+    decoy, _secret = issue_token(agency, name=DECOY_TOKEN, scopes=list(SCOPES))
+    token, secret = issue_token(agency, name=WALKER_TOKEN, scopes=list(SCOPES))
+    assert decoy.id == 1 != token.id, (decoy.id, token.id)  # the placeholder id names the decoy
     # The rows the migrations seed (the suite empties every table after each test): every shard finds them, whatever
     # routes it holds and whichever route would seed them on its first visit (the kinds' list does).
     ensure_classifications(db.session)
@@ -165,7 +171,7 @@ def real_objects(app, walkers):
         | ({"version_id": version} if version else {}),
         {"user_id": staff.id, "agency_id": agency.id, "year": today.year, "override_id": override.id},
         {"user_id": citizen.id},
-        {"token_id": db.session.execute(db.select(ApiToken.id)).scalars().first()},
+        {"token_id": db.session.execute(db.select(ApiToken.id).where(ApiToken.name == DECOY_TOKEN)).scalar_one()},
         {"msg_id": db.session.execute(db.select(OutboxMessage.id)).scalars().first()},
         {"kind_id": db.session.execute(db.select(ConsultationKind.id)).scalars().first()},
         {"entry_id": entry.id, "revision": 1},

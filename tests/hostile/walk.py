@@ -11,7 +11,8 @@ Three passes per route and role: hostile values in each path variable; each host
 crash in another (the form fails validation before the crashing field is used), the fields of the route's own page
 one at a time. Query and form values are sent only as the roles the view's access policy lets in (the others are
 turned away before the view reads a parameter); the JSON API is walked with a token of every scope, with hostile
-JSON bodies besides.
+JSON bodies besides. The revoke route is walked with a decoy token's id, never the walker's (its token would answer
+401 to every API route walked after it); each walk ends by checking that the walker's token still opens the API.
 
 Placeholder ids (1, x) reach only the "not found" answer of a route that loads an object, so the walk is repeated on
 real objects: application cases in several states (a draft, sent, received, in handling with a file, in the office
@@ -144,6 +145,11 @@ def _routes(app):
 # workers. Six: the longest takes about a quarter of the whole walk (the routes' costs are uneven), so that the walk
 # no longer decides when a pass ends.
 SHARDS = 6
+# The walker's API token and a decoy issued before it (tests/hostile/conftest.py): the revoke route is walked with the
+# decoy's id (the placeholder 1 and the real `token_id`), never with the walker's.
+WALKER_TOKEN, DECOY_TOKEN = "walker", "decoy"
+# A route that answers 401 without a valid token and 404 with one (no such application).
+API_PROBE = "/api/v1/applications/none-such"
 # The staff's page of a case: the shard that walks it checks that the case's own forms (its actions) were reached.
 CASE_PAGE = "applications_staff.case"
 
@@ -159,6 +165,22 @@ def shard_routes(app, shard: int):
     """The (rule, method) pairs of one shard, in the order of `_routes`."""
     shard_of = _shard_of(app)
     return [(rule, method) for rule, method in _routes(app) if shard_of[rule.rule, rule.endpoint] == shard]
+
+
+def api_token_refused(app, walkers) -> str | None:
+    """Why the walker's API token no longer opens the API after a walk (revoked or otherwise disabled by a route it
+    walked, so that every API request after it answered 401 and never reached its view), or None."""
+    from disclosure.api.models import ApiToken
+    from disclosure.extensions import db
+
+    with app.test_client().open(API_PROBE) as resp:
+        if resp.status_code != 401:  # the probe must tell a valid token from none
+            return f"the probe {API_PROBE} answers {resp.status_code} without a token, not 401"
+    with walkers["api"][0].open(API_PROBE) as resp:
+        if resp.status_code == 401:
+            tokens = db.session.execute(db.select(ApiToken).where(ApiToken.name == WALKER_TOKEN)).scalars().all()
+            return f"the walker's API token is refused after the walk: {[(t.id, t.revoked_at) for t in tokens]}"
+    return None
 
 
 def walk_placeholders(app, walkers, shard: int) -> None:
@@ -218,6 +240,8 @@ def walk_placeholders(app, walkers, shard: int) -> None:
                 for value in FIELD_VALUES:
                     if why := send(client, method, url, [(name, value)]):
                         problems.append(f"{who} {method} {url} {name}={value} (alone): {why}")
+    if why := api_token_refused(app, walkers):
+        problems.append(why)
     assert not problems, f"{len(problems)} server errors (shard {shard}):\n" + "\n".join(problems[:150])
 
 
@@ -380,4 +404,6 @@ def walk_real_objects(app, walkers, real_objects, shard: int) -> None:
         actions = {t.rsplit("/", 1)[1] for t, _f in walked_forms if re.match(r"/staff/applications/\d+/act/", t)}
         wanted = {"confirm", "assign", "decide_item", "office_review", "deliver", "remedy_update"}
         assert wanted <= actions, sorted(actions)
+    if why := api_token_refused(app, walkers):
+        problems.append(why)
     assert not problems, f"{len(problems)} server errors (shard {shard}):\n" + "\n".join(problems[:150])
