@@ -491,17 +491,22 @@ class _Phrase:
             return groups[0]  # a pair's tier tokens imply the pair
         return " AND ".join([f"search_text : {self.fts()}", *groups])
 
+    def _pg_terms(self, tiers_from: int | None) -> tuple[list[str], list[str]]:
+        """PostgreSQL tsquery terms: the units (the last a prefix when it is one), and the tier groups of the pairs
+        at `tiers_from` or above (none without it)."""
+        last = len(self.units) - 1
+        terms = [u + (":*" if self.prefix and i == last else "") for i, u in enumerate(self.units)]
+        if tiers_from is None:
+            return terms, []
+        return terms, [
+            "(" + " | ".join(f"{TIER_PREFIX}{lt}{p}" for lt in TIER_LETTERS[tiers_from:]) + ")" for p in self.pairs
+        ]
+
     def pg_units(self, *, tiers_from: int | None = None) -> ColumnElement[bool]:
         """PostgreSQL: the body holds every unit of the phrase (at `tiers_from` or above), in any order: what the
         GIN index answers exactly, no row's vector read (see `_pg_verified`)."""
-        vector = literal_column(f"catalog_entries.{PG_TEXT_VECTOR}")
-        last = len(self.units) - 1
-        terms = [u + (":*" if self.prefix and i == last else "") for i, u in enumerate(self.units)]
-        if tiers_from is not None:
-            terms += [
-                "(" + " | ".join(f"{TIER_PREFIX}{lt}{p}" for lt in TIER_LETTERS[tiers_from:]) + ")" for p in self.pairs
-            ]
-        return _ts_match(vector, " & ".join(terms))
+        terms, groups = self._pg_terms(tiers_from)
+        return _ts_match(literal_column(f"catalog_entries.{PG_TEXT_VECTOR}"), " & ".join(terms + groups))
 
     def pg(self, which: str, *, tiers_from: int | None = None) -> ColumnElement[bool]:
         """PostgreSQL: the phrase in the title or the body (`which`), read from the stored vector. The GIN index
@@ -509,13 +514,7 @@ class _Phrase:
         those rows' vectors, or with LIKE on a text too long for exact positions (a body only)."""
         text_col = Entry.search_title if which == "title" else Entry.search_text
         vector = literal_column(f"catalog_entries.{PG_TITLE_VECTOR if which == 'title' else PG_TEXT_VECTOR}")
-        last = len(self.units) - 1
-        terms = [u + (":*" if self.prefix and i == last else "") for i, u in enumerate(self.units)]
-        groups = []
-        if tiers_from is not None:
-            groups = [
-                "(" + " | ".join(f"{TIER_PREFIX}{lt}{p}" for lt in TIER_LETTERS[tiers_from:]) + ")" for p in self.pairs
-            ]
+        terms, groups = self._pg_terms(tiers_from)
         if len(self.units) == 1:  # one unit is the whole phrase; a pair's tier tokens imply the pair
             return _ts_match(vector, " & ".join(groups or terms))
         phrase = " & ".join([f"({' <-> '.join(terms)})", *groups])
