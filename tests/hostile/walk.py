@@ -12,7 +12,12 @@ crash in another (the form fails validation before the crashing field is used), 
 one at a time. Query and form values are sent only as the roles the view's access policy lets in (the others are
 turned away before the view reads a parameter); the JSON API is walked with a token of every scope, with hostile
 JSON bodies besides. The revoke route is walked with a decoy token's id, never the walker's (its token would answer
-401 to every API route walked after it); each walk ends by checking that the walker's token still opens the API.
+401 to every API route walked after it); each walk ends by checking that the walker's token still opens the API, and
+that every logged-in walker is still let in, its account as the walk found it (active, roles, agency, department,
+session): a walker deactivated, demoted or logged out by a route it walked would walk every route after it turned
+away, reaching fewer views without a failure. The user form is posted for the staff walker's own user (the real
+`user_id`, and the placeholder 1): the app refuses to disable one's own account, and the form keeps its own roles and
+its ticked "active" whichever single field is hostile, but it would let an administrator drop their own roles.
 
 Placeholder ids (1, x) reach only the "not found" answer of a route that loads an object, so the walk is repeated on
 real objects: application cases in several states (a draft, sent, received, in handling with a file, in the office
@@ -183,10 +188,56 @@ def api_token_refused(app, walkers) -> str | None:
     return None
 
 
+# A page each logged-in walker is let into (by its kind and roles), and that turns away anyone logged out.
+ACCOUNT_PROBES = {"staff": "/admin/users", "sys_admin": "/admin/users", "applicant": "/profile"}
+
+
+def walker_accounts(walkers) -> dict[str, dict]:
+    """Each logged-in walker's account as the database holds it: what decides whether its session still lets it in
+    and where (active, kind, roles, agency, department, and the session generation that a deactivation, a password
+    change or a logout renews)."""
+    from disclosure.accounts.models import User
+    from disclosure.extensions import db
+
+    db.session.commit()  # read fresh rows, as the requests left them
+    out = {}
+    for who in ACCOUNT_PROBES:
+        user = db.session.get(User, walkers[who][1].id)
+        out[who] = {
+            "id": user.id,
+            "active": user.active,
+            "kind": user.kind,
+            "roles": sorted(r.value for r in user.roles),
+            "agency_id": user.agency_id,
+            "department_id": user.department_id,
+            "session_token": user.session_token,
+        }
+    return out
+
+
+def accounts_changed(app, walkers, before: dict[str, dict]) -> list[str]:
+    """How a walk changed its walkers' accounts (deactivated, demoted, moved, logged out by a route it walked, so that
+    every route after it was walked with fewer rights or logged out, silently reaching fewer views): [] if not."""
+    problems = []
+    after = walker_accounts(walkers)
+    for who, state in before.items():
+        if changed := {k: (v, after[who][k]) for k, v in state.items() if after[who][k] != v}:
+            problems.append(f"the {who} walker's account was changed by the walk (before, after): {changed}")
+        probe = ACCOUNT_PROBES[who]
+        with app.test_client().open(probe) as resp:  # the probe must tell a walker from someone logged out
+            if resp.status_code == 200:
+                problems.append(f"the probe {probe} answers 200 to someone logged out")
+        with walkers[who][0].open(probe) as resp:
+            if resp.status_code != 200:
+                problems.append(f"the {who} walker is not let in after the walk: {probe} answers {resp.status_code}")
+    return problems
+
+
 def walk_placeholders(app, walkers, shard: int) -> None:
     """The placeholder walk of one shard's routes: every walker, hostile values in the path, the parameters and the
     page's own fields."""
     problems: list[str] = []
+    accounts = walker_accounts(walkers)
 
     def failure(client, method, url, body=None, content_type="application/x-www-form-urlencoded") -> str | None:
         """What went wrong (a status of 500 or more, or the exception the app did not handle), or None."""
@@ -242,6 +293,7 @@ def walk_placeholders(app, walkers, shard: int) -> None:
                         problems.append(f"{who} {method} {url} {name}={value} (alone): {why}")
     if why := api_token_refused(app, walkers):
         problems.append(why)
+    problems.extend(accounts_changed(app, walkers, accounts))
     assert not problems, f"{len(problems)} server errors (shard {shard}):\n" + "\n".join(problems[:150])
 
 
@@ -347,6 +399,7 @@ def walk_real_objects(app, walkers, real_objects, shard: int) -> None:
     """The walk of one shard's routes on real objects: their pages, the forms on them and their POST routes."""
     problems: list[str] = []
     reached: set[str] = set()
+    accounts = walker_accounts(walkers)
 
     def failure(client, method, url, body=None) -> str | None:
         kw = {"data": body, "content_type": "application/x-www-form-urlencoded"} if body is not None else {}
@@ -406,4 +459,5 @@ def walk_real_objects(app, walkers, real_objects, shard: int) -> None:
         assert wanted <= actions, sorted(actions)
     if why := api_token_refused(app, walkers):
         problems.append(why)
+    problems.extend(accounts_changed(app, walkers, accounts))
     assert not problems, f"{len(problems)} server errors (shard {shard}):\n" + "\n".join(problems[:150])
