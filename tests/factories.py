@@ -108,6 +108,28 @@ REAL_USCC = ["914403001922038216", "91110000100017707H", "9144030071526726XG"]
 REAL_IDS = ["11010519491231002X", "440524188001010014"]
 
 
+# The 双公示 matters the tests publish under (publicity.operations.save_matter's values).
+_EVERY_COUNTERPART = ["legal_person", "individual_business", "natural_person"]
+LICENSING_MATTER = {
+    "kind": "licensing",
+    "code": "XK001",
+    "name": "食品经营许可",
+    "legal_basis": "《食品安全法》第三十五条",
+    "counterpart_kinds": _EVERY_COUNTERPART,
+    "scope": "public",
+    "active": True,
+}
+PENALTY_MATTER = {
+    "kind": "penalty",
+    "code": "CF001",
+    "name": "违反食品安全规定的处罚",
+    "legal_basis": "《食品安全法》第一百二十二条",
+    "counterpart_kinds": _EVERY_COUNTERPART,
+    "scope": "public",
+    "active": True,
+}
+
+
 def penalty_raw(pub, **over) -> dict:
     a = pub.agency
     raw = {

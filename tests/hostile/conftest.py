@@ -86,6 +86,7 @@ def real_objects(app, walkers):
     from disclosure.publicity.models import CatalogueVersion
     from disclosure.workdays.operations import set_override
     from tests.factories import (
+        PENALTY_MATTER,
         application_input,
         attach,
         decide_partial,
@@ -122,18 +123,7 @@ def real_objects(app, walkers):
         decide_partial(world, review)
         ops.draft_reply(review, world.handler)
         ops.submit_for_review(review, world.handler)
-        matter = pub_ops.save_matter(
-            agency,
-            {
-                "kind": "penalty",
-                "code": "CF001",
-                "name": "违反食品安全规定的处罚",
-                "legal_basis": "《食品安全法》第一百二十二条",
-                "counterpart_kinds": ["legal_person", "individual_business", "natural_person"],
-                "scope": "public",
-                "active": True,
-            },
-        )
+        matter = pub_ops.save_matter(agency, dict(PENALTY_MATTER))
         pub = type("Pub", (), {"agency": agency, "penalty_matter": matter})()
         record = save(pub, penalty_raw(pub))
         entry = catalog_ops.create_entry(

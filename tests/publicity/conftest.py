@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import LICENSING_MATTER, PENALTY_MATTER
+
 
 @pytest.fixture
 def pub(app_ctx, make_agency, make_staff):
@@ -15,30 +17,8 @@ def pub(app_ctx, make_agency, make_staff):
 
     ensure_defaults()  # the suite empties every table after each test, seeded ones included
     agency = make_agency()
-    lic = operations.save_matter(
-        agency,
-        {
-            "kind": "licensing",
-            "code": "XK001",
-            "name": "食品经营许可",
-            "legal_basis": "《食品安全法》第三十五条",
-            "counterpart_kinds": ["legal_person", "individual_business", "natural_person"],
-            "scope": "public",
-            "active": True,
-        },
-    )
-    pen = operations.save_matter(
-        agency,
-        {
-            "kind": "penalty",
-            "code": "CF001",
-            "name": "违反食品安全规定的处罚",
-            "legal_basis": "《食品安全法》第一百二十二条",
-            "counterpart_kinds": ["legal_person", "individual_business", "natural_person"],
-            "scope": "public",
-            "active": True,
-        },
-    )
+    lic = operations.save_matter(agency, dict(LICENSING_MATTER))
+    pen = operations.save_matter(agency, dict(PENALTY_MATTER))
     db.session.commit()
 
     class Ctx:
