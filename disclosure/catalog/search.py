@@ -460,10 +460,6 @@ _TITLES = table(TITLE_FTS, column("rowid"), column("search_title"))
 _COUNTS = table(COUNTS_TABLE, column("search_key"), column("search_counts"))
 
 
-def _title_fts():
-    return _TITLES
-
-
 def _quote(unit: str) -> str:
     return '"' + unit.replace('"', "") + '"'
 
@@ -594,7 +590,7 @@ def _matching(phrase: _Phrase | None, where: str, filters: list, *, tiers_from: 
             .order_by(Entry.search_key.desc())
         )
     if where == "title":
-        fts, name, expr = _title_fts(), TITLE_FTS, phrase.fts()
+        fts, name, expr = _TITLES, TITLE_FTS, phrase.fts()
     else:
         fts, name = _fts(), FTS_TABLE
         if where == "body":
@@ -884,15 +880,15 @@ def _count_of(counts: str, unit: str) -> int | None:
     return int(counts[start : end if end >= 0 else len(counts)])
 
 
-def _title_scores(phrase: _Phrase, filters: list) -> tuple[dict[int, tuple[float, int]], float]:
+def _title_scores(phrase: _Phrase, filters: list) -> dict[int, tuple[float, int]]:
     """The title matches (the newest TITLE_SCAN + 1 on SQLite, as many in the index's order on PostgreSQL), each
-    with its title's BM25 weighed TITLE_WEIGHT times and its order key, and the phrase's document frequency among
-    titles. A title is a few units: the phrase's occurrences in it are counted here, from the title's units."""
+    with its title's BM25 weighed TITLE_WEIGHT times (the idf from the phrase's document frequency among titles)
+    and its order key. A title is a few units: the phrase's occurrences in it are counted here, from its units."""
     stmt = _matching(phrase, "title", filters)
     if _postgres():
         stmt = stmt.order_by(None).add_columns(Entry.search_title)
     else:
-        stmt = stmt.add_columns(_title_fts().c.search_title)
+        stmt = stmt.add_columns(_TITLES.c.search_title)
     rows = db.session.execute(stmt.limit(TITLE_SCAN + 1)).all()
     edge = None if _postgres() or not rows else rows[-1][1]
     corpus = _corpus()
@@ -902,7 +898,7 @@ def _title_scores(phrase: _Phrase, filters: list) -> tuple[dict[int, tuple[float
     for entry_id, key, title in rows:
         tf = f" {title} ".count(pattern)
         scores[entry_id] = (TITLE_WEIGHT * _bm25(tf, title.count(" ") + 1, corpus.avg_title, idf), key)
-    return scores, idf
+    return scores
 
 
 def _body_scores(phrase: _Phrase, candidates: dict[int, int], df_body: float) -> dict[int, float]:
@@ -941,7 +937,7 @@ def _ranked(
     candidates are ranked by title and body BM25, newest first among equals; the other matches follow, newest
     first."""
     pool_size = max(POOL, 2 * need)
-    title_scores, _idf_title = _title_scores(phrase, filters)
+    title_scores = _title_scores(phrase, filters)
     ranked = sorted(title_scores.items(), key=lambda kv: (-kv[1][0], -kv[1][1]))
     if len(ranked) > pool_size:  # titles as good as the last taken are taken too (their bodies decide), up to a bound
         floor = ranked[pool_size - 1][1][0]
