@@ -14,6 +14,7 @@ from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import text
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from disclosure.accounts import tokens
@@ -329,6 +330,44 @@ def create_staff(
     return user
 
 
+ADMIN_ROLES = (Role.SYS_ADMIN, Role.AGENCY_ADMIN)
+SYS_ADMIN_LOCK = 0x5A5AD  # the advisory lock serialising changes that take a system administrator away
+
+
+def _check_keeps_administration(user: User, *, roles: set[Role], active: bool, by: User | None) -> None:
+    """Refuse a change that would lock administration out: an administrator disabling their own account or
+    removing their own administrator role (they could not undo it; another administrator must), and any change
+    that would leave the deployment without an active system administrator. On PostgreSQL such a change first
+    takes a transaction-level advisory lock and then counts the others afresh (a statement's snapshot under READ
+    COMMITTED), so two administrators demoting each other at once cannot both succeed; SQLite serialises writers."""
+    if by is not None and user.id == by.id:
+        if not active:
+            raise DomainError(_l("You cannot disable your own account."), field="active")
+        lost = [r for r in ADMIN_ROLES if r in user.roles and r not in roles]
+        if lost:
+            raise DomainError(
+                _l(
+                    "You cannot remove your own role %(roles)s: ask another administrator to do it.",
+                    roles="、".join(str(ROLE_LABELS[r]) for r in lost),
+                ),
+                field="roles",
+            )
+    if user.is_sys_admin and user.active and not (active and Role.SYS_ADMIN in roles):
+        if db.session.get_bind().dialect.name == "postgresql":
+            db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SYS_ADMIN_LOCK})
+        others = db.session.execute(
+            db.select(User.id)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == Role.SYS_ADMIN.value, User.active.is_(True), User.kind == UserKind.STAFF.value)
+            .where(User.id != user.id)
+        ).first()
+        if others is None:
+            raise DomainError(
+                _l("This is the only active system administrator: appoint another one first."),
+                field="active" if not active else "roles",
+            )
+
+
 def update_staff(
     user: User, *, name: str, roles: list[Role], department_id: int | None, active: bool, by: User | None
 ) -> None:
@@ -336,8 +375,7 @@ def update_staff(
     only roles within it (see `may_manage`). Disabling a user ends their sessions at once."""
     _check_may_manage(by, user)
     _check_may_grant(by, roles)
-    if by is not None and user.id == by.id and not active:
-        raise DomainError(_l("You cannot disable your own account."))
+    _check_keeps_administration(user, roles=set(roles), active=active, by=by)
     before = {
         "name": user.name,
         "roles": sorted(r.value for r in user.roles),
