@@ -39,7 +39,7 @@ from collections import Counter
 import click
 from flask.cli import with_appcontext
 from markupsafe import Markup, escape
-from sqlalchemy import and_, bindparam, column, func, literal_column, or_, select, table, text, union_all
+from sqlalchemy import and_, bindparam, case, column, func, literal_column, or_, select, table, text, union_all
 from sqlalchemy.orm import load_only
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -506,28 +506,31 @@ class _Phrase:
         return _ts_match(literal_column(f"catalog_entries.{PG_TEXT_VECTOR}"), " & ".join(terms + groups))
 
     def pg(self, which: str, *, tiers_from: int | None = None) -> ColumnElement[bool]:
-        """PostgreSQL: the phrase in the title or the body (`which`), read from the stored vector. The GIN index
-        gives the rows with every unit (exact, no row read); the phrase (units in a row: `<->`) is then checked on
-        those rows' vectors, or with LIKE on a text too long for exact positions (a body only)."""
-        text_col = Entry.search_title if which == "title" else Entry.search_text
-        vector = literal_column(f"catalog_entries.{PG_TITLE_VECTOR if which == 'title' else PG_TEXT_VECTOR}")
+        """PostgreSQL: the phrase in the title or the body (`which`). The GIN index gives the rows with every unit
+        (exact, no row read); the phrase (units in a row: `<->`) is then checked on those rows (`pg_phrase`)."""
         terms, groups = self._pg_terms(tiers_from)
+        if which == "title":  # a title is always short enough for exact positions; the index takes the phrase
+            vector = literal_column(f"catalog_entries.{PG_TITLE_VECTOR}")
+            if len(self.units) == 1:
+                return _ts_match(vector, " & ".join(terms))
+            return _ts_match(vector, "(" + " <-> ".join(terms) + ")")
         if len(self.units) == 1:  # one unit is the whole phrase; a pair's tier tokens imply the pair
-            return _ts_match(vector, " & ".join(groups or terms))
-        phrase = " & ".join([f"({' <-> '.join(terms)})", *groups])
-        if which == "title":  # a title is always short enough for exact positions
-            return _ts_match(vector, phrase)
-        # The GIN index takes the phrase query itself (its units; the phrase is rechecked on the row's vector, read
-        # once). A text too long for exact positions is found by its units and checked with LIKE instead
-        # (`octet_length` reads the stored size, not the text).
-        like = func.concat(" ", text_col, " ").like(
+            return _ts_match(literal_column(f"catalog_entries.{PG_TEXT_VECTOR}"), " & ".join(groups or terms))
+        # The units as the index's condition (exact: no row's vector is read to answer it), the phrase as a filter:
+        # given the phrase query, the index would recheck every row on its vector and the filter read it again.
+        return and_(self.pg_units(tiers_from=tiers_from), self.pg_phrase(tiers_from=tiers_from))
+
+    def pg_phrase(self, *, tiers_from: int | None = None) -> ColumnElement[bool]:
+        """PostgreSQL: whether a body that holds every unit holds them as the phrase: checked on its stored vector
+        (read once: about 10-25 µs a row from its TOAST), or with LIKE on a text too long for exact positions
+        (`octet_length` reads the stored size, not the text)."""
+        terms, groups = self._pg_terms(tiers_from)
+        vector = literal_column(f"catalog_entries.{PG_TEXT_VECTOR}")
+        like = func.concat(" ", Entry.search_text, " ").like(
             f"% {like_escape(' '.join(self.units))}{'%' if self.prefix else ' %'}", escape="\\"
         )
-        exact = func.octet_length(text_col) <= PG_EXACT_POSITIONS
-        return or_(
-            and_(exact, _ts_match(vector, phrase)),
-            and_(~exact, _ts_match(vector, " & ".join(terms + groups)), like),
-        )
+        phrase = " & ".join([f"({' <-> '.join(terms)})", *groups])
+        return case((func.octet_length(Entry.search_text) <= PG_EXACT_POSITIONS, _ts_match(vector, phrase)), else_=like)
 
 
 def _ts_match(vector, query: str) -> ColumnElement[bool]:
@@ -671,7 +674,7 @@ def _pg_newest(phrase: _Phrase, filters: list, limit: int) -> dict[int, int]:
     """The `limit` newest matches of a phrase on PostgreSQL ({id: order key}). The title's from its GIN index.
     The body's, for a phrase of several units: the rows holding all its units (the GIN index alone, exact, no
     vector read), newest first, each checked for the phrase until `limit` hold it (`_pg_verified`): checking the
-    phrase reads the row's body vector from its TOAST (about 25 µs a row), so the planner's way, every row the
+    phrase reads the row's body vector from its TOAST (about 10-25 µs a row), so the planner's way, every row the
     index gives checked and then sorted, reads thousands; unless they are more than PG_CANDIDATES."""
     title = _keyed(_pg_arm(phrase, "title", filters).order_by(Entry.search_key.desc()), limit)
     body = None
@@ -699,7 +702,7 @@ def _pg_verified(phrase: _Phrase, rows: list, limit: int) -> dict[int, int]:
     for at in range(0, len(rows), size):
         batch = rows[at : at + size]
         checked = db.session.execute(
-            select(Entry.id, phrase.pg("body")).where(Entry.id.in_([r[0] for r in batch]))
+            select(Entry.id, phrase.pg_phrase()).where(Entry.id.in_([r[0] for r in batch]))
         ).all()
         holding = {entry_id for entry_id, holds in checked if holds}
         for entry_id, key in batch:

@@ -294,7 +294,13 @@ def walk_placeholders(app, walkers, shard: int) -> None:
     if why := api_token_refused(app, walkers):
         problems.append(why)
     problems.extend(accounts_changed(app, walkers, accounts))
-    assert not problems, f"{len(problems)} server errors (shard {shard}):\n" + "\n".join(problems[:150])
+    _assert_none(problems, shard)
+
+
+def _assert_none(problems: list[str], shard: int) -> None:
+    """Fail with every problem the walk found: server errors and unhandled exceptions (each naming its request),
+    a walker's API token refused, a walker's account changed."""
+    assert not problems, f"{len(problems)} problems (shard {shard}):\n" + "\n".join(problems[:150])
 
 
 # --- The walk on real objects --------------------------------------------------------------------------------
@@ -460,4 +466,4 @@ def walk_real_objects(app, walkers, real_objects, shard: int) -> None:
     if why := api_token_refused(app, walkers):
         problems.append(why)
     problems.extend(accounts_changed(app, walkers, accounts))
-    assert not problems, f"{len(problems)} server errors (shard {shard}):\n" + "\n".join(problems[:150])
+    _assert_none(problems, shard)
