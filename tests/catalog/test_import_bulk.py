@@ -8,9 +8,12 @@ import datetime as dt
 import importlib.util
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from disclosure.catalog import platform, search
+from disclosure.catalog.importer.inserting import Overlapped
 from disclosure.catalog.models import Entry, SearchIssuer
 from disclosure.catalog.operations.entries import public_metadata, settings_for
 from disclosure.catalog.search import refresh_search_text
@@ -101,3 +104,19 @@ def test_a_chunk_of_rows_takes_the_calendar_once(cat, run_import, monkeypatch):
     job = run_import(xlsx(*rows))
     assert job.created_count == 40, job.errors_preview
     assert len(calls) <= 2  # one look-up for the chunk (and at most one more for the sweep of the job)
+
+
+def test_a_statement_written_beside_the_building_raises_in_the_import(cat):
+    """PostgreSQL: a part's insert runs in a thread while the next part is built (`Overlapped`); its failure is
+    raised by the import's own thread, at the next part or at the end of the chunk, and the transaction is unusable
+    as after any failed statement."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the parts are written beside the building on PostgreSQL only")
+    session = db.session()
+    with pytest.raises(DBAPIError), Overlapped(session) as writes:
+        writes.submit((text("SELECT 1"), {}))
+        writes.submit((text("SELECT 1 / :zero"), {"zero": 0}))
+    db.session.rollback()
+    with Overlapped(session) as writes:
+        writes.submit((text("SELECT 1"), {}))
+    assert db.session.execute(text("SELECT 2")).scalar_one() == 2
