@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import text
 
 from disclosure.catalog import search as s
 from disclosure.catalog.models import Entry, SearchIssuer, Theme
@@ -333,3 +334,15 @@ def test_a_longer_phrase_is_found_only_where_it_is_whole_whatever_the_tiers(cat,
     assert {h.entry.id for h in result.hits} == {best.id, *(e.id for e in once)}
     newest = [h.entry.id for h in run("防汛抗旱", sort="time", per_page=2).hits]
     assert newest == [once[1].id, once[0].id]
+
+
+def test_postgresql_searches_the_catalogue_through_its_indexes(cat, corpus):
+    """A sequential scan stopping at the 1,001st match read every row's body vector (245 ms at 200,000 entries
+    where the GIN index took 35 ms): the search turns them off for its transaction."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's planner")
+    db.session.rollback()
+    s.search(s.SearchQuery(q="供水"))
+    assert db.session.execute(text("SHOW enable_seqscan")).scalar_one() == "off"
+    db.session.rollback()
+    assert db.session.execute(text("SHOW enable_seqscan")).scalar_one() == "on"  # for that transaction only
