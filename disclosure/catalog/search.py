@@ -863,20 +863,34 @@ def _candidates(phrase: _Phrase, filters: list, pool_size: int) -> dict[int, int
             cond = phrase.pg_units(tiers_from=tier)
             return select(Entry.id, Entry.search_key).where(cond, Entry.search_key.is_not(None), *filters)
 
-        found = {}
-        for tier in tiers:
-            found[tier] = dict(db.session.execute(statement(tier).limit(PG_CANDIDATES + 1)).all())
-            if len(found[tier]) >= pool_size:
-                break
-        else:
+        def rows(tier, limit):
+            return dict(db.session.execute(statement(tier).limit(limit)).all())
+
+        # `_walk` reads two tiers: the highest holding pool_size documents or more (its newest are taken), and the
+        # one above it whole (fewer; it holds every tier above it). The first is found by a binary search over the
+        # tiers, each probed for pool_size rows (a tier holds every tier above, so their sizes fall as they rise):
+        # four statements of at most pool_size rows, where probing from the highest down read up to nine tiers of up
+        # to PG_CANDIDATES rows.
+        probed: dict[int, dict[int, int]] = {}
+        low, high, first = 0, len(tiers) - 1, None  # positions in `tiers`, highest tier first
+        while low <= high:
+            middle = (low + high) // 2
+            probed[middle] = rows(tiers[middle], pool_size)
+            if len(probed[middle]) >= pool_size:
+                first, high = middle, middle - 1
+            else:
+                low = middle + 1
+        found: dict[int | None, dict[int, int]] = {}
+        above = (len(tiers) if first is None else first) - 1
+        if above >= 0:
+            found[tiers[above]] = probed[above] if above in probed else rows(tiers[above], pool_size)
+        if first is None:
             found[None] = _pg_newest(phrase, filters, pool_size)
-        # `_walk` reads the last tier found below the pool whole and the first reaching it (or the newest): the
-        # tiers above hold none of its documents that these do not (a tier holds every tier above), so they are
-        # not checked for the phrase again
-        found = {tier: found[tier] for tier in list(found)[-2:]}
-        for tier, rows in found.items():
+        else:
+            found[tiers[first]] = rows(tiers[first], PG_CANDIDATES + 1)
+        for tier, rows_found in found.items():
             if tier is not None:
-                ordered = sorted(rows.items(), key=lambda kv: -kv[1])
+                ordered = sorted(rows_found.items(), key=lambda kv: -kv[1])
                 found[tier] = _pg_verified(phrase, ordered, len(ordered) if len(ordered) < pool_size else pool_size)
         return _walk(found, tiers, pool_size)
     found = {}

@@ -346,3 +346,25 @@ def test_postgresql_searches_the_catalogue_through_its_indexes(cat, corpus):
     assert db.session.execute(text("SHOW enable_seqscan")).scalar_one() == "off"
     db.session.rollback()
     assert db.session.execute(text("SHOW enable_seqscan")).scalar_one() == "on"  # for that transaction only
+
+
+def test_the_tiers_found_by_a_binary_search_are_those_walked_from_the_top(cat, publish_entry):
+    """On PostgreSQL a phrase's tiers are found by a binary search over them, each probed for the pool's size; the
+    candidates are those the walk from the highest tier down gives (the SQLite way, the reference here)."""
+    entries = [
+        publish_entry(title=f"通知{k}", document_number="", body_html="<p>" + "防汛抗旱，" * k + "</p>")
+        for k in (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 40)
+    ]
+    db.session.commit()
+    phrase = s._Phrase(tuple(s.query_units("防汛抗旱")[0]), False)
+    tiers = list(range(len(s.TIERS) - 1, -1, -1))
+    for pool in range(1, len(entries) + 2):
+        walked = {}
+        for tier in tiers:
+            walked[tier] = s._keyed(s._matching(phrase, "body", [], tiers_from=tier), pool)
+            if len(walked[tier]) >= pool:
+                break
+        else:
+            walked[None] = s._keyed(s._matching(phrase, "body", []), pool)
+        expected = s._walk(walked, tiers, pool)
+        assert s._candidates(phrase, [], pool) == expected, pool
