@@ -11,7 +11,7 @@ Each entry is written once, complete: its id and its version's id are taken firs
 goes in with its version, order key and search texts (an UPDATE afterwards rewrote the row and all of its indexes:
 on PostgreSQL 22 B-trees and, for a public entry, the GIN entries of its texts; on SQLite the row triggers a second
 time). On PostgreSQL the entries and versions of a part of the chunk (PART rows) are one statement (the rows as
-JSON, `pg_insert_entries`), whose foreign keys to each other are checked at its end, and the server writes one part
+JSON, `insert_entries`), whose foreign keys to each other are checked at its end, and the server writes one part
 while Python builds the next (`Overlapped`: wall time about 13 % below the client's and the server's time added,
 measured at 20,000 rows); the other rows go as one JSON parameter a table, so the
 statement-level triggers (`core.rollups`, `core.changes`) run once per table and chunk and the driver converts no
@@ -105,26 +105,23 @@ def _recordset(table, rows: list[dict]) -> tuple[str, str, str]:
     return columns, selected, json.dumps(rows, ensure_ascii=False, default=_json_value)
 
 
-def pg_insert_entries(entries: list[dict], versions: list[dict]) -> tuple:
-    """PostgreSQL: the statement (and its parameters) writing new entries and their versions, which refer to each
-    other: one statement, whose foreign keys are checked at its end, each row written once."""
-    e_columns, e_select, e_json = _recordset(ENTRIES, entries)
-    v_columns, v_select, v_json = _recordset(VERSIONS, versions)
-    statement = text(
-        f"WITH versions AS (INSERT INTO {VERSIONS.name} ({v_columns}) SELECT {v_select} "  # noqa: S608 - column names of the model
-        f"FROM json_populate_recordset(NULL::{VERSIONS.name}, CAST(:versions AS json))) "
-        f"INSERT INTO {ENTRIES.name} ({e_columns}) SELECT {e_select} "
-        f"FROM json_populate_recordset(NULL::{ENTRIES.name}, CAST(:entries AS json))"
-    )
-    return statement, {"versions": v_json, "entries": e_json}
-
-
 def insert_entries(entries: list[dict], versions: list[dict]) -> None:
-    """New entries (with their ids, versions and search columns) and their versions: `pg_insert_entries` on
-    PostgreSQL; on SQLite the entries, the versions, then each entry's version (an update of that column only: the
-    full-text trigger, which watches the search columns, does not run again)."""
+    """New entries (with their ids, versions and search columns) and their versions. The two refer to each other:
+    one statement on PostgreSQL (its foreign keys are checked at its end), each row written once; on SQLite the
+    entries, the versions, then each entry's version (an update of that column only: the full-text trigger, which
+    watches the search columns, does not run again)."""
     if _postgresql():
-        db.session.execute(*pg_insert_entries(entries, versions))
+        e_columns, e_select, e_json = _recordset(ENTRIES, entries)
+        v_columns, v_select, v_json = _recordset(VERSIONS, versions)
+        db.session.execute(
+            text(
+                f"WITH versions AS (INSERT INTO {VERSIONS.name} ({v_columns}) SELECT {v_select} "  # noqa: S608 - column names of the model
+                f"FROM json_populate_recordset(NULL::{VERSIONS.name}, CAST(:versions AS json))) "
+                f"INSERT INTO {ENTRIES.name} ({e_columns}) SELECT {e_select} "
+                f"FROM json_populate_recordset(NULL::{ENTRIES.name}, CAST(:entries AS json))"
+            ),
+            {"versions": v_json, "entries": e_json},
+        )
         return
     # SQLite checks a reference to a missing row at the commit only under `defer_foreign_keys`, and while one is
     # outstanding every new version would look for the entries naming it by a full scan (there is no index on
@@ -161,8 +158,8 @@ PART = 100  # PostgreSQL: entries built while the previous part is written (a ch
 
 class Overlapped:
     """Writes run one at a time, in order, each in a thread of its own while the caller goes on building the next:
-    the database works while Python does (psycopg releases the interpreter's lock while it waits for the server,
-    and sqlite3 while SQLite runs a statement); leaving the block waits for the last and raises what any raised.
+    the database server works while Python does (psycopg releases the interpreter's lock while it waits for the
+    server); leaving the block waits for the last and raises what any raised.
     A write runs in a copy of the caller's context, so `db.session` is the caller's session, on its connection and
     in its transaction: the caller must not use the session until the write is done. Not `threaded`, each write
     runs at once (SQLite: the statements of parts cost more than the overlap gave, 876-1,035 rows/s against
