@@ -701,7 +701,7 @@ def _pg_newest(phrase: _Phrase, filters: list, limit: int) -> dict[int, int]:
     index gives checked and then sorted, reads thousands; unless they are more than PG_CANDIDATES."""
     title = _keyed(_pg_arm(phrase, "title", filters).order_by(Entry.search_key.desc()), limit)
     body = None
-    if len(phrase.units) > 1:
+    if len(phrase.units) > 1 and not _pg_surely_many_candidates(phrase, filters):
         stmt = select(Entry.id, Entry.search_key).where(phrase.pg_units(), Entry.search_key.is_not(None), *filters)
         rows = db.session.execute(stmt.limit(PG_CANDIDATES + 1)).all()
         if len(rows) <= PG_CANDIDATES:
@@ -709,6 +709,20 @@ def _pg_newest(phrase: _Phrase, filters: list, limit: int) -> dict[int, int]:
     if body is None:
         body = _keyed(_pg_arm(phrase, "body", filters).order_by(Entry.search_key.desc()), limit)
     return dict(sorted({**title, **body}.items(), key=lambda kv: -kv[1])[:limit])
+
+
+def _pg_surely_many_candidates(phrase: _Phrase, filters: list) -> bool:
+    """PostgreSQL: whether the bodies holding every unit of the phrase are surely more than PG_CANDIDATES (twice
+    as many, by the statistics, without filters), so that `_pg_newest` walks along the order key at once instead
+    of first reading PG_CANDIDATES + 1 of them for nothing (15 ms for 开展建设, measured). The units' shares are
+    multiplied as if independent: a phrase's units occur together more often than that, so the estimate errs low
+    (the read is then made, as before)."""
+    shares = None if filters else _pg_unit_shares(PG_TEXT_VECTOR)
+    if shares is None:
+        return False
+    common, least = shares
+    share = math.prod(common.get(u, least / 2) for u in phrase.units)
+    return share * _corpus().n > 2 * PG_CANDIDATES
 
 
 def _pg_arm(phrase: _Phrase, where: str, filters: list):
