@@ -524,8 +524,14 @@ class _Phrase:
 
     def pg_units(self, *, tiers_from: int | None = None) -> ColumnElement[bool]:
         """PostgreSQL: the body holds every unit of the phrase (at `tiers_from` or above), in any order: what the
-        GIN index answers exactly, no row's vector read (see `_pg_verified`)."""
+        GIN index answers exactly, no row's vector read (see `_pg_verified`). With tiers, a pair's tier tokens
+        imply the pair, so the pair itself is left out: the index then reads the tokens' short lists without
+        intersecting them with the pair's, which for a common pair lists nearly every entry (the three tier
+        statements of 开展建设 at 200,000 entries: 2.7-3.0, 4.7-4.9 and 7.5 ms, against 4.2, 6.6 and 9.4)."""
         terms, groups = self._pg_terms(tiers_from)
+        if groups:
+            pairs = set(self.pairs)
+            terms = [t for t, u in zip(terms, self.units, strict=True) if u not in pairs]
         return _ts_match(literal_column(f"catalog_entries.{PG_TEXT_VECTOR}"), " & ".join(terms + groups))
 
     def pg(self, which: str, *, tiers_from: int | None = None) -> ColumnElement[bool]:
